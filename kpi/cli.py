@@ -1,0 +1,121 @@
+"""The command line: parse arguments, call the library, turn expected failures into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from kpi.errors import PxError, UsageError
+from kpi.store import resolve_db_path
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}")
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    db_option = argparse.ArgumentParser(add_help=False)
+    db_option.add_argument("--db", default=argparse.SUPPRESS,
+                           help="database file (default: $PX_DB, else data/px.duckdb)")
+    parser = argparse.ArgumentParser(prog="python -m kpi", parents=[db_option],
+                                     description="Patient-experience KPI dashboard tools.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", parents=[db_option], help="load a delivery folder")
+    ingest.add_argument("folder", type=Path)
+
+    demo = sub.add_parser("demo", parents=[db_option], help="build the demo hospital")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--scale", type=float, default=1.0)
+    demo.add_argument("--csv", type=Path, metavar="FOLDER",
+                      help="write the demo as a contract delivery instead of a database")
+
+    export = sub.add_parser("export", parents=[db_option], help="write a KPI snapshot CSV")
+    export.add_argument("--out", required=True, help="file to write, or - for stdout")
+    export.add_argument("--kpi", action="append", default=[], metavar="ID")
+    export.add_argument("--department", action="append", default=[], metavar="ID")
+    export.add_argument("--start", type=_iso_date)
+    export.add_argument("--end", type=_iso_date)
+    export.add_argument("--by", action="append", default=[], choices=["department", "month"])
+
+    sub.add_parser("list", parents=[db_option], help="list the KPIs and their definitions")
+    return parser
+
+
+def run_ingest(args: argparse.Namespace, db_path: Path) -> None:
+    from kpi.ingest import ingest_folder
+
+    loaded = ingest_folder(args.folder, db_path, progress=_progress)
+    for table, rows in loaded.items():
+        print(f"{table}: {rows:,} rows")
+
+
+def run_demo(args: argparse.Namespace, db_path: Path) -> None:
+    from kpi.demo import build_demo, write_delivery
+
+    if args.scale <= 0:
+        raise UsageError("--scale must be greater than 0")
+    if args.csv is not None:
+        written = write_delivery(args.csv, seed=args.seed, scale=args.scale, progress=_progress)
+        print(f"wrote the demo delivery to {args.csv}")
+    else:
+        written = build_demo(db_path, seed=args.seed, scale=args.scale, progress=_progress)
+        print(f"built the demo database {db_path}")
+    for table, rows in written.items():
+        print(f"{table}: {rows:,} rows")
+
+
+def run_export(args: argparse.Namespace, db_path: Path) -> None:
+    from kpi.export import write_snapshot
+    from kpi.filters import Filter
+    from kpi.store import open_readonly
+
+    flt = Filter(departments=tuple(args.department), start=args.start, end=args.end)
+    con = open_readonly(db_path)
+    try:
+        if args.out == "-":
+            write_snapshot(sys.stdout, con, args.kpi, flt, args.by)
+        else:
+            with open(args.out, "w", encoding="utf-8", newline="") as out:
+                write_snapshot(out, con, args.kpi, flt, args.by)
+    finally:
+        con.close()
+
+
+def run_list(args: argparse.Namespace, db_path: Path) -> None:
+    from kpi.catalog import render_list
+    from kpi.store import open_readonly
+
+    con = open_readonly(db_path) if db_path.exists() else None
+    try:
+        print(render_list(con))
+    finally:
+        if con is not None:
+            con.close()
+
+
+COMMANDS = {"ingest": run_ingest, "demo": run_demo, "export": run_export, "list": run_list}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return its exit code (0 ok, 1 rejected or failed, 2 wrong usage)."""
+    args = build_parser().parse_args(argv)
+    db_path = resolve_db_path(getattr(args, "db", None))
+    try:
+        COMMANDS[args.command](args, db_path)
+    except PxError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+    except BrokenPipeError:
+        return 0
+    return 0
