@@ -1,0 +1,120 @@
+"""The database file: path resolution, salt, read-only connections and the atomic swap."""
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from kpi import store
+from kpi.errors import PxError
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def make_db(path: Path, department_ids: list[str]) -> None:
+    with store.write_swap(path) as con:
+        for dept in department_ids:
+            con.execute("INSERT INTO departments VALUES (?, ?, NULL, NULL)", [dept, dept.title()])
+
+
+def departments(path: Path) -> list[str]:
+    con = store.open_readonly(path)
+    try:
+        return [r[0] for r in con.execute("SELECT department_id FROM departments ORDER BY 1").fetchall()]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("cli, env, expected", [
+    ("a.duckdb", "b.duckdb", "a.duckdb"),
+    (None, "b.duckdb", "b.duckdb"),
+    (None, None, "data/px.duckdb"),
+])
+def test_db_path_precedence(monkeypatch, cli, env, expected):
+    if env is None:
+        monkeypatch.delenv("PX_DB", raising=False)
+    else:
+        monkeypatch.setenv("PX_DB", env)
+    assert store.resolve_db_path(cli) == Path(expected)
+
+
+def test_salt_is_private_stable_and_beside_the_database(tmp_path):
+    db = tmp_path / "px.duckdb"
+    first = store.load_salt(db)
+    assert len(first) == 64
+    assert store.salt_path(db).parent == tmp_path
+    assert stat.S_IMODE(os.stat(store.salt_path(db)).st_mode) == 0o600
+    assert store.load_salt(db) == first
+    assert store.load_salt(tmp_path / "other.duckdb") != first
+
+
+def test_patient_hash_is_salted_and_rejects_non_columns(tmp_path):
+    con = store.configure(duckdb.connect())
+    sql = f"SELECT {store.patient_hash_sql('k')} FROM (SELECT 'PK1' AS k)"
+    a = con.execute(sql, {"salt": "s1"}).fetchone()[0]
+    b = con.execute(sql, {"salt": "s2"}).fetchone()[0]
+    assert a != b and isinstance(a, int)
+    with pytest.raises(ValueError):
+        store.patient_hash_sql("k); DROP TABLE visits; --")
+
+
+def test_swap_replaces_the_file_and_keeps_schema(tmp_path):
+    db = tmp_path / "px.duckdb"
+    make_db(db, ["ED"])
+    make_db(db, ["CARD"])
+    assert departments(db) == ["CARD", "ED"]
+    assert not Path(str(db) + ".tmp").exists()
+    con = store.open_readonly(db)
+    assert store.read_meta(con)["schema_version"] == store.SCHEMA_VERSION
+    con.close()
+
+
+def test_failed_write_leaves_the_database_byte_identical(tmp_path):
+    db = tmp_path / "px.duckdb"
+    make_db(db, ["ED"])
+    before = file_hash(db)
+    with pytest.raises(RuntimeError):
+        with store.write_swap(db) as con:
+            con.execute("DELETE FROM departments")
+            raise RuntimeError("boom")
+    assert file_hash(db) == before
+    assert departments(db) == ["ED"]
+    assert not Path(str(db) + ".tmp").exists()
+
+
+def test_reader_keeps_old_data_until_it_reconnects(tmp_path):
+    db = tmp_path / "px.duckdb"
+    make_db(db, ["ED"])
+    reader = store.open_readonly(db)
+    version = store.db_version(db)
+    make_db(db, ["CARD"])
+    assert reader.execute("SELECT count(*) FROM departments").fetchone()[0] == 1
+    reader.close()
+    assert departments(db) == ["CARD", "ED"]
+    assert store.db_version(db) != version
+
+
+def test_fresh_swap_starts_empty(tmp_path):
+    db = tmp_path / "px.duckdb"
+    make_db(db, ["ED"])
+    with store.write_swap(db, fresh=True) as con:
+        con.execute("INSERT INTO departments VALUES ('ICU', 'Intensive care', NULL, NULL)")
+    assert departments(db) == ["ICU"]
+
+
+def test_second_writer_is_refused_while_one_writes(tmp_path):
+    db = tmp_path / "px.duckdb"
+    with store.write_swap(db):
+        with pytest.raises(PxError, match="another load"):
+            with store.write_swap(db):
+                pass
+
+
+def test_missing_database_is_a_plain_error(tmp_path):
+    with pytest.raises(store.DatabaseMissing, match="python -m kpi demo"):
+        store.open_readonly(tmp_path / "nope.duckdb")
