@@ -21,8 +21,10 @@ def parse_iso_date(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _normalised_names(values: str | Iterable[str]) -> tuple[str, ...]:
-    """Stripped, de-duplicated, sorted non-empty strings (a lone string counts as one value)."""
+def _normalised_names(values: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Stripped, de-duplicated, sorted non-empty strings (a lone string is one; None is none)."""
+    if values is None:
+        return ()
     if isinstance(values, str):
         values = (values,)
     return tuple(sorted({str(v).strip() for v in values} - {""}))

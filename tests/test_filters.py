@@ -44,8 +44,9 @@ def test_equal_filters_hash_equal_whatever_the_input_order():
     assert type(b.start) is date
 
 
-def test_a_lone_string_is_one_department_not_its_letters():
+def test_a_lone_string_is_one_department_not_its_letters_and_none_is_all():
     assert Filter(departments="ICU").departments == ("ICU",)
+    assert Filter(departments=None, sites=None) == Filter()
 
 
 def test_iso_strings_are_accepted_as_dates():
