@@ -1,0 +1,90 @@
+"""The demo hospital: build it as a database, or write it as a contract delivery folder."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from kpi import store
+from kpi.demo_complaints import month_complaints
+from kpi.demo_hospital import DEPARTMENTS
+from kpi.demo_plan import MONTHS, DemoPlan, DemoStory, demo_story
+from kpi.demo_sinks import DatabaseSink, DeliverySink
+from kpi.demo_surveys import patient_surveys, staff_surveys
+from kpi.demo_tables import month_tables, static_tables
+from kpi.demo_visits import PatientPool, month_visits
+
+__all__ = ["build_demo", "write_delivery", "demo_story", "DemoStory"]
+
+DEMO_MEMORY_LIMIT = "1GB"   # keeps DuckDB's buffer pool (and so peak RSS) bounded at any scale
+PROGRESS_EVERY_MONTHS = 6
+
+
+def _quiet(message: str) -> None:
+    """The default progress callback: say nothing."""
+
+
+def generate(plan: DemoPlan, sink, progress: Callable[[str], None] = _quiet) -> None:
+    """Feed the whole demo to a sink, one calendar month at a time (bounded memory)."""
+    sink.write(static_tables())
+    pool = PatientPool()
+    next_visit = next_response = next_staff = next_complaint = 1
+    for month in range(MONTHS):
+        rng = np.random.default_rng([plan.seed, 1, month])
+        visits = month_visits(rng, plan, month, pool, next_visit)
+        patient = patient_surveys(rng, plan, month, visits, next_response)
+        staff = staff_surveys(rng, plan, month, next_staff)
+        per_department = np.bincount(visits.department, minlength=len(DEPARTMENTS))
+        complaints = month_complaints(rng, plan, month, per_department, next_complaint)
+        sink.write(month_tables(visits, patient, staff, complaints))
+        next_visit += len(visits.visit_no)
+        next_response += len(patient.response_no)
+        next_staff += len(staff.response_no)
+        next_complaint += len(complaints.complaint_no)
+        if (month + 1) % PROGRESS_EVERY_MONTHS == 0 or month == MONTHS - 1:
+            progress(f"demo: {month + 1}/{MONTHS} months generated "
+                     f"({next_visit - 1:,} visits, {next_response - 1:,} patient surveys)")
+
+
+def build_demo(db_path, seed: int = 7, scale: float = 1.0,
+               progress: Callable[[str], None] = _quiet, end: date | None = None) -> dict[str, int]:
+    """Build (replace) the demo database at db_path; returns rows per base table."""
+    plan = DemoPlan(seed, scale, end or date.today())
+    db_path = Path(db_path)
+    salt = store.load_salt(db_path)
+    with store.write_swap(db_path, fresh=True) as con:
+        con.execute("SET memory_limit = ?", [DEMO_MEMORY_LIMIT])
+        con.execute("SET preserve_insertion_order = false")
+        sink = DatabaseSink(con, salt)
+        generate(plan, sink, progress)
+        for key, value in (("is_demo", "true"), ("demo_seed", str(seed)),
+                           ("demo_scale", repr(float(scale))), ("demo_end", plan.end.isoformat())):
+            store.set_meta(con, key, value)
+        loaded_at = datetime.now()
+        con.executemany("INSERT INTO loads VALUES (?, 'demo', ?, ?)",
+                        [[loaded_at, table, rows] for table, rows in sink.rows.items()])
+        progress("demo: saving the database")
+    return dict(sink.rows)
+
+
+def write_delivery(folder, seed: int = 7, scale: float = 1.0,
+                   progress: Callable[[str], None] = _quiet,
+                   end: date | None = None) -> dict[str, int]:
+    """Write the demo as contract CSV files in folder; returns rows per file."""
+    plan = DemoPlan(seed, scale, end or date.today())
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    con = store.configure(duckdb.connect())
+    try:
+        con.execute("SET memory_limit = ?", [DEMO_MEMORY_LIMIT])
+        with tempfile.TemporaryDirectory(prefix="px-demo-") as scratch:
+            sink = DeliverySink(con, folder, Path(scratch))
+            generate(plan, sink, progress)
+    finally:
+        con.close()
+    return dict(sink.rows)
