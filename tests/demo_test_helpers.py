@@ -1,0 +1,37 @@
+"""Helpers for the demo tests: a fixed end date, and reading whole tables back sorted."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from kpi.store import TABLES, open_readonly, salt_path
+
+END = date(2026, 11, 15)
+
+
+def share_salt(source_db: Path, target_db: Path) -> None:
+    """Give target_db the same patient-key salt as source_db (so hashes compare)."""
+    shutil.copyfile(salt_path(source_db), salt_path(target_db))
+
+
+def sorted_tables(db_path: Path, tables=TABLES) -> dict[str, list[tuple]]:
+    """Every row of each table, sorted, for comparing two databases."""
+    con = open_readonly(db_path)
+    try:
+        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+                for t in tables}
+    finally:
+        con.close()
+
+
+def query(db_path: Path, sql: str, params=None) -> pd.DataFrame:
+    """Run one read-only query on a database file and return a DataFrame."""
+    con = open_readonly(db_path)
+    try:
+        return con.execute(sql, params or []).df()
+    finally:
+        con.close()
