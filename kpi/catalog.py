@@ -167,10 +167,19 @@ def patient_domains(con) -> list[str]:
     return [domain for (domain,) in rows]
 
 
+def _with_domains(domain_kpis: list[Kpi]) -> list[Kpi]:
+    """The fixed KPIs in catalog order, domain KPIs after the satisfaction ones."""
+    return [*KPIS[:2], *domain_kpis, *KPIS[2:]]
+
+
+def declared_kpis() -> list[Kpi]:
+    """The catalog as declared: the fixed KPIs and the template `domain_top_box[d]`."""
+    return _with_domains([DOMAIN_TEMPLATE])
+
+
 def available_kpis(con) -> list[Kpi]:
     """Every KPI of the catalog, with one domain KPI per patient domain of the database."""
-    domain_kpis = [domain_kpi(d) for d in patient_domains(con)] if con is not None else []
-    return [*KPIS[:2], *domain_kpis, *KPIS[2:]]
+    return _with_domains([domain_kpi(d) for d in patient_domains(con)] if con is not None else [])
 
 
 def resolve_kpis(con, kpi_ids) -> list[Kpi]:
@@ -193,11 +202,11 @@ def kpi_by_id(con, kpi_id: str) -> Kpi:
 
 def render_list(con) -> str:
     """The text of `python -m kpi list`: id, label, unit, direction and definition of each KPI."""
-    kpis = available_kpis(con) if con is not None else [*KPIS[:2], DOMAIN_TEMPLATE, *KPIS[2:]]
+    kpis = available_kpis(con) if con is not None else declared_kpis()
     blocks = []
     for k in kpis:
         body = textwrap.fill(k.description, width=92, initial_indent="    ",
-                             subsequent_indent="    ")
+                             subsequent_indent="    ", break_on_hyphens=False)
         blocks.append(f"{k.id}  {k.label}  [unit {k.unit}, direction {k.direction}]\n{body}")
     return "\n\n".join(blocks)
 

@@ -1,0 +1,75 @@
+"""The KPI snapshot CSV of the contract: one writer for the CLI and the dashboard's download."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from datetime import date, datetime
+from numbers import Integral, Real
+from typing import Sequence, TextIO
+
+import pandas as pd
+
+from kpi.engine import COLUMNS, compute
+from kpi.filters import Filter
+
+SNAPSHOT_COLUMNS = [*COLUMNS, "generated_at"]
+NUMBER_COLUMNS = ("value", "numerator", "denominator", "n", "ci_low", "ci_high")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection
+EXACT_INTEGER_LIMIT = 2 ** 53
+
+
+def now_iso() -> str:
+    """The current local time as an ISO timestamp with its UTC offset, to the second."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def number_cell(value) -> str:
+    """A number written as a number at full precision (12, 37.8, -1e-05); empty when missing."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, Integral):
+        return str(int(value))
+    value = float(value)
+    if math.isnan(value):
+        return ""
+    if value.is_integer() and abs(value) < EXACT_INTEGER_LIMIT:
+        return str(int(value))
+    return repr(value)
+
+
+def text_cell(value) -> str:
+    """A text cell: dates in ISO, booleans true/false, formula-like text prefixed with '."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    text = value if isinstance(value, str) else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _cell(column: str, value) -> str:
+    if column in NUMBER_COLUMNS and (value is None or isinstance(value, Real) or value is pd.NA):
+        return number_cell(value)
+    return text_cell(value.item() if hasattr(value, "item") else value)
+
+
+def snapshot_csv(df: pd.DataFrame, generated_at: str | None = None) -> str:
+    """The snapshot CSV text of an engine result (generated_at: an ISO timestamp, else now)."""
+    stamp = generated_at or now_iso()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SNAPSHOT_COLUMNS)
+    frame = df.assign(generated_at=stamp)[SNAPSHOT_COLUMNS]
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow([_cell(c, v) for c, v in zip(SNAPSHOT_COLUMNS, row)])
+    return out.getvalue()
+
+
+def write_snapshot(out: TextIO, con, kpi_ids: Sequence[str] | None, flt: Filter,
+                   group_by: Sequence[str] = (), generated_at: str | None = None) -> None:
+    """Compute the KPIs (every KPI when kpi_ids is empty) and write the snapshot CSV to out."""
+    out.write(snapshot_csv(compute(con, kpi_ids or None, flt, group_by), generated_at))

@@ -1,0 +1,128 @@
+"""The snapshot CSV: the contract's columns, numbers as numbers, formula-safe text, the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import subprocess
+import sys
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from kpi.catalog import available_kpis
+from kpi.engine import compute
+from kpi.export import SNAPSHOT_COLUMNS, number_cell, snapshot_csv, text_cell, write_snapshot
+from kpi.filters import Filter
+from kpi.store import open_readonly
+from kpi_db import build_tiny_db
+
+STAMP = "2026-01-02T03:04:05+00:00"
+D1_JAN = Filter(departments=("D1",), start="2024-01-01", end="2024-01-31")
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    return build_tiny_db(tmp_path_factory.mktemp("tiny") / "tiny.duckdb")
+
+
+@pytest.fixture(scope="module")
+def con(db):
+    connection = open_readonly(db)
+    yield connection
+    connection.close()
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("value, cell", [
+    (12, "12"), (12.0, "12"), (-37.8, "-37.8"), (1 / 3, "0.3333333333333333"), (-0.0, "0"),
+    (1e-05, "1e-05"), (math.nan, ""), (None, ""), (pd.NA, ""),
+])
+def test_numbers_are_written_as_numbers_at_full_precision(value, cell):
+    assert number_cell(value) == cell
+
+
+@pytest.mark.parametrize("value, cell", [
+    ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+1", "'+1"), ("-2", "'-2"), ("@SUM", "'@SUM"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("Ward 7", "Ward 7"), ("a=b", "a=b"), (True, "true"),
+    (False, "false"), (date(2024, 2, 29), "2024-02-29"), (None, ""),
+])
+def test_text_cells_are_guarded_against_spreadsheet_formulas(value, cell):
+    assert text_cell(value) == cell
+
+
+def test_a_snapshot_row_is_written_exactly(con):
+    text = snapshot_csv(compute(con, ["nps", "staff_wellbeing"], Filter(
+        departments=("D1",), start="2024-01-01", end="2024-02-29")), generated_at=STAMP)
+    header, nps, wellbeing = text.splitlines()
+    assert header == ",".join(SNAPSHOT_COLUMNS)
+    assert nps.startswith("nps,Net Promoter Score,nps,higher,,,2024-01-01,2024-02-29,60,,,100,")
+    assert nps.endswith(f",false,2024-03-11,{STAMP}")
+    low, high = (float(x) for x in nps.split(",")[12:14])
+    assert low == pytest.approx(46.99906962) and high == pytest.approx(73.00093038)
+    assert wellbeing == ("staff_wellbeing,Staff wellbeing,%,higher,,,2024-01-01,2024-02-29,"
+                         f",,,,,,true,2024-03-05,{STAMP}")
+
+
+def test_a_formula_like_department_is_prefixed_but_a_negative_number_is_not(con):
+    frame = compute(con, ["enps"], Filter(), ["department"])
+    frame.loc[0, "department_id"] = "=1+1"
+    frame.loc[0, "value"] = -37.8
+    row = _rows(snapshot_csv(frame, generated_at=STAMP))[0]
+    assert (row["department_id"], row["value"]) == ("'=1+1", "-37.8")
+
+
+def test_the_writer_and_the_download_are_byte_identical(con):
+    out = io.StringIO()
+    write_snapshot(out, con, ["visits", "nps"], D1_JAN, ["month"], generated_at=STAMP)
+    assert out.getvalue() == snapshot_csv(compute(con, ["visits", "nps"], D1_JAN, ["month"]),
+                                          generated_at=STAMP)
+
+
+def test_no_kpi_ids_export_every_kpi_with_a_timestamp(con):
+    out = io.StringIO()
+    write_snapshot(out, con, [], Filter(), [])
+    rows = _rows(out.getvalue())
+    assert [r["kpi_id"] for r in rows] == sorted(k.id for k in available_kpis(con))
+    assert {r["suppressed"] for r in rows} <= {"true", "false"}
+    stamp = rows[0]["generated_at"]
+    assert len(stamp) == 25 and stamp[10] == "T"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kpi", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_export_by_department_and_month(db):
+    done = _cli("--db", str(db), "export", "--out", "-", "--kpi", "complaint_count",
+                "--start", "2024-02-01", "--end", "2024-03-31", "--by", "department",
+                "--by", "month")
+    assert done.returncode == 0, done.stderr
+    rows = _rows(done.stdout)
+    assert [(r["department_id"], r["month"], r["value"]) for r in rows] == [
+        ("D1", "2024-02", "1"), ("D1", "2024-03", "3"), ("D2", "2024-02", "0"),
+        ("D2", "2024-03", "0"), ("D3", "2024-02", "1"), ("D3", "2024-03", "0")]
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["export", "--out", "-", "--kpi", "bogus"], 2, "unknown KPI 'bogus'"),
+    (["export", "--out", "-", "--department", "D1'--"], 2, "unknown department \"D1'--\""),
+])
+def test_cli_usage_errors_exit_2_without_a_traceback(db, args, code, message):
+    done = _cli("--db", str(db), *args)
+    assert done.returncode == code and message in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_cli_list_with_and_without_a_database(db, tmp_path):
+    listed = _cli("--db", str(db), "list")
+    assert listed.returncode == 0 and "domain_top_box[privacy]  Privacy top-box %" in listed.stdout
+    template = _cli("--db", str(tmp_path / "none.duckdb"), "list")
+    assert template.returncode == 0 and "domain_top_box[d]" in template.stdout
+    assert "Traceback" not in listed.stderr + template.stderr
