@@ -66,8 +66,8 @@ def _wide_sql(responses: str, answers: str, questions) -> str:
 
 # Delivery file -> (raw tables it needs, the query that writes it, the table counting its rows)
 DELIVERY_FILES = {
-    "departments": (("departments",), SHAPED_SQL["departments"] + " ORDER BY 1", "departments"),
-    "questions": (("questions",), SHAPED_SQL["questions"] + " ORDER BY 1", "questions"),
+    "departments": (("departments",), SHAPED_SQL["departments"], "departments"),
+    "questions": (("questions",), SHAPED_SQL["questions"], "questions"),
     "visits": (("visits",), SHAPED_SQL["visits"] + " ORDER BY 1", "visits"),
     "patient_survey": (("patient_responses", "patient_answers"),
                        _wide_sql("patient_responses", "patient_answers", PATIENT_QUESTIONS),
