@@ -1,0 +1,234 @@
+"""Plotly figures for the dashboard: colour-blind-safe (Okabe-Ito), withheld values labelled."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpi.formatting import (detail_text, format_number, suppressed_short, suppressed_text,
+                            unit_label, value_text)
+from kpi.stats import SUPPRESSION_THRESHOLD
+
+# Okabe & Ito (2008), ordered so that the first colours stay apart for every colour vision.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442",
+             "#000000")
+WITHHELD_COLOUR = "#7F7F7F"
+INTERVAL_COLOUR = "#333333"
+# A sequential scale readable with every colour vision (blue to yellow).
+SEQUENTIAL = "Cividis"
+# Oldest open complaints in the warmest colour.
+AGE_COLOURS = ("#56B4E9", "#0072B2", "#E69F00", "#D55E00")
+
+
+def _base_layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white", colorway=list(OKABE_ITO), height=height,
+        title=dict(text=title) if title else None,
+        margin=dict(l=10, r=10, t=50 if title else 20, b=10),
+        legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
+        hoverlabel=dict(align="left"))
+    return fig
+
+
+def _hover(row: pd.Series, threshold: int, prefix: str) -> str:
+    detail = detail_text(row)
+    lines = [prefix, value_text(row, threshold)] + ([detail] if detail else [])
+    return "<br>".join(lines)
+
+
+def _withheld_marks(rows: pd.DataFrame, x: str, label: pd.Series, threshold: int) -> go.Scatter:
+    """Grey crosses along the bottom of the plot (on a hidden 0-1 axis) for withheld values."""
+    return go.Scatter(
+        x=rows[x], y=[0.03] * len(rows), yaxis="y2", mode="markers",
+        marker=dict(symbol="x-thin-open", size=10, color=WITHHELD_COLOUR, line=dict(width=2)),
+        name=suppressed_text(threshold),
+        hovertext=[f"{name}<br>{suppressed_text(threshold)}" for name in label],
+        hoverinfo="text")
+
+
+def trend_chart(df: pd.DataFrame, series: str = "kpi_label", title: str | None = None,
+                threshold: int = SUPPRESSION_THRESHOLD, height: int = 380) -> go.Figure:
+    """Lines by month, one per value of `series`; the band is the 95 % interval of a lone line."""
+    df = df.sort_values("month")
+    fig = go.Figure()
+    names = list(dict.fromkeys(df[series]))
+    for i, name in enumerate(names):
+        rows = df[df[series] == name]
+        shown = rows.assign(value=rows["value"].where(~rows["suppressed"].astype(bool)))
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        if len(names) == 1 and shown["ci_low"].notna().any():
+            fig.add_trace(go.Scatter(x=shown["month"], y=shown["ci_high"], mode="lines",
+                                     line=dict(width=0), hoverinfo="skip", showlegend=False))
+            fig.add_trace(go.Scatter(x=shown["month"], y=shown["ci_low"], mode="lines",
+                                     line=dict(width=0), fill="tonexty", hoverinfo="skip",
+                                     fillcolor="rgba(0,114,178,0.15)", name="95 % interval"))
+        fig.add_trace(go.Scatter(
+            x=shown["month"], y=shown["value"], mode="lines+markers", name=str(name),
+            line=dict(color=colour, width=2), marker=dict(color=colour, size=7),
+            hovertext=[_hover(r, threshold, f"{name} · {r['month']}") for _, r in rows.iterrows()],
+            hoverinfo="text"))
+    withheld = df[df["suppressed"].astype(bool)]
+    if len(withheld):
+        fig.add_trace(_withheld_marks(withheld, "month",
+                                      withheld[series] + " · " + withheld["month"], threshold))
+    unit = df["unit"].iloc[0] if len(df) else ""
+    fig.update_layout(xaxis=dict(type="category", title=None),
+                      yaxis=dict(title=unit_label(unit)),
+                      yaxis2=dict(overlaying="y", range=[0, 1], visible=False))
+    return _base_layout(fig, title, height)
+
+
+def department_bars(df: pd.DataFrame, names: Mapping[str, str], title: str | None = None,
+                    threshold: int = SUPPRESSION_THRESHOLD) -> go.Figure:
+    """One horizontal bar per department for one KPI, with its 95 % interval as a line."""
+    df = df.assign(name=df["department_id"].map(lambda d: names.get(d, d)))
+    df = df.sort_values("name", ascending=False)
+    withheld = df["suppressed"].astype(bool)
+    shown = df[~withheld & df["value"].notna()]
+    unit = df["unit"].iloc[0] if len(df) else ""
+    fig = go.Figure(go.Bar(
+        x=shown["value"], y=shown["name"], orientation="h", marker_color=OKABE_ITO[0],
+        name=str(df["kpi_label"].iloc[0]) if len(df) else "", showlegend=False,
+        text=[format_number(v, unit) for v in shown["value"]], textposition="inside",
+        insidetextanchor="start", textfont=dict(color="white"),
+        hovertext=[_hover(r, threshold, r["name"]) for _, r in shown.iterrows()],
+        hoverinfo="text"))
+    with_ci = shown[shown["ci_low"].notna()]
+    if len(with_ci):
+        xs, ys = [], []
+        for _, r in with_ci.iterrows():
+            xs += [r["ci_low"], r["ci_high"], None]
+            ys += [r["name"], r["name"], None]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name="95 % interval",
+                                 showlegend=False,
+                                 line=dict(color=INTERVAL_COLOUR, width=2),
+                                 marker=dict(symbol="line-ns-open", size=10,
+                                             color=INTERVAL_COLOUR),
+                                 hoverinfo="skip"))
+    blank = df[withheld | df["value"].isna()]
+    if len(blank):
+        fig.add_trace(go.Scatter(
+            x=[0] * len(blank), y=blank["name"], mode="text", showlegend=False,
+            text=[value_text(r, threshold) for _, r in blank.iterrows()],
+            textposition="middle right", textfont=dict(color=WITHHELD_COLOUR),
+            hoverinfo="text",
+            hovertext=[f"{r['name']}<br>{value_text(r, threshold)}" for _, r in blank.iterrows()]))
+    fig.update_layout(xaxis=dict(title=unit_label(unit)),
+                      yaxis=dict(type="category", categoryorder="array",
+                                 categoryarray=list(df["name"]), title=None))
+    _base_layout(fig, title, max(260, 34 * len(df) + 110))
+    if len(with_ci):
+        fig.update_layout(title=dict(subtitle=dict(text="black lines: 95 % intervals")),
+                          margin=dict(t=70))
+    return fig
+
+
+def heatmap(df: pd.DataFrame, rows: str, columns: str, row_names: Mapping[str, str],
+            column_names: Mapping[str, str] | None = None, title: str | None = None,
+            threshold: int = SUPPRESSION_THRESHOLD, lower_is_better: bool = False) -> go.Figure:
+    """A grid of values (e.g. department x month) on a colour-blind-safe scale; '<11' cells grey."""
+    column_names = column_names or {}
+    withheld = df["suppressed"].astype(bool)
+    cells = df.assign(
+        _row=df[rows].map(lambda v: row_names.get(v, v)),
+        _col=df[columns].map(lambda v: column_names.get(v, v)),
+        shown=df["value"].where(~withheld),
+        label=[format_number(v, u) for v, u in zip(df["value"], df["unit"])])
+    cells["label"] = cells["label"].where(~withheld & df["value"].notna(), "")
+    cells["hover"] = [_hover(r, threshold, f"{r['_row']} · {r['_col']}")
+                      for _, r in cells.iterrows()]
+    row_order = sorted(dict.fromkeys(cells["_row"]), reverse=True)
+    col_order = list(dict.fromkeys(cells.sort_values(columns)["_col"]))
+
+    def grid(column: str) -> pd.DataFrame:
+        table = cells.pivot(index="_row", columns="_col", values=column)
+        return table.reindex(index=row_order, columns=col_order)
+
+    unit = df["unit"].iloc[0] if len(df) else ""
+    fig = go.Figure(go.Heatmap(
+        z=grid("shown").to_numpy(dtype=float), x=col_order, y=row_order,
+        text=grid("label").fillna("").to_numpy(), texttemplate="%{text}",
+        customdata=grid("hover").fillna("").to_numpy(),
+        hovertemplate="%{customdata}<extra></extra>",
+        colorscale=SEQUENTIAL, reversescale=lower_is_better, hoverongaps=False,
+        colorbar=dict(title=dict(text=unit_label(unit)))))
+    marks = cells[withheld]
+    if len(marks):
+        fig.add_trace(go.Scatter(
+            x=marks["_col"], y=marks["_row"], mode="text",
+            text=[suppressed_short(threshold)] * len(marks),
+            textfont=dict(color=WITHHELD_COLOUR), name=suppressed_text(threshold),
+            hovertext=marks["_row"] + " · " + marks["_col"] + "<br>" + suppressed_text(threshold),
+            hoverinfo="text", showlegend=False))
+    fig.update_layout(xaxis=dict(type="category", categoryorder="array", categoryarray=col_order),
+                      yaxis=dict(type="category", categoryorder="array", categoryarray=row_order),
+                      plot_bgcolor="#F2F2F2")
+    return _base_layout(fig, title, max(260, 30 * len(row_order) + 120))
+
+
+def pair_kpis(df: pd.DataFrame, x_kpi: str, y_kpi: str) -> pd.DataFrame:
+    """Per department, the x and y KPI rows side by side (columns suffixed _x and _y)."""
+    x_rows = df[df["kpi_id"] == x_kpi].set_index("department_id")
+    y_rows = df[df["kpi_id"] == y_kpi].set_index("department_id")
+    return x_rows.join(y_rows, lsuffix="_x", rsuffix="_y", how="outer").reset_index()
+
+
+def kpi_scatter(df: pd.DataFrame, x_kpi: str, y_kpi: str, names: Mapping[str, str],
+                title: str | None = None, threshold: int = SUPPRESSION_THRESHOLD) -> go.Figure:
+    """One point per department: KPI x against KPI y (departments with a withheld value left out)."""
+    pairs = pair_kpis(df, x_kpi, y_kpi)
+    usable = pairs[~pairs["suppressed_x"].astype(bool) & ~pairs["suppressed_y"].astype(bool)
+                   & pairs["value_x"].notna() & pairs["value_y"].notna()]
+    label = usable["department_id"].map(lambda d: names.get(d, d))
+    hover = []
+    for (_, r), name in zip(usable.iterrows(), label):
+        x_row = pd.Series({k: r[f"{k}_x"] for k in ("value", "unit", "n", "ci_low", "ci_high",
+                                                      "suppressed")})
+        y_row = pd.Series({k: r[f"{k}_y"] for k in x_row.index})
+        hover.append(f"{name}<br>{r['kpi_label_x']}: {value_text(x_row, threshold)} "
+                     f"({detail_text(x_row)})<br>{r['kpi_label_y']}: "
+                     f"{value_text(y_row, threshold)} ({detail_text(y_row)})")
+    fig = go.Figure(go.Scatter(
+        x=usable["value_x"], y=usable["value_y"], mode="markers+text", text=label,
+        textposition="top center", marker=dict(size=12, color=OKABE_ITO[0]), cliponaxis=False,
+        hovertext=hover, hoverinfo="text", showlegend=False))
+    x_title = pairs["kpi_label_x"].dropna().iloc[0] if pairs["kpi_label_x"].notna().any() else x_kpi
+    y_title = pairs["kpi_label_y"].dropna().iloc[0] if pairs["kpi_label_y"].notna().any() else y_kpi
+    fig.update_layout(xaxis=dict(title=f"{x_title} ({unit_label(str(pairs['unit_x'].iloc[0]))})"),
+                      yaxis=dict(title=f"{y_title} ({unit_label(str(pairs['unit_y'].iloc[0]))})"))
+    return _base_layout(fig, title, 420)
+
+
+def count_bars(labels: Sequence[str], counts: Sequence[int], axis_title: str,
+               title: str | None = None, shares: Sequence[float] | None = None) -> go.Figure:
+    """Vertical bars of counts (e.g. answers or complaint categories), in the order given."""
+    text = [f"{c:,}" if shares is None or pd.isna(s) else f"{s:.1f} % ({c:,})"
+            for c, s in zip(counts, shares if shares is not None else [None] * len(counts))]
+    fig = go.Figure(go.Bar(x=[str(v) for v in labels], y=list(counts), text=text,
+                           textposition="outside", marker_color=OKABE_ITO[0],
+                           hovertext=[f"{v}: {t}" for v, t in zip(labels, text)],
+                           hoverinfo="text"))
+    fig.update_layout(xaxis=dict(type="category", title=axis_title),
+                      yaxis=dict(title="count"))
+    return _base_layout(fig, title, 360)
+
+
+def stacked_bars(df: pd.DataFrame, category: str, stack: str, count: str,
+                 names: Mapping[str, str], stack_order: Sequence[str],
+                 title: str | None = None) -> go.Figure:
+    """Horizontal stacked bars (e.g. open complaints per department, stacked by age band)."""
+    df = df.assign(_name=df[category].map(lambda v: names.get(v, v)))
+    order = sorted(dict.fromkeys(df["_name"]), reverse=True)
+    fig = go.Figure()
+    for i, band in enumerate(stack_order):
+        rows = df[df[stack] == band].set_index("_name").reindex(order)
+        counts = rows[count].fillna(0).astype(int)
+        fig.add_trace(go.Bar(x=counts, y=order, orientation="h", name=str(band),
+                             marker_color=AGE_COLOURS[i % len(AGE_COLOURS)],
+                             hovertext=[f"{n}<br>{band}: {c:,}" for n, c in zip(order, counts)],
+                             hoverinfo="text"))
+    fig.update_layout(barmode="stack", legend=dict(traceorder="normal"),
+                      yaxis=dict(type="category", categoryorder="array", categoryarray=order))
+    return _base_layout(fig, title, max(260, 30 * len(order) + 120))

@@ -1,0 +1,104 @@
+"""Display text for KPI values: units, intervals, n and the small-cell message (no UI imports)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from kpi.stats import SUPPRESSION_THRESHOLD
+
+# How each unit of the catalog is written: decimals, the unit after the number, and the unit in
+# compact places (tiles, tables) whose label already names it.
+_UNIT_STYLE: dict[str, tuple[int, str, str]] = {
+    "%": (1, " %", " %"),
+    "count": (0, "", ""),
+    "per_1000": (2, " per 1,000 visits", ""),
+    "minutes": (1, " min", " min"),
+    "days": (1, " days", " days"),
+    "score": (1, " / 100", ""),
+    "nps": (1, "", ""),
+}
+
+NO_DATA = "no data"
+
+
+def is_missing(value: Any) -> bool:
+    """True for None and NaN (pandas NA included): a value that must never be shown as 0."""
+    if value is None:
+        return True
+    try:
+        return bool(math.isnan(float(value)))
+    except (TypeError, ValueError):
+        return True
+
+
+def suppressed_text(threshold: int = SUPPRESSION_THRESHOLD) -> str:
+    """The words shown instead of a withheld value."""
+    return f"fewer than {threshold} responses"
+
+
+def suppressed_short(threshold: int = SUPPRESSION_THRESHOLD) -> str:
+    """The short marker of a withheld value for tight places (heatmap cells)."""
+    return f"<{threshold}"
+
+
+def format_number(value: Any, unit: str) -> str:
+    """The bare number in the unit's precision (no unit text): '82.1', '1,234', '+42.0'."""
+    if is_missing(value):
+        return NO_DATA
+    decimals, _, _ = _UNIT_STYLE.get(unit, (1, "", ""))
+    number = float(value)
+    if unit == "nps":
+        return f"{number:+,.{decimals}f}"
+    if decimals == 1 and unit in ("minutes", "days") and number.is_integer():
+        decimals = 0
+    return f"{number:,.{decimals}f}"
+
+
+def format_value(value: Any, unit: str, compact: bool = False) -> str:
+    """A value with its unit, e.g. '82.1 %', '3.42 per 1,000 visits' (compact: '3.42'), '+12.0';
+    'no data' if empty."""
+    if is_missing(value):
+        return NO_DATA
+    _, suffix, compact_suffix = _UNIT_STYLE.get(unit, (1, "", ""))
+    return f"{format_number(value, unit)}{compact_suffix if compact else suffix}"
+
+
+def format_interval(low: Any, high: Any, unit: str) -> str:
+    """The 95 % interval as text ('95 % CI 80.0 to 84.2 %'), or '' where there is none."""
+    if is_missing(low) or is_missing(high):
+        return ""
+    _, suffix, _ = _UNIT_STYLE.get(unit, (1, "", ""))
+    return f"95 % CI {format_number(low, unit)} to {format_number(high, unit)}{suffix}"
+
+
+def format_n(n: Any) -> str:
+    """The n a value rests on ('n = 1,234'), or '' when unknown."""
+    if is_missing(n):
+        return ""
+    return f"n = {int(n):,}"
+
+
+def value_text(row: Any, threshold: int = SUPPRESSION_THRESHOLD, compact: bool = False) -> str:
+    """A KPI row's value for display: the withheld message, 'no data', or the value with unit."""
+    if bool(row["suppressed"]):
+        return suppressed_text(threshold)
+    return format_value(row["value"], row["unit"], compact)
+
+
+def detail_text(row: Any) -> str:
+    """A KPI row's n and interval, joined ('n = 412 · 95 % CI 78.0 to 85.1 %'); '' if withheld."""
+    if bool(row["suppressed"]):
+        return ""
+    parts = [format_n(row["n"]), format_interval(row["ci_low"], row["ci_high"], row["unit"])]
+    return " · ".join(p for p in parts if p)
+
+
+_UNIT_LABELS = {"%": "%", "count": "count", "per_1000": "per 1,000 visits",
+                "minutes": "minutes", "days": "days", "score": "score (0-100)",
+                "nps": "score (-100 to 100)"}
+
+
+def unit_label(unit: str) -> str:
+    """The unit in words, for axis and column titles."""
+    return _UNIT_LABELS.get(unit, unit)

@@ -1,0 +1,57 @@
+"""Overview: headline KPIs per area with the change vs the prior period, departments compared."""
+
+import streamlit as st
+
+from kpi.compare import against_overall, change_vs_prior
+from kpi.errors import UsageError
+from ui.context import page_context
+from ui.tables import attention_table, comparison_table
+from ui.widgets import definitions, kpi_tile, page_header, stop_if_no_data, tile_columns
+
+HEADLINES = {"Satisfaction": "patient_satisfaction", "Loyalty": "nps",
+             "Complaints": "complaints_per_1000_visits", "Staff morale": "staff_engagement",
+             "Respect for time": "seen_within_15_minutes"}
+COMPARED = ("patient_satisfaction", "recommend_top_box", "nps", "return_visit_rate",
+            "complaints_per_1000_visits", "ack_within_3_working_days", "staff_engagement",
+            "staff_wellbeing", "enps", "seen_within_15_minutes", "median_wait_minutes")
+
+
+def main() -> None:
+    """Tiles, the department comparison table and the attention list for the sidebar filter."""
+    ctx = page_context()
+    page_header("Overview", ctx.flt, "Headline KPIs against the prior period of equal length")
+    areas = {area: kpi_id for area, kpi_id in HEADLINES.items() if kpi_id in ctx.kpis}
+    current = ctx.compute(areas.values())
+    stop_if_no_data(current, "data")
+    try:
+        prior = ctx.compute(areas.values(), flt=ctx.flt.prior_period())
+    except UsageError:
+        prior = None
+    changes = change_vs_prior(current, prior) if prior is not None else None
+    rows = current.set_index("kpi_id")
+    for column, (area, kpi_id) in zip(tile_columns(len(areas)), areas.items()):
+        with column:
+            st.subheader(area)
+            kpi_tile(ctx.kpis[kpi_id], rows.loc[kpi_id],
+                     None if prior is None else prior.set_index("kpi_id").loc[kpi_id],
+                     None if changes is None else changes.loc[kpi_id])
+
+    compared = [k for k in COMPARED if k in ctx.kpis]
+    by_dept = ctx.compute(compared, ["department"])
+    overall = ctx.compute(compared)
+    verdict = against_overall(by_dept, overall)
+    st.header("Departments compared")
+    definitions(ctx.pick(compared).values())
+    comparison_table(by_dept, overall, verdict, ctx.pick(compared), ctx.names)
+
+    st.header("Needs attention")
+    attention = attention_table(by_dept, overall, verdict, ctx.kpis, ctx.names)
+    if attention.empty:
+        st.success("No department is significantly worse than all departments in the filter.")
+    else:
+        st.caption("Departments whose 95 % interval lies entirely on the worse side of the value "
+                   "for all departments in the filter.")
+        st.dataframe(attention, hide_index=True)
+
+
+main()

@@ -1,0 +1,82 @@
+"""Satisfaction: domain scores by department and month, the overall rating, patient comments."""
+
+import streamlit as st
+
+from kpi import breakdowns, charts
+from kpi.catalog import DOMAIN_KPI_PREFIX
+from kpi.formatting import suppressed_text
+from ui.context import page_context
+from ui.widgets import definitions, headline, page_header, threshold
+
+HEADLINE = ("patient_satisfaction", "satisfaction_mean_score", "survey_responses")
+
+
+def domain_ids(kpis) -> list[str]:
+    """The overall top-box KPI and every patient domain KPI of the database."""
+    return ["patient_satisfaction", *[k for k in kpis if k.startswith(DOMAIN_KPI_PREFIX)]]
+
+
+def show_domains(ctx) -> None:
+    """Domain top-box % by month (lines) and by department (grid), one domain by both."""
+    ids = domain_ids(ctx.kpis)
+    st.header("Domain scores")
+    definitions(ctx.pick(ids).values())
+    by_month = ctx.compute(ids, ["month"])
+    st.plotly_chart(charts.trend_chart(by_month, title="Top-box % by month, all departments "
+                                                       "in the filter"))
+    by_dept = ctx.compute(ids, ["department"])
+    labels = {k: ctx.kpis[k].label for k in ids}
+    st.plotly_chart(charts.heatmap(by_dept, "department_id", "kpi_id", ctx.names, labels,
+                                   title="Top-box % by department and domain"))
+    chosen = st.selectbox("Domain by department and month", ids,
+                          format_func=lambda k: ctx.kpis[k].label, key="sat_domain")
+    grid = ctx.compute([chosen], ["department", "month"])
+    st.plotly_chart(charts.heatmap(grid, "department_id", "month", ctx.names,
+                                   title=f"{ctx.kpis[chosen].label} by department and month"))
+
+
+def show_rating(ctx) -> None:
+    """The answer distribution of each overall-rating question."""
+    st.header("Overall rating: how patients answered")
+    frame = ctx.read(breakdowns.rating_distribution)
+    for question_id, rows in frame.groupby("question_id", sort=True):
+        text = rows["question_text"].iloc[0] or question_id
+        if rows["suppressed"].any():
+            st.info(f"{text}: {suppressed_text(threshold(ctx.kpis['patient_satisfaction']))} "
+                    "in this filter; the distribution is withheld.")
+            continue
+        st.plotly_chart(charts.count_bars(
+            rows["answer"].astype(int), rows["responses"].astype(int), "answer",
+            title=f"{text} (n = {int(rows['n'].iloc[0]):,} answers)", shares=rows["share"]))
+
+
+def show_comments(ctx) -> None:
+    """Patient comments for the filter, as plain text; small departments withheld."""
+    st.header("Patient comments")
+    found = ctx.read(breakdowns.patient_comments)
+    limit = threshold(ctx.kpis["patient_satisfaction"])
+    if found.withheld_departments:
+        where = ", ".join(sorted(ctx.names.get(d, d) for d in found.withheld_departments))
+        st.caption(f"Comments withheld for {where}: {suppressed_text(limit)} in this filter.")
+    if found.shown.empty:
+        st.info("No comments to show for this filter.")
+        return
+    table = found.shown.assign(department=found.shown["department_id"].map(ctx.names))
+    st.caption(f"The {len(table):,} most recent comments, shown exactly as written.")
+    st.dataframe(table[["response_date", "department", "comment"]], hide_index=True,
+                 column_config={"response_date": st.column_config.DateColumn(
+                                    "date", format="YYYY-MM-DD"),
+                                "comment": st.column_config.TextColumn("comment", width="large")})
+
+
+def main() -> None:
+    """The satisfaction page for the sidebar filter."""
+    ctx = page_context()
+    page_header("Satisfaction", ctx.flt, "Top-box scores of the patient survey")
+    headline(ctx, HEADLINE, "patient survey answers", data_kpi="patient_satisfaction")
+    show_domains(ctx)
+    show_rating(ctx)
+    show_comments(ctx)
+
+
+main()

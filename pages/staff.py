@@ -1,0 +1,45 @@
+"""Staff morale: engagement, wellbeing and eNPS by department; staff beside patient satisfaction."""
+
+import streamlit as st
+
+from kpi import charts
+from kpi.formatting import suppressed_text
+from ui.context import page_context
+from ui.widgets import definitions, headline, page_header, threshold, withheld_note
+
+KPIS = ("staff_engagement", "staff_wellbeing", "enps")
+PAIR = ("staff_engagement", "patient_satisfaction")
+
+
+def show_scatter(ctx) -> None:
+    """Staff engagement against patient satisfaction, one point per department."""
+    st.header("Staff engagement beside patient satisfaction")
+    definitions(ctx.pick(PAIR).values())
+    by_dept = ctx.compute(PAIR, ["department"])
+    st.plotly_chart(charts.kpi_scatter(by_dept, *PAIR, ctx.names))
+    pairs = charts.pair_kpis(by_dept, *PAIR)
+    left_out = pairs[pairs["suppressed_x"].astype(bool) | pairs["suppressed_y"].astype(bool)]
+    if len(left_out):
+        names = ", ".join(sorted(ctx.names.get(d, d) for d in left_out["department_id"]))
+        st.caption(f"Not plotted: {names} ({suppressed_text(threshold(ctx.kpis[PAIR[0]]))} "
+                   "on the staff or the patient survey).")
+    st.caption("Each point is a department over the whole period; a pattern here is an "
+               "association, not a cause.")
+
+
+def main() -> None:
+    """The staff morale page for the sidebar filter."""
+    ctx = page_context()
+    page_header("Staff morale", ctx.flt, "From the anonymous staff survey")
+    headline(ctx, KPIS, "staff survey data")
+    for column, kpi_id in zip(st.columns(len(KPIS)), KPIS):
+        with column:
+            rows = ctx.compute([kpi_id], ["department"])
+            st.plotly_chart(charts.department_bars(rows, ctx.names,
+                                                   title=ctx.kpis[kpi_id].label),
+                            key=f"bars_{kpi_id}")
+            withheld_note(rows, ctx.names, ctx.kpis[kpi_id])
+    show_scatter(ctx)
+
+
+main()

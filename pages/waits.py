@@ -1,0 +1,32 @@
+"""Respect for time: median wait and % seen within 15 minutes, by department and month."""
+
+import streamlit as st
+
+from kpi import charts
+from ui.context import page_context
+from ui.widgets import headline, page_header
+
+KPIS = ("median_wait_minutes", "seen_within_15_minutes")
+
+
+def main() -> None:
+    """The waits page for the sidebar filter."""
+    ctx = page_context()
+    page_header("Respect for time", ctx.flt, "Waits from arrival or appointment time to being "
+                                             "seen, over visits with a wait recorded")
+    headline(ctx, KPIS, "recorded waits")
+    for kpi_id in KPIS:
+        kpi = ctx.kpis[kpi_id]
+        st.header(kpi.label)
+        by_month = ctx.compute([kpi_id], ["month"])
+        st.plotly_chart(charts.trend_chart(by_month, title=f"{kpi.label} by month, all "
+                                                           "departments in the filter"),
+                        key=f"trend_{kpi_id}")
+        grid = ctx.compute([kpi_id], ["department", "month"])
+        st.plotly_chart(charts.heatmap(grid, "department_id", "month", ctx.names,
+                                       title=f"{kpi.label} by department and month",
+                                       lower_is_better=kpi.direction == "lower"),
+                        key=f"grid_{kpi_id}")
+
+
+main()

@@ -1,0 +1,1 @@
+"""Streamlit helpers for the dashboard: cached data access, the shared sidebar, page widgets."""

@@ -1,0 +1,125 @@
+"""Cached access to the database for the pages: one read-only connection per database version.
+
+Every cached function takes the database key `db_version(path)` = (path, inode, mtime_ns), so
+a database swapped in by a load is picked up on the next rerun, without restarting the app.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import types
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from kpi import catalog, engine
+from kpi.catalog import Kpi
+from kpi.filters import Filter
+from kpi.sql_filter import resolve_scope
+from kpi.store import db_version, open_readonly, read_meta, resolve_db_path
+
+DbKey = tuple[str, int, int]
+
+
+def db_path() -> Path:
+    """Where the app reads its database: $PX_DB, else data/px.duckdb."""
+    return resolve_db_path()
+
+
+def db_key() -> DbKey:
+    """The key of the database file as it is now (changes when a load swaps the file)."""
+    return db_version(db_path())
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    con.close()
+
+
+@st.cache_resource(max_entries=2, on_release=_close, show_spinner=False)
+def _connection(key: DbKey) -> duckdb.DuckDBPyConnection:
+    return open_readonly(Path(key[0]))
+
+
+@contextlib.contextmanager
+def cursor(key: DbKey) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of the cached connection for one query (connections are not shared by threads)."""
+    cur = _connection(key).cursor()
+    try:
+        cur.execute("USE px")
+        yield cur
+    finally:
+        cur.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def compute(key: DbKey, kpi_ids: tuple[str, ...] | None, flt: Filter,
+            group_by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The engine's KPI table for these KPIs, filter and grouping (cached per database version)."""
+    with cursor(key) as cur:
+        return engine.compute(cur, kpi_ids, flt, group_by)
+
+
+@st.cache_data(show_spinner=False)
+def meta(key: DbKey) -> dict[str, str]:
+    """The database's meta table (is_demo, schema_version, ...)."""
+    with cursor(key) as cur:
+        return read_meta(cur)
+
+
+@st.cache_data(show_spinner=False)
+def data_as_of(key: DbKey) -> dict[str, date | None]:
+    """The latest date of each source, over the whole database."""
+    with cursor(key) as cur:
+        return engine.data_as_of(cur)
+
+
+@st.cache_data(show_spinner=False)
+def default_window(key: DbKey) -> tuple[date | None, date | None]:
+    """The earliest and latest date of any date column in the database."""
+    with cursor(key) as cur:
+        return tuple(engine.default_window(cur))
+
+
+@st.cache_data(show_spinner=False)
+def departments(key: DbKey) -> pd.DataFrame:
+    """Every department with its name, service line and site."""
+    with cursor(key) as cur:
+        return engine.departments(cur)
+
+
+@st.cache_data(show_spinner=False)
+def kpis(key: DbKey) -> dict[str, Kpi]:
+    """The catalog's KPIs available in this database, by id, in catalog order."""
+    with cursor(key) as cur:
+        return {k.id: k for k in catalog.available_kpis(cur)}
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def filter_departments(key: DbKey, flt: Filter) -> tuple[str, ...]:
+    """The department ids the filter resolves to (its departments, service lines and sites)."""
+    with cursor(key) as cur:
+        return resolve_scope(cur, flt).departments
+
+
+def _function_name(function: Callable) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+@st.cache_data(show_spinner=False, max_entries=256,
+               hash_funcs={types.FunctionType: _function_name})
+def read(key: DbKey, reader: Callable, flt: Filter):
+    """A kpi.breakdowns reader (e.g. breakdowns.open_backlog) for the filter, cached per
+    database version."""
+    with cursor(key) as cur:
+        return reader(cur, flt)
+
+
+def clear_caches() -> None:
+    """Forget every cached result and connection (tests; a new database is picked up anyway)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+

@@ -1,0 +1,35 @@
+"""First start: build the demo database when none exists; the demo banner on every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from kpi.errors import PxError
+from ui import data
+
+
+def ensure_database(path: Path) -> None:
+    """Build the demo hospital at `path` if there is no database yet (with a spinner)."""
+    if path.exists():
+        return
+    from kpi.demo import build_demo
+
+    note = st.empty()
+    with st.spinner("First start: building the demo hospital database. This takes a minute…"):
+        try:
+            build_demo(path, progress=lambda message: note.caption(message))
+        except PxError as err:
+            note.empty()
+            st.info(f"The database is being prepared ({err}). Reload the page in a moment.")
+            st.stop()
+    note.empty()
+
+
+def demo_banner(key: data.DbKey) -> None:
+    """Say clearly, on every page, when the numbers come from the synthetic demo hospital."""
+    if data.meta(key).get("is_demo") == "true":
+        st.warning("Demo data: a synthetic hospital made up by `python -m kpi demo`. No real "
+                   "patients, staff or complaints. Load your own files with "
+                   "`python -m kpi ingest FOLDER`.")

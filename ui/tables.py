@@ -1,0 +1,61 @@
+"""Display tables: the department x KPI comparison (coloured) and the 'needs attention' list."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from kpi.catalog import Kpi
+from kpi.compare import BETTER, WORSE
+from kpi.formatting import detail_text, value_text
+from ui.widgets import threshold
+
+# Light tints of Okabe-Ito blue and vermillion, with the verdict also written in the cell.
+VERDICT_STYLE = {BETTER: "background-color: #CCE3F0", WORSE: "background-color: #F6D2BC"}
+WHOLE_FILTER = "All departments in the filter"
+
+
+def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.Series,
+                     kpis: Mapping[str, Kpi], names: Mapping[str, str]) -> None:
+    """Departments (rows) x KPIs (columns, in the order of `kpis`), each cell coloured and marked 'better' / 'worse'
+    when its interval lies entirely on that side of the whole-filter value."""
+    ids = [kpi_id for kpi_id in kpis if kpi_id in set(by_dept["kpi_id"])]
+    rows = by_dept.assign(verdict=verdict)
+    rows["text"] = [value_text(r, threshold(kpis[r["kpi_id"]]), compact=True)
+                    + (f" · {r['verdict']}" if r["verdict"] in VERDICT_STYLE else "")
+                    for _, r in rows.iterrows()]
+    text = rows.pivot(index="department_id", columns="kpi_id", values="text")
+    marks = rows.pivot(index="department_id", columns="kpi_id", values="verdict")
+    text.index = marks.index = [names.get(d, d) for d in text.index]
+    text, marks = text.sort_index(), marks.sort_index()
+    whole = pd.DataFrame([{r["kpi_id"]: value_text(r, threshold(kpis[r["kpi_id"]]), compact=True)
+                           for _, r in overall.iterrows()}], index=[WHOLE_FILTER])
+    text = pd.concat([whole, text])[ids]
+    marks = marks.reindex(text.index)[ids]
+    columns = {kpi_id: kpis[kpi_id].label for kpi_id in ids}
+    styled = text.rename(columns=columns).style.apply(
+        lambda _: marks.rename(columns=columns).map(lambda v: VERDICT_STYLE.get(v, "")),
+        axis=None)
+    st.dataframe(styled, column_config={
+        columns[kpi_id]: st.column_config.TextColumn(columns[kpi_id],
+                                                     help=kpis[kpi_id].description)
+        for kpi_id in ids})
+    st.caption("Blue 'better' / orange 'worse': the department's 95 % interval lies entirely "
+               "above or below the value for all departments in the filter. KPIs without an "
+               "interval (medians, counts) are not compared.")
+
+
+def attention_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.Series,
+                    kpis: Mapping[str, Kpi], names: Mapping[str, str]) -> pd.DataFrame:
+    """The department x KPI pairs significantly worse than the whole filter, as display rows."""
+    worse = by_dept[verdict == WORSE]
+    whole = {r["kpi_id"]: value_text(r, threshold(kpis[r["kpi_id"]]))
+             for _, r in overall.iterrows()}
+    return pd.DataFrame({
+        "Department": worse["department_id"].map(lambda d: names.get(d, d)),
+        "KPI": worse["kpi_id"].map(lambda k: kpis[k].label),
+        "Value": [value_text(r, threshold(kpis[r["kpi_id"]])) for _, r in worse.iterrows()],
+        "n and interval": [detail_text(r) for _, r in worse.iterrows()],
+        "All departments": worse["kpi_id"].map(whole)}).reset_index(drop=True)

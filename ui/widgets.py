@@ -1,0 +1,109 @@
+"""Small Streamlit pieces every page uses: page header, KPI tiles, definitions, empty notices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import streamlit as st
+
+from kpi.catalog import Kpi
+from kpi.filters import Filter
+from kpi.formatting import detail_text, format_number, suppressed_text, unit_label, value_text
+from kpi.stats import SUPPRESSION_THRESHOLD
+
+DELTA_COLOURS = {"higher": "normal", "lower": "inverse", "neutral": "off"}
+TILES_PER_ROW = 3
+
+
+def threshold(kpi: Kpi) -> int:
+    """The small-cell threshold that withholds this KPI's values (the default when none)."""
+    return kpi.min_n or SUPPRESSION_THRESHOLD
+
+
+def page_header(title: str, flt: Filter, intro: str | None = None) -> None:
+    """The page title and the filter in words."""
+    st.title(title)
+    st.caption(flt.describe() + (f". {intro}" if intro else ""))
+
+
+def stop_if_no_data(frame: pd.DataFrame, what: str) -> None:
+    """A friendly note and an early stop when nothing in the filter has a value."""
+    if frame.empty or not (frame["value"].notna() | frame["suppressed"].astype(bool)).any():
+        st.info(f"No {what} in this filter. Choose more departments or a longer period "
+                "in the sidebar.")
+        st.stop()
+
+
+def stop_if_no_departments(flt_departments: Iterable[str]) -> None:
+    """A friendly note and an early stop when the filter leaves no department."""
+    if not list(flt_departments):
+        st.info("No department matches this filter: widen the service line or site choice "
+                "in the sidebar.")
+        st.stop()
+
+
+def kpi_tile(kpi: Kpi, row: pd.Series, prior: pd.Series | None = None,
+             change: pd.Series | None = None, label: str | None = None) -> None:
+    """A bordered metric: value with unit, change vs the prior period, n and interval below,
+    the definition behind the help icon; withheld values say so in words."""
+    delta = None
+    if change is not None and not pd.isna(change["change"]):
+        delta = f"{format_number(change['change'], row['unit'])} vs prior period"
+    st.metric(label or kpi.label, value_text(row, threshold(kpi), compact=True), delta=delta,
+              delta_color=DELTA_COLOURS.get(kpi.direction, "off"), help=kpi.description,
+              border=True)
+    lines = [detail_text(row)]
+    if prior is not None:
+        lines.append(f"Prior period ({prior['start']} to {prior['end']}): "
+                     f"{value_text(prior, threshold(kpi))}")
+    st.caption("  \n".join(line for line in lines if line))
+
+
+def definitions(kpis: Iterable[Kpi], label: str = "Definitions") -> None:
+    """A popover with the catalog definition of each KPI shown nearby."""
+    with st.popover(label):
+        for kpi in kpis:
+            better = {"higher": "higher is better", "lower": "lower is better"}
+            st.markdown(f"**{kpi.label}** · unit {unit_label(kpi.unit)} · "
+                        f"{better.get(kpi.direction, 'neither higher nor lower is better')}")
+            st.caption(kpi.description)
+
+
+def tiles(kpis: dict[str, Kpi], rows: pd.DataFrame, labels: dict[str, str] | None = None
+          ) -> None:
+    """One tile per KPI of `kpis` (in that order, at most 3 a row) from the engine's rows."""
+    labels = labels or {}
+    by_id = rows.set_index("kpi_id")
+    for column, kpi_id in zip(tile_columns(len(kpis)), kpis):
+        with column:
+            kpi_tile(kpis[kpi_id], by_id.loc[kpi_id], label=labels.get(kpi_id))
+
+
+def tile_columns(count: int, per_row: int = TILES_PER_ROW) -> list:
+    """Columns for `count` tiles, in rows of at most `per_row` (so labels are not cut)."""
+    columns = []
+    for first in range(0, count, per_row):
+        columns += st.columns(per_row)[:min(per_row, count - first)]
+    return columns
+
+
+def headline(ctx, kpi_ids, what: str, labels: dict[str, str] | None = None,
+             data_kpi: str | None = None) -> pd.DataFrame:
+    """The page's headline tiles for the whole filter with their definitions; stops with a
+    note when `data_kpi` (else any of them) has no data. Returns the engine's rows."""
+    rows = ctx.compute(kpi_ids)
+    stop_if_no_data(rows[rows["kpi_id"] == data_kpi] if data_kpi else rows, what)
+    definitions(ctx.pick(kpi_ids).values())
+    tiles(ctx.pick(kpi_ids), rows, labels)
+    return rows
+
+
+def withheld_note(rows: pd.DataFrame, names: dict[str, str], kpi: Kpi) -> None:
+    """A caption naming the departments whose value is withheld (never an unexplained gap)."""
+    withheld = rows[rows["suppressed"].astype(bool)]
+    if len(withheld):
+        where = ", ".join(sorted({names.get(d, d) for d in withheld["department_id"].dropna()}))
+        st.caption(f"{kpi.label}: {suppressed_text(threshold(kpi))} for "
+                   f"{where or 'some groups'}; the value is withheld.")
+
