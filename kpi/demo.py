@@ -21,7 +21,7 @@ from kpi.demo_visits import PatientPool, month_visits
 
 __all__ = ["build_demo", "write_delivery", "demo_story", "DemoStory"]
 
-DEMO_MEMORY_LIMIT = "1GB"   # keeps DuckDB's buffer pool (and so peak RSS) bounded at any scale
+DEMO_MEMORY_LIMIT = "512MB"  # keeps DuckDB's buffer pool (and so peak RSS) bounded at any scale
 PROGRESS_EVERY_MONTHS = 6
 
 
