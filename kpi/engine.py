@@ -12,6 +12,7 @@ from kpi.catalog import Kpi, resolve_kpis
 from kpi.engine_complaints import compute_complaints
 from kpi.engine_meta import data_as_of, default_window, departments
 from kpi.engine_rows import ROW_COLUMNS
+from kpi.engine_run import Run
 from kpi.engine_survey import compute_survey
 from kpi.engine_visits import compute_visits
 from kpi.filters import Filter
@@ -42,15 +43,14 @@ def compute(con, kpi_ids: Sequence[str] | None, flt: Filter,
     sorted by kpi_id, department_id, month. department_id / month are None when not grouped.
     """
     kpis = resolve_kpis(con, kpi_ids)
-    scope = resolve_scope(con, flt, group_by)
-    as_of = data_as_of(con)
+    run = Run(con, resolve_scope(con, flt, group_by), data_as_of(con), kpis)
     frames = []
     for source, engine in SOURCE_ENGINES.items():
         chosen = [k for k in kpis if k.source == source]
         if chosen:
-            frames += engine(con, scope, chosen, as_of, source=source)
+            frames += engine(run, chosen, source=source)
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROW_COLUMNS)
-    return _finish(rows, kpis, scope.start, scope.end, as_of)
+    return _finish(rows, kpis, run.scope.start, run.scope.end, run.as_of)
 
 
 def _finish(rows: pd.DataFrame, kpis: list[Kpi], start: date, end: date,

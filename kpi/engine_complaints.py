@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 import pandas as pd
 
 from kpi.catalog import Kpi
-from kpi.engine_rows import kpi_rows, on_grid, proportion_rows
+from kpi.engine_rows import kpi_rows, proportion_rows
+from kpi.engine_run import Run
 from kpi.engine_visits import visit_aggregates
-from kpi.sql_filter import Scope
 from kpi.stats import rate_interval
 
 DATE_COLUMN = "received_date"
@@ -59,21 +57,21 @@ def _deadline_columns(kpis: list[Kpi]) -> tuple[str, dict]:
     return "".join(columns), params
 
 
-def compute_complaints(con, scope: Scope, kpis: list[Kpi], as_of: dict[str, date | None],
+def compute_complaints(run: Run, kpis: list[Kpi],
                        source: str = "complaints") -> list[pd.DataFrame]:
     """Rows of the complaint KPIs."""
-    frames = [_open_rows(con, scope, k) for k in kpis if k.kind == "open_complaints"]
+    scope = run.scope
+    frames = [_open_rows(run, k) for k in kpis if k.kind == "open_complaints"]
     if all(k.kind == "open_complaints" for k in kpis):
         return frames
     deadlines, params = _deadline_columns(kpis)
     sql = _COMPLAINTS_SQL.format(groups=scope.group_sql(DATE_COLUMN), deadlines=deadlines,
                                  where=scope.where(DATE_COLUMN))
     if params:
-        params["as_of"] = as_of["complaints"]
-    aggregates = con.execute(sql, {**scope.params(), **params}).df()
-    counts = ["complaints", "resolved", *(c for c in aggregates.columns
-                                          if c.startswith(("due_", "met_")))]
-    table = on_grid(scope, aggregates, counts)
+        params["as_of"] = run.as_of["complaints"]
+    counts = ["complaints", "resolved", *(f"{c}_{i}" for i in range(len(kpis))
+                                          for c in ("due", "met") if f"days_{i}" in params)]
+    table = run.grouped(sql, {**scope.params(), **params}, counts)
     for i, k in enumerate(kpis):
         if k.kind == "complaint_count":
             frames.append(kpi_rows(k, table, value=table.complaints, n=table.complaints))
@@ -82,13 +80,13 @@ def compute_complaints(con, scope: Scope, kpis: list[Kpi], as_of: dict[str, date
         elif k.kind == "median_days_to_resolve":
             frames.append(kpi_rows(k, table, value=table.median_days, n=table.resolved))
         elif k.kind == "complaint_rate":
-            frames.append(_rate_rows(con, scope, k, table))
+            frames.append(_rate_rows(run, k, table))
     return frames
 
 
-def _rate_rows(con, scope: Scope, kpi: Kpi, table: pd.DataFrame) -> pd.DataFrame:
+def _rate_rows(run: Run, kpi: Kpi, table: pd.DataFrame) -> pd.DataFrame:
     """Complaints per 1,000 visits with the Garwood interval on the count, scaled."""
-    visits = visit_aggregates(con, scope)
+    visits = visit_aggregates(run)
     table = table.merge(visits[["department_id", "month", "visits"]],
                         on=["department_id", "month"])
     count, exposure = table.complaints.to_numpy(float), table.visits.to_numpy(float)
@@ -100,14 +98,14 @@ def _rate_rows(con, scope: Scope, kpi: Kpi, table: pd.DataFrame) -> pd.DataFrame
                     ci=ci)
 
 
-def _open_rows(con, scope: Scope, kpi: Kpi) -> pd.DataFrame:
+def _open_rows(run: Run, kpi: Kpi) -> pd.DataFrame:
     """Open complaints at each period's end (a month's last day or the window's end)."""
+    scope = run.scope
     periods = scope.periods()
     grouped = "department" in scope.group_by
     sql = _OPEN_SQL.format(department="c.department_id" if grouped else "''",
                            where=scope.where_department("c."))
-    aggregates = con.execute(sql, {"depts": list(scope.departments),
-                                   "months": [p.month for p in periods],
-                                   "period_ends": [p.end for p in periods]}).df()
-    table = on_grid(scope, aggregates, ["open"])
+    table = run.grouped(sql, {"depts": list(scope.departments),
+                              "months": [p.month for p in periods],
+                              "period_ends": [p.end for p in periods]}, ["open"])
     return kpi_rows(kpi, table, value=table.open, n=table.open)

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Sequence
-
 import numpy as np
 import pandas as pd
 
 from kpi.catalog import Kpi
-from kpi.sql_filter import KEYS, Scope
+from kpi.sql_filter import KEYS
 from kpi.stats import wilson_interval_arrays
 
 ROW_COLUMNS = ["kpi_id", *KEYS, "value", "numerator", "denominator", "n", "ci_low", "ci_high"]
-
-
-def on_grid(scope: Scope, aggregates: pd.DataFrame, counts: Sequence[str]) -> pd.DataFrame:
-    """The aggregates joined onto every group of the scope; count columns 0 where nothing was."""
-    table = scope.grid().merge(aggregates.astype({k: object for k in KEYS}), on=KEYS,
-                               how="left")
-    table[list(counts)] = table[list(counts)].fillna(0)
-    return table
 
 
 def kpi_rows(kpi: Kpi, table: pd.DataFrame, value, n, numerator=None, denominator=None,

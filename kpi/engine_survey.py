@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 
 from kpi.catalog import Kpi
-from kpi.engine_rows import kpi_rows, on_grid
+from kpi.engine_rows import kpi_rows
+from kpi.engine_run import Run
 from kpi.scoring import NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN, NPS_SCALE, scales_sql_values
-from kpi.sql_filter import Scope
 from kpi.stats import nps_interval_arrays, wilson_interval_arrays
 
 TABLES = {"patient_survey": ("patient", "patient_responses", "patient_answers"),
@@ -58,36 +56,31 @@ SELECT {groups}, count(*) AS responses FROM {responses} WHERE {where} GROUP BY A
 """
 
 
-def compute_survey(con, scope: Scope, kpis: list[Kpi], as_of: dict[str, date | None],
-                   source: str) -> list[pd.DataFrame]:
+def compute_survey(run: Run, kpis: list[Kpi], source: str) -> list[pd.DataFrame]:
     """Rows of the survey KPIs of one source (patient_survey or staff_survey)."""
     audience, responses, answers = TABLES[source]
+    scope = run.scope
     frames = []
     domain_kpis = [k for k in kpis if k.domain is not None]
     if domain_kpis:
-        domains = _domain_aggregates(con, scope, audience, responses, answers,
-                                     sorted({k.domain for k in domain_kpis}))
-        items = _catalog_items(con, audience)
-        frames += [_domain_rows(k, scope, domains, items.get(k.domain, (0, 0)))
+        sql = _DOMAINS_SQL.format(scales=scales_sql_values(),
+                                  groups=scope.group_sql(DATE_COLUMN, "r."), responses=responses,
+                                  answers=answers, where=scope.where(DATE_COLUMN, "r."))
+        params = {**scope.params(), "audience": audience,
+                  "domains": sorted({k.domain for k in domain_kpis}),
+                  "promoter_min": NPS_PROMOTER_MIN, "detractor_max": NPS_DETRACTOR_MAX,
+                  "nps_scale": NPS_SCALE}
+        domains = run.con.execute(sql, params).df()
+        items = _catalog_items(run.con, audience)
+        frames += [_domain_rows(k, run, domains, items.get(k.domain, (0, 0)))
                    for k in domain_kpis]
     if any(k.kind == "response_count" for k in kpis):
-        counts = on_grid(scope, con.execute(_RESPONSES_SQL.format(
+        counts = run.grouped(_RESPONSES_SQL.format(
             groups=scope.group_sql(DATE_COLUMN), responses=responses,
-            where=scope.where(DATE_COLUMN)), scope.params()).df(), ["responses"])
+            where=scope.where(DATE_COLUMN)), scope.params(), ["responses"])
         frames += [kpi_rows(k, counts, value=counts.responses, n=counts.responses)
                    for k in kpis if k.kind == "response_count"]
     return frames
-
-
-def _domain_aggregates(con, scope: Scope, audience: str, responses: str, answers: str,
-                       domains: list[str]) -> pd.DataFrame:
-    sql = _DOMAINS_SQL.format(scales=scales_sql_values(), groups=scope.group_sql(DATE_COLUMN, "r."),
-                              responses=responses, answers=answers,
-                              where=scope.where(DATE_COLUMN, "r."))
-    params = {**scope.params(), "audience": audience, "domains": domains,
-              "promoter_min": NPS_PROMOTER_MIN, "detractor_max": NPS_DETRACTOR_MAX,
-              "nps_scale": NPS_SCALE}
-    return con.execute(sql, params).df()
 
 
 def _catalog_items(con, audience: str) -> dict[str, tuple[int, int]]:
@@ -96,11 +89,11 @@ def _catalog_items(con, audience: str) -> dict[str, tuple[int, int]]:
     return {domain: (items, nps_items) for domain, items, nps_items in rows}
 
 
-def _domain_rows(kpi: Kpi, scope: Scope, domains: pd.DataFrame,
+def _domain_rows(kpi: Kpi, run: Run, domains: pd.DataFrame,
                  items: tuple[int, int]) -> pd.DataFrame:
     """One domain KPI; the interval and ratio only for a single-item domain (by the catalog)."""
-    table = on_grid(scope, domains[domains.domain == kpi.domain].drop(columns="domain"),
-                    ["n", "top", "valid", "nps_n", "promoters", "detractors"])
+    table = run.on_grid(domains[domains.domain == kpi.domain].drop(columns="domain"),
+                        ["n", "top", "valid", "nps_n", "promoters", "detractors"])
     all_items, nps_items = items
     if kpi.kind == "domain_mean":
         return kpi_rows(kpi, table, value=table.linear, n=table.n)

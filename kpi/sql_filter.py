@@ -50,9 +50,10 @@ class Scope:
         return f"list_contains($depts, {alias}department_id)"
 
     def group_sql(self, date_column: str, alias: str = "") -> str:
-        """SQL select list of the group keys `department_id, month` ('' when not grouped)."""
+        """SQL select list of the group keys `department_id, month` ('' when not grouped;
+        the month as its first day, which Run.on_grid writes YYYY-MM)."""
         dept = f"{alias}department_id" if "department" in self.group_by else f"'{UNGROUPED}'"
-        month = (f"strftime({alias}{date_column}, '%Y-%m')" if "month" in self.group_by
+        month = (f"date_trunc('month', {alias}{date_column})" if "month" in self.group_by
                  else f"'{UNGROUPED}'")
         return f"{dept} AS department_id, {month} AS month"
 
