@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
 from kpi import store
 from kpi.demo_complaints import month_complaints
@@ -18,20 +19,23 @@ from kpi.demo_sinks import DatabaseSink, DeliverySink
 from kpi.demo_surveys import patient_surveys, staff_surveys
 from kpi.demo_tables import month_tables, static_tables
 from kpi.demo_visits import PatientPool, month_visits
+from kpi.errors import PxError
+from kpi.ingest import holds_demo
 
 __all__ = ["build_demo", "write_delivery", "demo_story", "DemoStory"]
 
 DEMO_MEMORY_LIMIT = "512MB"  # keeps DuckDB's buffer pool (and so peak RSS) bounded at any scale
 PROGRESS_EVERY_MONTHS = 6
+BATCH_VISITS = 200_000       # months are written in batches of about this many visits
 
 
 def _quiet(message: str) -> None:
     """The default progress callback: say nothing."""
 
 
-def generate(plan: DemoPlan, sink, progress: Callable[[str], None] = _quiet) -> None:
-    """Feed the whole demo to a sink, one calendar month at a time (bounded memory)."""
-    sink.write(static_tables())
+def month_chunks(plan: DemoPlan, progress: Callable[[str], None] = _quiet
+                 ) -> Iterator[dict[str, pa.Table]]:
+    """The demo's raw tables, one calendar month at a time (bounded memory)."""
     pool = PatientPool()
     next_visit = next_response = next_staff = next_complaint = 1
     for month in range(MONTHS):
@@ -41,7 +45,7 @@ def generate(plan: DemoPlan, sink, progress: Callable[[str], None] = _quiet) -> 
         staff = staff_surveys(rng, plan, month, next_staff)
         per_department = np.bincount(visits.department, minlength=len(DEPARTMENTS))
         complaints = month_complaints(rng, plan, month, per_department, next_complaint)
-        sink.write(month_tables(visits, patient, staff, complaints))
+        yield month_tables(visits, patient, staff, complaints)
         next_visit += len(visits.visit_no)
         next_response += len(patient.response_no)
         next_staff += len(staff.response_no)
@@ -51,11 +55,42 @@ def generate(plan: DemoPlan, sink, progress: Callable[[str], None] = _quiet) -> 
                      f"({next_visit - 1:,} visits, {next_response - 1:,} patient surveys)")
 
 
+def batched(chunks: Iterable[dict[str, pa.Table]], min_visits: int = BATCH_VISITS
+            ) -> Iterator[dict[str, pa.Table]]:
+    """Months merged into batches of at least min_visits visits (fewer, larger writes)."""
+    pending: list[dict[str, pa.Table]] = []
+    for chunk in chunks:
+        pending.append(chunk)
+        if sum(c["visits"].num_rows for c in pending) >= min_visits:
+            yield _merged(pending)
+            pending = []
+    if pending:
+        yield _merged(pending)
+
+
+def _merged(chunks: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
+    return {name: pa.concat_tables([c[name] for c in chunks]) for name in chunks[0]}
+
+
+def generate(plan: DemoPlan, sink: DatabaseSink | DeliverySink,
+             progress: Callable[[str], None] = _quiet) -> None:
+    """Feed the whole demo to a sink: the catalog, then batches of months."""
+    sink.write(static_tables())
+    for batch in batched(month_chunks(plan, progress)):
+        sink.write(batch)
+
+
 def build_demo(db_path, seed: int = 7, scale: float = 1.0,
                progress: Callable[[str], None] = _quiet, end: date | None = None) -> dict[str, int]:
-    """Build (replace) the demo database at db_path; returns rows per base table."""
+    """Build (replace) the demo database at db_path; returns rows per base table.
+
+    Refuses (PxError) when db_path holds ingested data rather than an earlier demo.
+    """
     plan = DemoPlan(seed, scale, end or date.today())
     db_path = Path(db_path)
+    if db_path.exists() and not holds_demo(db_path):
+        raise PxError(f"{db_path} holds loaded data, not the demo: the demo never replaces it; "
+                      "choose another --db path")
     salt = store.load_salt(db_path)
     with store.write_swap(db_path, fresh=True) as con:
         con.execute("SET memory_limit = ?", [DEMO_MEMORY_LIMIT])

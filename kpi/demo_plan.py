@@ -81,6 +81,8 @@ class DemoPlan:
     """Expected volumes and latent levels, arrays shaped (departments, months)."""
 
     def __init__(self, seed: int, scale: float, end: date):
+        if not scale > 0:
+            raise ValueError(f"scale must be greater than 0, not {scale!r}")
         self.seed, self.scale, self.end = seed, scale, end
         self.story = demo_story(end)
         starts = np.array(self.story.months + (_next_month(self.story.months[-1]),),

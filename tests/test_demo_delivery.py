@@ -90,3 +90,15 @@ def test_cli_writes_the_delivery(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"wrote the demo delivery to {folder}" in out and "patient_survey:" in out
     assert len(list(folder.glob("*.csv"))) == 6
+
+
+def test_the_demo_never_replaces_ingested_data(delivery, tmp_path):
+    from kpi.errors import PxError
+    from kpi.ingest import ingest_folder
+
+    db = tmp_path / "real.duckdb"
+    ingest_folder(delivery[0], db)
+    before = db.read_bytes()
+    with pytest.raises(PxError, match="holds loaded data"):
+        build_demo(db, scale=0.001, end=END)
+    assert db.read_bytes() == before
