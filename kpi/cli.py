@@ -49,6 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--by", action="append", default=[], choices=["department", "month"])
 
     sub.add_parser("list", parents=[db_option], help="list the KPIs and their definitions")
+
+    spc = sub.add_parser("spc", parents=[db_option], help="control chart of one KPI by month")
+    spc.add_argument("--kpi", required=True, metavar="ID")
+    spc.add_argument("--out", required=True, help="file to write, or - for stdout")
+    spc.add_argument("--department", action="append", default=[], metavar="ID")
+    spc.add_argument("--start", type=_iso_date)
+    spc.add_argument("--end", type=_iso_date)
+    spc.add_argument("--rebase", action="append", default=[], type=_iso_date, metavar="DATE",
+                     help="start new limits at this date (a known change); repeatable")
     return parser
 
 
@@ -92,6 +101,14 @@ def run_export(args: argparse.Namespace, db_path: Path) -> None:
         con.close()
 
 
+def _write_text(out: str, text: str) -> None:
+    if out == "-":
+        sys.stdout.write(text)
+    else:
+        with open(out, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+
+
 def run_list(args: argparse.Namespace, db_path: Path) -> None:
     from kpi.catalog import render_list
     from kpi.store import open_readonly
@@ -104,7 +121,24 @@ def run_list(args: argparse.Namespace, db_path: Path) -> None:
             con.close()
 
 
-COMMANDS = {"ingest": run_ingest, "demo": run_demo, "export": run_export, "list": run_list}
+def run_spc(args: argparse.Namespace, db_path: Path) -> None:
+    from kpi.filters import Filter
+    from kpi.settings import load_settings
+    from kpi.spc_series import spc_csv, spc_for_kpi
+    from kpi.store import open_readonly
+
+    flt = Filter(departments=tuple(args.department), start=args.start, end=args.end)
+    settings = load_settings()
+    con = open_readonly(db_path)
+    try:
+        text = spc_csv(spc_for_kpi(con, args.kpi, flt, settings, args.rebase))
+    finally:
+        con.close()
+    _write_text(args.out, text)
+
+
+COMMANDS = {"ingest": run_ingest, "demo": run_demo, "export": run_export, "list": run_list,
+            "spc": run_spc}
 
 
 def main(argv: list[str] | None = None) -> int:
