@@ -1,0 +1,84 @@
+"""Load a delivery folder through the data contract: read, check every rule, load all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from kpi.ingest_contract import FILES
+from kpi.ingest_links import link_checks, link_rules, prepare_links, survey_findings
+from kpi.ingest_load import load_delivery
+from kpi.ingest_read import Staged, find_delivery, stage_file
+from kpi.ingest_report import Finding, file_finding, rejection
+from kpi.ingest_rules import column_rules, duplicate_checks, run_check, run_row_rules
+from kpi.store import TABLES, load_salt, open_readonly, read_meta, set_meta, write_swap
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def ingest_folder(folder: Path, db_path: Path,
+                  progress: Callable[[str], None] = _quiet) -> dict[str, int]:
+    """Load every contract file in `folder` into the database, or raise RejectedInput and
+    leave the database exactly as it was. Returns the rows loaded per database table."""
+    folder, db_path = Path(folder), Path(db_path)
+    paths, folder_findings = find_delivery(folder)
+    replacing_demo = holds_demo(db_path)
+    if replacing_demo:
+        progress(f"{db_path} holds the demo data: this delivery replaces it")
+    with write_swap(db_path, fresh=replacing_demo) as con:
+        staged, findings = stage_delivery(con, paths, progress)
+        findings += folder_findings + check_delivery(con, staged)
+        if findings:
+            raise rejection(folder, findings)
+        loaded = load_delivery(con, staged, load_salt(db_path), progress)
+        set_meta(con, "is_demo", "false")
+    return loaded
+
+
+def holds_demo(db_path: Path) -> bool:
+    """True when the database at db_path is the demo database."""
+    if not db_path.exists():
+        return False
+    con = open_readonly(db_path)
+    try:
+        return read_meta(con).get("is_demo") == "true"
+    finally:
+        con.close()
+
+
+def stage_delivery(con: duckdb.DuckDBPyConnection, paths: dict[str, Path],
+                   progress: Callable[[str], None]) -> tuple[dict[str, Staged], list[Finding]]:
+    """Stage every contract file (absent ones as empty tables); findings of the reading."""
+    staged, findings = {}, []
+    if _is_empty(con):
+        findings += [file_finding(f"{name}.csv", "is missing: the first load into a new "
+                                  "database must bring departments, questions, visits and "
+                                  "patient_survey")
+                     for name, spec in FILES.items() if spec.first_load and name not in paths]
+    for name, spec in FILES.items():
+        staged[name], file_findings = stage_file(con, spec, paths.get(name))
+        findings += file_findings
+        if staged[name].file is not None:
+            progress(f"{name}: {staged[name].rows:,} rows read")
+    return staged, findings
+
+
+def check_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged]) -> list[Finding]:
+    """Every row rule of the contract over the staged files and the stored rows."""
+    prepare_links(con, staged)
+    findings, answer_rules = survey_findings(con, staged)
+    rules = [r for s in staged.values() for r in column_rules(s)] + link_rules(staged)
+    for name, s in staged.items():
+        findings += run_row_rules(con, [r for r in rules + answer_rules if r.file == name], s)
+    checks = [c for s in staged.values() for c in duplicate_checks(s)] + link_checks(staged)
+    for check in checks:
+        findings += run_check(con, check, staged[check.file])
+    return findings
+
+
+def _is_empty(con: duckdb.DuckDBPyConnection) -> bool:
+    return not any(con.execute(f"SELECT EXISTS (FROM {t})").fetchone()[0] for t in TABLES)

@@ -1,0 +1,277 @@
+"""Every rule of the data contract: a bad delivery is rejected, named precisely, and the
+database is left byte for byte as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest_helpers import GOOD, delivery, file_hash, rows, write_files
+from kpi.errors import RejectedInput
+from kpi.ingest import ingest_folder
+
+DEPT = "department_id,department_name,service_line,site\n"
+QUES = "question_id,audience,domain,scale,question_text,top_box_min\n"
+VISIT = "visit_id,patient_key,department_id,visit_date,visit_type,wait_minutes\n"
+SURVEY = "response_id,department_id,response_date,visit_id,mode,comment,Q1,Q2,Q3\n"
+COMPL = ("complaint_id,department_id,received_date,category,severity,acknowledged_date,"
+         "resolved_date\n")
+STAFF = "response_id,department_id,response_date,S1\n"
+
+
+def visit(date="2024-01-05", wait="30", key="PK-9", dept="D1", vid="V9") -> str:
+    """A visits.csv with the good rows and one more row (row 4) built from the arguments."""
+    return GOOD["visits.csv"] + f"{vid},{key},{dept},{date},inpatient,{wait}\n"
+
+
+def survey(q1="9", q2="4", q3="1", dept="D1", date="2024-01-12", vid="V1", rid="R9") -> str:
+    """A patient_survey.csv with the good rows and one more row (row 3)."""
+    return GOOD["patient_survey.csv"] + f"{rid},{dept},{date},{vid},web,ok,{q1},{q2},{q3}\n"
+
+
+def complaint(received="2024-01-15", category="billing", severity="low",
+              ack="2024-01-16", resolved="2024-01-17") -> str:
+    """A complaints.csv with the good rows and one more row (row 3)."""
+    return (GOOD["complaints.csv"] +
+            f"C9,D1,{received},{category},{severity},{ack},{resolved}\n")
+
+
+# (id, files written over the good delivery (None removes one), later load?, expected
+#  problem: file, row, column, value substring (None = no value), rule substring)
+CASES = [
+    # the folder
+    ("unknown file", {"complaint.csv": COMPL}, False,
+     ("complaint.csv", None, None, None, "not a file of the data contract")),
+    ("csv and parquet", {"visits.parquet": b"PAR1"}, False,
+     ("visits.parquet", None, None, None, "a second time")),
+    ("first load lacks a file", {"questions.csv": None}, False,
+     ("questions.csv", None, None, None, "first load into a new database must bring")),
+    # reading the file
+    ("empty file", {"complaints.csv": ""}, False,
+     ("complaints.csv", None, None, None, "is empty")),
+    ("not utf-8 in the header", {"departments.csv": "department_id,d\xe9partement\n".encode(
+        "latin-1")}, False, ("departments.csv", None, None, None, "not UTF-8")),
+    ("not utf-8 in a row", {"departments.csv": (DEPT + "D1,Ward 1,,\n" + "x" * 20000 +
+                                                ",Caf\xe9,,\n").encode("latin-1")}, False,
+     ("departments.csv", 2, "department_name", None, "not UTF-8")),
+    ("semicolons", {"departments.csv": "department_id;department_name\nD1;Ward\n"}, False,
+     ("departments.csv", None, None, None, "semicolons")),
+    ("semicolons: columns missing", {"departments.csv": "department_id;department_name\n"},
+     False, ("departments.csv", None, "department_name", None, "missing from the header")),
+    ("unclosed quote", {"complaints.csv": COMPL + 'C9,D1,2024-01-15,"billing,low,,\n'}, False,
+     ("complaints.csv", 1, "category", None, "double quote that is not closed")),
+    ("too many fields", {"departments.csv": DEPT + "D1,Ward 1,,\nD2,Ward, 2,South,x\n"},
+     False, ("departments.csv", 2, None, None, "more fields than the header")),
+    ("too few fields", {"departments.csv": DEPT + "D1,Ward 1\n"}, False,
+     ("departments.csv", 1, "service_line", None, "fewer fields than the header")),
+    ("required column missing", {"visits.csv": "visit_id,patient_key,department_id\n"
+                                               "V1,PK,D1\n"}, False,
+     ("visits.csv", None, "visit_date", None, "required column but is missing")),
+    ("unknown column", {"visits.csv": VISIT.strip() + ",patient_name\n"
+                        "V1,PK,D1,2024-01-05,,,Ann\n"}, False,
+     ("visits.csv", None, "patient_name", None, "not a column of visits")),
+    ("column twice", {"departments.csv": "department_id,department_name,Department_ID\n"}, False,
+     ("departments.csv", None, "Department_ID", None, "appears twice in the header")),
+    ("column without a name", {"departments.csv": "department_id,department_name,\n"}, False,
+     ("departments.csv", None, "number 3", None, "has no name")),
+    ("not parquet", {"visits.csv": None, "visits.parquet": b"not parquet at all"}, False,
+     ("visits.parquet", None, None, None, "could not be read as Parquet")),
+    # departments
+    ("department name empty", {"departments.csv": DEPT + "D1,Ward 1,,\nD2,   ,,\n"}, False,
+     ("departments.csv", 2, "department_name", None, "required")),
+    ("department id twice", {"departments.csv": DEPT + "D1,Ward 1,,\nD2,B,,\n D1 ,C,,\n"},
+     False, ("departments.csv", 3, "department_id", "D1", "more than once in this file "
+                                                         "(first in row 1)")),
+    # questions
+    ("question id empty", {"questions.csv": GOOD["questions.csv"] + ",patient,x,yesno,,\n"},
+     False, ("questions.csv", 5, "question_id", None, "required")),
+    ("question id twice ignoring case", {"questions.csv": GOOD["questions.csv"] +
+                                         "q2,patient,x,yesno,,\n"}, False,
+     ("questions.csv", 5, "question_id", "q2", "ignoring letter case")),
+    ("audience", {"questions.csv": GOOD["questions.csv"] + "Q9,Patient,x,yesno,,\n"}, False,
+     ("questions.csv", 5, "audience", "Patient", "not one of patient, staff")),
+    ("domain empty", {"questions.csv": GOOD["questions.csv"] + "Q9,patient,,yesno,,\n"}, False,
+     ("questions.csv", 5, "domain", None, "required")),
+    ("scale", {"questions.csv": GOOD["questions.csv"] + "Q9,patient,x,likert7,,\n"}, False,
+     ("questions.csv", 5, "scale", "likert7", "not one of frequency4, yesno")),
+    ("top box not a number", {"questions.csv": GOOD["questions.csv"] +
+                              "Q9,patient,x,agree5,,high\n"}, False,
+     ("questions.csv", 5, "top_box_min", "high", "not a number")),
+    ("top box outside the scale", {"questions.csv": GOOD["questions.csv"] +
+                                   "Q9,patient,x,agree5,,6\n"}, False,
+     ("questions.csv", 5, "top_box_min", "6", "outside the scale agree5 (1 to 5)")),
+    ("question id is a fixed column", {"questions.csv": GOOD["questions.csv"] +
+                                       "Comment,patient,x,yesno,,\n"}, False,
+     ("questions.csv", 5, "question_id", "Comment", "fixed column")),
+    # visits
+    ("visit id twice", {"visits.csv": visit(vid="V2")}, False,
+     ("visits.csv", 4, "visit_id", "V2", "more than once in this file (first in row 2)")),
+    ("patient key empty", {"visits.csv": visit(key=" ")}, False,
+     ("visits.csv", 4, "patient_key", None, "required")),
+    ("visit department unknown", {"visits.csv": visit(dept="D7")}, False,
+     ("visits.csv", 4, "department_id", "D7", "not a department")),
+    ("visit date missing", {"visits.csv": visit(date="")}, False,
+     ("visits.csv", 4, "visit_date", None, "required")),
+    ("no 30 February", {"visits.csv": visit(date="2024-02-30")}, False,
+     ("visits.csv", 4, "visit_date", "2024-02-30", "real date written YYYY-MM-DD")),
+    ("no 29 February 2023", {"visits.csv": visit(date="2023-02-29")}, False,
+     ("visits.csv", 4, "visit_date", "2023-02-29", "real date")),
+    ("day first", {"visits.csv": visit(date="31/12/2024")}, False,
+     ("visits.csv", 4, "visit_date", "31/12/2024", "real date")),
+    ("date with time", {"visits.csv": visit(date="2024-03-05 14:30:00")}, False,
+     ("visits.csv", 4, "visit_date", "2024-03-05 14:30:00", "real date")),
+    ("date without zeros", {"visits.csv": visit(date="2024-3-5")}, False,
+     ("visits.csv", 4, "visit_date", "2024-3-5", "real date")),
+    ("wait not whole", {"visits.csv": visit(wait="4.5")}, False,
+     ("visits.csv", 4, "wait_minutes", "4.5", "not a whole number")),
+    ("wait not a number", {"visits.csv": visit(wait="ten")}, False,
+     ("visits.csv", 4, "wait_minutes", "ten", "not a whole number")),
+    ("wait negative", {"visits.csv": visit(wait="-5")}, False,
+     ("visits.csv", 4, "wait_minutes", "-5", "below 0")),
+    # patient survey
+    ("response id twice", {"patient_survey.csv": survey(rid="R1")}, False,
+     ("patient_survey.csv", 3, "response_id", "R1", "more than once")),
+    ("response date", {"patient_survey.csv": survey(date="2024-13-01")}, False,
+     ("patient_survey.csv", 3, "response_date", "2024-13-01", "real date")),
+    ("survey department unknown", {"patient_survey.csv": survey(dept="D7")}, False,
+     ("patient_survey.csv", 3, "department_id", "D7", "not a department")),
+    ("survey visit unknown", {"patient_survey.csv": survey(vid="V77")}, False,
+     ("patient_survey.csv", 3, "visit_id", "V77", "not a visit")),
+    ("answer above the scale", {"patient_survey.csv": survey(q1="11")}, False,
+     ("patient_survey.csv", 3, "Q1", "11", "not a valid answer on the scale rating0_10")),
+    ("answer below the scale", {"patient_survey.csv": survey(q2="0")}, False,
+     ("patient_survey.csv", 3, "Q2", "0", "scale frequency4 (whole numbers 1 to 4)")),
+    ("answer not whole", {"patient_survey.csv": survey(q2="2.5")}, False,
+     ("patient_survey.csv", 3, "Q2", "2.5", "not a valid answer")),
+    ("answer as words", {"patient_survey.csv": survey(q3="yes")}, False,
+     ("patient_survey.csv", 3, "Q3", "yes", "not a valid answer")),
+    ("survey column not a question", {"patient_survey.csv": SURVEY.strip() + ",Q9\n"}, False,
+     ("patient_survey.csv", None, "Q9", None, "nor a question id")),
+    ("staff question in the patient survey", {"patient_survey.csv": SURVEY.strip() + ",S1\n"},
+     False, ("patient_survey.csv", None, "S1", None, "must be patient questions")),
+    # complaints
+    ("complaint received missing", {"complaints.csv": complaint(received="")}, False,
+     ("complaints.csv", 3, "received_date", None, "required")),
+    ("complaint category", {"complaints.csv": complaint(category="rudeness")}, False,
+     ("complaints.csv", 3, "category", "rudeness", "not one of communication, wait_time")),
+    ("complaint category empty", {"complaints.csv": complaint(category="")}, False,
+     ("complaints.csv", 3, "category", None, "required")),
+    ("complaint severity", {"complaints.csv": complaint(severity="urgent")}, False,
+     ("complaints.csv", 3, "severity", "urgent", "not one of low, moderate, high, critical")),
+    ("acknowledged before received", {"complaints.csv": complaint(ack="2024-01-14")}, False,
+     ("complaints.csv", 3, "acknowledged_date", "2024-01-14", "before received_date 2024-01-15")),
+    ("resolved before received", {"complaints.csv": complaint(resolved="2024-01-01")}, False,
+     ("complaints.csv", 3, "resolved_date", "2024-01-01", "before received_date")),
+    ("resolved not a date", {"complaints.csv": complaint(resolved="soon")}, False,
+     ("complaints.csv", 3, "resolved_date", "soon", "real date")),
+    # staff survey
+    ("staff answer above the scale", {"staff_survey.csv": STAFF + "T1,D1,2024-02-01,6\n"}, False,
+     ("staff_survey.csv", 1, "S1", "6", "scale agree5 (whole numbers 1 to 5)")),
+    ("person identifier in the staff survey", {"staff_survey.csv": STAFF.strip() +
+                                               ",employee_name\nT1,D1,2024-02-01,5,Ann\n"},
+     False, ("staff_survey.csv", None, "employee_name", None, "nor a question id")),
+    ("patient question in the staff survey", {"staff_survey.csv": STAFF.strip() + ",Q1\n"},
+     False, ("staff_survey.csv", None, "Q1", None, "must be staff questions")),
+    ("staff department unknown", {"staff_survey.csv": STAFF + "T1,D7,2024-02-01,5\n"}, False,
+     ("staff_survey.csv", 1, "department_id", "D7", "not a department")),
+    # later loads, checked against the stored rows
+    ("later: department neither delivered nor stored",
+     {"visits.csv": VISIT + "V8,PK,D3,2024-03-01,,\n"}, True,
+     ("visits.csv", 1, "department_id", "D3", "neither in departments of this delivery nor in")),
+    ("later: visit neither delivered nor stored",
+     {"patient_survey.csv": SURVEY + "R8,D1,2024-03-01,V4,web,,9,4,1\n"}, True,
+     ("patient_survey.csv", 1, "visit_id", "V4", "not a visit")),
+    ("later: survey column not a stored question",
+     {"patient_survey.csv": SURVEY.strip() + ",Q4\nR8,D1,2024-03-01,,web,,9,4,1,1\n"}, True,
+     ("patient_survey.csv", None, "Q4", None, "nor a question id")),
+    ("later: answers checked on a re-delivered scale",
+     {"questions.csv": QUES + "Q1,patient,overall,yesno,Overall,\n",
+      "patient_survey.csv": SURVEY + "R1,D1,2024-01-10,V1,web,,1,4,1\nR2,D2,2024-01-11,,,,7,,0\n"},
+     True, ("patient_survey.csv", 2, "Q1", "7", "scale yesno (whole numbers 0 to 1)")),
+    ("later: new scale leaves stored answers invalid",
+     {"questions.csv": QUES + "Q1,patient,overall,yesno,Overall,\n"}, True,
+     ("questions.csv", 1, "question_id", "Q1", "2 answers already stored in patient_answers")),
+    ("later: new audience leaves stored answers invalid",
+     {"questions.csv": QUES + "S1,patient,engagement,agree5,I am proud,\n"}, True,
+     ("questions.csv", 1, "question_id", "S1", "1 answers already stored in staff_answers")),
+    ("later: question id in another letter case",
+     {"questions.csv": QUES + "q3,patient,recommend,yesno,,\n"}, True,
+     ("questions.csv", 1, "question_id", "q3", "only in letter case from the stored question Q3")),
+]
+
+
+def _write_case(folder: Path, files: dict, later: bool) -> None:
+    if later:
+        write_files(folder, {name: body for name, body in files.items()})
+        return
+    delivery(folder)
+    for name, body in files.items():
+        if body is None:
+            (folder / name).unlink()
+        else:
+            write_files(folder, {name: body})
+
+
+@pytest.mark.parametrize("files, later, expected", [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_bad_delivery_is_rejected_and_database_unchanged(tmp_path, files, later, expected):
+    db = tmp_path / "px.duckdb"
+    if later:
+        ingest_folder(delivery(tmp_path / "first"), db)
+    before = file_hash(db)
+    _write_case(tmp_path / "in", files, later)
+    with pytest.raises(RejectedInput) as caught:
+        ingest_folder(tmp_path / "in", db)
+    file, row, column, value, rule = expected
+    found = [p for p in caught.value.problems if p.file == file and p.row == row and
+             p.column == column and rule in p.rule and
+             (value is None or value in (p.value or ""))]
+    assert found, "\n".join(map(str, caught.value.problems))
+    assert file_hash(db) == before
+    assert not Path(str(db) + ".tmp").exists()
+    report = str(caught.value)
+    assert report.startswith("nothing was loaded") and "database is unchanged" in report
+
+
+def test_every_problem_of_a_run_is_reported_with_a_capped_count(tmp_path):
+    bad_dates = "".join(f"V{i},PK,D1,2024-02-{30 + i % 2},,\n" for i in range(13))
+    delivery(tmp_path / "in", visits_csv=VISIT + bad_dates + "V99,PK,D1,2024-01-01,,-1\n",
+             complaints_csv=complaint(category="rude"))
+    with pytest.raises(RejectedInput) as caught:
+        ingest_folder(tmp_path / "in", tmp_path / "px.duckdb")
+    problems = caught.value.problems
+    dates = [p for p in problems if p.column == "visit_date"]
+    assert [p.row for p in dates] == list(range(1, 11))
+    assert {p.value for p in dates} == {"2024-02-30", "2024-02-31"}
+    assert [(p.row, p.value) for p in problems if p.column == "wait_minutes"] == [(14, "-1")]
+    assert [(p.file, p.row) for p in problems if p.column == "category"] == [
+        ("complaints.csv", 3)]
+    report = str(caught.value)
+    assert "... and 3 more rows of visits.csv break this rule" in report
+    assert "15 problems found" in report
+    assert not (tmp_path / "px.duckdb").exists()
+
+
+def test_row_numbers_count_records_not_lines(tmp_path):
+    """A quoted newline does not start a new row; a row the reader skips keeps its number."""
+    body = (GOOD["patient_survey.csv"].splitlines(keepends=True)[0] +
+            'R1,D1,2024-01-10,V1,web,"two\nlines",9,4,1\n'
+            'R2,D1,2024-01-10,V1,web,x,9,4\n'
+            'R3,D1,2024-01-10,V1,web,"three\n\nlines",99,4,1\n')
+    delivery(tmp_path / "in", patient_survey_csv=body)
+    with pytest.raises(RejectedInput) as caught:
+        ingest_folder(tmp_path / "in", tmp_path / "px.duckdb")
+    assert sorted((p.row, p.column, p.value) for p in caught.value.problems) == [
+        (2, "Q3", None), (3, "Q1", "99")]
+
+
+def test_rejected_later_load_keeps_the_stored_rows(tmp_path):
+    db = tmp_path / "px.duckdb"
+    ingest_folder(delivery(tmp_path / "first"), db)
+    before = rows(db, "SELECT count(*) FROM visits")
+    write_files(tmp_path / "in", {"visits.csv": VISIT + "V1,PK,D1,2024-01-05,,\n"
+                                                        "V5,PK,D1,2024-02-30,,\n"})
+    with pytest.raises(RejectedInput):
+        ingest_folder(tmp_path / "in", db)
+    assert rows(db, "SELECT count(*) FROM visits") == before == [(3,)]
