@@ -2,6 +2,10 @@
 
 Run with `streamlit run app.py`. The database is $PX_DB, else data/px.duckdb; with no database,
 the first start builds the demo hospital.
+
+The pages live in views/, not pages/: a pages/ folder beside app.py switches Streamlit to its
+legacy multipage mode for a fresh server's first deep link (and in AppTest), which runs the
+page file without this shell (no sidebar filter, no demo banner).
 """
 
 import streamlit as st
@@ -9,13 +13,13 @@ import streamlit as st
 from ui import data, sidebar, startup
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", default=True),
-    st.Page("pages/satisfaction.py", title="Satisfaction"),
-    st.Page("pages/loyalty.py", title="Loyalty"),
-    st.Page("pages/complaints.py", title="Complaints"),
-    st.Page("pages/staff.py", title="Staff morale"),
-    st.Page("pages/waits.py", title="Respect for time"),
-    st.Page("pages/export.py", title="Export"),
+    st.Page("views/overview.py", title="Overview", default=True),
+    st.Page("views/satisfaction.py", title="Satisfaction"),
+    st.Page("views/loyalty.py", title="Loyalty"),
+    st.Page("views/complaints.py", title="Complaints"),
+    st.Page("views/staff.py", title="Staff morale"),
+    st.Page("views/waits.py", title="Respect for time"),
+    st.Page("views/export.py", title="Export"),
 ]
 
 

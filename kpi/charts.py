@@ -7,13 +7,14 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpi.formatting import (detail_text, format_number, suppressed_short, suppressed_text,
-                            unit_label, value_text)
+from kpi.formatting import (detail_text, format_n, format_number, suppressed_short,
+                            suppressed_text, unit_label, value_text)
 from kpi.stats import SUPPRESSION_THRESHOLD
 
 # Okabe & Ito (2008), ordered so that the first colours stay apart for every colour vision.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442",
              "#000000")
+DASHES = ("solid", "dash", "dot")  # after eight series, colours repeat with another dash
 WITHHELD_COLOUR = "#7F7F7F"
 INTERVAL_COLOUR = "#333333"
 # A sequential scale readable with every colour vision (blue to yellow).
@@ -58,6 +59,7 @@ def trend_chart(df: pd.DataFrame, series: str = "kpi_label", title: str | None =
         rows = df[df[series] == name]
         shown = rows.assign(value=rows["value"].where(~rows["suppressed"].astype(bool)))
         colour = OKABE_ITO[i % len(OKABE_ITO)]
+        dash = DASHES[(i // len(OKABE_ITO)) % len(DASHES)]
         if len(names) == 1 and shown["ci_low"].notna().any():
             fig.add_trace(go.Scatter(x=shown["month"], y=shown["ci_high"], mode="lines",
                                      line=dict(width=0), hoverinfo="skip", showlegend=False))
@@ -66,7 +68,7 @@ def trend_chart(df: pd.DataFrame, series: str = "kpi_label", title: str | None =
                                      fillcolor="rgba(0,114,178,0.15)", name="95 % interval"))
         fig.add_trace(go.Scatter(
             x=shown["month"], y=shown["value"], mode="lines+markers", name=str(name),
-            line=dict(color=colour, width=2), marker=dict(color=colour, size=7),
+            line=dict(color=colour, width=2, dash=dash), marker=dict(color=colour, size=7),
             hovertext=[_hover(r, threshold, f"{name} · {r['month']}") for _, r in rows.iterrows()],
             hoverinfo="text"))
     withheld = df[df["suppressed"].astype(bool)]
@@ -80,47 +82,44 @@ def trend_chart(df: pd.DataFrame, series: str = "kpi_label", title: str | None =
     return _base_layout(fig, title, height)
 
 
-def department_bars(df: pd.DataFrame, names: Mapping[str, str], title: str | None = None,
-                    threshold: int = SUPPRESSION_THRESHOLD) -> go.Figure:
-    """One horizontal bar per department for one KPI, with its 95 % interval as a line."""
+def department_chart(df: pd.DataFrame, names: Mapping[str, str], title: str | None = None,
+                     threshold: int = SUPPRESSION_THRESHOLD) -> go.Figure:
+    """One row per department for one KPI: a dot at the value, a line across its 95 % interval,
+    and the value with its n written at the right (or why there is none)."""
     df = df.assign(name=df["department_id"].map(lambda d: names.get(d, d)))
     df = df.sort_values("name", ascending=False)
-    withheld = df["suppressed"].astype(bool)
-    shown = df[~withheld & df["value"].notna()]
+    shown = df[~df["suppressed"].astype(bool) & df["value"].notna()]
     unit = df["unit"].iloc[0] if len(df) else ""
-    fig = go.Figure(go.Bar(
-        x=shown["value"], y=shown["name"], orientation="h", marker_color=OKABE_ITO[0],
-        name=str(df["kpi_label"].iloc[0]) if len(df) else "", showlegend=False,
-        text=[format_number(v, unit) for v in shown["value"]], textposition="inside",
-        insidetextanchor="start", textfont=dict(color="white"),
-        hovertext=[_hover(r, threshold, r["name"]) for _, r in shown.iterrows()],
-        hoverinfo="text"))
+    fig = go.Figure()
     with_ci = shown[shown["ci_low"].notna()]
     if len(with_ci):
         xs, ys = [], []
         for _, r in with_ci.iterrows():
             xs += [r["ci_low"], r["ci_high"], None]
             ys += [r["name"], r["name"], None]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name="95 % interval",
-                                 showlegend=False,
-                                 line=dict(color=INTERVAL_COLOUR, width=2),
-                                 marker=dict(symbol="line-ns-open", size=10,
-                                             color=INTERVAL_COLOUR),
-                                 hoverinfo="skip"))
-    blank = df[withheld | df["value"].isna()]
-    if len(blank):
-        fig.add_trace(go.Scatter(
-            x=[0] * len(blank), y=blank["name"], mode="text", showlegend=False,
-            text=[value_text(r, threshold) for _, r in blank.iterrows()],
-            textposition="middle right", textfont=dict(color=WITHHELD_COLOUR),
-            hoverinfo="text",
-            hovertext=[f"{r['name']}<br>{value_text(r, threshold)}" for _, r in blank.iterrows()]))
-    fig.update_layout(xaxis=dict(title=unit_label(unit)),
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="95 % interval",
+                                 line=dict(color=INTERVAL_COLOUR, width=2), hoverinfo="skip",
+                                 showlegend=False))
+    fig.add_trace(go.Scatter(
+        x=shown["value"], y=shown["name"], mode="markers", showlegend=False,
+        name=str(df["kpi_label"].iloc[0]) if len(df) else "",
+        marker=dict(color=OKABE_ITO[0], size=11, line=dict(color="white", width=1)),
+        hovertext=[_hover(r, threshold, r["name"]) for _, r in shown.iterrows()],
+        hoverinfo="text"))
+    for _, r in df.iterrows():
+        usable = not r["suppressed"] and pd.notna(r["value"])
+        label = (f"{format_number(r['value'], unit)} ({format_n(r['n'])})" if usable
+                 else value_text(r, threshold))
+        fig.add_annotation(x=1.01, xref="paper", xanchor="left", y=r["name"], yref="y",
+                           text=label, showarrow=False,
+                           font=dict(color="#262730" if usable else WITHHELD_COLOUR))
+    fig.update_layout(xaxis=dict(title=unit_label(unit), zeroline=True),
                       yaxis=dict(type="category", categoryorder="array",
                                  categoryarray=list(df["name"]), title=None))
-    _base_layout(fig, title, max(260, 34 * len(df) + 110))
+    _base_layout(fig, title, max(260, 30 * len(df) + 110))
+    fig.update_layout(margin=dict(r=190))
     if len(with_ci):
-        fig.update_layout(title=dict(subtitle=dict(text="black lines: 95 % intervals")),
+        fig.update_layout(title=dict(subtitle=dict(text="dot: value; line: 95 % interval")),
                           margin=dict(t=70))
     return fig
 
@@ -172,7 +171,7 @@ def pair_kpis(df: pd.DataFrame, x_kpi: str, y_kpi: str) -> pd.DataFrame:
     """Per department, the x and y KPI rows side by side (columns suffixed _x and _y)."""
     x_rows = df[df["kpi_id"] == x_kpi].set_index("department_id")
     y_rows = df[df["kpi_id"] == y_kpi].set_index("department_id")
-    return x_rows.join(y_rows, lsuffix="_x", rsuffix="_y", how="outer").reset_index()
+    return x_rows.join(y_rows, suffixes=("_x", "_y"), how="outer").reset_index()
 
 
 def kpi_scatter(df: pd.DataFrame, x_kpi: str, y_kpi: str, names: Mapping[str, str],

@@ -55,6 +55,14 @@ def format_number(value: Any, unit: str) -> str:
     return f"{number:,.{decimals}f}"
 
 
+def format_change(value: Any, unit: str) -> str:
+    """A difference of two values, always signed, in the unit's precision: '+1.6', '-0.25'."""
+    if is_missing(value):
+        return NO_DATA
+    decimals, _, _ = _UNIT_STYLE.get(unit, (1, "", ""))
+    return f"{float(value):+,.{decimals}f}"
+
+
 def format_value(value: Any, unit: str, compact: bool = False) -> str:
     """A value with its unit, e.g. '82.1 %', '3.42 per 1,000 visits' (compact: '3.42'), '+12.0';
     'no data' if empty."""

@@ -8,6 +8,7 @@ from kpi.catalog import Kpi
 from kpi.filters import Filter
 from ui import data
 from ui.sidebar import current_filter
+from ui.widgets import stop_if_no_departments
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,9 @@ class PageContext:
 def page_context() -> PageContext:
     """The context of the current run (the sidebar in app.py has already applied the filter)."""
     key = data.db_key()
-    depts = data.departments(key)
-    return PageContext(key, current_filter(), data.kpis(key), department_labels(depts))
+    flt = current_filter()
+    stop_if_no_departments(data.filter_departments(key, flt))
+    return PageContext(key, flt, data.kpis(key), department_labels(data.departments(key)))
 
 
 def department_labels(depts) -> dict[str, str]:

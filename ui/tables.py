@@ -15,13 +15,16 @@ from ui.widgets import threshold
 # Light tints of Okabe-Ito blue and vermillion, with the verdict also written in the cell.
 VERDICT_STYLE = {BETTER: "background-color: #CCE3F0", WORSE: "background-color: #F6D2BC"}
 WHOLE_FILTER = "All departments in the filter"
+ROW_HEIGHT = 35  # st.dataframe's row height in pixels: the table shows every department
 
 
 def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.Series,
                      kpis: Mapping[str, Kpi], names: Mapping[str, str]) -> None:
     """Departments (rows) x KPIs (columns, in the order of `kpis`), each cell coloured and marked 'better' / 'worse'
     when its interval lies entirely on that side of the whole-filter value."""
-    ids = [kpi_id for kpi_id in kpis if kpi_id in set(by_dept["kpi_id"])]
+    has_data = pd.concat([by_dept, overall]).groupby("kpi_id").apply(
+        lambda rows: (rows["value"].notna() | rows["suppressed"]).any())
+    ids = [kpi_id for kpi_id in kpis if has_data.get(kpi_id, False)]
     rows = by_dept.assign(verdict=verdict)
     rows["text"] = [value_text(r, threshold(kpis[r["kpi_id"]]), compact=True)
                     + (f" · {r['verdict']}" if r["verdict"] in VERDICT_STYLE else "")
@@ -38,10 +41,13 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
     styled = text.rename(columns=columns).style.apply(
         lambda _: marks.rename(columns=columns).map(lambda v: VERDICT_STYLE.get(v, "")),
         axis=None)
-    st.dataframe(styled, column_config={
+    st.dataframe(styled, height=ROW_HEIGHT * (len(text) + 1) + 3, column_config={
         columns[kpi_id]: st.column_config.TextColumn(columns[kpi_id],
                                                      help=kpis[kpi_id].description)
         for kpi_id in ids})
+    without = [kpis[k].label for k in kpis if k not in ids]
+    if without:
+        st.caption(f"No data in this filter, so not shown: {', '.join(without)}.")
     st.caption("Blue 'better' / orange 'worse': the department's 95 % interval lies entirely "
                "above or below the value for all departments in the filter. KPIs without an "
                "interval (medians, counts) are not compared.")

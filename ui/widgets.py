@@ -9,7 +9,8 @@ import streamlit as st
 
 from kpi.catalog import Kpi
 from kpi.filters import Filter
-from kpi.formatting import detail_text, format_number, suppressed_text, unit_label, value_text
+from kpi.formatting import (detail_text, format_change, suppressed_short, suppressed_text,
+                            unit_label, value_text)
 from kpi.stats import SUPPRESSION_THRESHOLD
 
 DELTA_COLOURS = {"higher": "normal", "lower": "inverse", "neutral": "off"}
@@ -49,7 +50,8 @@ def kpi_tile(kpi: Kpi, row: pd.Series, prior: pd.Series | None = None,
     the definition behind the help icon; withheld values say so in words."""
     delta = None
     if change is not None and not pd.isna(change["change"]):
-        delta = f"{format_number(change['change'], row['unit'])} vs prior period"
+        verdict = {True: " (better)", False: " (worse)"}.get(change["improved"], "")
+        delta = f"{format_change(change['change'], row['unit'])} vs prior period{verdict}"
     st.metric(label or kpi.label, value_text(row, threshold(kpi), compact=True), delta=delta,
               delta_color=DELTA_COLOURS.get(kpi.direction, "off"), help=kpi.description,
               border=True)
@@ -99,11 +101,9 @@ def headline(ctx, kpi_ids, what: str, labels: dict[str, str] | None = None,
     return rows
 
 
-def withheld_note(rows: pd.DataFrame, names: dict[str, str], kpi: Kpi) -> None:
-    """A caption naming the departments whose value is withheld (never an unexplained gap)."""
-    withheld = rows[rows["suppressed"].astype(bool)]
-    if len(withheld):
-        where = ", ".join(sorted({names.get(d, d) for d in withheld["department_id"].dropna()}))
-        st.caption(f"{kpi.label}: {suppressed_text(threshold(kpi))} for "
-                   f"{where or 'some groups'}; the value is withheld.")
-
+def withheld_legend(rows: pd.DataFrame, kpi: Kpi) -> None:
+    """Under a grid or trend with withheld cells: what '<11' and the grey crosses mean."""
+    if rows["suppressed"].astype(bool).any():
+        limit = threshold(kpi)
+        st.caption(f"{suppressed_short(limit)} and grey crosses: {suppressed_text(limit)} in "
+                   "that group; the value is withheld (small-cell rule).")

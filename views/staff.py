@@ -5,7 +5,7 @@ import streamlit as st
 from kpi import charts
 from kpi.formatting import suppressed_text
 from ui.context import page_context
-from ui.widgets import definitions, headline, page_header, threshold, withheld_note
+from ui.widgets import definitions, headline, page_header, threshold
 
 KPIS = ("staff_engagement", "staff_wellbeing", "enps")
 PAIR = ("staff_engagement", "patient_satisfaction")
@@ -35,10 +35,9 @@ def main() -> None:
     for column, kpi_id in zip(st.columns(len(KPIS)), KPIS):
         with column:
             rows = ctx.compute([kpi_id], ["department"])
-            st.plotly_chart(charts.department_bars(rows, ctx.names,
+            st.plotly_chart(charts.department_chart(rows, ctx.names,
                                                    title=ctx.kpis[kpi_id].label),
                             key=f"bars_{kpi_id}")
-            withheld_note(rows, ctx.names, ctx.kpis[kpi_id])
     show_scatter(ctx)
 
 

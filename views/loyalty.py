@@ -5,7 +5,7 @@ import streamlit as st
 
 from kpi import charts
 from ui.context import page_context
-from ui.widgets import definitions, headline, page_header, withheld_note
+from ui.widgets import definitions, headline, page_header, withheld_legend
 
 KPIS = ("recommend_top_box", "nps", "return_visit_rate")
 LABELS = {"return_visit_rate": "Return visits (loyalty)"}
@@ -32,13 +32,13 @@ def show_kpi(ctx, kpi_id: str, whole) -> None:
     by_dept = ctx.compute([kpi_id], ["department"])
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(charts.department_bars(by_dept, ctx.names, title=f"{label} by department"),
+        st.plotly_chart(charts.department_chart(by_dept, ctx.names, title=f"{label} by department"),
                         key=f"bars_{kpi_id}")
-        withheld_note(by_dept, ctx.names, kpi)
     with right:
         by_month = ctx.compute([kpi_id], ["month"]).assign(kpi_label=label)
         st.plotly_chart(charts.trend_chart(by_month, title=f"{label} by month"),
                         key=f"trend_{kpi_id}")
+        withheld_legend(by_month, kpi)
 
 
 def main() -> None:

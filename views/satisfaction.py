@@ -6,7 +6,7 @@ from kpi import breakdowns, charts
 from kpi.catalog import DOMAIN_KPI_PREFIX
 from kpi.formatting import suppressed_text
 from ui.context import page_context
-from ui.widgets import definitions, headline, page_header, threshold
+from ui.widgets import definitions, headline, page_header, threshold, withheld_legend
 
 HEADLINE = ("patient_satisfaction", "satisfaction_mean_score", "survey_responses")
 
@@ -24,15 +24,18 @@ def show_domains(ctx) -> None:
     by_month = ctx.compute(ids, ["month"])
     st.plotly_chart(charts.trend_chart(by_month, title="Top-box % by month, all departments "
                                                        "in the filter"))
+    withheld_legend(by_month, ctx.kpis["patient_satisfaction"])
     by_dept = ctx.compute(ids, ["department"])
-    labels = {k: ctx.kpis[k].label for k in ids}
+    labels = {k: ctx.kpis[k].label.removesuffix(" top-box %") for k in ids}
     st.plotly_chart(charts.heatmap(by_dept, "department_id", "kpi_id", ctx.names, labels,
                                    title="Top-box % by department and domain"))
+    withheld_legend(by_dept, ctx.kpis["patient_satisfaction"])
     chosen = st.selectbox("Domain by department and month", ids,
                           format_func=lambda k: ctx.kpis[k].label, key="sat_domain")
     grid = ctx.compute([chosen], ["department", "month"])
     st.plotly_chart(charts.heatmap(grid, "department_id", "month", ctx.names,
                                    title=f"{ctx.kpis[chosen].label} by department and month"))
+    withheld_legend(grid, ctx.kpis[chosen])
 
 
 def show_rating(ctx) -> None:

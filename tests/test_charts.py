@@ -1,0 +1,164 @@
+"""kpi.charts and kpi.formatting: withheld values labelled in words, never drawn as numbers."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpi import charts
+from kpi.formatting import (detail_text, format_interval, format_n, format_number, format_value,
+                            value_text)
+
+NAMES = {"A": "Ward A", "B": "Ward B", "C": "Clinic C"}
+
+
+def kpi_rows(cells, kpi_id="patient_satisfaction", label="Patient satisfaction", unit="%"):
+    """Engine-shaped rows from (department, month, value, n, ci_low, ci_high, suppressed)."""
+    return pd.DataFrame([
+        {"kpi_id": kpi_id, "kpi_label": label, "unit": unit, "direction": "higher",
+         "department_id": d, "month": m, "value": v, "n": n, "ci_low": lo, "ci_high": hi,
+         "suppressed": s} for d, m, v, n, lo, hi, s in cells])
+
+
+NAN = math.nan
+TREND = kpi_rows([
+    (None, "2025-01", 80.0, 120, 72.0, 86.0, False),
+    (None, "2025-02", NAN, pd.NA, NAN, NAN, True),
+    (None, "2025-03", NAN, 0, NAN, NAN, False),
+])
+BY_DEPT = kpi_rows([
+    ("A", None, 82.5, 412, 78.5, 86.0, False),
+    ("B", None, NAN, pd.NA, NAN, NAN, True),
+    ("C", None, NAN, 0, NAN, NAN, False),
+])
+GRID = kpi_rows([
+    ("A", "2025-01", 81.25, 40, 70.0, 90.0, False),
+    ("A", "2025-02", NAN, pd.NA, NAN, NAN, True),
+    ("B", "2025-01", 60.0, 30, 45.0, 75.0, False),
+    ("B", "2025-02", NAN, 0, NAN, NAN, False),
+])
+
+
+@pytest.mark.parametrize("value, unit, compact, expected", [
+    (82.14, "%", False, "82.1 %"),
+    (3.4199, "per_1000", False, "3.42 per 1,000 visits"),
+    (3.4199, "per_1000", True, "3.42"),
+    (1234, "count", False, "1,234"),
+    (0, "count", False, "0"),
+    (12.0, "minutes", False, "12 min"),
+    (12.5, "minutes", False, "12.5 min"),
+    (5.5, "days", False, "5.5 days"),
+    (42.0, "nps", False, "+42.0"),
+    (-37.85, "nps", False, "-37.9"),
+    (78.04, "score", False, "78.0 / 100"),
+    (78.04, "score", True, "78.0"),
+    (NAN, "%", False, "no data"),
+    (None, "count", False, "no data"),
+    (pd.NA, "%", False, "no data"),
+])
+def test_format_value(value, unit, compact, expected):
+    assert format_value(value, unit, compact) == expected
+
+
+def test_format_interval_and_n():
+    assert format_interval(78.51, 86.0, "%") == "95 % CI 78.5 to 86.0 %"
+    assert format_interval(NAN, 86.0, "%") == ""
+    assert format_n(1234) == "n = 1,234"
+    assert format_n(pd.NA) == ""
+
+
+@pytest.mark.parametrize("index, value, detail", [
+    (0, "82.5 %", "n = 412 · 95 % CI 78.5 to 86.0 %"),
+    (1, "fewer than 11 responses", ""),
+    (2, "no data", "n = 0"),
+])
+def test_value_and_detail_text(index, value, detail):
+    row = BY_DEPT.iloc[index]
+    assert value_text(row) == value
+    assert detail_text(row) == detail
+
+
+def test_value_text_uses_a_raised_threshold():
+    assert value_text(BY_DEPT.iloc[1], threshold=20) == "fewer than 20 responses"
+
+
+def test_trend_draws_withheld_months_as_labelled_marks_not_values():
+    fig = charts.trend_chart(TREND)
+    line = next(t for t in fig.data if t.name == "Patient satisfaction")
+    assert list(line.x) == ["2025-01", "2025-02", "2025-03"]
+    assert line.y[0] == 80.0 and all(math.isnan(v) for v in line.y[1:])
+    withheld = next(t for t in fig.data if t.name == "fewer than 11 responses")
+    assert list(withheld.x) == ["2025-02"] and withheld.yaxis == "y2"
+    assert "fewer than 11 responses" in withheld.hovertext[0]
+    band = [t for t in fig.data if t.fill == "tonexty"]
+    assert len(band) == 1 and band[0].y[0] == 72.0
+
+
+def test_trend_of_several_series_has_no_band_and_distinct_colours():
+    two = pd.concat([TREND, TREND.assign(kpi_label="Communication")])
+    fig = charts.trend_chart(two)
+    lines = [t for t in fig.data if t.mode == "lines+markers"]
+    assert [t.name for t in lines] == ["Patient satisfaction", "Communication"]
+    assert not any(t.fill for t in fig.data)
+    assert lines[0].line.color != lines[1].line.color
+    assert {t.line.color for t in lines} <= set(charts.OKABE_ITO)
+
+
+def test_department_chart_writes_value_and_n_or_the_reason():
+    fig = charts.department_chart(BY_DEPT, NAMES)
+    labels = {a.y: a.text for a in fig.layout.annotations}
+    assert labels == {"Ward A": "82.5 (n = 412)", "Ward B": "fewer than 11 responses",
+                      "Clinic C": "no data"}
+    dots = next(t for t in fig.data if t.mode == "markers")
+    assert list(dots.y) == ["Ward A"] and list(dots.x) == [82.5]
+    interval = next(t for t in fig.data if t.mode == "lines")
+    assert list(interval.x) == [78.5, 86.0, None]
+
+
+def test_heatmap_leaves_withheld_cells_empty_and_marks_them():
+    fig = charts.heatmap(GRID, "department_id", "month", NAMES)
+    heat = fig.data[0]
+    assert list(heat.y) == ["Ward B", "Ward A"] and list(heat.x) == ["2025-01", "2025-02"]
+    z = np.asarray(heat.z, dtype=float)
+    assert z[1, 0] == 81.25 and np.isnan(z[1, 1]) and np.isnan(z[0, 1])
+    assert heat.text[1][0] == "81.2" and heat.text[1][1] == "" and heat.text[0][1] == ""
+    marks = fig.data[1]
+    assert list(marks.x) == ["2025-02"] and list(marks.y) == ["Ward A"]
+    assert list(marks.text) == ["<11"]
+    assert not heat.reversescale
+    assert charts.heatmap(GRID, "department_id", "month", NAMES,
+                          lower_is_better=True).data[0].reversescale
+
+
+def test_scatter_plots_only_departments_with_both_values():
+    both = pd.concat([
+        BY_DEPT,
+        kpi_rows([("A", None, 55.0, 80, 44.0, 65.0, False), ("B", None, 50.0, 90, 40.0, 60.0, False),
+                  ("C", None, 40.0, 70, 30.0, 50.0, False)], "staff_engagement",
+                 "Staff engagement")])
+    fig = charts.kpi_scatter(both, "staff_engagement", "patient_satisfaction", NAMES)
+    assert list(fig.data[0].x) == [55.0] and list(fig.data[0].y) == [82.5]
+    assert list(fig.data[0].text) == ["Ward A"]
+    assert fig.layout.xaxis.title.text == "Staff engagement (%)"
+    pairs = charts.pair_kpis(both, "staff_engagement", "patient_satisfaction")
+    assert list(pairs["department_id"]) == ["A", "B", "C"]
+    assert list(pairs["suppressed_y"]) == [False, True, False]
+
+
+def test_count_bars_label_counts_and_shares():
+    fig = charts.count_bars([0, 1, 2], [1, 0, 3], "answer", shares=[25.0, 0.0, 75.0])
+    assert list(fig.data[0].x) == ["0", "1", "2"]
+    assert list(fig.data[0].text) == ["25.0 % (1)", "0.0 % (0)", "75.0 % (3)"]
+    assert list(charts.count_bars(["billing"], [7], "category").data[0].text) == ["7"]
+
+
+def test_stacked_bars_fill_missing_bands_with_zero_in_the_given_order():
+    frame = pd.DataFrame({"department_id": ["A", "A", "B"],
+                          "age_band": ["over 90 days", "0-7 days", "8-30 days"],
+                          "complaints": [2, 1, 4]})
+    bands = ("0-7 days", "8-30 days", "31-90 days", "over 90 days")
+    fig = charts.stacked_bars(frame, "department_id", "age_band", "complaints", NAMES, bands)
+    assert [t.name for t in fig.data] == list(bands)
+    assert list(fig.data[0].y) == ["Ward B", "Ward A"]
+    assert [list(t.x) for t in fig.data] == [[0, 1], [4, 0], [0, 0], [0, 2]]

@@ -1,0 +1,182 @@
+"""The dashboard pages under AppTest on a small demo database: render, filter, URL, export."""
+
+import csv
+import io
+import shlex
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import engine
+from kpi.cli import main as cli_main
+from kpi.demo import build_demo
+from kpi.filters import Filter
+from kpi.store import db_version, open_readonly
+from ui import data
+from ui.exporting import snapshot_text
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+END = date(2025, 6, 30)
+PAGES = {"views/overview.py": "Overview", "views/satisfaction.py": "Satisfaction",
+         "views/loyalty.py": "Loyalty", "views/complaints.py": "Complaints",
+         "views/staff.py": "Staff morale", "views/waits.py": "Respect for time",
+         "views/export.py": "Export"}
+# Hand-written display formats of the Overview tiles (not kpi.formatting's).
+TILE_FORMATS = {"patient_satisfaction": "{:.1f} %", "nps": "{:+.1f}",
+                "complaints_per_1000_visits": "{:.2f}", "staff_engagement": "{:.1f} %",
+                "seen_within_15_minutes": "{:.1f} %"}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pages") / "px.duckdb"
+    build_demo(path, seed=7, scale=0.02, end=END)
+    return path
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_caches():
+    data.clear_caches()
+    yield
+    data.clear_caches()
+
+
+@pytest.fixture(autouse=True)
+def px_db(demo_db, monkeypatch):
+    monkeypatch.setenv("PX_DB", str(demo_db))
+    return demo_db
+
+
+def open_app(page=None, params=None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def engine_rows(db, kpi_ids, flt, group_by=()):
+    con = open_readonly(db)
+    try:
+        return engine.compute(con, kpi_ids, flt, group_by).set_index("kpi_id")
+    finally:
+        con.close()
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("page, title", PAGES.items())
+def test_every_page_renders_with_the_demo_banner(page, title):
+    at = open_app(page)
+    assert at.title[0].value == title
+    assert any("Demo data" in w.value for w in at.warning)
+
+
+def test_overview_tiles_show_the_engines_numbers_and_change(px_db):
+    at = open_app()
+    flt = at.session_state["flt_filter"]
+    assert (flt.start, flt.end) == (date(2024, 7, 1), END)  # default: last 12 months
+    now = engine_rows(px_db, list(TILE_FORMATS), flt)
+    before = engine_rows(px_db, list(TILE_FORMATS), flt.prior_period())
+    shown = {m.label: m for m in at.metric}
+    for kpi_id, fmt in TILE_FORMATS.items():
+        tile = shown[now.loc[kpi_id, "kpi_label"]]
+        assert tile.value == fmt.format(now.loc[kpi_id, "value"])
+        change = now.loc[kpi_id, "value"] - before.loc[kpi_id, "value"]
+        better = (change > 0) == (now.loc[kpi_id, "direction"] == "higher")
+        decimals = 2 if kpi_id == "complaints_per_1000_visits" else 1
+        assert tile.proto.delta == (f"{change:+.{decimals}f} vs prior period "
+                                    f"({'better' if better else 'worse'})")
+
+
+def test_a_department_choice_changes_the_numbers_and_the_url(px_db):
+    at = open_app()
+    everyone = metrics(at)
+    at.multiselect(key="flt_departments").set_value(["ED"]).run()
+    flt = at.session_state["flt_filter"]
+    assert flt.departments == ("ED",)
+    assert at.query_params["dept"] == "ED"
+    ed = metrics(at)
+    assert ed != everyone
+    value = engine_rows(px_db, ["patient_satisfaction"], flt).loc["patient_satisfaction",
+                                                                   "value"]
+    assert ed["Patient satisfaction"] == f"{value:.1f} %"
+
+
+def test_a_date_preset_sets_whole_months_and_the_url():
+    at = open_app()
+    at.pills(key="flt_preset").set_value("Last 3 months").run()
+    flt = at.session_state["flt_filter"]
+    assert (flt.start, flt.end) == (date(2025, 4, 1), END)
+    assert at.query_params["start"] == "2025-04-01"
+    assert at.date_input(key="flt_dates").value == (date(2025, 4, 1), END)
+
+
+def test_a_shared_url_reopens_the_same_filter(px_db):
+    params = {"dept": ["ED", "CARD"], "start": "2025-01-01", "end": "2025-03-31"}
+    at = open_app("views/satisfaction.py", params)
+    flt = Filter(departments=("CARD", "ED"), start=date(2025, 1, 1), end=date(2025, 3, 31))
+    assert at.session_state["flt_filter"] == flt
+    assert sorted(at.multiselect(key="flt_departments").value) == ["CARD", "ED"]
+    assert at.pills(key="flt_preset").value == "Custom"
+    value = engine_rows(px_db, ["patient_satisfaction"], flt).loc["patient_satisfaction",
+                                                                   "value"]
+    assert metrics(at)["Patient satisfaction"] == f"{value:.1f} %"
+
+
+def test_a_url_with_unknown_values_says_what_it_ignored():
+    at = open_app(params={"dept": ["ED", "NOPE"], "start": "2025-02-30"})
+    assert at.session_state["flt_filter"].departments == ("ED",)
+    texts = " ".join(w.value for w in at.sidebar.warning)
+    assert "NOPE" in texts and "2025-02-30" in texts
+
+
+@pytest.mark.parametrize("page, label", [("views/satisfaction.py", "Patient satisfaction"),
+                                         ("views/staff.py", "Staff engagement")])
+def test_the_small_unit_is_withheld_in_words(px_db, page, label):
+    flt = Filter(departments=("PALL",), start=date(2025, 6, 1), end=END)
+    kpi_id = {"Patient satisfaction": "patient_satisfaction",
+              "Staff engagement": "staff_engagement"}[label]
+    assert engine_rows(px_db, [kpi_id], flt).loc[kpi_id, "suppressed"]  # the premise
+    at = open_app(page, {"dept": "PALL", "start": "2025-06-01", "end": "2025-06-30"})
+    assert metrics(at)[label] == "fewer than 11 responses"
+
+
+@pytest.mark.parametrize("page", ["views/overview.py", "views/complaints.py"])
+def test_a_filter_that_leaves_no_department_says_so(page):
+    at = open_app(page, {"service_line": "Emergency", "site": "Riverside"})
+    assert any("No department matches" in i.value for i in at.info)
+    assert not at.metric
+
+
+def _rows_without_stamp(text: str) -> list[list[str]]:
+    return [row[:-1] for row in csv.reader(io.StringIO(text))]
+
+
+def test_the_export_download_is_the_file_the_shown_cli_command_writes(px_db, tmp_path):
+    at = open_app("views/export.py", {"service_line": "Emergency", "start": "2025-01-01",
+                                      "end": "2025-06-30"})
+    at.multiselect(key="export_kpis").set_value(["patient_satisfaction", "complaint_count"])
+    at.pills(key="export_by").set_value(["month", "department"]).run()
+    assert at.get("download_button")[0].proto.label == "Download snapshot CSV"
+    command = shlex.split(at.code[0].value)
+    assert command[:4] == ["python", "-m", "kpi", "export"]
+    assert command.count("--department") == 2  # ED and UCC: the Emergency service line
+    out = tmp_path / "cli.csv"
+    args = command[3:]
+    args[args.index("--out") + 1] = str(out)
+    assert cli_main(["--db", str(px_db), *args]) == 0
+    flt = at.session_state["flt_filter"]
+    rows = data.compute(db_version(px_db), ("patient_satisfaction", "complaint_count"), flt,
+                        ("department", "month"))
+    page_csv = snapshot_text(rows, generated_at="2025-07-01T09:00:00+00:00")
+    cli_csv = out.read_text(encoding="utf-8")
+    assert _rows_without_stamp(page_csv) == _rows_without_stamp(cli_csv)
+    assert len(_rows_without_stamp(cli_csv)) == 1 + 2 * 2 * 6  # header, 2 KPIs x 2 depts x 6
