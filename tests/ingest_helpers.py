@@ -60,11 +60,11 @@ def file_hash(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
 
 
-def rows(db: Path, sql: str) -> list[tuple]:
+def rows(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
     """Run a query on the database read-only and return all rows."""
     con = open_readonly(db)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params or {}).fetchall()
     finally:
         con.close()
 
