@@ -7,6 +7,7 @@ from typing import Callable
 
 import duckdb
 
+from kpi.errors import PxError
 from kpi.ingest_contract import FILES
 from kpi.ingest_links import link_checks, link_rules, prepare_links, survey_findings
 from kpi.ingest_load import load_delivery
@@ -28,7 +29,7 @@ def ingest_folder(folder: Path, db_path: Path,
     paths, folder_findings = find_delivery(folder)
     replacing_demo = holds_demo(db_path)
     if replacing_demo:
-        progress(f"{db_path} holds the demo data: this delivery replaces it")
+        progress(f"{db_path} holds the demo data: a successful load replaces it")
     with write_swap(db_path, fresh=replacing_demo) as con:
         staged, findings = stage_delivery(con, paths, progress)
         findings += folder_findings + check_delivery(con, staged)
@@ -43,7 +44,10 @@ def holds_demo(db_path: Path) -> bool:
     """True when the database at db_path is the demo database."""
     if not db_path.exists():
         return False
-    con = open_readonly(db_path)
+    try:
+        con = open_readonly(db_path)
+    except duckdb.Error as err:
+        raise PxError(f"cannot open the database {db_path}: {str(err).splitlines()[0]}")
     try:
         return read_meta(con).get("is_demo") == "true"
     finally:
@@ -81,4 +85,5 @@ def check_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged]) ->
 
 
 def _is_empty(con: duckdb.DuckDBPyConnection) -> bool:
-    return not any(con.execute(f"SELECT EXISTS (FROM {t})").fetchone()[0] for t in TABLES)
+    return not con.execute("SELECT " + " OR ".join(f"EXISTS (FROM {t})" for t in TABLES)
+                           ).fetchone()[0]

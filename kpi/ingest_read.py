@@ -85,15 +85,14 @@ def stage_file(con: duckdb.DuckDBPyConnection, spec: FileSpec,
     if path is None:
         _stage_empty(con, spec)
         return Staged(spec, None), []
-    header, problems = _read_header(con, path)
+    header, cells, problems = _read_header(con, path)
     if header is None:
         _stage_empty(con, spec)
         return Staged(spec, path.name), [Finding((p,)) for p in problems]
     positions, questions, header_problems = match_header(spec, header, path.name)
     problems += header_problems
-    select = [_cell_sql(spec, c.name, positions) for c in spec.columns]
-    select += [f"{trimmed(f'CAST(c{i} AS VARCHAR)')} AS q{n}"
-               for n, (i, _) in enumerate(questions)]
+    select = [_cell_sql(spec, c.name, positions, cells) for c in spec.columns]
+    select += [f"{trimmed(cells[i])} AS q{n}" for n, (i, _) in enumerate(questions)]
     try:
         _create_stage(con, spec.name, path, len(header), ", ".join(select))
     except duckdb.Error as err:
@@ -144,13 +143,29 @@ def match_header(spec: FileSpec, header: list[str],
 
 
 def _read_header(con: duckdb.DuckDBPyConnection,
-                 path: Path) -> tuple[list[str] | None, list[Problem]]:
+                 path: Path) -> tuple[list[str] | None, list[str], list[Problem]]:
+    """The header's column names, SQL giving each column's cells as text, and problems."""
     if path.suffix.lower() == ".parquet":
         try:
             cursor = con.execute("SELECT * FROM read_parquet($path) LIMIT 0", {"path": str(path)})
         except duckdb.Error as err:
-            return None, [Problem(path.name, None, None, None, _unreadable(path, err))]
-        return [d[0] for d in cursor.description], []
+            return None, [], [Problem(path.name, None, None, None, _unreadable(path, err))]
+        return ([d[0] for d in cursor.description],
+                [_parquet_cell(i, str(d[1])) for i, d in enumerate(cursor.description)], [])
+    header, problems = _csv_header(path)
+    return header, [f"c{i}" for i in range(len(header or ()))], problems
+
+
+def _parquet_cell(index: int, type_name: str) -> str:
+    """A typed Parquet column as text; a timestamp at midnight (pandas' usual date) as a date."""
+    cell = f"c{index}"
+    if type_name.startswith("TIMESTAMP") and "TIME ZONE" not in type_name:
+        return (f"CASE WHEN CAST({cell} AS TIME) = TIME '00:00:00' THEN "
+                f"CAST(CAST({cell} AS DATE) AS VARCHAR) ELSE CAST({cell} AS VARCHAR) END")
+    return f"CAST({cell} AS VARCHAR)"
+
+
+def _csv_header(path: Path) -> tuple[list[str] | None, list[Problem]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             header = next(csv.reader(f), None)
@@ -170,10 +185,10 @@ def _stage_empty(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
     con.execute(f"CREATE TEMP TABLE stage_{spec.name} ({columns})")
 
 
-def _cell_sql(spec: FileSpec, name: str, positions: dict[str, int]) -> str:
+def _cell_sql(spec: FileSpec, name: str, positions: dict[str, int], cells: list[str]) -> str:
     if name not in positions:
         return f"NULL::VARCHAR AS {name}"
-    cell = f"CAST(c{positions[name]} AS VARCHAR)"
+    cell = cells[positions[name]]
     if spec.column(name).kind == TEXT:
         return f"NULLIF({cell}, '') AS {name}"
     return f"{trimmed(cell)} AS {name}"
@@ -212,6 +227,9 @@ def _reader_rejects(con, name: str, path: Path,
                     header: list[str]) -> tuple[tuple[int, ...], list[Finding]]:
     """The rows the CSV reader could not read: their numbers and findings capped per error."""
     if path.suffix.lower() == ".parquet":
+        return (), []
+    if not con.execute(f"SELECT EXISTS (FROM rejects_{name})").fetchone()[0]:
+        con.execute(f"DROP TABLE rejects_{name}; DROP TABLE rejects_scan_{name}")
         return (), []
     con.execute(f"CREATE TEMP TABLE reader_errors AS SELECT line - 1 AS row, "
                 f"any_value(error_type::VARCHAR) AS error, "

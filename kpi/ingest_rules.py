@@ -51,8 +51,9 @@ def sql_list(values) -> str:
 
 
 def whole_number_sql(cell: str) -> str:
-    """SQL: true when a text cell holds a whole number (1, 4.0; not 4.5, x, or empty)."""
-    return f"coalesce(TRY_CAST({cell} AS DOUBLE) = trunc(TRY_CAST({cell} AS DOUBLE)), false)"
+    """SQL: true when a text cell holds a whole number written out (4, -2, 4.0 as a float
+    column gives; not 4.5, 1e3, x, or empty)."""
+    return f"coalesce(regexp_full_match({cell}, '[+-]?[0-9]+(\\.0*)?'), false)"
 
 
 def column_rules(staged: Staged) -> list[RowRule]:

@@ -30,7 +30,7 @@ def _parquet_visits(folder):
 
 def _parquet_survey_from_pandas(folder):
     frame = pd.DataFrame({"response_id": ["R1", "R2"], "department_id": ["D1", "D2"],
-                          "response_date": [D(2024, 1, 10), D(2024, 1, 11)],
+                          "response_date": pd.to_datetime(["2024-01-10", "2024-01-11"]),
                           "Q1": [9.0, float("nan")], "q2": [4.0, 1.0]})
     frame.to_parquet(folder / "patient_survey.parquet")
     (folder / "patient_survey.csv").unlink()
@@ -61,10 +61,12 @@ CASES = [
      "SELECT visit_id, visit_date, visit_type, wait_minutes FROM visits ORDER BY 1",
      [("V1", D(2024, 1, 5), "inpatient", 30), ("V2", D(2024, 1, 6), None, None),
       ("V3", D(2024, 2, 29), "outpatient", 0)]),
-    ("Parquet from pandas: float answers, NaN, lower-case question column",
+    ("Parquet from pandas: midnight timestamps, float answers, NaN, lower-case column",
      _parquet_survey_from_pandas,
-     "SELECT response_id, question_id, answer FROM patient_answers ORDER BY 1, 2",
-     [("R1", "Q1", 9), ("R1", "Q2", 4), ("R2", "Q2", 1)]),
+     "SELECT response_id, response_date, question_id, answer FROM patient_responses "
+     "JOIN patient_answers USING (response_id) ORDER BY 1, 3",
+     [("R1", D(2024, 1, 10), "Q1", 9), ("R1", D(2024, 1, 10), "Q2", 4),
+      ("R2", D(2024, 1, 11), "Q2", 1)]),
     ("header-only file delivers nothing",
      {"complaints.csv": GOOD["complaints.csv"].splitlines()[0] + "\n"},
      "SELECT count(*) FROM complaints", [(0,)]),

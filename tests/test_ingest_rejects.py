@@ -3,13 +3,16 @@ database is left byte for byte as it was."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ingest_helpers import GOOD, delivery, file_hash, rows, write_files
 from kpi.errors import RejectedInput
 from kpi.ingest import ingest_folder
+from kpi.store import salt_path
 
 DEPT = "department_id,department_name,service_line,site\n"
 QUES = "question_id,audience,domain,scale,question_text,top_box_min\n"
@@ -35,6 +38,11 @@ def complaint(received="2024-01-15", category="billing", severity="low",
     """A complaints.csv with the good rows and one more row (row 3)."""
     return (GOOD["complaints.csv"] +
             f"C9,D1,{received},{category},{severity},{ack},{resolved}\n")
+
+
+def _stamped(path: Path) -> None:
+    pd.DataFrame({"visit_id": ["V1"], "patient_key": ["PK"], "department_id": ["D1"],
+                  "visit_date": pd.to_datetime(["2024-03-05 14:30:00"])}).to_parquet(path)
 
 
 # (id, files written over the good delivery (None removes one), later load?, expected
@@ -127,6 +135,10 @@ CASES = [
      ("visits.csv", 4, "wait_minutes", "4.5", "not a whole number")),
     ("wait not a number", {"visits.csv": visit(wait="ten")}, False,
      ("visits.csv", 4, "wait_minutes", "ten", "not a whole number")),
+    ("wait in scientific notation", {"visits.csv": visit(wait="1e3")}, False,
+     ("visits.csv", 4, "wait_minutes", "1e3", "not a whole number")),
+    ("Parquet timestamp with a time of day", {"visits.csv": None, "visits.parquet": _stamped},
+     False, ("visits.parquet", 1, "visit_date", "2024-03-05 14:30:00", "real date")),
     ("wait negative", {"visits.csv": visit(wait="-5")}, False,
      ("visits.csv", 4, "wait_minutes", "-5", "below 0")),
     # patient survey
@@ -209,16 +221,28 @@ def _write_case(folder: Path, files: dict, later: bool) -> None:
     for name, body in files.items():
         if body is None:
             (folder / name).unlink()
+        elif callable(body):
+            body(folder / name)
         else:
             write_files(folder, {name: body})
 
 
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> Path:
+    """A database holding the good delivery (copied by the cases of later loads)."""
+    db = tmp_path_factory.mktemp("loaded") / "px.duckdb"
+    ingest_folder(delivery(db.parent / "in"), db)
+    return db
+
+
 @pytest.mark.parametrize("files, later, expected", [c[1:] for c in CASES],
                          ids=[c[0] for c in CASES])
-def test_bad_delivery_is_rejected_and_database_unchanged(tmp_path, files, later, expected):
+def test_bad_delivery_is_rejected_and_database_unchanged(tmp_path, loaded, files, later,
+                                                         expected):
     db = tmp_path / "px.duckdb"
     if later:
-        ingest_folder(delivery(tmp_path / "first"), db)
+        shutil.copyfile(loaded, db)
+        shutil.copyfile(salt_path(loaded), salt_path(db))
     before = file_hash(db)
     _write_case(tmp_path / "in", files, later)
     with pytest.raises(RejectedInput) as caught:
