@@ -30,6 +30,8 @@ def _base_layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
         margin=dict(l=10, r=10, t=50 if title else 20, b=10),
         legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
         hoverlabel=dict(align="left"))
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 

@@ -143,4 +143,4 @@ def render_data_as_of(key: data.DbKey) -> None:
     as_of = data.data_as_of(key)
     lines = [f"{source.replace('_', ' ')}: {day.isoformat() if day else 'no data'}"
              for source, day in as_of.items()]
-    st.sidebar.caption("Data as of\n\n" + "\n\n".join(lines))
+    st.sidebar.caption("**Data as of**  \n" + "  \n".join(lines))

@@ -33,7 +33,8 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
     marks = rows.pivot(index="department_id", columns="kpi_id", values="verdict")
     text.index = marks.index = [names.get(d, d) for d in text.index]
     text, marks = text.sort_index(), marks.sort_index()
-    whole = pd.DataFrame([{r["kpi_id"]: value_text(r, threshold(kpis[r["kpi_id"]]), compact=True)
+    whole = pd.DataFrame([{r["kpi_id"]: value_text(r, threshold(kpis[r["kpi_id"]]),
+                                                   compact=True)
                            for _, r in overall.iterrows()}], index=[WHOLE_FILTER])
     text = pd.concat([whole, text])[ids]
     marks = marks.reindex(text.index)[ids]
@@ -57,11 +58,12 @@ def attention_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.Se
                     kpis: Mapping[str, Kpi], names: Mapping[str, str]) -> pd.DataFrame:
     """The department x KPI pairs significantly worse than the whole filter, as display rows."""
     worse = by_dept[verdict == WORSE]
-    whole = {r["kpi_id"]: value_text(r, threshold(kpis[r["kpi_id"]]))
+    whole = {r["kpi_id"]: value_text(r, threshold(kpis[r["kpi_id"]]), compact=True)
              for _, r in overall.iterrows()}
     return pd.DataFrame({
         "Department": worse["department_id"].map(lambda d: names.get(d, d)),
         "KPI": worse["kpi_id"].map(lambda k: kpis[k].label),
-        "Value": [value_text(r, threshold(kpis[r["kpi_id"]])) for _, r in worse.iterrows()],
+        "Value": [value_text(r, threshold(kpis[r["kpi_id"]]), compact=True)
+                  for _, r in worse.iterrows()],
         "n and interval": [detail_text(r) for _, r in worse.iterrows()],
         "All departments": worse["kpi_id"].map(whole)}).reset_index(drop=True)

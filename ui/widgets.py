@@ -52,14 +52,25 @@ def kpi_tile(kpi: Kpi, row: pd.Series, prior: pd.Series | None = None,
     if change is not None and not pd.isna(change["change"]):
         verdict = {True: " (better)", False: " (worse)"}.get(change["improved"], "")
         delta = f"{format_change(change['change'], row['unit'])} vs prior period{verdict}"
-    st.metric(label or kpi.label, value_text(row, threshold(kpi), compact=True), delta=delta,
-              delta_color=DELTA_COLOURS.get(kpi.direction, "off"), help=kpi.description,
-              border=True)
+    if bool(row["suppressed"]):
+        withheld_tile(label or kpi.label, kpi)
+    else:
+        st.metric(label or kpi.label, value_text(row, threshold(kpi), compact=True),
+                  delta=delta, delta_color=DELTA_COLOURS.get(kpi.direction, "off"),
+                  help=kpi.description, border=True)
     lines = [detail_text(row)]
     if prior is not None:
         lines.append(f"Prior period ({prior['start']} to {prior['end']}): "
                      f"{value_text(prior, threshold(kpi))}")
     st.caption("  \n".join(line for line in lines if line))
+
+
+def withheld_tile(label: str, kpi: Kpi) -> None:
+    """A tile whose value is withheld: the reason in words, sized to fit (a metric cuts it)."""
+    with st.container(border=True):
+        st.markdown(label, help=kpi.description)
+        st.markdown(f"**{suppressed_text(threshold(kpi))}**")
+        st.caption("The value is withheld to protect anonymity (small-cell rule).")
 
 
 def definitions(kpis: Iterable[Kpi], label: str = "Definitions") -> None:

@@ -16,29 +16,28 @@ COMPARED = ("patient_satisfaction", "recommend_top_box", "nps", "return_visit_ra
             "staff_wellbeing", "enps", "seen_within_15_minutes", "median_wait_minutes")
 
 
-def main() -> None:
-    """Tiles, the department comparison table and the attention list for the sidebar filter."""
-    ctx = page_context()
-    page_header("Overview", ctx.flt, "Headline KPIs against the prior period of equal length")
+def show_tiles(ctx, whole) -> None:
+    """One tile per area: the value, its change vs the prior period, n and interval."""
     areas = {area: kpi_id for area, kpi_id in HEADLINES.items() if kpi_id in ctx.kpis}
-    current = ctx.compute(areas.values())
-    stop_if_no_data(current, "data")
+    current = whole[whole["kpi_id"].isin(areas.values())]
     try:
         prior = ctx.compute(areas.values(), flt=ctx.flt.prior_period())
     except UsageError:
         prior = None
     changes = change_vs_prior(current, prior) if prior is not None else None
-    rows = current.set_index("kpi_id")
     for column, (area, kpi_id) in zip(tile_columns(len(areas)), areas.items()):
         with column:
             st.subheader(area)
-            kpi_tile(ctx.kpis[kpi_id], rows.loc[kpi_id],
+            kpi_tile(ctx.kpis[kpi_id], current.set_index("kpi_id").loc[kpi_id],
                      None if prior is None else prior.set_index("kpi_id").loc[kpi_id],
                      None if changes is None else changes.loc[kpi_id])
 
+
+def show_departments(ctx, whole) -> None:
+    """Each department against the whole filter (table), and the ones significantly worse."""
     compared = [k for k in COMPARED if k in ctx.kpis]
     by_dept = ctx.compute(compared, ["department"])
-    overall = ctx.compute(compared)
+    overall = whole[whole["kpi_id"].isin(compared)]
     verdict = against_overall(by_dept, overall)
     st.header("Departments compared")
     definitions(ctx.pick(compared).values())
@@ -52,6 +51,17 @@ def main() -> None:
         st.caption("Departments whose 95 % interval lies entirely on the worse side of the value "
                    "for all departments in the filter.")
         st.dataframe(attention, hide_index=True)
+
+
+def main() -> None:
+    """Tiles, the department comparison table and the attention list for the sidebar filter."""
+    ctx = page_context()
+    page_header("Overview", ctx.flt, "Headline KPIs against the prior period of equal length")
+    shown = dict.fromkeys([*HEADLINES.values(), *COMPARED])
+    whole = ctx.compute([kpi_id for kpi_id in shown if kpi_id in ctx.kpis])
+    stop_if_no_data(whole[whole["kpi_id"].isin(HEADLINES.values())], "data")
+    show_tiles(ctx, whole)
+    show_departments(ctx, whole)
 
 
 main()

@@ -32,12 +32,11 @@ def main() -> None:
     ctx = page_context()
     page_header("Staff morale", ctx.flt, "From the anonymous staff survey")
     headline(ctx, KPIS, "staff survey data")
-    for column, kpi_id in zip(st.columns(len(KPIS)), KPIS):
-        with column:
-            rows = ctx.compute([kpi_id], ["department"])
-            st.plotly_chart(charts.department_chart(rows, ctx.names,
-                                                   title=ctx.kpis[kpi_id].label),
-                            key=f"bars_{kpi_id}")
+    st.header("By department")
+    for kpi_id in KPIS:
+        rows = ctx.compute([kpi_id], ["department"])
+        st.plotly_chart(charts.department_chart(rows, ctx.names, title=ctx.kpis[kpi_id].label),
+                        key=f"departments_{kpi_id}")
     show_scatter(ctx)
 
 

@@ -1,0 +1,193 @@
+"""The dashboard in a real browser: `streamlit run` on a small demo, driven by Playwright.
+
+Every page loads without an exception (a screenshot of each goes to test-artifacts/), the
+department filter and a date preset work and land in the URL, a shared URL reopens the same
+filter, and the CSV download arrives. Needs Debian's chromium (`apt-get install -y chromium`).
+"""
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kpi.demo import build_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+DOC_SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+END = date(2025, 6, 30)
+PAGES = {"": "Overview", "satisfaction": "Satisfaction", "loyalty": "Loyalty",
+         "complaints": "Complaints", "staff": "Staff morale", "waits": "Respect for time",
+         "export": "Export"}
+RENDERED = """() => document.querySelector(
+    "[data-testid='stApp'][data-test-script-state='notRunning']") !== null
+    && document.querySelectorAll("[data-testid='stSkeleton']").length === 0"""
+
+if not CHROMIUM.exists():
+    message = "browser tests need Debian's chromium: apt-get install -y chromium"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message, allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402  (only once chromium is there)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {server.returncode}")
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("browser") / "px.duckdb"
+    build_demo(db, seed=7, scale=0.02, end=END)
+    port = _free_port()
+    log = open(tmp_path_factory.mktemp("browser-log") / "streamlit.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env={**os.environ, "PX_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def tab(chromium):
+    context = chromium.new_context(viewport={"width": 1400, "height": 3200},
+                                  accept_downloads=True)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def rendered(page) -> None:
+    """Wait until the script has finished and every lazy element has been drawn."""
+    page.wait_for_timeout(200)
+    page.wait_for_function(RENDERED, timeout=60_000)
+
+
+def open_page(page, url: str) -> float:
+    """Open a URL and return the seconds until the page is fully rendered."""
+    started = time.monotonic()
+    page.goto(url)
+    rendered(page)
+    return time.monotonic() - started
+
+
+def sidebar(page):
+    return page.locator("[data-testid='stSidebar']")
+
+
+def main_caption(page) -> str:
+    """The caption under the page title: the filter in words."""
+    return page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first \
+        .inner_text()
+
+
+def metric_values(page) -> list[str]:
+    return [m.inner_text() for m in page.locator("[data-testid='stMetricValue']").all()]
+
+
+def test_every_page_loads_without_an_exception(server, tab):
+    ARTIFACTS.mkdir(exist_ok=True)
+    timings = {}
+    for path, title in PAGES.items():
+        timings[title] = open_page(tab, f"{server}/{path}")
+        tab.wait_for_timeout(300)  # let plotly finish drawing before the screenshot
+        tab.screenshot(path=str(ARTIFACTS / f"{title.lower().replace(' ', '-')}.png"))
+        assert tab.locator("[data-testid='stException']").count() == 0, title
+        assert tab.locator("h1").first.inner_text() == title
+        assert "Demo data" in tab.locator("[data-testid='stAlert']").first.inner_text()
+    (ARTIFACTS / "render-seconds.txt").write_text(
+        "".join(f"{title}: {seconds:.2f} s\n" for title, seconds in timings.items()))
+
+
+def test_the_department_filter_and_a_date_preset_change_the_view(server, tab):
+    open_page(tab, server)
+    everyone = metric_values(tab)
+    sidebar(tab).get_by_role("combobox", name="Departments").click()
+    tab.get_by_role("option", name="Emergency Department (ED)").click()
+    tab.locator("h1").first.click()  # close the list (after Escape a pill click is lost)
+    rendered(tab)
+    assert "dept=ED" in tab.url
+    assert metric_values(tab) != everyone
+    sidebar(tab).get_by_role("radio", name="Last 3 months").click()
+    rendered(tab)
+    assert "start=2025-04-01" in tab.url and "end=2025-06-30" in tab.url
+    assert main_caption(tab).startswith("Department ED, 2025-04-01 to 2025-06-30")
+
+
+def test_a_shared_url_reopens_the_same_filter(server, tab):
+    open_page(tab, f"{server}/loyalty?dept=ED&dept=CARD&start=2025-01-01&end=2025-03-31")
+    assert main_caption(tab).startswith("Departments CARD, ED, 2025-01-01 to 2025-03-31")
+    chips = sidebar(tab).locator("[data-testid='stMultiSelect']").nth(2).inner_text()
+    assert "Cardiology Ward (CARD)" in chips and "Emergency Department (ED)" in chips
+    assert sidebar(tab).get_by_role("radio", name="Custom").get_attribute(
+        "aria-checked") == "true"
+    assert tab.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_csv_download_arrives(server, tab):
+    open_page(tab, f"{server}/export?start=2025-01-01&end=2025-06-30")
+    with tab.expect_download() as download:
+        tab.get_by_role("button", name="Download snapshot CSV").click()
+    file = download.value
+    assert file.suggested_filename == "px-snapshot-2025-01-01-to-2025-06-30.csv"
+    rows = list(csv.reader(io.StringIO(Path(file.path()).read_text(encoding="utf-8"))))
+    assert rows[0][:3] == ["kpi_id", "kpi_label", "unit"] and rows[0][-1] == "generated_at"
+    assert {row[6] for row in rows[1:]} == {"2025-01-01"}
+    assert len(rows) > 20  # one row per KPI of the catalog, domains included
+
+
+@pytest.mark.skipif(os.environ.get("PX_UPDATE_DOC_SCREENSHOTS") != "1",
+                    reason="set PX_UPDATE_DOC_SCREENSHOTS=1 to refresh docs/screenshots")
+def test_refresh_doc_screenshots(server, chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for path, name in (("", "overview"), ("satisfaction", "satisfaction"),
+                       ("complaints", "complaints")):
+        open_page(tab, f"{server}/{path}")
+        tab.wait_for_timeout(500)
+        tab.screenshot(path=str(DOC_SCREENSHOTS / f"{name}.png"))
+    context.close()
