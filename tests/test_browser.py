@@ -131,6 +131,8 @@ def metric_values(page) -> list[str]:
 def test_every_page_loads_without_an_exception(server, tab):
     ARTIFACTS.mkdir(exist_ok=True)
     timings = {}
+    requested = []
+    tab.on("request", lambda request: requested.append(request.url))
     for path, title in PAGES.items():
         timings[title] = open_page(tab, f"{server}/{path}")
         tab.wait_for_timeout(300)  # let plotly finish drawing before the screenshot
@@ -138,6 +140,8 @@ def test_every_page_loads_without_an_exception(server, tab):
         assert tab.locator("[data-testid='stException']").count() == 0, title
         assert tab.locator("h1").first.inner_text() == title
         assert "Demo data" in tab.locator("[data-testid='stAlert']").first.inner_text()
+    outside = [u for u in requested if not u.startswith((server, "data:", "blob:"))]
+    assert not outside, f"the pages fetched from outside the machine: {outside[:5]}"
     (ARTIFACTS / "render-seconds.txt").write_text(
         "".join(f"{title}: {seconds:.2f} s\n" for title, seconds in timings.items()))
 
@@ -182,6 +186,8 @@ def test_the_csv_download_arrives(server, tab):
 @pytest.mark.skipif(os.environ.get("PX_UPDATE_DOC_SCREENSHOTS") != "1",
                     reason="set PX_UPDATE_DOC_SCREENSHOTS=1 to refresh docs/screenshots")
 def test_refresh_doc_screenshots(server, chromium):
+    from PIL import Image  # pillow comes with streamlit
+
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -189,5 +195,8 @@ def test_refresh_doc_screenshots(server, chromium):
                        ("complaints", "complaints")):
         open_page(tab, f"{server}/{path}")
         tab.wait_for_timeout(500)
-        tab.screenshot(path=str(DOC_SCREENSHOTS / f"{name}.png"))
+        target = DOC_SCREENSHOTS / f"{name}.png"
+        tab.screenshot(path=str(target))
+        with Image.open(target) as shot:  # 256 colours: a small file to commit
+            shot.convert("RGB").quantize(colors=256).save(target, optimize=True)
     context.close()

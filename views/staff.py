@@ -33,6 +33,7 @@ def main() -> None:
     page_header("Staff morale", ctx.flt, "From the anonymous staff survey")
     headline(ctx, KPIS, "staff survey data")
     st.header("By department")
+    definitions(ctx.pick(KPIS).values())
     for kpi_id in KPIS:
         rows = ctx.compute([kpi_id], ["department"])
         st.plotly_chart(charts.department_chart(rows, ctx.names, title=ctx.kpis[kpi_id].label),

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi import charts
 from ui.context import page_context
-from ui.widgets import headline, page_header
+from ui.widgets import definitions, headline, page_header
 
 KPIS = ("median_wait_minutes", "seen_within_15_minutes")
 
@@ -18,6 +18,7 @@ def main() -> None:
     for kpi_id in KPIS:
         kpi = ctx.kpis[kpi_id]
         st.header(kpi.label)
+        definitions([kpi], "Definition")
         by_month = ctx.compute([kpi_id], ["month"])
         st.plotly_chart(charts.trend_chart(by_month, title=f"{kpi.label} by month, all "
                                                            "departments in the filter"),
