@@ -44,10 +44,6 @@ def link_rules(staged: dict[str, Staged]) -> list[RowRule]:
                      "department_id")
              for name in ("visits", "patient_survey", "complaints", "staff_survey")
              if "department_id" in staged[name].present]
-    if "visit_id" in staged["patient_survey"].present:
-        rules.append(RowRule("patient_survey", "visit_id",
-                             NOT_KNOWN.format(what="a visit", file="visits"),
-                             "visit_id NOT IN (SELECT visit_id FROM known_visits)", "visit_id"))
     if "received_date" in staged["complaints"].present:
         rules += [RowRule("complaints", c, "is before received_date {note}",
                           f"TRY_CAST({c} AS DATE) < TRY_CAST(received_date AS DATE)", c,
@@ -66,8 +62,13 @@ def link_rules(staged: dict[str, Staged]) -> list[RowRule]:
 
 
 def link_checks(staged: dict[str, Staged]) -> list[Check]:
-    """Checks that join the question catalog with its scales and the stored answers."""
+    """Checks that join: survey visits, the question catalog's scales, the stored answers."""
     checks = []
+    if "visit_id" in staged["patient_survey"].present:
+        checks.append(Check("patient_survey", NOT_KNOWN.format(what="a visit", file="visits"), (
+            "SELECT s.rowid AS r, 'visit_id' AS col, s.visit_id AS v, NULL AS note, "
+            "NULL::BIGINT AS other FROM stage_patient_survey s ANTI JOIN known_visits k "
+            "ON k.visit_id = s.visit_id WHERE s.visit_id IS NOT NULL")))
     if "top_box_min" in staged["questions"].present:
         checks.append(Check("questions", "is outside the scale {note}", (
             "SELECT q.rowid AS r, 'top_box_min' AS col, q.top_box_min AS v, q.scale || ' (' || "

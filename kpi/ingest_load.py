@@ -39,6 +39,7 @@ LOADS = (
 def load_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged], salt: str,
                   progress: Callable[[str], None]) -> dict[str, int]:
     """Replace the rows whose ids are re-delivered, insert the delivery; rows per table."""
+    con.execute("SET preserve_insertion_order = false")  # stored order means nothing; faster
     loaded = {}
     for table, file, key, select in LOADS:
         if staged[file].file is None:

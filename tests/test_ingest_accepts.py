@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import stat
 
 import duckdb
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 
 from ingest_helpers import GOOD, delivery, rows, write_files
+from kpi.demo import build_demo, write_delivery
 from kpi.ingest import ingest_folder
 from kpi.store import TABLES, salt_path, set_meta, write_swap
 
@@ -70,7 +72,7 @@ CASES = [
     ("header-only file delivers nothing",
      {"complaints.csv": GOOD["complaints.csv"].splitlines()[0] + "\n"},
      "SELECT count(*) FROM complaints", [(0,)]),
-    ("several MB of free text in one cell",
+    ("several MB of free text in one cell (longer than a row the reader reads in parallel)",
      {"patient_survey.csv": "response_id,department_id,response_date,comment\n"
                             f'R1,D1,2024-01-10,"{BIG_COMMENT.replace(chr(34), 2 * chr(34))}"\n'},
      "SELECT length(comment), comment = $big FROM patient_responses",
@@ -207,3 +209,14 @@ def test_a_later_load_may_bring_any_subset(tmp_path):
     assert ingest_folder(tmp_path / "second", db) == {"staff_responses": 1, "staff_answers": 1}
     assert rows(db, "SELECT * FROM staff_answers ORDER BY 1") == [("T1", "S1", 5),
                                                                    ("T3", "S1", 4)]
+
+
+def test_the_demo_delivery_ingests_into_the_same_database_the_demo_builds(tmp_path):
+    """Two independent paths to one database: demo CSV files through ingest, and the demo."""
+    end = dt.date(2024, 6, 30)
+    build_demo(tmp_path / "demo.duckdb", seed=3, scale=0.01, end=end)
+    write_delivery(tmp_path / "delivery", seed=3, scale=0.01, end=end)
+    shutil.copyfile(salt_path(tmp_path / "demo.duckdb"), salt_path(tmp_path / "px.duckdb"))
+    loaded = ingest_folder(tmp_path / "delivery", tmp_path / "px.duckdb")
+    assert loaded["visits"] > 1000 and loaded["patient_answers"] > 1000
+    assert _contents(tmp_path / "px.duckdb") == _contents(tmp_path / "demo.duckdb")
