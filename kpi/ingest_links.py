@@ -44,11 +44,12 @@ def link_rules(staged: dict[str, Staged]) -> list[RowRule]:
                      "department_id")
              for name in ("visits", "patient_survey", "complaints", "staff_survey")
              if "department_id" in staged[name].present]
-    if "received_date" in staged["complaints"].present:
+    complaint_columns = staged["complaints"].present
+    if "received_date" in complaint_columns:
         rules += [RowRule("complaints", c, "is before received_date {note}",
                           f"TRY_CAST({c} AS DATE) < TRY_CAST(received_date AS DATE)", c,
                           "received_date")
-                  for c in ("acknowledged_date", "resolved_date") if c in staged["complaints"].present]
+                  for c in ("acknowledged_date", "resolved_date") if c in complaint_columns]
     return rules + [
         RowRule("questions", "question_id", "cannot be a question id: it is the name of a fixed "
                 "column of the survey files",

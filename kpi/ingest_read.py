@@ -16,6 +16,7 @@ from kpi.ingest_report import Finding, file_finding
 
 SUFFIXES = (".csv", ".parquet")
 
+
 @dataclass(frozen=True)
 class Staged:
     """One contract file read into the staging table `stage_<name>` (every cell as text)."""

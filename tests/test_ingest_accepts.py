@@ -159,7 +159,8 @@ def test_later_loads_add_new_ids_and_replace_redelivered_ones(tmp_path):
     assert loaded == {"visits": 2, "patient_responses": 2, "patient_answers": 2,
                       "complaints": 1}
     assert rows(db, "SELECT visit_id, department_id, visit_date, wait_minutes FROM visits "
-                "ORDER BY 1") == [("V1", "D1", D(2024, 1, 5), 30), ("V2", "D2", D(2024, 1, 6), None),
+                "ORDER BY 1") == [("V1", "D1", D(2024, 1, 5), 30),
+                                  ("V2", "D2", D(2024, 1, 6), None),
                                   ("V3", "D1", D(2024, 3, 1), None),
                                   ("V4", "D2", D(2024, 3, 2), None)]
     assert rows(db, "SELECT response_id, department_id, visit_id, comment FROM "
