@@ -169,36 +169,52 @@ def heatmap(df: pd.DataFrame, rows: str, columns: str, row_names: Mapping[str, s
     return _base_layout(fig, title, max(260, 30 * len(row_order) + 120))
 
 
+_SIDE_FIELDS = ("kpi_label", "value", "unit", "n", "ci_low", "ci_high", "suppressed")
+
+
 def pair_kpis(df: pd.DataFrame, x_kpi: str, y_kpi: str) -> pd.DataFrame:
-    """Per department, the x and y KPI rows side by side (columns suffixed _x and _y)."""
+    """Per department, the x and y KPI rows side by side (columns suffixed _x and _y) and
+    `plotted`: both values present and neither withheld."""
     x_rows = df[df["kpi_id"] == x_kpi].set_index("department_id")
     y_rows = df[df["kpi_id"] == y_kpi].set_index("department_id")
-    return x_rows.join(y_rows, suffixes=("_x", "_y"), how="outer").reset_index()
+    pairs = x_rows.join(y_rows, suffixes=("_x", "_y"), how="outer").reset_index()
+    pairs["plotted"] = (pairs["value_x"].notna() & pairs["value_y"].notna()
+                        & ~pairs["suppressed_x"].fillna(False).astype(bool)
+                        & ~pairs["suppressed_y"].fillna(False).astype(bool))
+    return pairs
+
+
+def _side(pair: pd.Series, suffix: str) -> pd.Series:
+    """One KPI's row out of a pair (the fields value_text and detail_text read)."""
+    return pd.Series({field: pair[f"{field}{suffix}"] for field in _SIDE_FIELDS})
+
+
+def _side_title(pairs: pd.DataFrame, suffix: str, fallback: str) -> str:
+    rows = pairs[pairs[f"kpi_label{suffix}"].notna()]
+    if rows.empty:
+        return fallback
+    return f"{rows[f'kpi_label{suffix}'].iloc[0]} ({unit_label(rows[f'unit{suffix}'].iloc[0])})"
 
 
 def kpi_scatter(df: pd.DataFrame, x_kpi: str, y_kpi: str, names: Mapping[str, str],
                 title: str | None = None, threshold: int = SUPPRESSION_THRESHOLD) -> go.Figure:
     """One point per department: KPI x against KPI y (departments with a withheld value left out)."""
     pairs = pair_kpis(df, x_kpi, y_kpi)
-    usable = pairs[~pairs["suppressed_x"].astype(bool) & ~pairs["suppressed_y"].astype(bool)
-                   & pairs["value_x"].notna() & pairs["value_y"].notna()]
-    label = usable["department_id"].map(lambda d: names.get(d, d))
+    usable = pairs[pairs["plotted"]]
+    label = [names.get(d, d) for d in usable["department_id"]]
     hover = []
-    for (_, r), name in zip(usable.iterrows(), label):
-        x_row = pd.Series({k: r[f"{k}_x"] for k in ("value", "unit", "n", "ci_low", "ci_high",
-                                                      "suppressed")})
-        y_row = pd.Series({k: r[f"{k}_y"] for k in x_row.index})
-        hover.append(f"{name}<br>{r['kpi_label_x']}: {value_text(x_row, threshold)} "
-                     f"({detail_text(x_row)})<br>{r['kpi_label_y']}: "
-                     f"{value_text(y_row, threshold)} ({detail_text(y_row)})")
+    for name, (_, pair) in zip(label, usable.iterrows()):
+        lines = [name]
+        for side in (_side(pair, "_x"), _side(pair, "_y")):
+            lines.append(f"{side['kpi_label']}: {value_text(side, threshold)} "
+                         f"({detail_text(side)})")
+        hover.append("<br>".join(lines))
     fig = go.Figure(go.Scatter(
         x=usable["value_x"], y=usable["value_y"], mode="markers+text", text=label,
         textposition="top center", marker=dict(size=12, color=OKABE_ITO[0]), cliponaxis=False,
         hovertext=hover, hoverinfo="text", showlegend=False))
-    x_title = pairs["kpi_label_x"].dropna().iloc[0] if pairs["kpi_label_x"].notna().any() else x_kpi
-    y_title = pairs["kpi_label_y"].dropna().iloc[0] if pairs["kpi_label_y"].notna().any() else y_kpi
-    fig.update_layout(xaxis=dict(title=f"{x_title} ({unit_label(str(pairs['unit_x'].iloc[0]))})"),
-                      yaxis=dict(title=f"{y_title} ({unit_label(str(pairs['unit_y'].iloc[0]))})"))
+    fig.update_layout(xaxis=dict(title=_side_title(pairs, "_x", x_kpi)),
+                      yaxis=dict(title=_side_title(pairs, "_y", y_kpi)))
     return _base_layout(fig, title, 420)
 
 

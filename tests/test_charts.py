@@ -134,7 +134,8 @@ def test_heatmap_leaves_withheld_cells_empty_and_marks_them():
 def test_scatter_plots_only_departments_with_both_values():
     both = pd.concat([
         BY_DEPT,
-        kpi_rows([("A", None, 55.0, 80, 44.0, 65.0, False), ("B", None, 50.0, 90, 40.0, 60.0, False),
+        kpi_rows([("A", None, 55.0, 80, 44.0, 65.0, False),
+                  ("B", None, 50.0, 90, 40.0, 60.0, False),
                   ("C", None, 40.0, 70, 30.0, 50.0, False)], "staff_engagement",
                  "Staff engagement")])
     fig = charts.kpi_scatter(both, "staff_engagement", "patient_satisfaction", NAMES)
@@ -144,6 +145,7 @@ def test_scatter_plots_only_departments_with_both_values():
     pairs = charts.pair_kpis(both, "staff_engagement", "patient_satisfaction")
     assert list(pairs["department_id"]) == ["A", "B", "C"]
     assert list(pairs["suppressed_y"]) == [False, True, False]
+    assert list(pairs["plotted"]) == [True, False, False]  # B withheld, C no data
 
 
 def test_count_bars_label_counts_and_shares():

@@ -20,11 +20,12 @@ ROW_HEIGHT = 35  # st.dataframe's row height in pixels: the table shows every de
 
 def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.Series,
                      kpis: Mapping[str, Kpi], names: Mapping[str, str]) -> None:
-    """Departments (rows) x KPIs (columns, in the order of `kpis`), each cell coloured and marked 'better' / 'worse'
-    when its interval lies entirely on that side of the whole-filter value."""
-    has_data = pd.concat([by_dept, overall]).groupby("kpi_id").apply(
-        lambda rows: (rows["value"].notna() | rows["suppressed"]).any())
-    ids = [kpi_id for kpi_id in kpis if has_data.get(kpi_id, False)]
+    """Departments (rows) x KPIs (columns, in the order of `kpis`), each cell coloured and
+    marked 'better' / 'worse' when its interval lies entirely on that side of the whole-filter
+    value. KPIs without any value in the filter are named below instead of shown empty."""
+    both = pd.concat([by_dept, overall])
+    with_data = set(both.loc[both["value"].notna() | both["suppressed"], "kpi_id"])
+    ids = [kpi_id for kpi_id in kpis if kpi_id in with_data]
     rows = by_dept.assign(verdict=verdict)
     rows["text"] = [value_text(r, threshold(kpis[r["kpi_id"]]), compact=True)
                     + (f" · {r['verdict']}" if r["verdict"] in VERDICT_STYLE else "")

@@ -18,11 +18,11 @@ def show_scatter(ctx) -> None:
     by_dept = ctx.compute(PAIR, ["department"])
     st.plotly_chart(charts.kpi_scatter(by_dept, *PAIR, ctx.names))
     pairs = charts.pair_kpis(by_dept, *PAIR)
-    left_out = pairs[pairs["suppressed_x"].astype(bool) | pairs["suppressed_y"].astype(bool)]
+    left_out = pairs[~pairs["plotted"]]
     if len(left_out):
         names = ", ".join(sorted(ctx.names.get(d, d) for d in left_out["department_id"]))
-        st.caption(f"Not plotted: {names} ({suppressed_text(threshold(ctx.kpis[PAIR[0]]))} "
-                   "on the staff or the patient survey).")
+        st.caption(f"Not plotted: {names} ({suppressed_text(threshold(ctx.kpis[PAIR[0]]))}, "
+                   "or no data, on the staff or the patient survey).")
     st.caption("Each point is a department over the whole period; a pattern here is an "
                "association, not a cause.")
 

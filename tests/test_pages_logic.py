@@ -1,0 +1,114 @@
+"""The pure logic behind the pages: date presets, prior-period change, department verdicts,
+and the export page's command line."""
+
+import math
+import shlex
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from kpi.compare import (BETTER, NO_DATA, NOT_COMPARED, SIMILAR, WITHHELD, WORSE,
+                         against_overall, change_vs_prior)
+from kpi.filters import Filter
+from ui.exporting import cli_command
+from ui.periods import (ALL_DATES, CUSTOM, LAST_3, LAST_12, YEAR_TO_DATE, matching_preset,
+                        preset_window)
+
+D = date.fromisoformat
+NAN = math.nan
+FIRST = D("2022-07-01")
+
+
+@pytest.mark.parametrize("preset, last, expected_start", [
+    (LAST_3, "2025-06-30", "2025-04-01"),
+    (LAST_12, "2025-06-30", "2024-07-01"),
+    (YEAR_TO_DATE, "2025-06-30", "2025-01-01"),
+    (ALL_DATES, "2025-06-30", "2022-07-01"),
+    (LAST_3, "2025-02-28", "2024-12-01"),   # across the new year
+    (LAST_3, "2025-03-15", "2025-01-01"),   # a part month at the end stays in
+    (LAST_12, "2024-02-29", "2023-03-01"),  # leap day
+    (LAST_12, "2023-01-31", "2022-07-01"),  # never before the first data
+])
+def test_preset_windows_are_whole_months_up_to_the_data_end(preset, last, expected_start):
+    assert preset_window(preset, FIRST, D(last)) == (D(expected_start), D(last))
+
+
+@pytest.mark.parametrize("start, end, expected", [
+    ("2025-04-01", "2025-06-30", LAST_3),
+    ("2024-07-01", "2025-06-30", LAST_12),
+    ("2022-07-01", "2025-06-30", ALL_DATES),
+    ("2025-04-02", "2025-06-30", CUSTOM),
+    ("2025-04-01", "2025-06-29", CUSTOM),
+])
+def test_matching_preset(start, end, expected):
+    assert matching_preset(D(start), D(end), FIRST, D("2025-06-30")) == expected
+
+
+def test_an_unknown_preset_is_refused():
+    with pytest.raises(ValueError):
+        preset_window(CUSTOM, FIRST, D("2025-06-30"))
+
+
+def rows(*cells):
+    """Engine-shaped rows from (kpi_id, direction, value, ci_low, ci_high, suppressed)."""
+    return pd.DataFrame([{"kpi_id": k, "direction": d, "value": v, "ci_low": lo, "ci_high": hi,
+                          "suppressed": s, "department_id": None} for k, d, v, lo, hi, s in cells])
+
+
+def test_change_vs_prior_signs_by_direction_and_skips_withheld():
+    now = rows(("sat", "higher", 70.0, 65, 75, False), ("rate", "lower", 3.0, 2, 4, False),
+               ("staff", "higher", NAN, NAN, NAN, True), ("visits", "neutral", 120.0, NAN, NAN,
+                                                          False),
+               ("same", "higher", 50.0, 45, 55, False))
+    before = rows(("sat", "higher", 65.0, 60, 70, False), ("rate", "lower", 2.0, 1, 3, False),
+                  ("staff", "higher", 40.0, 35, 45, False), ("visits", "neutral", 100.0, NAN, NAN,
+                                                              False),
+                  ("same", "higher", 50.0, 45, 55, False))
+    got = change_vs_prior(now, before)
+    assert got.loc["sat", "change"] == 5.0 and got.loc["sat", "improved"] is True
+    assert got.loc["rate", "change"] == 1.0 and got.loc["rate", "improved"] is False
+    assert math.isnan(got.loc["staff", "change"]) and got.loc["staff", "improved"] is None
+    assert math.isnan(got.loc["staff", "value"]) and got.loc["staff", "prior_value"] == 40.0
+    assert got.loc["visits", "change"] == 20.0 and got.loc["visits", "improved"] is None
+    assert got.loc["same", "change"] == 0.0 and got.loc["same", "improved"] is None
+
+
+@pytest.mark.parametrize("direction, value, low, high, suppressed, expected", [
+    ("higher", 58.0, 55.0, 60.0, False, BETTER),
+    ("higher", 42.0, 40.0, 45.0, False, WORSE),
+    ("higher", 50.0, 45.0, 55.0, False, SIMILAR),
+    ("higher", 55.0, 50.0, 60.0, False, SIMILAR),   # touching the overall value is not apart
+    ("lower", 58.0, 55.0, 60.0, False, WORSE),
+    ("lower", 42.0, 40.0, 45.0, False, BETTER),
+    ("higher", 58.0, NAN, NAN, False, NOT_COMPARED),
+    ("neutral", 58.0, 55.0, 60.0, False, NOT_COMPARED),
+    ("higher", NAN, NAN, NAN, True, WITHHELD),
+    ("higher", NAN, NAN, NAN, False, NO_DATA),
+])
+def test_a_department_against_the_whole_filter(direction, value, low, high, suppressed,
+                                                expected):
+    overall = rows(("k", direction, 50.0, 48.0, 52.0, False))
+    group = rows(("k", direction, value, low, high, suppressed))
+    assert list(against_overall(group, overall)) == [expected]
+
+
+def test_nothing_is_compared_with_a_withheld_whole_filter_value():
+    overall = rows(("k", "higher", NAN, NAN, NAN, True))
+    group = rows(("k", "higher", 58.0, 55.0, 60.0, False))
+    assert list(against_overall(group, overall)) == [NOT_COMPARED]
+
+
+@pytest.mark.parametrize("flt, resolved, expected", [
+    (Filter(start=D("2025-01-01"), end=D("2025-06-30")), ("A", "B"),
+     "--start 2025-01-01 --end 2025-06-30 --by department"),
+    (Filter(service_lines=("Emergency",), start=D("2025-01-01"), end=D("2025-06-30")),
+     ("ED", "UCC"),
+     "--department ED --department UCC --start 2025-01-01 --end 2025-06-30 --by department"),
+    (Filter(departments=("O'Brien ward",)), ("O'Brien ward",),
+     "--department 'O'\"'\"'Brien ward' --by department"),
+])
+def test_the_cli_command_names_the_resolved_departments(flt, resolved, expected):
+    command = cli_command(["nps"], flt, ["department"], resolved)
+    assert command == f"python -m kpi export --out snapshot.csv --kpi nps {expected}"
+    assert shlex.split(command)[-1] == "department"
