@@ -12,6 +12,9 @@ from kpi.ingest_report import CAP, Finding
 
 USUAL_ROW_BYTES = 2_000_000  # rows up to this size are read in parallel
 MAX_ROW_BYTES = 512 * 1024 * 1024  # a free-text cell of many MB must fit in one row
+# No sniffing: comma, RFC 4180 quotes, a header row, every cell read as text. An empty cell and
+# a quoted empty cell ("") both read as NULL, that is missing. Rows the reader cannot read are
+# kept in a rejects table so that every such row is reported, not only the first.
 CSV_OPTIONS = ("auto_detect=false, header=true, delim=',', quote='\"', escape='\"', "
                "store_rejects=true")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import stat
 
 import duckdb
@@ -12,7 +11,6 @@ import pandas as pd
 import pytest
 
 from ingest_helpers import GOOD, delivery, rows, write_files
-from kpi.demo import build_demo, write_delivery
 from kpi.ingest import ingest_folder
 from kpi.store import TABLES, salt_path, set_meta, write_swap
 
@@ -211,13 +209,3 @@ def test_a_later_load_may_bring_any_subset(tmp_path):
     assert rows(db, "SELECT * FROM staff_answers ORDER BY 1") == [("T1", "S1", 5),
                                                                    ("T3", "S1", 4)]
 
-
-def test_the_demo_delivery_ingests_into_the_same_database_the_demo_builds(tmp_path):
-    """Two independent paths to one database: demo CSV files through ingest, and the demo."""
-    end = dt.date(2024, 6, 30)
-    build_demo(tmp_path / "demo.duckdb", seed=3, scale=0.01, end=end)
-    write_delivery(tmp_path / "delivery", seed=3, scale=0.01, end=end)
-    shutil.copyfile(salt_path(tmp_path / "demo.duckdb"), salt_path(tmp_path / "px.duckdb"))
-    loaded = ingest_folder(tmp_path / "delivery", tmp_path / "px.duckdb")
-    assert loaded["visits"] > 1000 and loaded["patient_answers"] > 1000
-    assert _contents(tmp_path / "px.duckdb") == _contents(tmp_path / "demo.duckdb")

@@ -12,6 +12,8 @@ import pytest
 from ingest_helpers import GOOD, delivery, file_hash, rows, write_files
 from kpi.errors import RejectedInput
 from kpi.ingest import ingest_folder
+from kpi.ingest_contract import FILES
+from kpi.ingest_read import Staged
 from kpi.store import salt_path
 
 DEPT = "department_id,department_name,service_line,site\n"
@@ -299,3 +301,13 @@ def test_rejected_later_load_keeps_the_stored_rows(tmp_path):
     with pytest.raises(RejectedInput):
         ingest_folder(tmp_path / "in", db)
     assert rows(db, "SELECT count(*) FROM visits") == before == [(3,)]
+
+
+@pytest.mark.parametrize("skipped, expected", [
+    ((), [1, 2, 3]),
+    ((1,), [2, 3, 4]),
+    ((2, 3, 7), [1, 4, 5, 6, 8]),
+])
+def test_staged_rows_keep_their_numbers_around_rows_the_reader_skipped(skipped, expected):
+    staged = Staged(FILES["visits"], "visits.csv", skipped=skipped)
+    assert [staged.row_number(r) for r in range(len(expected))] == expected
