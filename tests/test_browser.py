@@ -8,6 +8,7 @@ filter, and the CSV download arrives. Needs Debian's chromium (`apt-get install 
 import csv
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -32,7 +33,8 @@ PAGES = {"": "Overview", "satisfaction": "Satisfaction", "loyalty": "Loyalty",
          "export": "Export"}
 RENDERED = """() => document.querySelector(
     "[data-testid='stApp'][data-test-script-state='notRunning']") !== null
-    && document.querySelectorAll("[data-testid='stSkeleton']").length === 0"""
+    && document.querySelectorAll("[data-testid='stSkeleton']").length === 0
+    && document.querySelector("[data-testid='stMain'] h1") !== null"""
 
 if not CHROMIUM.exists():
     message = "browser tests need Debian's chromium: apt-get install -y chromium"
@@ -40,7 +42,7 @@ if not CHROMIUM.exists():
         pytest.fail(message, pytrace=False)
     pytest.skip(message, allow_module_level=True)
 
-from playwright.sync_api import sync_playwright  # noqa: E402  (only once chromium is there)
+from playwright.sync_api import expect, sync_playwright  # noqa: E402  (chromium is there)
 
 
 def _free_port() -> int:
@@ -101,7 +103,8 @@ def tab(chromium):
 
 
 def rendered(page) -> None:
-    """Wait until the script has finished and every lazy element has been drawn."""
+    """Wait until the script has finished, every lazy element has been drawn and the page
+    title is there (so a wait cannot end on the empty shell before the first run)."""
     page.wait_for_timeout(200)
     page.wait_for_function(RENDERED, timeout=60_000)
 
@@ -152,12 +155,12 @@ def test_the_department_filter_and_a_date_preset_change_the_view(server, tab):
     sidebar(tab).get_by_role("combobox", name="Departments").click()
     tab.get_by_role("option", name="Emergency Department (ED)").click()
     tab.locator("h1").first.click()  # close the list (after Escape a pill click is lost)
+    expect(tab).to_have_url(re.compile(r"[?&]dept=ED(&|$)"))  # the rerun has written the URL
     rendered(tab)
-    assert "dept=ED" in tab.url
     assert metric_values(tab) != everyone
     sidebar(tab).get_by_role("radio", name="Last 3 months").click()
+    expect(tab).to_have_url(re.compile(r"start=2025-04-01&end=2025-06-30"))
     rendered(tab)
-    assert "start=2025-04-01" in tab.url and "end=2025-06-30" in tab.url
     assert main_caption(tab).startswith("Department ED, 2025-04-01 to 2025-06-30")
 
 
