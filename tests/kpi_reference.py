@@ -67,6 +67,7 @@ class Reference:
         return rows
 
     def on_grid(self, series: pd.Series, fill=np.nan) -> pd.Series:
+        """The series on every group of the filter, `fill` where it has none."""
         return series.reindex(self.grid, fill_value=fill)
 
     def all_kpis(self) -> pd.DataFrame:
@@ -81,6 +82,7 @@ class Reference:
         return pd.concat(frames, ignore_index=True)
 
     def survey(self) -> dict:
+        """Survey KPIs: kpi id -> (value, n, is a survey KPI)."""
         out = {}
         for audience in ("patient", "staff"):
             scored = self._answers(audience)
@@ -129,6 +131,7 @@ class Reference:
         return a
 
     def visits(self) -> dict:
+        """Visit KPIs: kpi id -> (value, n, is a survey KPI)."""
         v = self.select(self.t["visits"], "visit_date")
         count = self.on_grid(v.groupby(KEYS).size(), 0)
         waits = v.dropna(subset=["wait_minutes"])
@@ -156,6 +159,7 @@ class Reference:
                 self.on_grid(nearest.groupby(KEYS).back.sum(), 0))
 
     def complaints(self) -> dict:
+        """Complaint KPIs: kpi id -> (value, n, is a survey KPI)."""
         c = self.select(self.t["complaints"], "received_date")
         as_of = self.as_of["complaints"]
         count = self.on_grid(c.groupby(KEYS).size(), 0)
