@@ -1,0 +1,1 @@
+"""Scale benchmarks of the dashboard: `python -m benchmarks.run` (see benchmarks/README.md)."""

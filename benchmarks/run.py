@@ -1,0 +1,149 @@
+"""Health-system scale on a laptop: ingest, each page's KPIs in the engine and in plain pandas,
+peak memory, and the Overview in real Chromium, at each scale; one table with the targets.
+
+    python -m benchmarks.run [--scales 1,25] [--runs 5] [--skip-browser] [--work DIR]
+
+Data come from `python -m kpi demo --scale S --csv` (reused for the same scale and day); the
+results go to WORK/results.json and WORK/results.md as well as the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import time
+from pathlib import Path
+
+from benchmarks.browser import browser_timings
+from benchmarks.children import run_module
+from benchmarks.delivery import ensure_delivery, scale_dir, timed_ingest
+from benchmarks.machine import machine, render_machine
+from benchmarks.profile import profile_misses, render_profiles
+from benchmarks.report import ENGINE_SECONDS, Table, add_scale, render
+from benchmarks.workload import ROOT, load_workload, progress
+
+DEFAULT_WORK = ROOT / "benchmarks" / "work"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """The command line (see the module docstring)."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,25", help="comma-separated demo scales")
+    parser.add_argument("--runs", type=int, default=5, help="timed engine runs per page")
+    parser.add_argument("--pandas-runs", type=int, default=1, help="timed pandas runs per page")
+    parser.add_argument("--pandas-max-gb", type=float, default=10.0,
+                        help="stop the pandas baseline when its RSS passes this")
+    parser.add_argument("--pandas-timeout", type=float, default=None, metavar="SECONDS")
+    parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--delete-csv", action="store_true",
+                        help="delete each CSV delivery once its ingest is measured")
+    parser.add_argument("--pages", help="comma-separated page titles (default: every page)")
+    parser.add_argument("--scenarios", help="comma-separated scenario name prefixes")
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    return parser.parse_args(argv)
+
+
+def _selection(args) -> list[str]:
+    return ([*(["--pages", args.pages] if args.pages else []),
+             *(["--scenarios", args.scenarios] if args.scenarios else [])])
+
+
+def _pandas(args, db: Path, workload: Path, folder: Path) -> dict | None:
+    """The pandas baseline's result (partial when it was stopped at its cap), or None."""
+    if args.skip_pandas:
+        return None
+    out = folder / "pandas.json"
+    out.unlink(missing_ok=True)
+    run = run_module("benchmarks.replay_pandas",
+                     ["--db", str(db), "--workload", str(workload), "--runs",
+                      str(args.pandas_runs), "--out", str(out)], folder / "logs" / "pandas.log",
+                     max_rss_mb=args.pandas_max_gb * 1024, timeout=args.pandas_timeout)
+    if not out.exists():
+        return {"load": {"seconds": float("nan"), "peak_rss_mb": run["peak_rss_mb"], "rows": 0},
+                "pages": [], "peak_rss_mb": run["peak_rss_mb"], "stopped": run["stopped"]}
+    result = json.loads(out.read_text())
+    result.update(stopped=run["stopped"], peak_rss_mb=max(result["peak_rss_mb"],
+                                                          run["peak_rss_mb"]))
+    return result
+
+
+def measure_scale(scale: float, args) -> dict:
+    """Every measurement at one scale."""
+    folder = scale_dir(args.work, scale)
+    progress(f"scale {scale:g}: the demo delivery")
+    delivery = ensure_delivery(args.work, scale)
+    db = folder / "px.duckdb"
+    progress(f"scale {scale:g}: ingest")
+    ingest = timed_ingest(Path(delivery["folder"]), db, delivery["rows"])
+    if args.delete_csv:
+        shutil.rmtree(delivery["folder"])
+    workload = folder / "workload.json"
+    progress(f"scale {scale:g}: recording the pages' engine calls in AppTest")
+    run_module("benchmarks.record_pages",
+               ["--db", str(db), "--out", str(workload), *_selection(args)],
+               folder / "logs" / "record.log")
+    progress(f"scale {scale:g}: engine")
+    run_module("benchmarks.replay_engine",
+               ["--db", str(db), "--workload", str(workload), "--runs", str(args.runs), "--out",
+                str(folder / "engine.json")], folder / "logs" / "engine.log")
+    engine = json.loads((folder / "engine.json").read_text())
+    progress(f"scale {scale:g}: pandas baseline")
+    pandas = _pandas(args, db, workload, folder)
+    browser = None
+    if not args.skip_browser:
+        progress(f"scale {scale:g}: browser")
+        browser = browser_timings(db, folder / "logs" / "streamlit.log",
+                                  _department(load_workload(workload)))
+    progress(f"scale {scale:g}: profiles of pages over {ENGINE_SECONDS} s")
+    return {"scale": scale, "delivery": delivery, "ingest": ingest, "engine": engine,
+            "pandas": pandas, "browser": browser,
+            "profiles": profile_misses(db, engine, ENGINE_SECONDS, folder)}
+
+
+def _department(workload: dict) -> str:
+    """The single department of the one-department scenario (else the first in the data)."""
+    chosen = [s["filter"]["dept"][0] for s in workload["scenarios"] if "dept" in s["filter"]]
+    return chosen[0] if chosen else "ED"
+
+
+def write_reports(work: Path, info: dict, results: list[dict], command: str) -> str:
+    """The table (returned) and WORK/results.json, WORK/results.md."""
+    table = Table()
+    for result in results:
+        add_scale(table, result)
+    scales = [r["scale"] for r in results]
+    text = render(table, scales)
+    profiles = "\n\n".join(f"scale {r['scale']:g}:\n{render_profiles(r['profiles'])}"
+                           for r in results if r["profiles"])
+    (work / "results.json").write_text(json.dumps(
+        {"command": command, "machine": info, "results": results}, indent=1, default=str))
+    (work / "results.md").write_text(
+        f"# Benchmark results\n\n`{command}`\n\n```\n{render_machine(info)}\n```\n\n"
+        f"{render(table, scales, markdown=True)}\n\n## What the time goes to\n\n"
+        f"```\n{profiles or 'every page met its target'}\n```\n", encoding="utf-8")
+    return f"{render_machine(info)}\n\n{text}\n\n{profiles}"
+
+
+def main(argv=None) -> None:
+    """Measure each scale in turn, writing the reports after each, and print the table."""
+    import sys
+
+    args = parse_args(argv)
+    args.work = args.work.resolve()
+    args.work.mkdir(parents=True, exist_ok=True)
+    command = "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv)
+    info, results = machine(), []
+    started = time.perf_counter()
+    for scale in (float(s) for s in args.scales.split(",")):
+        results.append(measure_scale(scale, args))
+        text = write_reports(args.work, info, results, command)
+    print(text)
+    print(f"\n{time.perf_counter() - started:.0f} s in all; "
+          f"{args.work / 'results.md'} and results.json written")
+
+
+if __name__ == "__main__":
+    main()
