@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpi.formatting import (detail_text, format_n, format_number, suppressed_short,
-                            suppressed_text, unit_label, value_text)
+from kpi.formatting import (detail_text, format_n, format_number, html_plain,
+                            suppressed_short, suppressed_text, unit_label, value_text)
 from kpi.stats import SUPPRESSION_THRESHOLD
 
 # Okabe & Ito (2008), ordered so that the first colours stay apart for every colour vision.
@@ -26,7 +26,7 @@ AGE_COLOURS = ("#56B4E9", "#0072B2", "#E69F00", "#D55E00")
 def _base_layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
     fig.update_layout(
         template="plotly_white", colorway=list(OKABE_ITO), height=height,
-        title=dict(text=title) if title else None,
+        title=dict(text=html_plain(title)) if title else None,
         margin=dict(l=10, r=10, t=50 if title else 20, b=10),
         legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
         hoverlabel=dict(align="left"))
@@ -54,7 +54,7 @@ def _withheld_marks(rows: pd.DataFrame, x: str, label: pd.Series, threshold: int
 def trend_chart(df: pd.DataFrame, series: str = "kpi_label", title: str | None = None,
                 threshold: int = SUPPRESSION_THRESHOLD, height: int = 380) -> go.Figure:
     """Lines by month, one per value of `series`; the band is the 95 % interval of a lone line."""
-    df = df.sort_values("month")
+    df = df.sort_values("month").assign(**{series: lambda d: d[series].map(html_plain)})
     fig = go.Figure()
     names = list(dict.fromkeys(df[series]))
     for i, name in enumerate(names):
@@ -88,7 +88,7 @@ def department_chart(df: pd.DataFrame, names: Mapping[str, str], title: str | No
                      threshold: int = SUPPRESSION_THRESHOLD) -> go.Figure:
     """One row per department for one KPI: a dot at the value, a line across its 95 % interval,
     and the value with its n written at the right (or why there is none)."""
-    df = df.assign(name=df["department_id"].map(lambda d: names.get(d, d)))
+    df = df.assign(name=df["department_id"].map(lambda d: html_plain(names.get(d, d))))
     df = df.sort_values("name", ascending=False)
     shown = df[~df["suppressed"].astype(bool) & df["value"].notna()]
     unit = df["unit"].iloc[0] if len(df) else ""
@@ -104,7 +104,7 @@ def department_chart(df: pd.DataFrame, names: Mapping[str, str], title: str | No
                                  showlegend=False))
     fig.add_trace(go.Scatter(
         x=shown["value"], y=shown["name"], mode="markers", showlegend=False,
-        name=str(df["kpi_label"].iloc[0]) if len(df) else "",
+        name=html_plain(df["kpi_label"].iloc[0]) if len(df) else "",
         marker=dict(color=OKABE_ITO[0], size=11, line=dict(color="white", width=1)),
         hovertext=[_hover(r, threshold, r["name"]) for _, r in shown.iterrows()],
         hoverinfo="text"))
@@ -133,8 +133,8 @@ def heatmap(df: pd.DataFrame, rows: str, columns: str, row_names: Mapping[str, s
     column_names = column_names or {}
     withheld = df["suppressed"].astype(bool)
     cells = df.assign(
-        _row=df[rows].map(lambda v: row_names.get(v, v)),
-        _col=df[columns].map(lambda v: column_names.get(v, v)),
+        _row=df[rows].map(lambda v: html_plain(row_names.get(v, v))),
+        _col=df[columns].map(lambda v: html_plain(column_names.get(v, v))),
         shown=df["value"].where(~withheld),
         label=[format_number(v, u) for v, u in zip(df["value"], df["unit"])])
     cells["label"] = cells["label"].where(~withheld & df["value"].notna(), "")
@@ -193,7 +193,8 @@ def _side_title(pairs: pd.DataFrame, suffix: str, fallback: str) -> str:
     rows = pairs[pairs[f"kpi_label{suffix}"].notna()]
     if rows.empty:
         return fallback
-    return f"{rows[f'kpi_label{suffix}'].iloc[0]} ({unit_label(rows[f'unit{suffix}'].iloc[0])})"
+    label = html_plain(rows[f"kpi_label{suffix}"].iloc[0])
+    return f"{label} ({unit_label(rows[f'unit{suffix}'].iloc[0])})"
 
 
 def kpi_scatter(df: pd.DataFrame, x_kpi: str, y_kpi: str, names: Mapping[str, str],
@@ -201,12 +202,12 @@ def kpi_scatter(df: pd.DataFrame, x_kpi: str, y_kpi: str, names: Mapping[str, st
     """One point per department: KPI x against KPI y (departments with a withheld value left out)."""
     pairs = pair_kpis(df, x_kpi, y_kpi)
     usable = pairs[pairs["plotted"]]
-    label = [names.get(d, d) for d in usable["department_id"]]
+    label = [html_plain(names.get(d, d)) for d in usable["department_id"]]
     hover = []
     for name, (_, pair) in zip(label, usable.iterrows()):
         lines = [name]
         for side in (_side(pair, "_x"), _side(pair, "_y")):
-            lines.append(f"{side['kpi_label']}: {value_text(side, threshold)} "
+            lines.append(f"{html_plain(side['kpi_label'])}: {value_text(side, threshold)} "
                          f"({detail_text(side)})")
         hover.append("<br>".join(lines))
     fig = go.Figure(go.Scatter(
@@ -223,7 +224,8 @@ def count_bars(labels: Sequence[str], counts: Sequence[int], axis_title: str,
     """Vertical bars of counts (e.g. answers or complaint categories), in the order given."""
     text = [f"{c:,}" if shares is None or pd.isna(s) else f"{s:.1f} % ({c:,})"
             for c, s in zip(counts, shares if shares is not None else [None] * len(counts))]
-    fig = go.Figure(go.Bar(x=[str(v) for v in labels], y=list(counts), text=text,
+    labels = [html_plain(v) for v in labels]
+    fig = go.Figure(go.Bar(x=labels, y=list(counts), text=text,
                            textposition="outside", marker_color=OKABE_ITO[0],
                            hovertext=[f"{v}: {t}" for v, t in zip(labels, text)],
                            hoverinfo="text"))
@@ -236,7 +238,7 @@ def stacked_bars(df: pd.DataFrame, category: str, stack: str, count: str,
                  names: Mapping[str, str], stack_order: Sequence[str],
                  title: str | None = None) -> go.Figure:
     """Horizontal stacked bars (e.g. open complaints per department, stacked by age band)."""
-    df = df.assign(_name=df[category].map(lambda v: names.get(v, v)))
+    df = df.assign(_name=df[category].map(lambda v: html_plain(names.get(v, v))))
     order = sorted(dict.fromkeys(df["_name"]), reverse=True)
     fig = go.Figure()
     for i, band in enumerate(stack_order):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from typing import Any
 
 from kpi.stats import SUPPRESSION_THRESHOLD
@@ -20,6 +22,8 @@ _UNIT_STYLE: dict[str, tuple[int, str, str]] = {
 }
 
 NO_DATA = "no data"
+# Characters Streamlit's markdown gives a meaning to (CommonMark, $ for LaTeX, : for directives).
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def is_missing(value: Any) -> bool:
@@ -110,3 +114,13 @@ _UNIT_LABELS = {"%": "%", "count": "count", "per_1000": "per 1,000 visits",
 def unit_label(unit: str) -> str:
     """The unit in words, for axis and column titles."""
     return _UNIT_LABELS.get(unit, unit)
+
+
+def markdown_plain(text: Any) -> str:
+    """Data text (a department name, a question) made literal for a markdown element."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+def html_plain(text: Any) -> str:
+    """Data text made literal for plotly's labels, which read a little HTML (<b>, <a>)."""
+    return html.escape(str(text), quote=False)

@@ -2,7 +2,9 @@
 
 import csv
 import io
+import json
 import shlex
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +15,8 @@ from kpi import engine
 from kpi.cli import main as cli_main
 from kpi.demo import build_demo
 from kpi.filters import Filter
-from kpi.store import db_version, open_readonly
+from kpi.formatting import markdown_plain
+from kpi.store import db_version, open_readonly, write_swap
 from ui import data
 from ui.exporting import snapshot_text
 
@@ -131,11 +134,20 @@ def test_a_shared_url_reopens_the_same_filter(px_db):
     assert metrics(at)["Patient satisfaction"] == f"{value:.1f} %"
 
 
-def test_a_url_with_unknown_values_says_what_it_ignored():
-    at = open_app(params={"dept": ["ED", "NOPE"], "start": "2025-02-30"})
-    assert at.session_state["flt_filter"].departments == ("ED",)
+@pytest.mark.parametrize("params, departments, window, words", [
+    ({"dept": ["ED", "NOPE"], "start": "2025-02-30"}, ("ED",),
+     (date(2024, 7, 1), END), ["NOPE", "2025-02-30"]),  # no usable date: the default
+    ({"start": "2030-01-01"}, (), (date(2024, 7, 1), END), ["2030-01-01 to 2025-06-30"]),
+    ({"dept": "![x](http://example.org/x.png)"}, (), (date(2024, 7, 1), END),
+     ["![x](http://example.org/x.png)"]),  # quoted, never drawn as an image
+])
+def test_a_url_with_unusable_values_says_what_it_ignored(params, departments, window, words):
+    at = open_app(params=params)
+    flt = at.session_state["flt_filter"]
+    assert flt.departments == departments and (flt.start, flt.end) == window
     texts = " ".join(w.value for w in at.sidebar.warning)
-    assert "NOPE" in texts and "2025-02-30" in texts
+    assert all(markdown_plain(word) in texts for word in words)
+    assert "](" not in texts
 
 
 @pytest.mark.parametrize("page, label", [("views/satisfaction.py", "Patient satisfaction"),
@@ -197,3 +209,26 @@ def test_the_first_start_without_a_database_builds_the_demo(tmp_path, monkeypatc
     assert built == [path] and path.exists()
     assert any("Demo data" in w.value for w in at.warning)
     assert metrics(at)  # the Overview tiles are drawn from the new database
+
+
+NASTY = "**Palliative** [care](http://example.org/x.png) <b>unit</b> $x$"
+
+
+@pytest.fixture(scope="module")
+def nasty_db(demo_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("nasty") / "px.duckdb"
+    shutil.copyfile(demo_db, path)
+    with write_swap(path) as con:
+        con.execute("UPDATE departments SET department_name = ? WHERE department_id = 'PALL'",
+                    [NASTY])
+    return path
+
+
+def test_data_text_is_never_read_as_markdown_or_html(nasty_db, monkeypatch):
+    monkeypatch.setenv("PX_DB", str(nasty_db))
+    at = open_app("views/satisfaction.py", {"start": "2025-06-01", "end": "2025-06-30"})
+    withheld = [c.value for c in at.caption if c.value.startswith("Comments withheld for")]
+    assert withheld and markdown_plain(NASTY) in withheld[0] and NASTY not in withheld[0]
+    figures = " ".join(json.dumps(json.loads(chart.proto.spec))
+                       for chart in at.get("plotly_chart"))
+    assert "&lt;b&gt;unit&lt;/b&gt;" in figures and "<b>unit</b>" not in figures

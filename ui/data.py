@@ -78,8 +78,8 @@ def data_as_of(key: DbKey) -> dict[str, date | None]:
 
 
 @st.cache_data(show_spinner=False)
-def default_window(key: DbKey) -> tuple[date | None, date | None]:
-    """The earliest and latest date of any date column in the database."""
+def default_window(key: DbKey) -> tuple[date, date]:
+    """The earliest and latest date of any date column in the database (today when empty)."""
     with cursor(key) as cur:
         return tuple(engine.default_window(cur))
 

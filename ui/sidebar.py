@@ -12,8 +12,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kpi.errors import UsageError
 from kpi.filters import Filter
+from kpi.formatting import markdown_plain
 from ui import data
 from ui.periods import CUSTOM, DEFAULT_PRESET, PRESETS, matching_preset, preset_window
 
@@ -49,10 +49,13 @@ def _seed_from_url(depts: pd.DataFrame, first: date, last: date) -> None:
     st.session_state[SERVICE_LINES] = [s for s in flt.service_lines
                                        if s in known["service lines"]]
     st.session_state[SITES] = [s for s in flt.sites if s in known["sites"]]
-    if flt.start is None and flt.end is None:
-        start, end = preset_window(DEFAULT_PRESET, first, last)
-    else:
+    start, end = preset_window(DEFAULT_PRESET, first, last)
+    if flt.start or flt.end:
         start, end = flt.start or first, flt.end or last
+        if start > end:
+            warnings.append(f"Ignored the dates in the link: {start} to {end} is an empty "
+                            f"window; showing the {DEFAULT_PRESET.lower()}.")
+            start, end = preset_window(DEFAULT_PRESET, first, last)
     st.session_state[DATES] = (start, end)
     st.session_state[APPLIED_DATES] = (start, end)
     st.session_state[PRESET] = matching_preset(start, end, first, last)
@@ -94,15 +97,12 @@ def render_filters(key: data.DbKey) -> Filter:
     """Draw the filter widgets in the sidebar and return the filter they describe."""
     depts = data.departments(key)
     first, last = data.default_window(key)
-    if first is None or last is None:
-        st.sidebar.info("The database holds no dated records yet.")
-        return Filter()
     if not st.session_state.get(SEEDED):
         _seed_from_url(depts, first, last)
     sidebar = st.sidebar
     sidebar.header("Filter")
     for message in st.session_state.get(WARNINGS, []):
-        sidebar.warning(message)
+        sidebar.warning(markdown_plain(message))  # may quote the URL: never markdown
     if _options(depts, "service_line"):
         sidebar.multiselect("Service line", _options(depts, "service_line"), key=SERVICE_LINES,
                             placeholder="All service lines")
@@ -120,14 +120,9 @@ def render_filters(key: data.DbKey) -> Filter:
     sidebar.date_input("Dates", key=DATES, min_value=min(first, applied[0]),
                        max_value=max(last, applied[1]), on_change=_on_dates,
                        args=(first, last), format="YYYY-MM-DD")
-    try:
-        flt = Filter(departments=tuple(st.session_state[DEPARTMENTS]),
-                     service_lines=tuple(st.session_state.get(SERVICE_LINES, [])),
-                     sites=tuple(st.session_state.get(SITES, [])),
-                     start=applied[0], end=applied[1])
-    except UsageError as err:
-        sidebar.error(str(err))
-        flt = Filter(start=first, end=last)
+    flt = Filter(departments=tuple(st.session_state[DEPARTMENTS]),
+                 service_lines=tuple(st.session_state.get(SERVICE_LINES, [])),
+                 sites=tuple(st.session_state.get(SITES, [])), start=applied[0], end=applied[1])
     st.query_params.from_dict(flt.to_query_params())
     st.session_state[FILTER] = flt
     return flt

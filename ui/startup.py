@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from kpi.errors import PxError
+from kpi.formatting import markdown_plain
 from ui import data
 
 
@@ -17,12 +18,13 @@ def ensure_database(path: Path) -> None:
     from kpi.demo import build_demo
 
     note = st.empty()
-    with st.spinner("First start: building the demo hospital database. This takes a minute…"):
+    with st.spinner("First start: building the demo hospital database. This takes a few seconds…"):
         try:
             build_demo(path, progress=lambda message: note.caption(message))
         except PxError as err:
             note.empty()
-            st.info(f"The database is being prepared ({err}). Reload the page in a moment.")
+            st.info(f"The database is being prepared ({markdown_plain(err)}). Reload the page "
+                    "in a moment.")
             st.stop()
     note.empty()
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from kpi.catalog import Kpi
 from kpi.compare import BETTER, WORSE
-from kpi.formatting import detail_text, value_text
+from kpi.formatting import detail_text, markdown_plain, value_text
 from ui.widgets import threshold
 
 # Light tints of Okabe-Ito blue and vermillion, with the verdict also written in the cell.
@@ -49,7 +49,7 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
         for kpi_id in ids})
     without = [kpis[k].label for k in kpis if k not in ids]
     if without:
-        st.caption(f"No data in this filter, so not shown: {', '.join(without)}.")
+        st.caption(f"No data in this filter, so not shown: {markdown_plain(', '.join(without))}.")
     st.caption("Blue 'better' / orange 'worse': the department's 95 % interval lies entirely "
                "above or below the value for all departments in the filter. KPIs without an "
                "interval (medians, counts) are not compared.")

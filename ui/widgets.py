@@ -9,11 +9,12 @@ import streamlit as st
 
 from kpi.catalog import Kpi
 from kpi.filters import Filter
-from kpi.formatting import (detail_text, format_change, suppressed_short, suppressed_text,
-                            unit_label, value_text)
+from kpi.formatting import (detail_text, format_change, markdown_plain, suppressed_short,
+                            suppressed_text, unit_label, value_text)
 from kpi.stats import SUPPRESSION_THRESHOLD
 
 DELTA_COLOURS = {"higher": "normal", "lower": "inverse", "neutral": "off"}
+BETTER_WORDS = {"higher": "higher is better", "lower": "lower is better"}
 TILES_PER_ROW = 3
 
 
@@ -25,7 +26,7 @@ def threshold(kpi: Kpi) -> int:
 def page_header(title: str, flt: Filter, intro: str | None = None) -> None:
     """The page title and the filter in words."""
     st.title(title)
-    st.caption(flt.describe() + (f". {intro}" if intro else ""))
+    st.caption(markdown_plain(flt.describe()) + (f". {intro}" if intro else ""))
 
 
 def stop_if_no_data(frame: pd.DataFrame, what: str) -> None:
@@ -48,14 +49,14 @@ def kpi_tile(kpi: Kpi, row: pd.Series, prior: pd.Series | None = None,
              change: pd.Series | None = None, label: str | None = None) -> None:
     """A bordered metric: value with unit, change vs the prior period, n and interval below,
     the definition behind the help icon; withheld values say so in words."""
-    delta = None
-    if change is not None and not pd.isna(change["change"]):
-        verdict = {True: " (better)", False: " (worse)"}.get(change["improved"], "")
-        delta = f"{format_change(change['change'], row['unit'])} vs prior period{verdict}"
     if bool(row["suppressed"]):
         withheld_tile(label or kpi.label, kpi)
     else:
-        st.metric(label or kpi.label, value_text(row, threshold(kpi), compact=True),
+        delta = None
+        if change is not None and not pd.isna(change["change"]):
+            verdict = {True: " (better)", False: " (worse)"}.get(change["improved"], "")
+            delta = f"{format_change(change['change'], row['unit'])} vs prior period{verdict}"
+        st.metric(markdown_plain(label or kpi.label), value_text(row, threshold(kpi), compact=True),
                   delta=delta, delta_color=DELTA_COLOURS.get(kpi.direction, "off"),
                   help=kpi.description, border=True)
     lines = [detail_text(row)]
@@ -68,7 +69,7 @@ def kpi_tile(kpi: Kpi, row: pd.Series, prior: pd.Series | None = None,
 def withheld_tile(label: str, kpi: Kpi) -> None:
     """A tile whose value is withheld: the reason in words, sized to fit (a metric cuts it)."""
     with st.container(border=True):
-        st.markdown(label, help=kpi.description)
+        st.markdown(markdown_plain(label), help=kpi.description)
         st.markdown(f"**{suppressed_text(threshold(kpi))}**")
         st.caption("The value is withheld to protect anonymity (small-cell rule).")
 
@@ -77,9 +78,8 @@ def definitions(kpis: Iterable[Kpi], label: str = "Definitions") -> None:
     """A popover with the catalog definition of each KPI shown nearby."""
     with st.popover(label):
         for kpi in kpis:
-            better = {"higher": "higher is better", "lower": "lower is better"}
-            st.markdown(f"**{kpi.label}** · unit {unit_label(kpi.unit)} · "
-                        f"{better.get(kpi.direction, 'neither higher nor lower is better')}")
+            st.markdown(f"**{markdown_plain(kpi.label)}** · unit {unit_label(kpi.unit)} · "
+                        f"{BETTER_WORDS.get(kpi.direction, 'neither direction is better')}")
             st.caption(kpi.description)
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi import breakdowns, charts
 from kpi.catalog import DOMAIN_KPI_PREFIX
-from kpi.formatting import suppressed_text
+from kpi.formatting import markdown_plain, suppressed_text
 from ui.context import page_context
 from ui.widgets import definitions, headline, page_header, threshold, withheld_legend
 
@@ -45,7 +45,7 @@ def show_rating(ctx) -> None:
     for question_id, rows in frame.groupby("question_id", sort=True):
         text = rows["question_text"].iloc[0] or question_id
         if rows["suppressed"].any():
-            st.info(f"{text}: {suppressed_text(threshold(ctx.kpis['patient_satisfaction']))} "
+            st.info(f"{markdown_plain(text)}: {suppressed_text(threshold(ctx.kpis['patient_satisfaction']))} "
                     "in this filter; the distribution is withheld.")
             continue
         st.plotly_chart(charts.count_bars(
@@ -59,7 +59,8 @@ def show_comments(ctx) -> None:
     found = ctx.read(breakdowns.patient_comments)
     limit = threshold(ctx.kpis["patient_satisfaction"])
     if found.withheld_departments:
-        where = ", ".join(sorted(ctx.names.get(d, d) for d in found.withheld_departments))
+        where = markdown_plain(", ".join(sorted(ctx.names.get(d, d)
+                                                for d in found.withheld_departments)))
         st.caption(f"Comments withheld for {where}: {suppressed_text(limit)} in this filter.")
     if found.shown.empty:
         st.info("No comments to show for this filter.")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpi import charts
-from kpi.formatting import suppressed_text
+from kpi.formatting import markdown_plain, suppressed_text
 from ui.context import page_context
 from ui.widgets import definitions, headline, page_header, threshold
 
@@ -20,7 +20,8 @@ def show_scatter(ctx) -> None:
     pairs = charts.pair_kpis(by_dept, *PAIR)
     left_out = pairs[~pairs["plotted"]]
     if len(left_out):
-        names = ", ".join(sorted(ctx.names.get(d, d) for d in left_out["department_id"]))
+        names = markdown_plain(", ".join(sorted(ctx.names.get(d, d)
+                                                for d in left_out["department_id"])))
         st.caption(f"Not plotted: {names} ({suppressed_text(threshold(ctx.kpis[PAIR[0]]))}, "
                    "or no data, on the staff or the patient survey).")
     st.caption("Each point is a department over the whole period; a pattern here is an "
