@@ -150,9 +150,13 @@ DOMAIN_TEMPLATE = _survey(
         "environment, empathy, discharge, ...)"))
 
 
+# Domain names that are not plain words (acronyms); others are written with spaces, capitalised.
+DOMAIN_NAMES = {"fft": "Friends and Family Test"}
+
+
 def domain_kpi(domain: str) -> Kpi:
     """The top-box KPI of one patient domain, e.g. `domain_top_box[communication]`."""
-    name = domain.replace("_", " ")
+    name = DOMAIN_NAMES.get(domain, domain.replace("_", " "))
     return replace(DOMAIN_TEMPLATE, id=f"{DOMAIN_KPI_PREFIX}[{domain}]", domain=domain,
                    label=f"{name[:1].upper()}{name[1:]} top-box %",
                    description=_DOMAIN_DESCRIPTION.format(subject=f"the patient domain `{domain}`"))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kpi.catalog import (DOMAIN_TEMPLATE, KINDS, KPIS, available_kpis, declared_kpis, kpi_by_id,
-                         render_list)
+from kpi.catalog import (DOMAIN_TEMPLATE, KINDS, KPIS, available_kpis, declared_kpis, domain_kpi,
+                         kpi_by_id, render_list)
 from kpi.catalog_check import validate_catalog
 from kpi.catalog_docs import DOCS_PATH, render_markdown
 from kpi.errors import UsageError
@@ -83,3 +83,12 @@ def test_docs_are_generated_from_the_catalog():
         "docs/kpis.md is stale: run `python -m kpi.catalog_docs`")
     for kpi in declared_kpis():
         assert f"### `{kpi.id}`" in render_markdown()
+
+
+@pytest.mark.parametrize("domain, label", [
+    ("privacy", "Privacy top-box %"),
+    ("wait_time", "Wait time top-box %"),
+    ("fft", "Friends and Family Test top-box %"),
+])
+def test_domain_labels_read_as_words(domain, label):
+    assert domain_kpi(domain).label == label
