@@ -18,7 +18,7 @@ from kpi.filters import Filter
 from kpi.formatting import markdown_plain
 from kpi.store import db_version, open_readonly, write_swap
 from ui import data
-from ui.exporting import snapshot_text
+from ui.exporting import deferred_snapshot
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 END = date(2025, 6, 30)
@@ -189,7 +189,7 @@ def test_the_export_download_is_the_file_the_shown_cli_command_writes(px_db, tmp
     flt = at.session_state["flt_filter"]
     rows = data.compute(db_version(px_db), ("patient_satisfaction", "complaint_count"), flt,
                         ("department", "month"))
-    page_csv = snapshot_text(rows, generated_at="2025-07-01T09:00:00+00:00")
+    page_csv = deferred_snapshot(rows)()
     cli_csv = out.read_text(encoding="utf-8")
     assert _rows_without_stamp(page_csv) == _rows_without_stamp(cli_csv)
     assert len(_rows_without_stamp(cli_csv)) == 1 + 2 * 2 * 6  # header, 2 KPIs x 2 depts x 6

@@ -11,14 +11,10 @@ from kpi.export import snapshot_csv
 from kpi.filters import Filter
 
 
-def snapshot_text(rows: pd.DataFrame, generated_at: str | None = None) -> str:
-    """The snapshot CSV of the engine rows shown in the preview (generated_at: now if None)."""
-    return snapshot_csv(rows, generated_at)
-
-
 def deferred_snapshot(rows: pd.DataFrame) -> Callable[[], str]:
-    """A no-argument callable for st.download_button: the CSV, stamped when it is clicked."""
-    return lambda: snapshot_text(rows)
+    """A no-argument callable for st.download_button: the snapshot CSV of the previewed engine
+    rows, stamped (generated_at) when it is clicked."""
+    return lambda: snapshot_csv(rows)
 
 
 def cli_command(kpi_ids: Sequence[str], flt: Filter, group_by: Sequence[str],

@@ -18,7 +18,7 @@ NOT_READMISSION = ("Return visits measure loyalty: patients choosing to come bac
 
 
 def show_kpi(ctx, kpi_id: str, whole) -> None:
-    """One KPI by department (bars with 95 % intervals) and by month; `whole` is its row for
+    """One KPI by department (dots with 95 % intervals) and by month; `whole` is its row for
     the whole filter."""
     kpi = ctx.kpis[kpi_id]
     label = LABELS.get(kpi_id, kpi.label)
@@ -33,7 +33,7 @@ def show_kpi(ctx, kpi_id: str, whole) -> None:
     left, right = st.columns(2)
     with left:
         st.plotly_chart(charts.department_chart(by_dept, ctx.names, title=f"{label} by department"),
-                        key=f"bars_{kpi_id}")
+                        key=f"departments_{kpi_id}")
     with right:
         by_month = ctx.compute([kpi_id], ["month"]).assign(kpi_label=label)
         st.plotly_chart(charts.trend_chart(by_month, title=f"{label} by month"),
