@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Iterator, TextIO
 
 from kpi.errors import PxError, UsageError
 from kpi.store import resolve_db_path
@@ -20,6 +22,21 @@ def _iso_date(text: str) -> date:
 
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def _filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--department", action="append", default=[], metavar="ID")
+    parser.add_argument("--service-line", action="append", default=[], metavar="NAME")
+    parser.add_argument("--site", action="append", default=[], metavar="NAME")
+    parser.add_argument("--start", type=_iso_date)
+    parser.add_argument("--end", type=_iso_date)
+
+
+def _filter(args: argparse.Namespace):
+    from kpi.filters import Filter
+
+    return Filter(departments=tuple(args.department), service_lines=tuple(args.service_line),
+                  sites=tuple(args.site), start=args.start, end=args.end)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,9 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", parents=[db_option], help="write a KPI snapshot CSV")
     export.add_argument("--out", required=True, help="file to write, or - for stdout")
     export.add_argument("--kpi", action="append", default=[], metavar="ID")
-    export.add_argument("--department", action="append", default=[], metavar="ID")
-    export.add_argument("--start", type=_iso_date)
-    export.add_argument("--end", type=_iso_date)
+    _filter_options(export)
     export.add_argument("--by", action="append", default=[], choices=["department", "month"])
 
     sub.add_parser("list", parents=[db_option], help="list the KPIs and their definitions")
@@ -53,9 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     spc = sub.add_parser("spc", parents=[db_option], help="control chart of one KPI by month")
     spc.add_argument("--kpi", required=True, metavar="ID")
     spc.add_argument("--out", required=True, help="file to write, or - for stdout")
-    spc.add_argument("--department", action="append", default=[], metavar="ID")
-    spc.add_argument("--start", type=_iso_date)
-    spc.add_argument("--end", type=_iso_date)
+    _filter_options(spc)
     spc.add_argument("--rebase", action="append", default=[], type=_iso_date, metavar="DATE",
                      help="start new limits at this date (a known change); repeatable")
     return parser
@@ -86,27 +99,24 @@ def run_demo(args: argparse.Namespace, db_path: Path) -> None:
 
 def run_export(args: argparse.Namespace, db_path: Path) -> None:
     from kpi.export import write_snapshot
-    from kpi.filters import Filter
     from kpi.store import open_readonly
 
-    flt = Filter(departments=tuple(args.department), start=args.start, end=args.end)
+    flt = _filter(args)
     con = open_readonly(db_path)
     try:
-        if args.out == "-":
-            write_snapshot(sys.stdout, con, args.kpi, flt, args.by)
-        else:
-            with open(args.out, "w", encoding="utf-8", newline="") as out:
-                write_snapshot(out, con, args.kpi, flt, args.by)
+        with _output(args.out) as out:
+            write_snapshot(out, con, args.kpi, flt, args.by)
     finally:
         con.close()
 
 
-def _write_text(out: str, text: str) -> None:
+@contextlib.contextmanager
+def _output(out: str) -> Iterator[TextIO]:
     if out == "-":
-        sys.stdout.write(text)
+        yield sys.stdout
     else:
-        with open(out, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with open(out, "w", encoding="utf-8", newline="") as stream:
+            yield stream
 
 
 def run_list(args: argparse.Namespace, db_path: Path) -> None:
@@ -122,19 +132,19 @@ def run_list(args: argparse.Namespace, db_path: Path) -> None:
 
 
 def run_spc(args: argparse.Namespace, db_path: Path) -> None:
-    from kpi.filters import Filter
     from kpi.settings import load_settings
     from kpi.spc_series import spc_csv, spc_for_kpi
     from kpi.store import open_readonly
 
-    flt = Filter(departments=tuple(args.department), start=args.start, end=args.end)
+    flt = _filter(args)
     settings = load_settings()
     con = open_readonly(db_path)
     try:
         text = spc_csv(spc_for_kpi(con, args.kpi, flt, settings, args.rebase))
     finally:
         con.close()
-    _write_text(args.out, text)
+    with _output(args.out) as out:
+        out.write(text)
 
 
 COMMANDS = {"ingest": run_ingest, "demo": run_demo, "export": run_export, "list": run_list,
