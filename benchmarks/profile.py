@@ -64,6 +64,7 @@ def profile_misses(db: Path, engine: dict, limit_seconds: float, folder: Path,
         profiles.append({"page": page["page"], "scenario": page["scenario"],
                          "median": page["kpis"]["median"], "profiled_total": profile["total"],
                          "sql_seconds": profile["sql"], "statements": profile["statements"],
+                         "heaviest": profile["heaviest"],
                          "slowest_seconds": slowest["seconds"], "slowest_sql": slowest["sql"],
                          "plan": explain_analyze(db, slowest["sql"], slowest["params"], out)})
     return profiles
@@ -77,6 +78,9 @@ def render_profiles(profiles: list[dict]) -> str:
         lines += [f"{p['page']}, {p['scenario']}: median {p['median']:.2f} s; one profiled run "
                   f"{p['profiled_total']:.2f} s, of which SQL {p['sql_seconds']:.2f} s in "
                   f"{p['statements']} statements (the rest is Python/pandas in the engine).",
+                  "  statements that took longest together (same SQL text):",
+                  *[f"    {h['seconds']:6.2f} s {h['count']:3d}x  {h['sql']}"
+                    for h in p["heaviest"]],
                   f"  slowest statement {p['slowest_seconds']:.2f} s; under EXPLAIN ANALYZE "
                   f"{plan['seconds']:.2f} s, peak buffer {plan['peak_buffer_mb']:,.0f} MB "
                   f"(plan: {plan['plan_file']}):",

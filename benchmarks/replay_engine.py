@@ -18,6 +18,9 @@ from benchmarks.workload import (filter_of, fingerprint, load_workload, page_cal
 from kpi.engine import compute
 from kpi.store import open_readonly
 
+HEAVIEST_STATEMENTS = 5
+STATEMENT_CHARS = 110
+
 
 class TimedConnection:
     """A connection whose execute(...).df()/fetchall()/fetchone() calls are timed per SQL."""
@@ -62,14 +65,24 @@ def run_kpis(con, calls: list[dict]) -> list:
 
 
 def profiled(con, kpi_calls: list[dict]) -> dict:
-    """One run with every SQL statement timed: total, SQL share and the slowest statement."""
+    """One run with every SQL statement timed: total, SQL time, the statements that took
+    longest together (same text, any parameters) and the slowest single one."""
     timed_con = TimedConnection(con)
     started = time.perf_counter()
     run_kpis(timed_con, kpi_calls)
     total = time.perf_counter() - started
     queries = sorted(timed_con.queries, key=lambda q: -q["seconds"])
+    together: dict[str, list] = {}
+    for q in queries:
+        text = " ".join(q["sql"].split())
+        together.setdefault(text, [0, 0.0])
+        together[text][0] += 1
+        together[text][1] += q["seconds"]
+    heaviest = sorted(together.items(), key=lambda item: -item[1][1])[:HEAVIEST_STATEMENTS]
     return {"total": total, "sql": sum(q["seconds"] for q in queries),
-            "statements": len(queries), "slowest": queries[0] if queries else None}
+            "statements": len(queries), "slowest": queries[0] if queries else None,
+            "heaviest": [{"sql": text[:STATEMENT_CHARS], "count": count, "seconds": seconds}
+                         for text, (count, seconds) in heaviest]}
 
 
 def replay_page(db: Path, kpi_calls: list[dict], reader_calls: list[dict], runs: int) -> dict:
