@@ -14,7 +14,6 @@ from kpi.stats import SUPPRESSION_THRESHOLD
 # Okabe & Ito (2008), ordered so that the first colours stay apart for every colour vision.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442",
              "#000000")
-DASHES = ("solid", "dash", "dot")  # after eight series, colours repeat with another dash
 WITHHELD_COLOUR = "#7F7F7F"
 INTERVAL_COLOUR = "#333333"
 # A sequential scale readable with every colour vision (blue to yellow).
@@ -23,7 +22,8 @@ SEQUENTIAL = "Cividis"
 AGE_COLOURS = ("#56B4E9", "#0072B2", "#E69F00", "#D55E00")
 
 
-def _base_layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
+def base_layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
+    """The house layout: white template, Okabe-Ito colours, legend below, title escaped."""
     fig.update_layout(
         template="plotly_white", colorway=list(OKABE_ITO), height=height,
         title=dict(text=html_plain(title)) if title else None,
@@ -39,49 +39,6 @@ def _hover(row: pd.Series, threshold: int, prefix: str) -> str:
     detail = detail_text(row)
     lines = [prefix, value_text(row, threshold)] + ([detail] if detail else [])
     return "<br>".join(lines)
-
-
-def _withheld_marks(rows: pd.DataFrame, x: str, label: pd.Series, threshold: int) -> go.Scatter:
-    """Grey crosses along the bottom of the plot (on a hidden 0-1 axis) for withheld values."""
-    return go.Scatter(
-        x=rows[x], y=[0.03] * len(rows), yaxis="y2", mode="markers",
-        marker=dict(symbol="x-thin-open", size=10, color=WITHHELD_COLOUR, line=dict(width=2)),
-        name=suppressed_text(threshold),
-        hovertext=[f"{name}<br>{suppressed_text(threshold)}" for name in label],
-        hoverinfo="text")
-
-
-def trend_chart(df: pd.DataFrame, series: str = "kpi_label", title: str | None = None,
-                threshold: int = SUPPRESSION_THRESHOLD, height: int = 380) -> go.Figure:
-    """Lines by month, one per value of `series`; the band is the 95 % interval of a lone line."""
-    df = df.sort_values("month").assign(**{series: lambda d: d[series].map(html_plain)})
-    fig = go.Figure()
-    names = list(dict.fromkeys(df[series]))
-    for i, name in enumerate(names):
-        rows = df[df[series] == name]
-        shown = rows.assign(value=rows["value"].where(~rows["suppressed"].astype(bool)))
-        colour = OKABE_ITO[i % len(OKABE_ITO)]
-        dash = DASHES[(i // len(OKABE_ITO)) % len(DASHES)]
-        if len(names) == 1 and shown["ci_low"].notna().any():
-            fig.add_trace(go.Scatter(x=shown["month"], y=shown["ci_high"], mode="lines",
-                                     line=dict(width=0), hoverinfo="skip", showlegend=False))
-            fig.add_trace(go.Scatter(x=shown["month"], y=shown["ci_low"], mode="lines",
-                                     line=dict(width=0), fill="tonexty", hoverinfo="skip",
-                                     fillcolor="rgba(0,114,178,0.15)", name="95 % interval"))
-        fig.add_trace(go.Scatter(
-            x=shown["month"], y=shown["value"], mode="lines+markers", name=str(name),
-            line=dict(color=colour, width=2, dash=dash), marker=dict(color=colour, size=7),
-            hovertext=[_hover(r, threshold, f"{name} · {r['month']}") for _, r in rows.iterrows()],
-            hoverinfo="text"))
-    withheld = df[df["suppressed"].astype(bool)]
-    if len(withheld):
-        fig.add_trace(_withheld_marks(withheld, "month",
-                                      withheld[series] + " · " + withheld["month"], threshold))
-    unit = df["unit"].iloc[0] if len(df) else ""
-    fig.update_layout(xaxis=dict(type="category", title=None),
-                      yaxis=dict(title=unit_label(unit)),
-                      yaxis2=dict(overlaying="y", range=[0, 1], visible=False))
-    return _base_layout(fig, title, height)
 
 
 def department_chart(df: pd.DataFrame, names: Mapping[str, str], title: str | None = None,
@@ -118,7 +75,7 @@ def department_chart(df: pd.DataFrame, names: Mapping[str, str], title: str | No
     fig.update_layout(xaxis=dict(title=unit_label(unit), zeroline=True),
                       yaxis=dict(type="category", categoryorder="array",
                                  categoryarray=list(df["name"]), title=None))
-    _base_layout(fig, title, max(260, 30 * len(df) + 110))
+    base_layout(fig, title, max(260, 30 * len(df) + 110))
     fig.update_layout(margin=dict(r=190))
     if len(with_ci):
         fig.update_layout(title=dict(subtitle=dict(text="dot: value; line: 95 % interval")),
@@ -166,7 +123,7 @@ def heatmap(df: pd.DataFrame, rows: str, columns: str, row_names: Mapping[str, s
     fig.update_layout(xaxis=dict(type="category", categoryorder="array", categoryarray=col_order),
                       yaxis=dict(type="category", categoryorder="array", categoryarray=row_order),
                       plot_bgcolor="#F2F2F2")
-    return _base_layout(fig, title, max(260, 30 * len(row_order) + 120))
+    return base_layout(fig, title, max(260, 30 * len(row_order) + 120))
 
 
 _SIDE_FIELDS = ("kpi_label", "value", "unit", "n", "ci_low", "ci_high", "suppressed")
@@ -216,7 +173,7 @@ def kpi_scatter(df: pd.DataFrame, x_kpi: str, y_kpi: str, names: Mapping[str, st
         hovertext=hover, hoverinfo="text", showlegend=False))
     fig.update_layout(xaxis=dict(title=_side_title(pairs, "_x", x_kpi)),
                       yaxis=dict(title=_side_title(pairs, "_y", y_kpi)))
-    return _base_layout(fig, title, 420)
+    return base_layout(fig, title, 420)
 
 
 def count_bars(labels: Sequence[str], counts: Sequence[int], axis_title: str,
@@ -231,7 +188,7 @@ def count_bars(labels: Sequence[str], counts: Sequence[int], axis_title: str,
                            hoverinfo="text"))
     fig.update_layout(xaxis=dict(type="category", title=axis_title),
                       yaxis=dict(title="count"))
-    return _base_layout(fig, title, 360)
+    return base_layout(fig, title, 360)
 
 
 def stacked_bars(df: pd.DataFrame, category: str, stack: str, count: str,
@@ -250,4 +207,4 @@ def stacked_bars(df: pd.DataFrame, category: str, stack: str, count: str,
                              hoverinfo="text"))
     fig.update_layout(barmode="stack", legend=dict(traceorder="normal"),
                       yaxis=dict(type="category", categoryorder="array", categoryarray=order))
-    return _base_layout(fig, title, max(260, 30 * len(order) + 120))
+    return base_layout(fig, title, max(260, 30 * len(order) + 120))

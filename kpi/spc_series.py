@@ -9,8 +9,8 @@ from typing import Sequence
 
 import pandas as pd
 
-from kpi.catalog import Kpi, kpi_by_id
-from kpi.engine import compute
+from kpi import engine
+from kpi.catalog import Kpi, kpi_by_id, resolve_kpis
 from kpi.export import number_cell, text_cell
 from kpi.filters import Filter
 from kpi.settings import Settings
@@ -19,6 +19,9 @@ from kpi.targets import target_for
 
 SPC_COLUMNS = ["kpi_id", "month", "value", "n", "centre", "lower", "upper", "rule", "variation",
                "assurance", "target", "trial_limits", "chart"]
+# For charts and lists: why a month has no value (withheld) and whose series it is.
+SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed"]
+SPC_BY_DEPARTMENT_COLUMNS = ["department_id", *SPC_DETAIL_COLUMNS]
 PER_1000 = 1000.0
 
 
@@ -33,15 +36,41 @@ def chart_kind(kpi: Kpi, series: pd.DataFrame) -> ChartKind:
     return XMR
 
 
-def spc_for_kpi(con, kpi_id: str, flt: Filter, settings: Settings,
-                rebase: Sequence[date] = ()) -> pd.DataFrame:
-    """One row per month of the filter's window: the engine's value and n, limits and signals."""
-    kpi = kpi_by_id(con, kpi_id)
-    series = compute(con, [kpi_id], flt, ["month"])
+def _spc_of_series(kpi: Kpi, series: pd.DataFrame, settings: Settings,
+                   rebase: Sequence[date] = ()) -> pd.DataFrame:
+    """The SPC table of one KPI's monthly engine rows (one department or the whole filter)."""
     kind = chart_kind(kpi, series)
     table = spc_table(series, kpi.direction, kind, target_for(kpi, settings), rebase,
                       settings.run_length)
-    return table.assign(chart=kind.name)[SPC_COLUMNS]
+    return table.assign(chart=kind.name)
+
+
+def spc_for_kpi(con, kpi_id: str, flt: Filter, settings: Settings,
+                rebase: Sequence[date] = ()) -> pd.DataFrame:
+    """One row per month of the filter's window: the engine's value and n, limits and signals."""
+    return spc_detail(con, kpi_id, flt, settings, rebase)[SPC_COLUMNS]
+
+
+def spc_detail(con, kpi_id: str, flt: Filter, settings: Settings,
+               rebase: Sequence[date] = ()) -> pd.DataFrame:
+    """spc_for_kpi's table plus `suppressed` (the month's value is withheld, small cell)."""
+    series = engine.compute(con, [kpi_id], flt, ["month"])
+    return _spc_of_series(kpi_by_id(con, kpi_id), series, settings, rebase)[SPC_DETAIL_COLUMNS]
+
+
+def spc_by_department(con, kpi_ids: Sequence[str], flt: Filter,
+                      settings: Settings) -> pd.DataFrame:
+    """The SPC table of every (department of the filter, KPI) monthly series, from one engine
+    call; columns SPC_BY_DEPARTMENT_COLUMNS, sorted by department, KPI and month."""
+    if not kpi_ids:
+        return pd.DataFrame(columns=SPC_BY_DEPARTMENT_COLUMNS)
+    kpis = {k.id: k for k in resolve_kpis(con, kpi_ids)}
+    series = engine.compute(con, list(kpis), flt, ["department", "month"])
+    tables = [_spc_of_series(kpis[kpi_id], rows, settings)
+              for (_, kpi_id), rows in series.groupby(["department_id", "kpi_id"], sort=True)]
+    if not tables:
+        return pd.DataFrame(columns=SPC_BY_DEPARTMENT_COLUMNS)
+    return pd.concat(tables, ignore_index=True)[SPC_BY_DEPARTMENT_COLUMNS]
 
 
 def spc_csv(table: pd.DataFrame) -> str:

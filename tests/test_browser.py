@@ -2,7 +2,8 @@
 
 Every page loads without an exception (a screenshot of each goes to test-artifacts/), the
 department filter and a date preset work and land in the URL, a shared URL reopens the same
-filter, and the CSV download arrives. Needs Debian's chromium (`apt-get install -y chromium`).
+filter, the CSV download arrives, the Overview shows the control-chart badges and every trend
+page draws control charts. Needs Debian's chromium (`apt-get install -y chromium`).
 """
 
 import csv
@@ -20,6 +21,8 @@ from pathlib import Path
 import pytest
 
 from kpi.demo import build_demo
+from kpi.spc_labels import (ASSURANCE_BADGES, NO_TARGET, NO_VALUE, NOT_ASSESSED,
+                            VARIATION_BADGES)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -28,6 +31,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 END = date(2025, 6, 30)
+TREND_PAGES = ("satisfaction", "loyalty", "complaints", "staff", "waits")
 PAGES = {"": "Overview", "satisfaction": "Satisfaction", "loyalty": "Loyalty",
          "complaints": "Complaints", "staff": "Staff morale", "waits": "Respect for time",
          "export": "Export"}
@@ -184,6 +188,28 @@ def test_the_csv_download_arrives(server, tab):
     assert rows[0][:3] == ["kpi_id", "kpi_label", "unit"] and rows[0][-1] == "generated_at"
     assert {row[6] for row in rows[1:]} == {"2025-01-01"}
     assert len(rows) > 20  # one row per KPI of the catalog, domains included
+
+
+def test_the_overview_shows_the_control_chart_badges(server, tab):
+    open_page(tab, server)
+    shown = tab.locator("[data-testid='stMain'] .stMarkdownBadge").all_inner_texts()
+    variations = {b.text for b in [*VARIATION_BADGES.values(), NO_VALUE]}
+    assurances = {b.text for b in [*ASSURANCE_BADGES.values(), NO_TARGET, NOT_ASSESSED]}
+    assert len([b for b in shown if b in variations]) == 5, shown  # one per headline tile
+    assert len([b for b in shown if b in assurances]) == 5, shown
+    assert "Needs attention" in tab.locator("[data-testid='stMain'] h2").all_inner_texts()
+
+
+def test_a_control_chart_renders_on_every_trend_page(server, tab):
+    for path in TREND_PAGES:
+        open_page(tab, f"{server}/{path}")
+        tab.wait_for_selector("[data-testid='stPlotlyChart'] .legend")
+        charts = tab.locator("[data-testid='stPlotlyChart']")
+        legends = [legend.text_content() for legend in charts.locator(".legend").all()]
+        spc = [text for text in legends if "Mean" in text and "limits" in text]
+        assert spc, f"no control chart on /{path}: {legends}"
+        assert any(w in text for text in spc for w in ("Common cause", "Special cause")), path
+        assert charts.locator(".scatterlayer .point").count() > 0, path
 
 
 @pytest.mark.skipif(os.environ.get("PX_UPDATE_DOC_SCREENSHOTS") != "1",

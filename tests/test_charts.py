@@ -22,11 +22,6 @@ def kpi_rows(cells, kpi_id="patient_satisfaction", label="Patient satisfaction",
 
 
 NAN = math.nan
-TREND = kpi_rows([
-    (None, "2025-01", 80.0, 120, 72.0, 86.0, False),
-    (None, "2025-02", NAN, pd.NA, NAN, NAN, True),
-    (None, "2025-03", NAN, 0, NAN, NAN, False),
-])
 BY_DEPT = kpi_rows([
     ("A", None, 82.5, 412, 78.5, 86.0, False),
     ("B", None, NAN, pd.NA, NAN, NAN, True),
@@ -81,28 +76,6 @@ def test_value_and_detail_text(index, value, detail):
 
 def test_value_text_uses_a_raised_threshold():
     assert value_text(BY_DEPT.iloc[1], threshold=20) == "fewer than 20 responses"
-
-
-def test_trend_draws_withheld_months_as_labelled_marks_not_values():
-    fig = charts.trend_chart(TREND)
-    line = next(t for t in fig.data if t.name == "Patient satisfaction")
-    assert list(line.x) == ["2025-01", "2025-02", "2025-03"]
-    assert line.y[0] == 80.0 and all(math.isnan(v) for v in line.y[1:])
-    withheld = next(t for t in fig.data if t.name == "fewer than 11 responses")
-    assert list(withheld.x) == ["2025-02"] and withheld.yaxis == "y2"
-    assert "fewer than 11 responses" in withheld.hovertext[0]
-    band = [t for t in fig.data if t.fill == "tonexty"]
-    assert len(band) == 1 and band[0].y[0] == 72.0
-
-
-def test_trend_of_several_series_has_no_band_and_distinct_colours():
-    two = pd.concat([TREND, TREND.assign(kpi_label="Communication")])
-    fig = charts.trend_chart(two)
-    lines = [t for t in fig.data if t.mode == "lines+markers"]
-    assert [t.name for t in lines] == ["Patient satisfaction", "Communication"]
-    assert not any(t.fill for t in fig.data)
-    assert lines[0].line.color != lines[1].line.color
-    assert {t.line.color for t in lines} <= set(charts.OKABE_ITO)
 
 
 def test_department_chart_writes_value_and_n_or_the_reason():

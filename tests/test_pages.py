@@ -6,11 +6,10 @@ import json
 import shlex
 import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
 from kpi import engine
 from kpi.cli import main as cli_main
 from kpi.demo import build_demo
@@ -20,7 +19,6 @@ from kpi.store import db_version, open_readonly, write_swap
 from ui import data
 from ui.exporting import deferred_snapshot
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
 END = date(2025, 6, 30)
 PAGES = {"views/overview.py": "Overview", "views/satisfaction.py": "Satisfaction",
          "views/loyalty.py": "Loyalty", "views/complaints.py": "Complaints",
@@ -39,28 +37,10 @@ def demo_db(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="module", autouse=True)
-def fresh_caches():
-    data.clear_caches()
-    yield
-    data.clear_caches()
-
-
 @pytest.fixture(autouse=True)
-def px_db(demo_db, monkeypatch):
-    monkeypatch.setenv("PX_DB", str(demo_db))
+def px_db(demo_db, monkeypatch, tmp_path):
+    use_database(monkeypatch, demo_db, tmp_path / "no-settings.toml")
     return demo_db
-
-
-def open_app(page=None, params=None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def engine_rows(db, kpi_ids, flt, group_by=()):

@@ -1,11 +1,15 @@
-"""What every page starts from: the database key, the sidebar's filter, KPIs and names."""
+"""What every page starts from: the database key, the sidebar's filter, KPIs, names, settings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import streamlit as st
+
 from kpi.catalog import Kpi
 from kpi.filters import Filter
+from kpi.formatting import markdown_plain
+from kpi.settings import Settings, SettingsError, unknown_target_ids
 from ui import data
 from ui.sidebar import current_filter
 from ui.widgets import stop_if_no_departments
@@ -13,12 +17,14 @@ from ui.widgets import stop_if_no_departments
 
 @dataclass(frozen=True)
 class PageContext:
-    """The database version, the applied filter, the catalog by id and department names."""
+    """The database version, the applied filter, the catalog by id, department names and the
+    organisation's settings (targets, SPC run length)."""
 
     key: data.DbKey
     flt: Filter
     kpis: dict[str, Kpi]
     names: dict[str, str]
+    settings: Settings = Settings()
 
     def pick(self, kpi_ids) -> dict[str, Kpi]:
         """The catalog entries of these KPI ids, in the order given."""
@@ -34,13 +40,41 @@ class PageContext:
         """A kpi.breakdowns reader's result for this filter (cached)."""
         return data.read(self.key, reader, self.flt)
 
+    def spc(self, kpi_id: str):
+        """The control-chart table of one KPI by month for the whole filter (cached)."""
+        return data.spc(self.key, kpi_id, self.flt, data.settings_key(self.settings))
+
+    def spc_by_department(self, kpi_ids):
+        """The control-chart tables of each department of the filter x these KPIs (cached)."""
+        return data.spc_by_department(self.key, tuple(kpi_ids), self.flt,
+                                      data.settings_key(self.settings))
+
 
 def page_context() -> PageContext:
     """The context of the current run (the sidebar in app.py has already applied the filter)."""
     key = data.db_key()
     flt = current_filter()
     stop_if_no_departments(data.filter_departments(key, flt))
-    return PageContext(key, flt, data.kpis(key), department_labels(data.departments(key)))
+    kpis = data.kpis(key)
+    return PageContext(key, flt, kpis, department_labels(data.departments(key)),
+                       page_settings(set(kpis)))
+
+
+def page_settings(known_ids: set[str]) -> Settings:
+    """The settings file's targets and run length; a broken file is reported on the page
+    (defaults apply) and a target for an unknown KPI is named."""
+    try:
+        chosen = data.settings()
+    except SettingsError as err:
+        st.error(f"The settings file cannot be used, so the default targets and run length "
+                 f"apply: {markdown_plain(err)}")
+        return Settings()
+    unknown = unknown_target_ids(chosen, known_ids)
+    if unknown:
+        st.warning(f"The settings file sets a target for unknown KPI(s) "
+                   f"{markdown_plain(', '.join(unknown))}: they are ignored (`python -m kpi "
+                   "list` shows the KPI ids).")
+    return chosen
 
 
 def department_labels(depts) -> dict[str, str]:

@@ -16,13 +16,16 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from kpi import catalog, engine
+from kpi import catalog, engine, spc_series
 from kpi.catalog import Kpi
 from kpi.filters import Filter
+from kpi.settings import Settings, load_settings, settings_path
 from kpi.sql_filter import resolve_scope
 from kpi.store import db_version, open_readonly, read_meta, resolve_db_path
 
 DbKey = tuple[str, int, int]
+# The settings as a cache key: (run length, sorted (kpi_id, target) pairs).
+SettingsKey = tuple[int, tuple[tuple[str, float], ...]]
 
 
 def db_path() -> Path:
@@ -116,6 +119,44 @@ def read(key: DbKey, reader: Callable, flt: Filter):
     database version."""
     with cursor(key) as cur:
         return reader(cur, flt)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _settings_file(path: str, mtime_ns: int | None) -> Settings:
+    return load_settings(Path(path))
+
+
+def settings() -> Settings:
+    """The settings file ($PX_SETTINGS, else settings.toml), read again only when its
+    modification time changes; raises SettingsError when it breaks a rule."""
+    path = settings_path()
+    mtime = path.stat().st_mtime_ns if path.exists() else None
+    return _settings_file(str(path), mtime)
+
+
+def settings_key(chosen: Settings) -> SettingsKey:
+    """The hashable form of settings that the SPC caches are keyed on."""
+    return chosen.run_length, tuple(sorted(chosen.targets.items()))
+
+
+def _from_key(key: SettingsKey) -> Settings:
+    return Settings(targets=types.MappingProxyType(dict(key[1])), run_length=key[0])
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def spc(key: DbKey, kpi_id: str, flt: Filter, chosen: SettingsKey) -> pd.DataFrame:
+    """The control-chart table of one KPI by month for the whole filter (spc_detail)."""
+    with cursor(key) as cur:
+        return spc_series.spc_detail(cur, kpi_id, flt, _from_key(chosen))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def spc_by_department(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
+                      chosen: SettingsKey) -> pd.DataFrame:
+    """The control-chart tables of every department of the filter x these KPIs (one engine
+    call)."""
+    with cursor(key) as cur:
+        return spc_series.spc_by_department(cur, kpi_ids, flt, _from_key(chosen))
 
 
 def clear_caches() -> None:

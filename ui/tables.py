@@ -9,7 +9,10 @@ import streamlit as st
 
 from kpi.catalog import Kpi
 from kpi.compare import BETTER, WORSE
-from kpi.formatting import detail_text, markdown_plain, value_text
+from kpi.formatting import format_value, markdown_plain, value_text
+from kpi.spc import NEVER_MET
+from kpi.spc_attention import CONCERN_SIGNAL
+from kpi.spc_labels import CONCERN, assurance_text, signal_text
 from ui.widgets import threshold
 
 # Light tints of Okabe-Ito blue and vermillion, with the verdict also written in the cell.
@@ -55,16 +58,23 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
                "interval (medians, counts) are not compared.")
 
 
-def attention_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.Series,
-                    kpis: Mapping[str, Kpi], names: Mapping[str, str]) -> pd.DataFrame:
-    """The department x KPI pairs significantly worse than the whole filter, as display rows."""
-    worse = by_dept[verdict == WORSE]
-    whole = {r["kpi_id"]: value_text(r, threshold(kpis[r["kpi_id"]]), compact=True)
-             for _, r in overall.iterrows()}
-    return pd.DataFrame({
-        "Department": worse["department_id"].map(lambda d: names.get(d, d)),
-        "KPI": worse["kpi_id"].map(lambda k: kpis[k].label),
-        "Value": [value_text(r, threshold(kpis[r["kpi_id"]]), compact=True)
-                  for _, r in worse.iterrows()],
-        "n and interval": [detail_text(r) for _, r in worse.iterrows()],
-        "All departments": worse["kpi_id"].map(whole)}).reset_index(drop=True)
+def attention_table(found: pd.DataFrame, kpis: Mapping[str, Kpi], names: Mapping[str, str],
+                    run_length: int) -> pd.DataFrame:
+    """kpi.spc_attention.attention's rows for display: department, KPI, latest value with its
+    month, the signal in words (badge and rule, or the target never met) and since when."""
+    def signal(row: pd.Series) -> str:
+        kpi = kpis[row["kpi_id"]]
+        if row["signal"] == CONCERN_SIGNAL:
+            return signal_text(CONCERN, row["rule"], kpi.direction, run_length)
+        return assurance_text(NEVER_MET, row["target"], kpi.unit)
+
+    table = pd.DataFrame({
+        "Department": found["department_id"].map(lambda d: names.get(d, d)),
+        "KPI": found["kpi_id"].map(lambda k: kpis[k].label),
+        "Latest value": [f"{format_value(r['latest_value'], kpis[r['kpi_id']].unit)} "
+                         f"({r['latest_month']})" for _, r in found.iterrows()],
+        "Signal": [signal(r) for _, r in found.iterrows()],
+        "Since": found["since"]})
+    kinds = found["signal"] != CONCERN_SIGNAL  # concerns first, then by department name
+    return (table.assign(_kind=kinds).sort_values(["_kind", "Department", "KPI"], kind="stable")
+            .drop(columns="_kind").reset_index(drop=True))

@@ -5,25 +5,24 @@ import streamlit as st
 from kpi import breakdowns, charts
 from kpi.breakdowns import AGE_BANDS
 from ui.context import page_context
+from ui.spc_view import definitions_and_guide, spc_trend, spc_trends
 from ui.widgets import definitions, headline, page_header
 
 KPIS = ("complaint_count", "complaints_per_1000_visits", "ack_within_3_working_days",
         "resolved_within_7_days", "median_days_to_resolve", "open_complaints")
+VOLUME = ("complaint_count", "complaints_per_1000_visits")
 DEADLINES = ("ack_within_3_working_days", "resolved_within_7_days")
 HOLIDAYS = ("Working days are Monday to Friday; public holidays are not modelled, so a "
             "deadline that spans a holiday is counted as if the holiday were a working day.")
 
 
 def show_volume(ctx) -> None:
-    """Complaints received and the rate per 1,000 visits, by month."""
+    """Complaints received and the rate per 1,000 visits, by month (control charts)."""
     st.header("Volume and rate")
-    definitions(ctx.pick(("complaint_count", "complaints_per_1000_visits")).values())
-    left, right = st.columns(2)
-    for column, kpi_id in zip((left, right), ("complaint_count", "complaints_per_1000_visits")):
+    definitions_and_guide(ctx, ctx.pick(VOLUME).values())
+    for column, kpi_id in zip(st.columns(2), VOLUME):
         with column:
-            rows = ctx.compute([kpi_id], ["month"])
-            st.plotly_chart(charts.trend_chart(rows, title=f"{ctx.kpis[kpi_id].label} by month"),
-                            key=f"trend_{kpi_id}")
+            spc_trend(ctx, kpi_id, f"spc_{kpi_id}")
 
 
 def show_categories(ctx) -> None:
@@ -39,13 +38,12 @@ def show_categories(ctx) -> None:
 
 
 def show_deadlines(ctx) -> None:
-    """Acknowledged within 3 working days and resolved within 7 days, by month."""
+    """Acknowledged within 3 working days and resolved within 7 days, by month (control
+    charts, one tab each)."""
     st.header("Deadline performance")
-    definitions(ctx.pick(DEADLINES).values())
+    definitions_and_guide(ctx, ctx.pick(DEADLINES).values())
     st.caption(HOLIDAYS)
-    rows = ctx.compute(DEADLINES, ["month"])
-    st.plotly_chart(charts.trend_chart(rows, title="Share of complaints handled in time, by month"),
-                    key="trend_deadlines")
+    spc_trends(ctx, DEADLINES, "spc_deadlines")
 
 
 def show_backlog(ctx) -> None:

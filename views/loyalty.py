@@ -5,7 +5,8 @@ import streamlit as st
 
 from kpi import charts
 from ui.context import page_context
-from ui.widgets import definitions, headline, page_header, withheld_legend
+from ui.spc_view import definitions_and_guide, spc_trend
+from ui.widgets import headline, page_header
 
 KPIS = ("recommend_top_box", "nps", "return_visit_rate")
 LABELS = {"return_visit_rate": "Return visits (loyalty)"}
@@ -18,12 +19,12 @@ NOT_READMISSION = ("Return visits measure loyalty: patients choosing to come bac
 
 
 def show_kpi(ctx, kpi_id: str, whole) -> None:
-    """One KPI by department (dots with 95 % intervals) and by month; `whole` is its row for
-    the whole filter."""
+    """One KPI by department (dots with 95 % intervals) and by month (control chart); `whole`
+    is its row for the whole filter."""
     kpi = ctx.kpis[kpi_id]
     label = LABELS.get(kpi_id, kpi.label)
     st.header(label)
-    definitions([kpi], "Definition")
+    definitions_and_guide(ctx, [kpi], "Definition")
     if kpi_id == "return_visit_rate":
         st.caption(NOT_READMISSION)
         if pd.isna(whole["value"]) and not whole["suppressed"]:
@@ -35,10 +36,7 @@ def show_kpi(ctx, kpi_id: str, whole) -> None:
         st.plotly_chart(charts.department_chart(by_dept, ctx.names, title=f"{label} by department"),
                         key=f"departments_{kpi_id}")
     with right:
-        by_month = ctx.compute([kpi_id], ["month"]).assign(kpi_label=label)
-        st.plotly_chart(charts.trend_chart(by_month, title=f"{label} by month"),
-                        key=f"trend_{kpi_id}")
-        withheld_legend(by_month, kpi)
+        spc_trend(ctx, kpi_id, f"spc_{kpi_id}", label)
 
 
 def main() -> None:

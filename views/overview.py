@@ -1,11 +1,13 @@
-"""Overview: headline KPIs per area with the change vs the prior period, departments compared."""
+"""Overview: headline KPIs per area with the change vs the prior period and their control-chart
+badges, departments compared, and what needs attention by each department's control chart."""
 
 import streamlit as st
 
 from kpi.compare import against_overall, change_vs_prior
 from kpi.errors import UsageError
 from ui.context import page_context
-from ui.tables import attention_table, comparison_table
+from ui.spc_view import needs_attention, tile_badges
+from ui.tables import comparison_table
 from ui.widgets import definitions, kpi_tile, page_header, stop_if_no_data, tile_columns
 
 HEADLINES = {"Satisfaction": "patient_satisfaction", "Loyalty": "nps",
@@ -17,7 +19,8 @@ COMPARED = ("patient_satisfaction", "recommend_top_box", "nps", "return_visit_ra
 
 
 def show_tiles(ctx, whole) -> None:
-    """One tile per area: the value, its change vs the prior period, n and interval."""
+    """One tile per area: the value, its change vs the prior period, n and interval, and the
+    variation and assurance badges of its control chart."""
     areas = {area: kpi_id for area, kpi_id in HEADLINES.items() if kpi_id in ctx.kpis}
     current = whole[whole["kpi_id"].isin(areas.values())]
     try:
@@ -31,10 +34,12 @@ def show_tiles(ctx, whole) -> None:
             kpi_tile(ctx.kpis[kpi_id], current.set_index("kpi_id").loc[kpi_id],
                      None if prior is None else prior.set_index("kpi_id").loc[kpi_id],
                      None if changes is None else changes.loc[kpi_id])
+            tile_badges(ctx, kpi_id)
 
 
 def show_departments(ctx, whole) -> None:
-    """Each department against the whole filter (table), and the ones significantly worse."""
+    """Each department against the whole filter (table), and the department x KPI pairs whose
+    control chart needs attention."""
     compared = [k for k in COMPARED if k in ctx.kpis]
     by_dept = ctx.compute(compared, ["department"])
     overall = whole[whole["kpi_id"].isin(compared)]
@@ -44,19 +49,14 @@ def show_departments(ctx, whole) -> None:
     comparison_table(by_dept, overall, verdict, ctx.pick(compared), ctx.names)
 
     st.header("Needs attention")
-    attention = attention_table(by_dept, overall, verdict, ctx.kpis, ctx.names)
-    if attention.empty:
-        st.success("No department is significantly worse than all departments in the filter.")
-    else:
-        st.caption("Departments whose 95 % interval lies entirely on the worse side of the value "
-                   "for all departments in the filter.")
-        st.dataframe(attention, hide_index=True)
+    needs_attention(ctx, compared)
 
 
 def main() -> None:
     """Tiles, the department comparison table and the attention list for the sidebar filter."""
     ctx = page_context()
-    page_header("Overview", ctx.flt, "Headline KPIs against the prior period of equal length")
+    page_header("Overview", ctx.flt, "Headline KPIs against the prior period of equal length, "
+                                     "with their control-chart signals")
     shown = dict.fromkeys([*HEADLINES.values(), *COMPARED])
     whole = ctx.compute([kpi_id for kpi_id in shown if kpi_id in ctx.kpis])
     stop_if_no_data(whole[whole["kpi_id"].isin(HEADLINES.values())], "data")

@@ -6,7 +6,8 @@ from kpi import breakdowns, charts
 from kpi.catalog import DOMAIN_KPI_PREFIX
 from kpi.formatting import markdown_plain, suppressed_text
 from ui.context import page_context
-from ui.widgets import definitions, headline, page_header, threshold, withheld_legend
+from ui.spc_view import definitions_and_guide, spc_trends
+from ui.widgets import headline, page_header, threshold, withheld_legend
 
 HEADLINE = ("patient_satisfaction", "satisfaction_mean_score", "survey_responses")
 
@@ -17,14 +18,12 @@ def domain_ids(kpis) -> list[str]:
 
 
 def show_domains(ctx) -> None:
-    """Domain top-box % by month (lines) and by department (grid), one domain by both."""
+    """Domain top-box % by month (control chart of the chosen one), by department (grid), and
+    one domain by both."""
     ids = domain_ids(ctx.kpis)
     st.header("Domain scores")
-    definitions(ctx.pick(ids).values())
-    by_month = ctx.compute(ids, ["month"])
-    st.plotly_chart(charts.trend_chart(by_month, title="Top-box % by month, all departments "
-                                                       "in the filter"))
-    withheld_legend(by_month, ctx.kpis["patient_satisfaction"])
+    definitions_and_guide(ctx, ctx.pick(ids).values())
+    spc_trends(ctx, ids, "spc_satisfaction")
     by_dept = ctx.compute(ids, ["department"])
     labels = {k: ctx.kpis[k].label.removesuffix(" top-box %") for k in ids}
     st.plotly_chart(charts.heatmap(by_dept, "department_id", "kpi_id", ctx.names, labels,

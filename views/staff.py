@@ -1,10 +1,12 @@
-"""Staff morale: engagement, wellbeing and eNPS by department; staff beside patient satisfaction."""
+"""Staff morale: engagement, wellbeing and eNPS by month (control charts) and by department; staff
+beside patient satisfaction."""
 
 import streamlit as st
 
 from kpi import charts
 from kpi.formatting import markdown_plain, suppressed_text
 from ui.context import page_context
+from ui.spc_view import definitions_and_guide, spc_trends
 from ui.widgets import definitions, headline, page_header, threshold
 
 KPIS = ("staff_engagement", "staff_wellbeing", "enps")
@@ -33,6 +35,9 @@ def main() -> None:
     ctx = page_context()
     page_header("Staff morale", ctx.flt, "From the anonymous staff survey")
     headline(ctx, KPIS, "staff survey data")
+    st.header("By month")
+    definitions_and_guide(ctx, ctx.pick(KPIS).values())
+    spc_trends(ctx, KPIS, "spc_staff")
     st.header("By department")
     definitions(ctx.pick(KPIS).values())
     for kpi_id in KPIS:

@@ -1,10 +1,12 @@
-"""Respect for time: median wait and % seen within 15 minutes, by department and month."""
+"""Respect for time: median wait and % seen within 15 minutes, by month (control charts) and by
+department and month."""
 
 import streamlit as st
 
 from kpi import charts
 from ui.context import page_context
-from ui.widgets import definitions, headline, page_header
+from ui.spc_view import definitions_and_guide, spc_trend
+from ui.widgets import headline, page_header
 
 KPIS = ("median_wait_minutes", "seen_within_15_minutes")
 
@@ -18,11 +20,8 @@ def main() -> None:
     for kpi_id in KPIS:
         kpi = ctx.kpis[kpi_id]
         st.header(kpi.label)
-        definitions([kpi], "Definition")
-        by_month = ctx.compute([kpi_id], ["month"])
-        st.plotly_chart(charts.trend_chart(by_month, title=f"{kpi.label} by month, all "
-                                                           "departments in the filter"),
-                        key=f"trend_{kpi_id}")
+        definitions_and_guide(ctx, [kpi], "Definition")
+        spc_trend(ctx, kpi_id, f"spc_{kpi_id}")
         grid = ctx.compute([kpi_id], ["department", "month"])
         st.plotly_chart(charts.heatmap(grid, "department_id", "month", ctx.names,
                                        title=f"{kpi.label} by department and month",

@@ -1,0 +1,38 @@
+"""Shared by the AppTest page tests: open the app on a page, and fresh Streamlit caches."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import data
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_caches():
+    """Caches survive across AppTest instances in one process: start and end each module
+    without them."""
+    data.clear_caches()
+    yield
+    data.clear_caches()
+
+
+def use_database(monkeypatch, db: Path, settings: Path) -> None:
+    """Point the app at this database and settings file (a missing file means defaults)."""
+    monkeypatch.setenv("PX_DB", str(db))
+    monkeypatch.setenv("PX_SETTINGS", str(settings))
+
+
+def open_app(page=None, params=None) -> AppTest:
+    """Run the app once (the Overview), with these URL parameters, then switch to `page`;
+    fails on any exception."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

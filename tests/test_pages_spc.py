@@ -1,0 +1,178 @@
+"""Control charts on the dashboard (AppTest, demo at scale 0.1 where the stories are reliable):
+every trend page draws SPC charts, the Overview shows the signal badges, and 'needs
+attention' comes from each department's control chart."""
+
+import base64
+import json
+from datetime import date
+
+import numpy as np
+import pytest
+
+from apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
+from kpi.demo import build_demo
+from kpi.filters import Filter
+from kpi.settings import Settings
+from kpi.spc_labels import assurance_badge, variation_badge
+from kpi.spc_series import spc_for_kpi
+from kpi.store import open_readonly
+from ui import data
+
+END = date(2025, 6, 30)
+LAST_12 = Filter(start=date(2024, 7, 1), end=END)
+# Each trend page and the KPIs its control charts show first (tabs and columns all render).
+TREND_PAGES = {
+    "views/satisfaction.py": ["patient_satisfaction"],
+    "views/loyalty.py": ["recommend_top_box", "nps"],
+    "views/complaints.py": ["complaint_count", "complaints_per_1000_visits",
+                            "ack_within_3_working_days", "resolved_within_7_days"],
+    "views/staff.py": ["staff_engagement", "staff_wellbeing", "enps"],
+    "views/waits.py": ["median_wait_minutes", "seen_within_15_minutes"],
+}
+HEADLINES = ["patient_satisfaction", "nps", "complaints_per_1000_visits", "staff_engagement",
+             "seen_within_15_minutes"]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pages_spc") / "px.duckdb"
+    build_demo(path, seed=7, scale=0.1, end=END)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def px_env(demo_db, monkeypatch, tmp_path):
+    use_database(monkeypatch, demo_db, tmp_path / "no-settings.toml")
+
+
+def figures(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def spc_figures(at) -> dict[str, dict]:
+    """The page's control charts by title (those with a Mean line)."""
+    return {fig["layout"]["title"]["text"]: fig for fig in figures(at)
+            if any(t.get("name") == "Mean" for t in fig["data"])}
+
+
+def trace(fig: dict, name: str) -> dict:
+    return next(t for t in fig["data"] if t.get("name") == name)
+
+
+def numbers(field) -> list:
+    """A figure JSON's array: a plain list, or plotly's typed array {dtype, bdata}."""
+    if isinstance(field, dict):
+        return list(np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"]))
+    return list(field)
+
+
+def expected_spc(db, kpi_id, flt=LAST_12, settings=Settings()):
+    con = open_readonly(db)
+    try:
+        return spc_for_kpi(con, kpi_id, flt, settings)
+    finally:
+        con.close()
+
+
+def badges(at) -> list[str]:
+    return [m.value for m in at.markdown if "-badge[" in m.value]
+
+
+@pytest.mark.parametrize("page, kpi_ids", TREND_PAGES.items())
+def test_every_trend_page_draws_control_charts_of_the_engines_series(demo_db, page, kpi_ids):
+    at = open_app(page)
+    charts = spc_figures(at)
+    kpis = data.kpis(data.db_key())
+    for kpi_id in kpi_ids:
+        fig = next(f for title, f in charts.items() if title.startswith(kpis[kpi_id].label)
+                   or kpi_id == "recommend_top_box" and title.startswith("Would recommend"))
+        expected = expected_spc(demo_db, kpi_id)
+        names = {t.get("name") for t in fig["data"]}
+        assert {"Process limits", "Process limits (lower)"} <= names or \
+            {"Trial limits (fewer than 12 months)"} <= names
+        limits = next(t for t in fig["data"] if t.get("name", "").endswith("limits"))
+        assert numbers(limits["y"])[-1] == pytest.approx(expected["upper"].iloc[-1])
+        assert numbers(trace(fig, "Mean")["y"])[-1] == pytest.approx(expected["centre"].iloc[-1])
+        assert len(limits["x"]) == 12 and limits["x"][0] == "2024-07-01"
+    assert "How to read the control chart" in [p.proto.popover.label for p in at.get("popover")]
+
+
+def test_a_short_window_says_trial_limits():
+    at = open_app("views/waits.py", {"start": "2025-04-01", "end": "2025-06-30"})
+    fig = spc_figures(at)["Median wait by month"]
+    assert "Trial limits (fewer than 12 months)" in {t.get("name") for t in fig["data"]}
+    assert fig["layout"]["title"]["subtitle"]["text"] == "XmR chart · trial limits from the " \
+                                                         "months shown"
+
+
+def test_the_satisfaction_chart_follows_the_chosen_kpi():
+    at = open_app("views/satisfaction.py")
+    domain = data.kpis(data.db_key())["domain_top_box[communication]"]
+    at.selectbox(key="spc_satisfaction_kpi").set_value(domain.id).run()
+    assert list(spc_figures(at)) == [f"{domain.label} by month"]
+
+
+def test_the_overview_shows_variation_and_assurance_badges_for_each_headline(demo_db):
+    at = open_app()
+    shown = badges(at)
+    assert len(shown) == len(HEADLINES)
+    for kpi_id, line in zip(HEADLINES, shown):
+        table = expected_spc(demo_db, kpi_id)
+        latest = table[table["value"].notna()].iloc[-1]
+        variation = variation_badge(latest["variation"])
+        assurance = assurance_badge(table["assurance"].iloc[0], table["target"].iloc[0])
+        assert line == (f":{variation.colour}-badge[{variation.text}] "
+                        f":{assurance.colour}-badge[{assurance.text}]")
+    assert ":gray-badge[○ No target set]" in shown[1]  # NPS has no default target
+
+
+def test_needs_attention_lists_the_ed_wait_concern(demo_db):
+    at = open_app()
+    table = at.dataframe[-1].value
+    assert list(table.columns) == ["Department", "KPI", "Latest value", "Signal", "Since"]
+    ed_wait = table[(table["Department"] == "Emergency Department")
+                    & (table["KPI"] == "Median wait")]
+    assert len(ed_wait) == 1
+    assert ed_wait["Signal"].iloc[0] == ("▼ Special cause — concern: point outside the limits")
+    ed = expected_spc(demo_db, "median_wait_minutes",
+                      Filter(departments=("ED",), start=LAST_12.start, end=END))
+    concern = dict(zip(ed["month"], ed["variation"] == "concern"))
+    since = ed_wait["Since"].iloc[0]
+    assert concern[since] and concern["2025-06"] and "2025-01" <= since <= "2025-04" \
+        or since == "2024-12" and all(concern[m] for m in ed["month"] if m >= since)
+    assert ed_wait["Latest value"].iloc[0].endswith("min (2025-06)")
+    assert table.index[ed_wait.index[0]] < table[table["Signal"].str.startswith("✖")].index[0]
+
+
+def test_the_settings_file_sets_targets(demo_db, tmp_path, monkeypatch):
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[targets]\nnps = -50\n[spc]\nrun_length = 6\n", encoding="utf-8")
+    monkeypatch.setenv("PX_SETTINGS", str(settings))
+    at = open_app()
+    expected = expected_spc(demo_db, "nps", settings=Settings(targets={"nps": -50.0},
+                                                              run_length=6))
+    assert expected["assurance"].iloc[0] == "always met"  # the premise
+    assert ":blue-badge[✔ Target always met]" in badges(at)[1]
+    assert any("target -50.0" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[spc]\nrun_length = 5\n", "must be 6 or 7"),
+    ("[targets\n", "not a valid TOML file"),
+])
+def test_a_broken_settings_file_is_reported_and_defaults_apply(tmp_path, monkeypatch, text,
+                                                               message):
+    settings = tmp_path / "settings.toml"
+    settings.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("PX_SETTINGS", str(settings))
+    at = open_app("views/waits.py")
+    assert any(message in e.value for e in at.error)
+    assert "Median wait by month" in spc_figures(at)
+
+
+def test_a_target_for_an_unknown_kpi_is_named(tmp_path, monkeypatch):
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[targets]\nno_such_kpi = 3\n", encoding="utf-8")
+    monkeypatch.setenv("PX_SETTINGS", str(settings))
+    at = open_app(params={"dept": "PALL"})  # one department: a quick first run
+    assert any("no\\_such\\_kpi" in w.value for w in at.warning)

@@ -1,0 +1,109 @@
+"""kpi.spc_attention (what needs attention, from control charts) and kpi.spc_series'
+spc_by_department (one engine call, the same tables as spc_for_kpi per department)."""
+
+import math
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from kpi.demo import build_demo
+from kpi.filters import Filter
+from kpi.settings import Settings
+from kpi.spc_attention import ATTENTION_COLUMNS, attention, latest_point
+from kpi.spc_series import SPC_BY_DEPARTMENT_COLUMNS, SPC_COLUMNS, spc_by_department, spc_for_kpi
+from kpi.store import open_readonly
+
+NAN = math.nan
+MONTHS = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
+
+
+def series(department, kpi_id, variations, values=None, assurance="", target=NAN, rules=None):
+    """One department x KPI SPC table over MONTHS; '' variation with a NaN value is a gap."""
+    values = values or [NAN if v == "" else 50.0 + i for i, v in enumerate(variations)]
+    rules = rules or ["outside_limits" if v == "concern" else "" for v in variations]
+    return pd.DataFrame({"department_id": department, "kpi_id": kpi_id, "month": MONTHS,
+                         "value": values, "variation": variations, "rule": rules,
+                         "assurance": assurance, "target": target})
+
+
+C, K, G = "common", "concern", ""
+
+
+@pytest.mark.parametrize("variations, rules, expected", [
+    ([C, C, C, K, K, C], None, ("outside_limits", "2025-04")),       # recent run, its start
+    ([C, K, K, K, K, K], [""] * 5 + ["shift"], ("shift", "2025-02")),  # began before the window
+    ([C, K, G, K, C, C], None, ("outside_limits", "2025-04")),       # a gap breaks the run
+    ([C, K, K, C, C, C], None, None),                                # not in the last 3 months
+    ([C, C, C, C, C, C], None, None),
+    (["improvement"] * 6, None, None),                               # only concerns count
+])
+def test_a_recent_concern_is_listed_since_its_run_began(variations, rules, expected):
+    found = attention(series("ED", "median_wait_minutes", variations, rules=rules))
+    concerns = found[found["signal"] == "concern"]
+    if expected is None:
+        assert concerns.empty
+    else:
+        assert (concerns["rule"].iloc[0], concerns["since"].iloc[0]) == expected
+
+
+def test_a_target_never_met_is_listed_since_the_first_month_with_a_value():
+    table = series("MAT", "seen_within_15_minutes", [G, C, C, C, C, G], assurance="never met",
+                   target=50.0)
+    found = attention(table)
+    assert found.to_dict("records") == [{
+        "department_id": "MAT", "kpi_id": "seen_within_15_minutes", "signal": "never met",
+        "rule": "", "since": "2025-02", "latest_month": "2025-05", "latest_value": 54.0,
+        "target": 50.0}]
+
+
+def test_concerns_come_first_then_department_and_kpi():
+    tables = pd.concat([
+        series("UCC", "nps", [C] * 6, assurance="never met", target=10.0),
+        series("CARD", "nps", [C] * 5 + [K]),
+        series("ED", "nps", [C] * 5 + [K], assurance="never met", target=10.0),
+        series("CARD", "enps", [C] * 6, assurance="always met", target=10.0),
+    ])
+    found = attention(tables)
+    assert list(found.columns) == ATTENTION_COLUMNS
+    assert list(zip(found["department_id"], found["signal"])) == [
+        ("CARD", "concern"), ("ED", "concern"), ("ED", "never met"), ("UCC", "never met")]
+
+
+def test_nothing_to_list_without_values():
+    assert attention(series("PALL", "nps", [G] * 6)).empty
+    assert latest_point(series("PALL", "nps", [G] * 6)) is None
+    assert latest_point(series("PALL", "nps", [C, C, G, C, G, G]))["month"] == "2025-04"
+
+
+END = date(2025, 6, 30)
+WINDOW = Filter(start=date(2024, 7, 1), end=END)
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    path = tmp_path_factory.mktemp("spc_attention") / "px.duckdb"
+    build_demo(path, seed=7, scale=0.02, end=END)
+    connection = open_readonly(path)
+    yield connection
+    connection.close()
+
+
+def test_by_department_matches_spc_for_kpi_of_each_department(con):
+    kpi_ids = ["median_wait_minutes", "patient_satisfaction", "complaints_per_1000_visits"]
+    flt = Filter(departments=("ED", "CARD", "PALL"), start=WINDOW.start, end=WINDOW.end)
+    tables = spc_by_department(con, kpi_ids, flt, Settings(run_length=6))
+    assert list(tables.columns) == SPC_BY_DEPARTMENT_COLUMNS
+    assert sorted(set(tables["department_id"])) == ["CARD", "ED", "PALL"]
+    for (department, kpi_id), got in tables.groupby(["department_id", "kpi_id"]):
+        alone = Filter(departments=(department,), start=WINDOW.start, end=WINDOW.end)
+        expected = spc_for_kpi(con, kpi_id, alone, Settings(run_length=6))
+        pd.testing.assert_frame_equal(got[SPC_COLUMNS].reset_index(drop=True), expected,
+                                      check_dtype=False)
+    withheld = tables[tables["suppressed"]]
+    assert len(withheld) and withheld["value"].isna().all()
+
+
+def test_by_department_of_no_kpi_is_empty(con):
+    assert list(spc_by_department(con, [], WINDOW, Settings()).columns) == \
+        SPC_BY_DEPARTMENT_COLUMNS

@@ -1,0 +1,107 @@
+"""Control charts on the pages: a KPI's SPC chart with its signal badges, the badges of a
+headline tile, and the Overview's 'needs attention' list from each department's chart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from kpi.catalog import Kpi
+from kpi.formatting import format_value, markdown_plain
+from kpi.spc_attention import RECENT_MONTHS, attention, latest_point
+from kpi.spc_charts import spc_chart
+from kpi.spc_labels import (Badge, assurance_badge, how_to_read, rule_words, signal_side,
+                            variation_badge)
+from ui.tables import attention_table
+from ui.widgets import definitions, threshold
+
+MAX_TABS = 4  # more KPIs than this: a selectbox instead of tabs
+
+
+def badges_markdown(badges: Iterable[Badge]) -> str:
+    """Badges as Streamlit markdown (colour and symbol, so never colour alone)."""
+    return " ".join(f":{badge.colour}-badge[{badge.text}]" for badge in badges)
+
+
+def signal_badges(table: pd.DataFrame, kpi: Kpi, run_length: int) -> None:
+    """The latest month's variation and the assurance against the target, as badges, with
+    the month, the rule that fired and the target in words below."""
+    latest = latest_point(table)
+    variation = "" if latest is None else latest["variation"]
+    target = table["target"].iloc[0] if len(table) else None
+    assurance = table["assurance"].iloc[0] if len(table) else ""
+    st.markdown(badges_markdown([variation_badge(variation), assurance_badge(assurance, target)]))
+    notes = []
+    if latest is not None:
+        rule = rule_words(latest["rule"], run_length, signal_side(variation, kpi.direction))
+        notes.append(f"Latest month {latest['month']}" + (f": {rule}" if rule else ""))
+    if target is not None and not pd.isna(target):
+        notes.append(f"target {format_value(target, kpi.unit)}")
+    if notes:
+        st.caption(" · ".join(notes))
+
+
+def tile_badges(ctx, kpi_id: str) -> None:
+    """Under a headline tile: the badges of the KPI's control chart for the whole filter."""
+    signal_badges(ctx.spc(kpi_id), ctx.kpis[kpi_id], ctx.settings.run_length)
+
+
+def spc_trend(ctx, kpi_id: str, key: str, label: str | None = None) -> None:
+    """One KPI's control chart by month for the whole filter, its badges below."""
+    kpi = ctx.kpis[kpi_id]
+    table = ctx.spc(kpi_id)
+    run_length = ctx.settings.run_length
+    st.plotly_chart(spc_chart(table, kpi, run_length, title=f"{label or kpi.label} by month",
+                              threshold=threshold(kpi)), key=key)
+    signal_badges(table, kpi, run_length)
+
+
+def spc_trends(ctx, kpi_ids: Sequence[str], key: str,
+               labels: Mapping[str, str] | None = None) -> None:
+    """Control charts of several KPIs: tabs (up to MAX_TABS), else a KPI selectbox."""
+    labels = {kpi_id: (labels or {}).get(kpi_id, ctx.kpis[kpi_id].label) for kpi_id in kpi_ids}
+    if len(kpi_ids) == 1:
+        spc_trend(ctx, kpi_ids[0], key, labels[kpi_ids[0]])
+    elif len(kpi_ids) <= MAX_TABS:
+        for tab, kpi_id in zip(st.tabs([markdown_plain(labels[k]) for k in kpi_ids]), kpi_ids):
+            with tab:
+                spc_trend(ctx, kpi_id, f"{key}_{kpi_id}", labels[kpi_id])
+    else:
+        chosen = st.selectbox("KPI by month", list(kpi_ids), format_func=labels.get,
+                              key=f"{key}_kpi")
+        spc_trend(ctx, chosen, key, labels[chosen])
+
+
+def how_to_read_popover(ctx) -> None:
+    """A popover explaining the control charts' lines, colours, symbols and limits."""
+    with st.popover("How to read the control chart"):
+        st.markdown(how_to_read(ctx.settings.run_length))
+
+
+def definitions_and_guide(ctx, kpis: Iterable[Kpi], label: str = "Definitions") -> None:
+    """The KPI definitions and the control-chart guide, two popovers side by side."""
+    with st.container(horizontal=True):
+        definitions(kpis, label)
+        how_to_read_popover(ctx)
+
+
+def needs_attention(ctx, kpi_ids: Sequence[str]) -> None:
+    """Department x KPI pairs whose own monthly control chart shows a special-cause concern
+    in the latest months, or a target never met."""
+    tables = ctx.spc_by_department(kpi_ids)
+    found = attention(tables)
+    if found.empty:
+        st.success(f"No department shows a special-cause concern in the last {RECENT_MONTHS} "
+                   "months of the period, and no target is never met.")
+        return
+    trial = bool(tables["trial_limits"].any())
+    st.caption(f"From each department's own control chart of the period: a special-cause "
+               f"concern in the last {RECENT_MONTHS} months, or a target the limits say will "
+               "not be met without a change."
+               + (" Fewer than 12 months have a value in some charts: their limits are trial "
+                  "limits." if trial else ""))
+    st.dataframe(attention_table(found, ctx.kpis, ctx.names, ctx.settings.run_length),
+                 hide_index=True)
+    how_to_read_popover(ctx)
