@@ -12,7 +12,7 @@ RECENT_MONTHS = 3
 CONCERN_SIGNAL = "concern"
 NEVER_MET_SIGNAL = "never met"
 ATTENTION_COLUMNS = ["department_id", "kpi_id", "signal", "rule", "since", "latest_month",
-                     "latest_value", "target"]
+                     "latest_value", "target", "trial_limits"]
 
 
 def latest_point(table: pd.DataFrame) -> pd.Series | None:
@@ -41,7 +41,8 @@ def series_attention(table: pd.DataFrame, recent: set[str]) -> list[dict]:
         return []
     base = {"department_id": table["department_id"].iloc[0], "kpi_id": table["kpi_id"].iloc[0],
             "latest_month": latest["month"], "latest_value": latest["value"],
-            "target": table["target"].iloc[0]}
+            "target": table["target"].iloc[0],
+            "trial_limits": bool(table["trial_limits"].iloc[0])}
     rows = []
     concerns = table.index[(table["variation"] == CONCERN) & table["month"].isin(recent)]
     if len(concerns):

@@ -220,9 +220,14 @@ def test_refresh_doc_screenshots(server, chromium):
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for path, name in (("", "overview"), ("satisfaction", "satisfaction"),
-                       ("complaints", "complaints")):
+    # Each page from its top, or from the section with its control chart.
+    for path, name, section in (("", "overview", None),
+                                ("satisfaction", "satisfaction", "Domain scores"),
+                                ("complaints", "complaints", "Volume and rate")):
         open_page(tab, f"{server}/{path}")
+        if section:
+            tab.get_by_role("heading", name=section).evaluate(
+                "heading => heading.scrollIntoView({block: 'start'})")
         tab.wait_for_timeout(500)
         target = DOC_SCREENSHOTS / f"{name}.png"
         tab.screenshot(path=str(target))

@@ -10,8 +10,10 @@ import pytest
 
 from kpi.compare import (BETTER, NO_DATA, NOT_COMPARED, SIMILAR, WITHHELD, WORSE,
                          against_overall, change_vs_prior)
+from kpi.catalog import Kpi
 from kpi.filters import Filter
 from ui.exporting import cli_command
+from ui.tables import attention_table
 from ui.periods import (ALL_DATES, CUSTOM, LAST_3, LAST_12, YEAR_TO_DATE, matching_preset,
                         preset_window)
 
@@ -112,3 +114,28 @@ def test_the_cli_command_names_the_resolved_departments(flt, resolved, expected)
     command = cli_command(["nps"], flt, ["department"], resolved)
     assert command == f"python -m kpi export --out snapshot.csv --kpi nps {expected}"
     assert shlex.split(command)[-1] == "department"
+
+
+def test_the_attention_table_words_each_signal_concerns_first_by_department_name():
+    kpis = {"wait": Kpi(id="wait", label="Median wait", area="Time", unit="minutes",
+                        direction="lower", source="visits", kind="median", description=""),
+            "seen": Kpi(id="seen", label="Seen in time", area="Time", unit="%",
+                        direction="higher", source="visits", kind="share", description="")}
+    names = {"ED": "Emergency", "AA": "Zoo ward", "UCC": "Urgent care"}
+    found = pd.DataFrame([
+        ("AA", "seen", "never met", "", "2024-07", "2025-06", 12.25, 50.0, False),
+        ("ED", "seen", "never met", "", "2024-09", "2025-05", 1.5, 50.0, True),
+        ("UCC", "wait", "concern", "trend", "2025-01", "2025-06", 61.0, NAN, False),
+        ("ED", "wait", "concern", "outside_limits", "2024-12", "2025-06", 87.0, NAN, True),
+    ], columns=["department_id", "kpi_id", "signal", "rule", "since", "latest_month",
+                "latest_value", "target", "trial_limits"])
+    table = attention_table(found, kpis, names, run_length=6)
+    assert table.values.tolist() == [
+        ["Emergency", "Median wait", "87 min (2025-06)",
+         "▼ Special cause — concern: point outside the limits · trial limits", "2024-12"],
+        ["Urgent care", "Median wait", "61 min (2025-06)",
+         "▼ Special cause — concern: run of 6 rising", "2025-01"],
+        ["Emergency", "Seen in time", "1.5 % (2025-05)",
+         "✖ Target never met (target 50.0 %) · trial limits", "2024-09"],
+        ["Zoo ward", "Seen in time", "12.2 % (2025-06)",
+         "✖ Target never met (target 50.0 %)", "2024-07"]]

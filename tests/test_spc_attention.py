@@ -24,7 +24,7 @@ def series(department, kpi_id, variations, values=None, assurance="", target=NAN
     rules = rules or ["outside_limits" if v == "concern" else "" for v in variations]
     return pd.DataFrame({"department_id": department, "kpi_id": kpi_id, "month": MONTHS,
                          "value": values, "variation": variations, "rule": rules,
-                         "assurance": assurance, "target": target})
+                         "assurance": assurance, "target": target, "trial_limits": True})
 
 
 C, K, G = "common", "concern", ""
@@ -54,7 +54,7 @@ def test_a_target_never_met_is_listed_since_the_first_month_with_a_value():
     assert found.to_dict("records") == [{
         "department_id": "MAT", "kpi_id": "seen_within_15_minutes", "signal": "never met",
         "rule": "", "since": "2025-02", "latest_month": "2025-05", "latest_value": 54.0,
-        "target": 50.0}]
+        "target": 50.0, "trial_limits": True}]
 
 
 def test_concerns_come_first_then_department_and_kpi():

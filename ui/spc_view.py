@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.catalog import Kpi
-from kpi.formatting import format_value, markdown_plain
+from kpi.formatting import format_value, is_missing, markdown_plain
 from kpi.spc_attention import RECENT_MONTHS, attention, latest_point
 from kpi.spc_charts import spc_chart
 from kpi.spc_labels import (Badge, assurance_badge, how_to_read, rule_words, signal_side,
@@ -37,8 +37,10 @@ def signal_badges(table: pd.DataFrame, kpi: Kpi, run_length: int) -> None:
     if latest is not None:
         rule = rule_words(latest["rule"], run_length, signal_side(variation, kpi.direction))
         notes.append(f"Latest month {latest['month']}" + (f": {rule}" if rule else ""))
-    if target is not None and not pd.isna(target):
+    if not is_missing(target):
         notes.append(f"target {format_value(target, kpi.unit)}")
+    if len(table) and bool(table["trial_limits"].iloc[0]):
+        notes.append("trial limits: fewer than 12 months with a value")
     if notes:
         st.caption(" · ".join(notes))
 
@@ -96,12 +98,11 @@ def needs_attention(ctx, kpi_ids: Sequence[str]) -> None:
         st.success(f"No department shows a special-cause concern in the last {RECENT_MONTHS} "
                    "months of the period, and no target is never met.")
         return
-    trial = bool(tables["trial_limits"].any())
     st.caption(f"From each department's own control chart of the period: a special-cause "
                f"concern in the last {RECENT_MONTHS} months, or a target the limits say will "
                "not be met without a change."
-               + (" Fewer than 12 months have a value in some charts: their limits are trial "
-                  "limits." if trial else ""))
+               + (" 'trial limits': fewer than 12 months had a value, so the limits may still "
+                  "move." if found["trial_limits"].any() else ""))
     st.dataframe(attention_table(found, ctx.kpis, ctx.names, ctx.settings.run_length),
                  hide_index=True)
     how_to_read_popover(ctx)

@@ -12,7 +12,7 @@ from kpi.compare import BETTER, WORSE
 from kpi.formatting import format_value, markdown_plain, value_text
 from kpi.spc import NEVER_MET
 from kpi.spc_attention import CONCERN_SIGNAL
-from kpi.spc_labels import CONCERN, assurance_text, signal_text
+from kpi.spc_labels import CONCERN, TRIAL_LIMITS, assurance_text, signal_text
 from ui.widgets import threshold
 
 # Light tints of Okabe-Ito blue and vermillion, with the verdict also written in the cell.
@@ -61,12 +61,15 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
 def attention_table(found: pd.DataFrame, kpis: Mapping[str, Kpi], names: Mapping[str, str],
                     run_length: int) -> pd.DataFrame:
     """kpi.spc_attention.attention's rows for display: department, KPI, latest value with its
-    month, the signal in words (badge and rule, or the target never met) and since when."""
+    month, the signal in words (badge and rule, or the target never met; 'trial limits' when
+    fewer than 12 months had a value) and since when."""
     def signal(row: pd.Series) -> str:
         kpi = kpis[row["kpi_id"]]
         if row["signal"] == CONCERN_SIGNAL:
-            return signal_text(CONCERN, row["rule"], kpi.direction, run_length)
-        return assurance_text(NEVER_MET, row["target"], kpi.unit)
+            text = signal_text(CONCERN, row["rule"], kpi.direction, run_length)
+        else:
+            text = assurance_text(NEVER_MET, row["target"], kpi.unit)
+        return f"{text} · {TRIAL_LIMITS}" if row["trial_limits"] else text
 
     table = pd.DataFrame({
         "Department": found["department_id"].map(lambda d: names.get(d, d)),
