@@ -65,7 +65,7 @@ def page_settings(known_ids: set[str]) -> Settings:
     (defaults apply) and a target for an unknown KPI is named."""
     try:
         chosen = data.settings()
-    except SettingsError as err:
+    except (SettingsError, OSError) as err:  # a rule broken, or unreadable (a folder)
         st.error(f"The settings file cannot be used, so the default targets and run length "
                  f"apply: {markdown_plain(err)}")
         return Settings()
