@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from kpi.catalog import Kpi, resolve_kpis
+from kpi import derive
+from kpi.catalog import resolve_kpis
 from kpi.engine_complaints import compute_complaints
 from kpi.engine_meta import data_as_of, default_window, departments
-from kpi.engine_rows import ROW_COLUMNS
+from kpi.engine_rows import RESULT_FIELDS, KpiRows
 from kpi.engine_run import Run
 from kpi.engine_survey import compute_survey
 from kpi.engine_visits import compute_visits
 from kpi.filters import Filter
-from kpi.sql_filter import KEYS, UNGROUPED, resolve_scope
+from kpi.sql_filter import KEYS, resolve_scope
 from kpi.stats import suppressed_mask
 
 COLUMNS = ["kpi_id", "kpi_label", "unit", "direction", *KEYS, "start", "end", "value",
@@ -43,36 +43,47 @@ def compute(con, kpi_ids: Sequence[str] | None, flt: Filter,
     sorted by kpi_id, department_id, month. department_id / month are None when not grouped.
     """
     kpis = resolve_kpis(con, kpi_ids)
-    run = Run(con, resolve_scope(con, flt, group_by), data_as_of(con), kpis)
-    frames = []
+    run = Run(con, resolve_scope(con, flt, group_by), data_as_of(con), kpis,
+              derived=derive.is_current(con))
+    results = []
     for source, engine in SOURCE_ENGINES.items():
         chosen = [k for k in kpis if k.source == source]
         if chosen:
-            frames += engine(run, chosen, source=source)
-    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROW_COLUMNS)
-    return _finish(rows, kpis, run.scope.start, run.scope.end, run.as_of)
+            results += engine(run, chosen, source=source)
+    return _finish(sorted(results, key=lambda r: r.kpi.id), run)
 
 
-def _finish(rows: pd.DataFrame, kpis: list[Kpi], start: date, end: date,
-            as_of: dict[str, date | None]) -> pd.DataFrame:
-    """Suppression, the KPI's declared fields, types and the contract's row order."""
-    by_id = {k.id: k for k in kpis}
-    kpi = rows.kpi_id.map(by_id)
-    min_n = kpi.map(lambda k: k.min_n).to_numpy(dtype=int)
-    n = rows.n.to_numpy(dtype=float)
-    suppressed = np.zeros(len(rows), dtype=bool)
+def _finish(results: list[KpiRows], run: Run) -> pd.DataFrame:
+    """Suppression, the KPI's declared fields, types and the contract's row order (KPIs by
+    id, each on the grid, which is sorted by department and month)."""
+    labels = run.scope.grid_labels()
+    size = len(labels)
+    kpis = [r.kpi for r in results]
+    fields = {f: np.concatenate([getattr(r, f) for r in results]) if results else np.empty(0)
+              for f in RESULT_FIELDS}
+    min_n = np.repeat([k.min_n for k in kpis], size).astype(int)
+    suppressed = np.zeros(len(min_n), dtype=bool)
     for threshold in set(min_n[min_n > 0]):
-        suppressed |= (min_n == threshold) & suppressed_mask(n, threshold)
-    rows.loc[suppressed, WITHHELD] = np.nan
+        suppressed |= (min_n == threshold) & suppressed_mask(fields["n"], threshold)
+    for f in WITHHELD:
+        fields[f][suppressed] = np.nan
+
+    def each_kpi(values) -> pd.Series:
+        return pd.Series(np.repeat(np.array(values, dtype=object), size), dtype=object)
+
+    def each_group(values) -> pd.Series:
+        return pd.Series(np.tile(np.array(values, dtype=object), len(kpis)), dtype=object)
+
     out = pd.DataFrame({
-        "kpi_id": rows.kpi_id, "kpi_label": kpi.map(lambda k: k.label),
-        "unit": kpi.map(lambda k: k.unit), "direction": kpi.map(lambda k: k.direction),
-        **{key: rows[key].map(lambda v: None if v == UNGROUPED else v).astype(object)
-           for key in KEYS},
-        "start": start, "end": end,
-        **{c: rows[c].astype(float) for c in ("value", "ci_low", "ci_high")},
-        **{c: rows[c].round().astype("Int64") for c in COUNTS},
+        "kpi_id": each_kpi([k.id for k in kpis]).astype(str),
+        "kpi_label": each_kpi([k.label for k in kpis]).astype(str),
+        "unit": each_kpi([k.unit for k in kpis]).astype(str),
+        "direction": each_kpi([k.direction for k in kpis]).astype(str),
+        "department_id": each_group([d for d, _ in labels]),
+        "month": each_group([m for _, m in labels]),
+        "start": run.scope.start, "end": run.scope.end,
+        **{c: fields[c] for c in ("value", "ci_low", "ci_high")},
+        **{c: pd.Series(fields[c]).round().astype("Int64") for c in COUNTS},
         "suppressed": suppressed,
-        "data_as_of": kpi.map(lambda k: as_of[k.source]).astype(object)}, columns=COLUMNS)
-    out = out.sort_values(["kpi_id", *KEYS], kind="stable", na_position="first")
-    return out.reset_index(drop=True)
+        "data_as_of": each_kpi([run.as_of[k.source] for k in kpis])}, columns=COLUMNS)
+    return out

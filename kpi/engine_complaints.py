@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.catalog import Kpi
-from kpi.engine_rows import kpi_rows, proportion_rows
+from kpi.engine_rows import KpiRows, kpi_rows, proportion_rows
 from kpi.engine_run import Run
 from kpi.engine_visits import visit_aggregates
 from kpi.stats import rate_interval
@@ -58,7 +58,7 @@ def _deadline_columns(kpis: list[Kpi]) -> tuple[str, dict]:
 
 
 def compute_complaints(run: Run, kpis: list[Kpi],
-                       source: str = "complaints") -> list[pd.DataFrame]:
+                       source: str = "complaints") -> list[KpiRows]:
     """Rows of the complaint KPIs."""
     scope = run.scope
     frames = [_open_rows(run, k) for k in kpis if k.kind == "open_complaints"]
@@ -84,12 +84,10 @@ def compute_complaints(run: Run, kpis: list[Kpi],
     return frames
 
 
-def _rate_rows(run: Run, kpi: Kpi, table: pd.DataFrame) -> pd.DataFrame:
+def _rate_rows(run: Run, kpi: Kpi, table: pd.DataFrame) -> KpiRows:
     """Complaints per 1,000 visits with the Garwood interval on the count, scaled."""
-    visits = visit_aggregates(run)
-    table = table.merge(visits[["department_id", "month", "visits"]],
-                        on=["department_id", "month"])
-    count, exposure = table.complaints.to_numpy(float), table.visits.to_numpy(float)
+    count = table.complaints.to_numpy(float)
+    exposure = visit_aggregates(run).visits.to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(exposure > 0, PER * count / exposure, np.nan)
     bounds = [rate_interval(int(c), e, per=PER) for c, e in zip(count, exposure)]
@@ -98,14 +96,14 @@ def _rate_rows(run: Run, kpi: Kpi, table: pd.DataFrame) -> pd.DataFrame:
                     ci=ci)
 
 
-def _open_rows(run: Run, kpi: Kpi) -> pd.DataFrame:
+def _open_rows(run: Run, kpi: Kpi) -> KpiRows:
     """Open complaints at each period's end (a month's last day or the window's end)."""
     scope = run.scope
     periods = scope.periods()
     grouped = "department" in scope.group_by
     sql = _OPEN_SQL.format(department="c.department_id" if grouped else "''",
                            where=scope.where_department("c."))
-    table = run.grouped(sql, {"depts": list(scope.departments),
-                              "months": [p.month for p in periods],
+    months = [p.start.replace(day=1) if p.month else p.month for p in periods]
+    table = run.grouped(sql, {"depts": list(scope.departments), "months": months,
                               "period_ends": [p.end for p in periods]}, ["open"])
     return kpi_rows(kpi, table, value=table.open, n=table.open)

@@ -1,11 +1,17 @@
-"""Visit KPIs: visits, waits (median, seen within N minutes) and the return visit rate."""
+"""Visit KPIs: visits, waits (median, seen within N minutes) and the return visit rate.
+
+With derived tables the counts and the exact median come from the wait histograms
+(kpi.derive_visits): whole months from the monthly one, the other days from the daily one;
+otherwise from the base visits.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from kpi.catalog import Kpi
-from kpi.engine_rows import kpi_rows, proportion_rows
+from kpi.engine_rows import KpiRows, kpi_rows, proportion_rows
+from kpi.engine_returns import return_rows
 from kpi.engine_run import Run
 
 DATE_COLUMN = "visit_date"
@@ -16,19 +22,29 @@ SELECT {groups}, count(*) AS visits, count(wait_minutes) AS waits,
 FROM visits WHERE {where} GROUP BY ALL
 """
 
-# The index is the patient's first visit in the group (eligible once its window has ended by
-# as_of); it is a return when the patient's next visit on a later day, anywhere, is in time.
-_RETURNS_SQL = """
-WITH indexes AS (
-    SELECT {groups}, patient_hash, min(visit_date) AS index_date
-    FROM visits WHERE {where} GROUP BY ALL
-    HAVING min(visit_date) + $window <= $as_of
+# From the histogram: the median is the mean of the values at the two middle positions
+# (waits - 1) // 2 and waits // 2 (0-based) of the sorted waits, as quantile_cont(0.5).
+_HISTOGRAM_SQL = """
+WITH parts AS (
+    SELECT {month_groups}, wait_minutes, visits FROM derived_visit_waits_monthly
+    WHERE {departments} AND month BETWEEN $whole_from AND $whole_to
+    UNION ALL
+    SELECT {groups}, wait_minutes, visits FROM derived_visit_waits
+    WHERE {where} AND NOT visit_date BETWEEN $whole_from AND $whole_to
+), buckets AS (
+    SELECT department_id, month, wait_minutes, sum(visits) AS visits FROM parts GROUP BY ALL
+), ranked AS (
+    SELECT *, sum(visits) FILTER (WHERE wait_minutes IS NOT NULL)
+                  OVER (PARTITION BY department_id, month) AS waits,
+              sum(visits) OVER (PARTITION BY department_id, month ORDER BY wait_minutes
+                                ASC NULLS LAST ROWS UNBOUNDED PRECEDING) AS upto
+    FROM buckets
 )
-SELECT i.department_id, i.month, count(*) AS eligible,
-       count(*) FILTER (WHERE v.visit_date <= i.index_date + $window) AS returned
-FROM indexes i ASOF LEFT JOIN visits v
-  ON v.patient_hash = i.patient_hash AND v.visit_date > i.index_date
-GROUP BY ALL
+SELECT department_id, month, sum(visits)::BIGINT AS visits,
+       coalesce(any_value(waits), 0)::BIGINT AS waits,
+       (min(wait_minutes) FILTER (WHERE upto > (waits - 1) // 2)
+        + min(wait_minutes) FILTER (WHERE upto > waits // 2)) / 2.0 AS median_wait{within}
+FROM ranked GROUP BY ALL
 """
 
 
@@ -40,16 +56,21 @@ def wait_limits(run: Run) -> list[int]:
 def visit_aggregates(run: Run) -> pd.DataFrame:
     """Per group: visits, visits with a wait, median wait, visits seen within each limit."""
     limits = wait_limits(run)
-    within = "".join(f", count(*) FILTER (WHERE wait_minutes <= $limit_{i}) AS within_{i}"
-                     for i in range(len(limits)))
-    sql = _VISITS_SQL.format(groups=run.scope.group_sql(DATE_COLUMN), within=within,
-                             where=run.scope.where(DATE_COLUMN))
-    params = {**run.scope.params(), **{f"limit_{i}": m for i, m in enumerate(limits)}}
+    counted = "sum(visits)" if run.derived else "count(*)"
+    within = "".join(f", coalesce({counted} FILTER (WHERE wait_minutes <= $limit_{i}), 0)"
+                     f"::BIGINT AS within_{i}" for i in range(len(limits)))
+    scope = run.scope
+    sql = (_HISTOGRAM_SQL if run.derived else _VISITS_SQL).format(
+        groups=scope.group_sql(DATE_COLUMN), within=within, where=scope.where(DATE_COLUMN),
+        month_groups=scope.group_sql("month"), departments=scope.where_department())
+    params = {**scope.params(), **{f"limit_{i}": m for i, m in enumerate(limits)}}
+    if run.derived:
+        params["whole_from"], params["whole_to"] = scope.whole_months()
     return run.grouped(sql, params,
                        ["visits", "waits", *(f"within_{i}" for i in range(len(limits)))])
 
 
-def compute_visits(run: Run, kpis: list[Kpi], source: str = "visits") -> list[pd.DataFrame]:
+def compute_visits(run: Run, kpis: list[Kpi], source: str = "visits") -> list[KpiRows]:
     """Rows of the visit KPIs."""
     frames = []
     if any(k.kind != "return_rate" for k in kpis):
@@ -62,14 +83,6 @@ def compute_visits(run: Run, kpis: list[Kpi], source: str = "visits") -> list[pd
             elif k.kind == "wait_within":
                 frames.append(proportion_rows(k, table, f"within_{limits.index(k.minutes)}",
                                               "waits"))
-    frames += [_return_rows(run, k) for k in kpis if k.kind == "return_rate"]
+    frames += [return_rows(run, k) for k in kpis if k.kind == "return_rate"]
     return frames
 
-
-def _return_rows(run: Run, kpi: Kpi) -> pd.DataFrame:
-    """return_visit_rate: returned / eligible index visits, Wilson interval."""
-    sql = _RETURNS_SQL.format(groups=run.scope.group_sql(DATE_COLUMN),
-                              where=run.scope.where(DATE_COLUMN))
-    table = run.grouped(sql, {**run.scope.params(), "window": kpi.days,
-                              "as_of": run.as_of["visits"]}, ["eligible", "returned"])
-    return proportion_rows(kpi, table, "returned", "eligible")

@@ -28,12 +28,14 @@ class Period:
 
 @dataclass(frozen=True)
 class Scope:
-    """A Filter resolved against the database: department ids, window and groups."""
+    """A Filter resolved against the database: department ids, window and groups;
+    `every_department` when the departments are all of the database's."""
 
     departments: tuple[str, ...]
     start: date
     end: date
     group_by: frozenset[str]
+    every_department: bool = False
 
     def params(self) -> dict:
         """The bound parameters every filtered query uses: $depts, $start, $end."""
@@ -51,11 +53,20 @@ class Scope:
 
     def group_sql(self, date_column: str, alias: str = "") -> str:
         """SQL select list of the group keys `department_id, month` ('' when not grouped;
-        the month as its first day, which Run.on_grid writes YYYY-MM)."""
+        the month as its first day, a DATE), as grid_keys() gives them."""
         dept = f"{alias}department_id" if "department" in self.group_by else f"'{UNGROUPED}'"
-        month = (f"date_trunc('month', {alias}{date_column})" if "month" in self.group_by
+        month = (f"date_trunc('month', {alias}{date_column})::DATE" if "month" in self.group_by
                  else f"'{UNGROUPED}'")
         return f"{dept} AS department_id, {month} AS month"
+
+    def whole_months(self) -> tuple[date, date]:
+        """The first day of the first calendar month inside the window and the last day of the
+        last one (the first is after the last when the window holds no whole month)."""
+        first = self.start if self.start.day == 1 else _next_month(self.start)
+        following = _next_month(self.end)
+        last = self.end if following == self.end + timedelta(days=1) else (
+            self.end.replace(day=1) - timedelta(days=1))
+        return first, last
 
     def periods(self) -> list[Period]:
         """The month groups the window touches, cut to the window; or the whole window."""
@@ -63,17 +74,30 @@ class Scope:
             return [Period(UNGROUPED, self.start, self.end)]
         periods, first = [], self.start.replace(day=1)
         while first <= self.end:
-            following = (first + timedelta(days=32)).replace(day=1)
+            following = _next_month(first)
             periods.append(Period(first.strftime("%Y-%m"), max(first, self.start),
                                   min(following - timedelta(days=1), self.end)))
             first = following
         return periods
 
-    def grid(self) -> pd.DataFrame:
-        """Every group of the filter: departments x months (or one ungrouped key)."""
+    def grid_keys(self) -> list[tuple[str, date | str]]:
+        """Every group of the filter, departments x months, keyed as group_sql keys them
+        (department id or ''; the month's first day or ''), sorted by department and month."""
         depts = self.departments if "department" in self.group_by else (UNGROUPED,)
-        months = [p.month for p in self.periods()]
-        return pd.DataFrame([(d, m) for d in depts for m in months], columns=KEYS, dtype=object)
+        months = [p.start.replace(day=1) if p.month else UNGROUPED for p in self.periods()]
+        return [(d, m) for d in depts for m in months]
+
+    def grid_labels(self) -> list[tuple[str | None, str | None]]:
+        """The groups of grid_keys() as the result writes them: department id and YYYY-MM
+        month, None for a dimension that is not grouped."""
+        depts = self.departments if "department" in self.group_by else (None,)
+        months = [p.month or None for p in self.periods()]
+        return [(d, m) for d in depts for m in months]
+
+
+def _next_month(day: date) -> date:
+    """The first day of the month after day's month."""
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
 def _unknown(chosen: Sequence[str], known: set, what: str) -> None:
@@ -101,4 +125,5 @@ def resolve_scope(con, flt: Filter, group_by: Sequence[str] = ()) -> Scope:
     start, end = flt.start or first, flt.end or last
     if start > end:
         raise UsageError(f"the window is empty: start {start} is after end {end}")
-    return Scope(tuple(table.department_id[keep]), start, end, frozenset(group_by))
+    return Scope(tuple(table.department_id[keep]), start, end, frozenset(group_by),
+                 every_department=bool(keep.all()))

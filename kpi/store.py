@@ -12,6 +12,7 @@ from typing import Iterator
 
 import duckdb
 
+from kpi import derive
 from kpi.errors import PxError
 
 DEFAULT_DB = Path("data/px.duckdb")
@@ -147,6 +148,7 @@ def write_swap(db_path: Path, fresh: bool = False) -> Iterator[duckdb.DuckDBPyCo
             con.execute(SCHEMA)
             set_meta(con, "schema_version", SCHEMA_VERSION)
             yield con
+            derive.rebuild(con)
             con.execute("CHECKPOINT")
             con.close()
             _fsync(tmp)

@@ -1,0 +1,79 @@
+"""Load-time survey aggregates per department and day: item counts, domain and response counts.
+
+Every survey response has one department and one date, so these daily counts add up exactly
+to any window, department set, month or department x month group.
+"""
+
+from __future__ import annotations
+
+from kpi.scoring import NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN, scales_sql_values
+
+SURVEYS = {"patient": ("patient_responses", "patient_answers"),
+           "staff": ("staff_responses", "staff_answers")}
+
+CREATE = ["""
+CREATE OR REPLACE TABLE derived_survey_items (
+    audience VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL,
+    question_id VARCHAR NOT NULL, valid INTEGER NOT NULL, top INTEGER NOT NULL,
+    points INTEGER NOT NULL, promoters INTEGER NOT NULL, detractors INTEGER NOT NULL)
+""", """
+CREATE OR REPLACE TABLE derived_survey_domains (
+    audience VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL,
+    domain VARCHAR NOT NULL, responses INTEGER NOT NULL)
+""", """
+CREATE OR REPLACE TABLE derived_survey_responses (
+    audience VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL,
+    responses INTEGER NOT NULL)
+"""]
+
+# The valid answers of one audience with their question's domain, scale bounds and top box.
+_VALID = """
+WITH q AS (
+    SELECT question_id, domain, coalesce(top_box_min, default_top_box) AS top_min, low, high
+    FROM questions JOIN {scales} USING (scale) WHERE audience = '{audience}'
+), valid AS (
+    SELECT r.department_id, r.response_date, a.response_id, q.question_id, q.domain,
+           a.answer, a.answer - q.low AS points, a.answer >= q.top_min AS top
+    FROM {responses} r JOIN {answers} a USING (response_id) JOIN q USING (question_id)
+    WHERE a.answer BETWEEN q.low AND q.high
+)
+"""
+
+# Per question: valid answers, top-box answers, sum of (answer - low) (the linear mean is
+# 100 * points / (valid * (high - low))), promoters and detractors (used for 0-10 items).
+_ITEMS = """
+INSERT INTO derived_survey_items
+SELECT '{audience}', department_id, response_date, question_id, count(*),
+       count(*) FILTER (WHERE top), sum(points),
+       count(*) FILTER (WHERE answer >= {promoter_min}),
+       count(*) FILTER (WHERE answer <= {detractor_max})
+FROM valid GROUP BY ALL ORDER BY ALL
+"""
+
+# Per domain: responses with at least one valid answer in it.
+_DOMAINS = """
+INSERT INTO derived_survey_domains
+SELECT '{audience}', department_id, response_date, domain, count(*)
+FROM (SELECT DISTINCT department_id, response_date, response_id, domain FROM valid)
+GROUP BY ALL ORDER BY ALL
+"""
+
+# Responses returned, surveys with every answer blank included.
+_RESPONSES = """
+INSERT INTO derived_survey_responses
+SELECT '{audience}', department_id, response_date, count(*) FROM {responses}
+GROUP BY ALL ORDER BY ALL
+"""
+
+
+def survey_statements() -> list[tuple[str, dict]]:
+    """The SQL (with parameters) that (re)builds the survey aggregates of both audiences."""
+    statements = list(CREATE)
+    for audience, (responses, answers) in SURVEYS.items():
+        names = dict(audience=audience, responses=responses, answers=answers,
+                     scales=scales_sql_values(), promoter_min=NPS_PROMOTER_MIN,
+                     detractor_max=NPS_DETRACTOR_MAX)
+        valid = _VALID.format(**names)
+        statements += [valid + _ITEMS.format(**names), valid + _DOMAINS.format(**names),
+                       _RESPONSES.format(**names)]
+    return [(sql, {}) for sql in statements]

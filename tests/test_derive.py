@@ -1,0 +1,214 @@
+"""Derived tables: rebuilt by every load, hand-checked links, and the fast path equal to the plain
+computation (the same engine on a copy of the database without derived tables)."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import date, timedelta
+
+import duckdb
+import pandas as pd
+import pytest
+
+from kpi import derive
+from kpi.demo import build_demo
+from kpi.engine import compute
+from kpi.filters import Filter
+from kpi.store import load_salt, open_readonly, patient_hash_sql, write_swap
+from kpi_db import build_tiny_db
+
+DEMO_END = date(2025, 6, 30)
+DEMO_DEPARTMENTS = ("CARD", "DERM", "ED", "MAT", "MED", "ONC", "OPH", "ORTH", "PAED", "PALL",
+                    "SURG", "UCC")
+GROUPINGS = ((), ("department",), ("month",), ("department", "month"))
+
+
+def without_derived(source, target):
+    """A copy of the database as an older version wrote it: no derived tables."""
+    shutil.copyfile(source, target)
+    con = duckdb.connect(str(target))
+    try:
+        con.execute("DELETE FROM meta WHERE key = ?", [derive.META_KEY])
+        for table in derive.DERIVED_TABLES:
+            con.execute(f"DROP TABLE {table}")
+    finally:
+        con.close()
+    return target
+
+
+@pytest.fixture(scope="module")
+def demo_pair(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("derive")
+    build_demo(folder / "fast.duckdb", seed=11, scale=0.05, end=DEMO_END)
+    fast = open_readonly(folder / "fast.duckdb")
+    plain = open_readonly(without_derived(folder / "fast.duckdb", folder / "plain.duckdb"))
+    assert derive.is_current(fast) and not derive.is_current(plain)
+    yield fast, plain
+    fast.close()
+    plain.close()
+
+
+def _random_cases(count: int, seed: int = 5) -> list[tuple[Filter, tuple[str, ...]]]:
+    """Filters over one, several or all departments, windows starting and ending on any day
+    (partial months, the leap day), and every grouping."""
+    rng = random.Random(seed)
+    first, last = date(2022, 7, 1), DEMO_END
+    cases = []
+    for i in range(count):
+        start = first + timedelta(days=rng.randrange((last - first).days))
+        end = min(last, start + timedelta(days=rng.randrange(1, 500)))
+        size = (1, 2, 3, 0)[i % 4]
+        departments = tuple(rng.sample(DEMO_DEPARTMENTS, size)) if size else ()
+        cases.append((Filter(departments=departments, start=start, end=end),
+                       GROUPINGS[(i // 4) % 4]))
+    return cases
+
+
+CASES = [
+    (Filter(start="2024-02-29", end="2024-02-29"), ()),
+    (Filter(start="2024-02-29", end="2024-03-31"), ("month",)),
+    (Filter(departments=("ED",), start="2023-02-28", end="2024-02-29"), ("month",)),
+    (Filter(departments=("ED", "UCC"), start="2024-01-15", end="2024-03-01"),
+     ("department", "month")),
+    (Filter(service_lines=("Outpatient",), start="2023-07-01", end="2024-06-30"), ()),
+    (Filter(), ()),
+    (Filter(), ("department", "month")),
+    *_random_cases(24),
+]
+
+
+@pytest.mark.parametrize("flt, group_by", CASES, ids=[f"{i}" for i in range(len(CASES))])
+def test_fast_path_equals_the_plain_computation(demo_pair, flt, group_by):
+    fast, plain = demo_pair
+    got, want = compute(fast, None, flt, group_by), compute(plain, None, flt, group_by)
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, atol=1e-12)
+
+
+def test_the_comparison_covers_returns_waits_and_surveys(demo_pair):
+    fast, _ = demo_pair
+    result = compute(fast, ["return_visit_rate", "median_wait_minutes", "nps"],
+                     Filter(start="2023-01-01", end="2024-06-30"), ["department", "month"])
+    shown = result[result.value.notna() & (result.n > 0)]
+    assert shown.groupby("kpi_id").size().min() >= 30
+
+
+# One patient a letter; C's visit on 2025-12-31 sets as_of. P visits A and B on one day.
+RETURN_VISITS = [
+    ("P", "A", "2024-01-05"), ("P", "B", "2024-01-05"), ("P", "A", "2024-02-10"),
+    ("Q", "B", "2023-12-20"), ("Q", "A", "2024-01-15"), ("Q", "A", "2024-01-16"),
+    ("R", "A", "2024-01-31"), ("R", "A", "2024-02-01"),
+    ("S", "C", "2024-02-20"), ("Z", "C", "2025-12-31"),
+]
+WINTER = dict(start="2024-01-01", end="2024-02-29")
+
+
+def _build_return_db(path):
+    salt = load_salt(path)
+    with write_swap(path, fresh=True) as con:
+        con.execute("INSERT INTO departments VALUES ('A', 'Ward A', 'Inpatient', 'North'), "
+                    "('B', 'Clinic B', 'Outpatient', 'North'), ('C', 'Clinic C', NULL, NULL)")
+        con.execute("CREATE TEMP TABLE raw (visit_id VARCHAR, k VARCHAR, department_id VARCHAR, "
+                    "visit_date DATE)")
+        con.executemany("INSERT INTO raw VALUES (?, ?, ?, ?)",
+                        [(f"V{i}", *visit) for i, visit in enumerate(RETURN_VISITS)])
+        con.execute(f"INSERT INTO visits SELECT visit_id, {patient_hash_sql('k')}, department_id, "
+                    "visit_date, NULL, NULL FROM raw", {"salt": salt})
+    return path
+
+
+@pytest.fixture(scope="module")
+def return_pair(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("returns")
+    path = _build_return_db(folder / "fast.duckdb")
+    fast, plain = open_readonly(path), open_readonly(without_derived(path, folder / "p.duckdb"))
+    yield fast, plain
+    fast.close()
+    plain.close()
+
+
+@pytest.mark.parametrize("flt, group_by, expected", [
+    (Filter(**WINTER), (), {("", ""): (4, 3)}),
+    (Filter(**WINTER), ("month",), {("", "2024-01"): (3, 3), ("", "2024-02"): (3, 0)}),
+    (Filter(departments=("A",), **WINTER), (), {("", ""): (3, 3)}),
+    (Filter(departments=("B",), **WINTER), (), {("", ""): (1, 1)}),
+    (Filter(**WINTER), ("department",),
+     {("A", ""): (3, 3), ("B", ""): (1, 1), ("C", ""): (1, 0)}),
+    (Filter(departments=("A", "B"), **WINTER), (), {("", ""): (3, 3)}),
+    (Filter(departments=("A",), **WINTER), ("month",),
+     {("", "2024-01"): (3, 3), ("", "2024-02"): (2, 0)}),
+    (Filter(start="2024-01-06", end="2024-02-29"), (), {("", ""): (4, 2)}),
+], ids=["all", "all by month", "A", "B", "by department", "A and B", "A by month",
+        "after the same-day visits"])
+def test_return_visits_by_hand(return_pair, flt, group_by, expected):
+    for con in return_pair:
+        rows = compute(con, ["return_visit_rate"], flt, group_by)
+        got = {(r.department_id or "", r.month or ""): (r.denominator, r.numerator)
+               for r in rows.itertuples()}
+        assert got == expected
+
+
+def test_return_counts_by_department_day_and_previous_visit(tmp_path):
+    con = open_readonly(build_tiny_db(tmp_path / "tiny.duckdb"))
+    try:
+        by_department = con.execute(
+            "SELECT department_id, visit_date::VARCHAR, prev_date::VARCHAR, visits, returned "
+            "FROM derived_returns_by_department ORDER BY ALL").fetchall()
+        everywhere = con.execute(
+            "SELECT visit_date::VARCHAR, prev_date::VARCHAR, visits, returned "
+            "FROM derived_returns_all_departments ORDER BY ALL").fetchall()
+        windows = con.execute("SELECT DISTINCT window_days FROM derived_returns_by_department"
+                              ).fetchall()
+    finally:
+        con.close()
+    assert windows == [(365,)]
+    # P1 returns on the leap day (+365), P2 a day too late, P3 twice the same day, no return.
+    assert by_department == [
+        ("D1", "2023-01-10", None, 1, 1), ("D1", "2023-01-20", "2023-01-10", 1, 0),
+        ("D1", "2023-03-01", None, 3, 1), ("D1", "2024-01-10", None, 1, 1),
+        ("D1", "2024-01-20", "2024-01-10", 1, 0), ("D1", "2024-03-01", "2023-03-01", 1, 0),
+        ("D2", "2023-02-01", None, 1, 0), ("D2", "2024-02-29", None, 1, 0),
+        ("D3", "2024-03-31", None, 1, 0)]
+    # P1's D2 visit has no earlier D2 visit but an earlier visit in D1.
+    assert everywhere == [
+        ("2023-01-10", None, 1, 1), ("2023-01-20", "2023-01-10", 1, 0),
+        ("2023-02-01", None, 1, 0), ("2023-03-01", None, 3, 1), ("2024-01-10", None, 1, 1),
+        ("2024-01-20", "2024-01-10", 1, 0), ("2024-02-29", "2023-03-01", 1, 0),
+        ("2024-03-01", "2023-03-01", 1, 0), ("2024-03-31", None, 1, 0)]
+
+
+def test_a_patient_seen_in_two_departments_on_one_day_counts_once_overall(return_pair):
+    fast, _ = return_pair
+    day = {"day": date(2024, 1, 5)}
+    assert fast.execute("SELECT department_id, visits FROM derived_returns_by_department "
+                        "WHERE visit_date = $day ORDER BY 1", day).fetchall() == [("A", 1),
+                                                                                  ("B", 1)]
+    assert fast.execute("SELECT sum(visits) FROM derived_returns_all_departments "
+                        "WHERE visit_date = $day", day).fetchall() == [(1,)]
+
+
+def test_derived_tables_hold_no_patient_key(return_pair):
+    fast, _ = return_pair
+    for table in derive.DERIVED_TABLES:
+        columns = {c[0] for c in fast.execute(f"DESCRIBE {table}").fetchall()}
+        assert columns.isdisjoint({"patient_hash", "visit_id", "response_id"}), table
+
+
+def test_a_later_load_rebuilds_the_derived_tables(tmp_path):
+    path = build_tiny_db(tmp_path / "tiny.duckdb")
+    with write_swap(path) as con:
+        con.execute("INSERT INTO visits SELECT 'V14', patient_hash, 'D3', DATE '2024-03-31', "
+                    "NULL, 7 FROM visits WHERE visit_id = 'V13'")
+        con.execute("INSERT INTO patient_responses VALUES "
+                    "('R101', 'D1', DATE '2024-01-31', NULL, 'web', NULL)")
+        con.execute("INSERT INTO patient_answers VALUES ('R101', 'OVR', 10)")
+    con = open_readonly(path)
+    try:
+        assert derive.is_current(con)
+        rows = compute(con, ["visits", "median_wait_minutes", "patient_satisfaction"],
+                       Filter(departments=("D1", "D3"), start="2024-01-01", end="2024-03-31"))
+    finally:
+        con.close()
+    assert list(zip(rows.kpi_id, rows.value, rows.n)) == [
+        ("median_wait_minutes", 3.5, 2), ("patient_satisfaction", 6100 / 101, 101),
+        ("visits", 5.0, 5)]
