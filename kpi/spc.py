@@ -105,40 +105,46 @@ def spc_table(series: pd.DataFrame, direction: str, kind: ChartKind = XMR,
     and rules and kept in the output with empty limits. `rebase` dates start new segments
     whose limits are computed apart.
     """
-    table = series.sort_values("month").reset_index(drop=True).copy()
-    for column in ("centre", "lower", "upper"):
-        table[column] = np.nan
-    table["rule"] = ""
-    table["variation"] = ""
-    present = table["value"].notna().to_numpy()
-    segment_ids = _segments(table["month"], rebase)
+    order = np.argsort(series["month"].to_numpy(dtype=object), kind="stable")
+    table = {column: series[column].array.take(order) for column in series.columns}
+    values = _floats(table, "value")
+    size = len(values)
+    present = ~np.isnan(values)
+    centre, lower, upper = (np.full(size, np.nan) for _ in range(3))
+    rules = np.full(size, "", dtype=object)
+    variations = np.full(size, "", dtype=object)
+    segment_ids = _segments(np.asarray(table["month"], dtype=object), rebase)
     last_limits = Limits(*(np.array([]),) * 5)
     for segment in np.unique(segment_ids):
         rows = np.flatnonzero((segment_ids == segment) & present)
         if len(rows) == 0:
             continue
-        limits = _limits(table.iloc[rows], kind)
-        names, sides = detect(table["value"].to_numpy(dtype=float)[rows], limits, run_length)
-        table.loc[rows, "centre"] = limits.centre
-        table.loc[rows, "lower"] = limits.lower
-        table.loc[rows, "upper"] = limits.upper
-        table.loc[rows, "rule"] = names
-        table.loc[rows, "variation"] = [variation(int(s), direction) for s in sides]
+        limits = _limits(table, rows, kind)
+        names, sides = detect(values[rows], limits, run_length)
+        centre[rows], lower[rows], upper[rows] = limits.centre, limits.lower, limits.upper
+        rules[rows] = names
+        variations[rows] = [variation(int(s), direction) for s in sides]
         last_limits = limits
-    table["trial_limits"] = int(present.sum()) < MIN_POINTS_FOR_FIRM_LIMITS
-    table["assurance"] = assurance(target, last_limits, direction)
-    table["target"] = target
-    return table
+    return pd.DataFrame({
+        **table, "centre": centre, "lower": lower, "upper": upper, "rule": rules,
+        "variation": variations,
+        "trial_limits": np.full(size, int(present.sum()) < MIN_POINTS_FOR_FIRM_LIMITS),
+        "assurance": np.full(size, assurance(target, last_limits, direction), dtype=object),
+        "target": np.full(size, np.nan if target is None else target)})
 
 
-def _limits(rows: pd.DataFrame, kind: ChartKind) -> Limits:
+def _floats(table: dict, column: str) -> np.ndarray:
+    return table[column].to_numpy(dtype=float, na_value=np.nan)
+
+
+def _limits(table: dict, rows: np.ndarray, kind: ChartKind) -> Limits:
     if kind.name == "xmr":
-        return xmr_limits(rows["value"].to_numpy(dtype=float))
-    return attribute_limits(rows["numerator"].to_numpy(dtype=float),
-                            rows["denominator"].to_numpy(dtype=float), kind)
+        return xmr_limits(_floats(table, "value")[rows])
+    return attribute_limits(_floats(table, "numerator")[rows],
+                            _floats(table, "denominator")[rows], kind)
 
 
-def _segments(months: pd.Series, rebase: Sequence[date]) -> np.ndarray:
+def _segments(months: np.ndarray, rebase: Sequence[date]) -> np.ndarray:
     starts = sorted(f"{d.year:04d}-{d.month:02d}" for d in rebase)
-    return np.searchsorted(np.array(starts, dtype=object), months.to_numpy(dtype=object),
+    return np.searchsorted(np.array(starts, dtype=object), months,
                            side="right") if starts else np.zeros(len(months), dtype=int)
