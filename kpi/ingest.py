@@ -10,10 +10,11 @@ import duckdb
 from kpi.errors import PxError
 from kpi.ingest_contract import FILES
 from kpi.ingest_links import link_checks, link_rules, prepare_links, survey_findings
-from kpi.ingest_load import load_delivery
+from kpi.ingest_load import direct_tables, load_delivery, load_direct
 from kpi.ingest_read import Staged, find_delivery, stage_file
 from kpi.ingest_report import Finding, file_finding, rejection
 from kpi.ingest_rules import column_rules, duplicate_checks, run_check, run_row_rules
+from kpi.ingest_settings import load_settings, removed_after, spill_folder
 from kpi.store import TABLES, load_salt, open_readonly, read_meta, set_meta, write_swap
 
 
@@ -30,13 +31,43 @@ def ingest_folder(folder: Path, db_path: Path,
     replacing_demo = holds_demo(db_path)
     if replacing_demo:
         progress(f"{db_path} holds the demo data: a successful load replaces it")
-    with write_swap(db_path, fresh=replacing_demo) as con:
-        staged, findings = stage_delivery(con, paths, progress)
-        findings += folder_findings + check_delivery(con, staged)
-        if findings:
-            raise rejection(folder, findings)
-        loaded = load_delivery(con, staged, load_salt(db_path), progress)
+    with (removed_after(spill_folder(db_path)), write_swap(db_path, fresh=replacing_demo) as con,
+          load_settings(con, db_path)):
+        salt = load_salt(db_path)
+        loaded = None if folder_findings else _load_directly(con, paths, salt, progress)
+        if loaded is None:
+            staged, findings = stage_delivery(con, paths, salt, progress)
+            staged, more = check_delivery(con, staged)
+            findings += folder_findings + more
+            if findings:
+                raise rejection(folder, findings)
+            loaded = load_delivery(con, staged, progress)
         set_meta(con, "is_demo", "false")
+    return loaded
+
+
+def _load_directly(con: duckdb.DuckDBPyConnection, paths: dict[str, Path], salt: str,
+                   progress: Callable[[str], None]) -> dict[str, int] | None:
+    """The fast way, in one transaction: the files that can go straight into their empty
+    tables do, checked as they stream; the rest is staged and checked as usual. Any broken
+    rule rolls it all back and gives None: staging everything then names every problem."""
+    direct = direct_tables(con, paths)
+    if not direct:
+        return None
+    con.execute("BEGIN TRANSACTION")
+    try:
+        staged, findings = stage_delivery(con, paths, salt, progress, direct)
+        if not findings:
+            staged, findings = check_delivery(con, staged, progress)
+        loaded = None if findings else load_delivery(con, staged, progress)
+    except duckdb.Error:
+        loaded = None
+    if loaded is None:
+        con.execute("ROLLBACK")
+        progress("the delivery breaks a rule: reading it again, row by row, to name every "
+                 "problem")
+        return None
+    con.execute("COMMIT")
     return loaded
 
 
@@ -54,9 +85,11 @@ def holds_demo(db_path: Path) -> bool:
         con.close()
 
 
-def stage_delivery(con: duckdb.DuckDBPyConnection, paths: dict[str, Path],
-                   progress: Callable[[str], None]) -> tuple[dict[str, Staged], list[Finding]]:
-    """Stage every contract file (absent ones as empty tables); findings of the reading."""
+def stage_delivery(con: duckdb.DuckDBPyConnection, paths: dict[str, Path], salt: str,
+                   progress: Callable[[str], None], direct: dict[str, str] | None = None,
+                   ) -> tuple[dict[str, Staged], list[Finding]]:
+    """Stage every contract file (absent ones as empty tables, patient keys hashed with
+    `salt`; the files in `direct` only planned, for their tables); findings of the reading."""
     staged, findings = {}, []
     if _is_empty(con):
         findings += [file_finding(f"{name}.csv", "is missing: the first load into a new "
@@ -64,24 +97,34 @@ def stage_delivery(con: duckdb.DuckDBPyConnection, paths: dict[str, Path],
                                   "patient_survey")
                      for name, spec in FILES.items() if spec.first_load and name not in paths]
     for name, spec in FILES.items():
-        staged[name], file_findings = stage_file(con, spec, paths.get(name))
+        staged[name], file_findings = stage_file(con, spec, paths.get(name), salt,
+                                                 (direct or {}).get(name))
         findings += file_findings
-        if staged[name].file is not None:
+        if staged[name].file is not None and not staged[name].loaded_into:
             progress(f"{name}: {staged[name].rows:,} rows read")
     return staged, findings
 
 
-def check_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged]) -> list[Finding]:
-    """Every row rule of the contract over the staged files and the stored rows."""
+def check_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged],
+                   progress: Callable[[str], None] = _quiet,
+                   ) -> tuple[dict[str, Staged], list[Finding]]:
+    """Every rule of the contract over the staged files and the stored rows. A file to load
+    directly is inserted here, its row rules checked as it streams (a broken one raises)."""
+    staged = dict(staged)
     prepare_links(con, staged)
     findings, answer_rules = survey_findings(con, staged)
     rules = [r for s in staged.values() for r in column_rules(s)] + link_rules(staged)
     for name, s in staged.items():
-        findings += run_row_rules(con, [r for r in rules + answer_rules if r.file == name], s)
+        file_rules = [r for r in rules + answer_rules if r.file == name]
+        if s.loaded_into and s.reading:
+            staged[name] = load_direct(con, s, file_rules)
+            progress(f"{name}: {staged[name].rows:,} rows read")
+        else:
+            findings += run_row_rules(con, file_rules, s)
     checks = [c for s in staged.values() for c in duplicate_checks(s)] + link_checks(staged)
     for check in checks:
         findings += run_check(con, check, staged[check.file])
-    return findings
+    return staged, findings
 
 
 def _is_empty(con: duckdb.DuckDBPyConnection) -> bool:

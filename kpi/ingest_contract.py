@@ -12,8 +12,10 @@ COMPLAINT_CATEGORIES = ("communication", "wait_time", "clinical_care", "staff_at
 SEVERITIES = ("low", "moderate", "high", "critical")
 
 # How a cell is read: ids and codes are trimmed, text is kept exactly as delivered,
-# dates, integers and numbers are trimmed and then checked for their type.
+# dates, integers and numbers are trimmed and then checked for their type. A pseudonymous
+# key is trimmed and replaced by its salted hash as it is read: it is never staged in clear.
 ID, CODE, TEXT, DATE, INTEGER, NUMBER = "id", "code", "text", "date", "integer", "number"
+PSEUDONYM = "pseudonym"
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ FILES: dict[str, FileSpec] = {spec.name: spec for spec in (
     ), first_load=True),
     FileSpec("visits", (
         _key("visit_id"),
-        Column("patient_key", ID, required=True),
+        Column("patient_key", PSEUDONYM, required=True),
         _DEPARTMENT_REF,
         Column("visit_date", DATE, required=True),
         Column("visit_type", CODE),

@@ -13,10 +13,10 @@ from kpi.ingest_report import CAP, Finding
 USUAL_ROW_BYTES = 2_000_000  # rows up to this size are read in parallel
 MAX_ROW_BYTES = 512 * 1024 * 1024  # a free-text cell of many MB must fit in one row
 # No sniffing: comma, RFC 4180 quotes, a header row, every cell read as text. An empty cell and
-# a quoted empty cell ("") both read as NULL, that is missing. Rows the reader cannot read are
-# kept in a rejects table so that every such row is reported, not only the first.
-CSV_OPTIONS = ("auto_detect=false, header=true, delim=',', quote='\"', escape='\"', "
-               "store_rejects=true")
+# a quoted empty cell ("") both read as NULL, that is missing. When staging, rows the reader
+# cannot read are kept in a rejects table so that every such row is reported, not only the
+# first; a strict read (a direct load) stops at the first such row instead.
+CSV_OPTIONS = "auto_detect=false, header=true, delim=',', quote='\"', escape='\"'"
 
 # What the CSV reader's own errors mean, in plain words.
 READER_ERRORS = {
@@ -68,21 +68,32 @@ def _csv_header(path: Path) -> tuple[list[str] | None, list[Problem]]:
     return header, []
 
 
-def create_stage(con: duckdb.DuckDBPyConnection, name: str, path: Path, width: int,
-                 select: str) -> None:
-    """Read a file into stage_<name>. A CSV row longer than the usual limit makes it read the
-    file again with room for huge cells (a large limit reads on one thread, so only then)."""
-    names = ", ".join(f"c{i}" for i in range(width))
+def reader_sql(path: Path, width: int, rejects_of: str | None = None,
+               max_row: int = USUAL_ROW_BYTES) -> str:
+    """The table function reading a file's rows as cells c0, c1, ... (binds $path). A CSV
+    read keeps unreadable rows in rejects_<rejects_of>, or stops at one when that is None."""
     if path.suffix.lower() == ".parquet":
-        con.execute(f"CREATE TEMP TABLE stage_{name} AS SELECT {select} "
-                    f"FROM read_parquet($path) AS t({names})", {"path": str(path)})
-        return
+        return f"read_parquet($path) AS t({', '.join(f'c{i}' for i in range(width))})"
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    rejects = (f", store_rejects=true, rejects_table='rejects_{rejects_of}', "
+               f"rejects_scan='rejects_scan_{rejects_of}'" if rejects_of else "")
+    return (f"read_csv($path, {CSV_OPTIONS}, columns={{{columns}}}, "
+            f"max_line_size={max_row}{rejects})")
+
+
+def create_stage(con: duckdb.DuckDBPyConnection, name: str, path: Path, width: int,
+                 select: str, outer: str = "*", params: dict | None = None) -> None:
+    """Read a file into stage_<name>: `select` over the cells c0, c1, ..., then `outer` over
+    that (with `params`). A CSV row longer than the usual limit makes it read the file again
+    with room for huge cells (a large limit reads on one thread, so only then)."""
+    params = {"path": str(path), **(params or {})}
+    if path.suffix.lower() == ".parquet":
+        con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{name} AS SELECT {outer} FROM ("
+                    f"SELECT {select} FROM {reader_sql(path, width)})", params)
+        return
     for max_row in (USUAL_ROW_BYTES, MAX_ROW_BYTES):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{name} AS SELECT {select} "
-                    f"FROM read_csv($path, {CSV_OPTIONS}, columns={{{columns}}}, "
-                    f"max_line_size={max_row}, rejects_table='rejects_{name}', "
-                    f"rejects_scan='rejects_scan_{name}')", {"path": str(path)})
+        con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{name} AS SELECT {outer} FROM ("
+                    f"SELECT {select} FROM {reader_sql(path, width, name, max_row)})", params)
         if not con.execute(f"SELECT EXISTS (FROM rejects_{name} "
                            "WHERE error_type = 'LINE SIZE OVER MAXIMUM')").fetchone()[0]:
             return

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Callable
 
 import duckdb
 
+from kpi.ingest_formats import reader_sql
 from kpi.ingest_read import Staged
-from kpi.store import patient_hash_sql
+from kpi.ingest_rules import RowRule
 
 WHOLE = "CAST(CAST({} AS DOUBLE) AS {})"
 
@@ -19,10 +21,9 @@ LOADS = (
     ("questions", "questions", "question_id",
      "SELECT question_id, audience, domain, scale, question_text, "
      "CAST(top_box_min AS DOUBLE) FROM stage_questions"),
-    ("visits", "visits", "visit_id",
-     f"SELECT visit_id, {patient_hash_sql('patient_key')}, department_id, "
-     f"CAST(visit_date AS DATE), visit_type, {WHOLE.format('wait_minutes', 'INTEGER')} "
-     "FROM stage_visits"),
+    ("visits", "visits", "visit_id",  # patient_key is staged as its salted hash
+     f"SELECT visit_id, patient_key, department_id, CAST(visit_date AS DATE), visit_type, "
+     f"{WHOLE.format('wait_minutes', 'INTEGER')} FROM stage_visits"),
     ("patient_responses", "patient_survey", "response_id",
      "SELECT response_id, department_id, CAST(response_date AS DATE), visit_id, mode, comment "
      "FROM stage_patient_survey"),
@@ -36,7 +37,37 @@ LOADS = (
 )
 
 
-def load_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged], salt: str,
+# Files that may skip staging and go straight into their table when it is empty: big enough
+# that a staged copy costs seconds and GB, and read by other files' rules only once loaded.
+DIRECT_FILES = ("visits",)
+
+
+def direct_tables(con: duckdb.DuckDBPyConnection, files) -> dict[str, str]:
+    """The files among `files` that can be loaded directly, with their (empty) tables."""
+    tables = {file: table for table, file, _, _ in LOADS if file in DIRECT_FILES}
+    return {file: tables[file] for file in files if file in tables and
+            not con.execute(f"SELECT EXISTS (FROM {tables[file]})").fetchone()[0]}
+
+
+def load_direct(con: duckdb.DuckDBPyConnection, staged: Staged, rules: list[RowRule]) -> Staged:
+    """Insert a file's rows straight into its empty table, every row rule checked as the rows
+    stream past. A row breaking one, or a row the reader cannot read, raises duckdb.Error and
+    names nothing: the caller rolls back and stages the delivery to report every problem."""
+    select = next(select for table, file, _, select in LOADS if table == staged.loaded_into)
+    broken = " OR ".join(f"({rule.condition})" for rule in rules) or "false"
+    reading = staged.reading
+    con.execute("SET preserve_insertion_order = false")  # stored order means nothing; faster
+    rows = con.execute(
+        f"INSERT INTO {staged.loaded_into} WITH stage_{staged.spec.name} AS (SELECT * FROM ("
+        f"SELECT {reading.outer} FROM (SELECT {reading.select} FROM "
+        f"{reader_sql(reading.path, reading.width)})) WHERE CASE WHEN {broken} THEN "
+        f"error('a row breaks a rule of the data contract') ELSE true END) {select}",
+        {"path": str(reading.path), **reading.params}).fetchone()[0]
+    con.execute("RESET preserve_insertion_order")
+    return replace(staged, rows=rows)
+
+
+def load_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged],
                   progress: Callable[[str], None]) -> dict[str, int]:
     """Replace the rows whose ids are re-delivered, insert the delivery; rows per table."""
     con.execute("SET preserve_insertion_order = false")  # stored order means nothing; faster
@@ -44,11 +75,15 @@ def load_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged], sal
     for table, file, key, select in LOADS:
         if staged[file].file is None:
             continue
+        if staged[file].loaded_into == table:
+            loaded[table] = staged[file].rows
+            progress(f"{table}: {loaded[table]:,} rows loaded")
+            continue
         con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM stage_{file})")
         select = select or answers_sql(staged[file])
-        params = {"salt": salt} if "$salt" in select else {}
-        loaded[table] = con.execute(f"INSERT INTO {table} {select}", params).fetchone()[0]
+        loaded[table] = con.execute(f"INSERT INTO {table} {select}").fetchone()[0]
         progress(f"{table}: {loaded[table]:,} rows loaded")
+    con.execute("RESET preserve_insertion_order")
     loaded_at = datetime.now()
     con.executemany("INSERT INTO loads VALUES (?, 'ingest', ?, ?)",
                     [(loaded_at, table, rows) for table, rows in loaded.items()])

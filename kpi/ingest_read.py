@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 import duckdb
 
 from kpi.errors import Problem, PxError
-from kpi.ingest_contract import FILES, TEXT, FileSpec, normalise_header
+from kpi.ingest_contract import FILES, PSEUDONYM, TEXT, FileSpec, normalise_header
 from kpi.ingest_formats import create_stage, read_header, reader_rejects, unreadable
 from kpi.ingest_report import Finding, file_finding
+from kpi.store import patient_hash_sql
 
 SUFFIXES = (".csv", ".parquet")
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How a file's rows are read: `select` names its cells as staged columns (bound
+    parameters in `params`), `outer` then hashes pseudonymous keys."""
+
+    path: Path
+    width: int
+    select: str
+    outer: str
+    params: dict
+
+
+@dataclass(frozen=True)
 class Staged:
-    """One contract file read into the staging table `stage_<name>` (every cell as text)."""
+    """One contract file read into the staging table `stage_<name>` (every cell as text), or,
+    when `loaded_into` names a table, read straight into that empty database table."""
 
     spec: FileSpec
     file: str | None                       # the file name as delivered; None when absent
@@ -27,11 +41,13 @@ class Staged:
     questions: tuple[tuple[str, str], ...] = ()  # survey: (staged column, header as given)
     rows: int = 0
     skipped: tuple[int, ...] = ()          # data rows the CSV reader could not read
+    reading: Reading | None = None
+    loaded_into: str | None = None
 
     @property
     def table(self) -> str:
-        """The staging table's name."""
-        return f"stage_{self.spec.name}"
+        """The table holding the file's rows: the staging table, or the table loaded."""
+        return self.loaded_into or f"stage_{self.spec.name}"
 
     @cached_property
     def _read_before_skip(self) -> list[int]:
@@ -64,32 +80,42 @@ def find_delivery(folder: Path) -> tuple[dict[str, Path], list[Finding]]:
     return {name: paths[0] for name, paths in found.items()}, findings
 
 
-def stage_file(con: duckdb.DuckDBPyConnection, spec: FileSpec,
-               path: Path | None) -> tuple[Staged, list[Finding]]:
-    """Read one file into its staging table; an absent or unreadable file stages no rows."""
+def stage_file(con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path | None, salt: str,
+               direct: str | None = None) -> tuple[Staged, list[Finding]]:
+    """Read one file into its staging table; an absent or unreadable file stages no rows.
+    Pseudonymous keys are staged as their hash with `salt`, never in clear. With `direct`,
+    a database table, only the header is read: the rows go straight into that table later."""
+    _stage_empty(con, spec)
     if path is None:
-        _stage_empty(con, spec)
         return Staged(spec, None), []
     header, cells, problems = read_header(con, path)
     if header is None:
-        _stage_empty(con, spec)
         return Staged(spec, path.name), [Finding((p,)) for p in problems]
     positions, questions, header_problems = match_header(spec, header, path.name)
     problems += header_problems
     select = [_cell_sql(spec, c.name, positions, cells) for c in spec.columns]
     select += [f"{trimmed(cells[i])} AS q{n}" for n, (i, _) in enumerate(questions)]
+    hashed = [f"{patient_hash_sql(c.name)} AS {c.name}" for c in spec.columns
+              if c.kind == PSEUDONYM and c.name in positions]
+    reading = Reading(path, len(header), ", ".join(select),
+                      f"* REPLACE ({', '.join(hashed)})" if hashed else "*",
+                      {"salt": salt} if hashed else {})
+    staged = Staged(spec, path.name, frozenset(positions),
+                    tuple((f"q{n}", name) for n, (_, name) in enumerate(questions)),
+                    reading=reading)
+    if direct:
+        return replace(staged, loaded_into=direct), [Finding((p,)) for p in problems]
     try:
-        create_stage(con, spec.name, path, len(header), ", ".join(select))
+        create_stage(con, spec.name, path, reading.width, reading.select, reading.outer,
+                     reading.params)
     except duckdb.Error as err:
         _stage_empty(con, spec)
         problems.append(Problem(path.name, None, None, None, unreadable(path, err)))
         return Staged(spec, path.name), [Finding((p,)) for p in problems]
     skipped, reader_findings = reader_rejects(con, spec.name, path, header)
     rows = con.execute(f"SELECT count(*) FROM stage_{spec.name}").fetchone()[0]
-    staged = Staged(spec, path.name, frozenset(positions),
-                    tuple((f"q{n}", name) for n, (_, name) in enumerate(questions)),
-                    rows, skipped)
-    return staged, [Finding((p,)) for p in problems] + reader_findings
+    return (replace(staged, rows=rows, skipped=skipped),
+            [Finding((p,)) for p in problems] + reader_findings)
 
 
 def match_header(spec: FileSpec, header: list[str],
@@ -128,7 +154,8 @@ def match_header(spec: FileSpec, header: list[str],
 
 
 def _stage_empty(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
-    columns = ", ".join(f"{c.name} VARCHAR" for c in spec.columns)
+    columns = ", ".join(f"{c.name} {'UBIGINT' if c.kind == PSEUDONYM else 'VARCHAR'}"
+                        for c in spec.columns)
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{spec.name} ({columns})")
 
 

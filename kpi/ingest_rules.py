@@ -96,12 +96,12 @@ def duplicate_checks(staged: Staged) -> list[Check]:
     column = staged.spec.column(staged.spec.key)
     if column.name not in staged.present:
         return []
-    file, c = staged.spec.name, column.name
+    file, table, c = staged.spec.name, staged.table, column.name
     key = f"lower({c})" if column.ignore_case else c
     same = " (ignoring letter case)" if column.ignore_case else ""
     sql = (f"SELECT r, '{c}' AS col, v, NULL AS note, first AS other FROM ("
            f"SELECT rowid AS r, {c} AS v, min(rowid) OVER (PARTITION BY {key}) AS first "
-           f"FROM stage_{file} WHERE {key} IN (SELECT {key} FROM stage_{file} "
+           f"FROM {table} WHERE {key} IN (SELECT {key} FROM {table} "
            f"WHERE {c} IS NOT NULL GROUP BY ALL HAVING count(*) > 1)) WHERE r > first")
     return [Check(file, f"appears more than once{same} in this file (first in row "
                   "{other_row}); each id may appear once", sql)]

@@ -1,0 +1,108 @@
+"""The fast way: a first load streams visits straight into the database, checked as they
+stream, with no staged copy and no patient key in clear; any doubt stages everything."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+from ingest_helpers import GOOD, delivery, rows, write_files
+from kpi import ingest, ingest_load
+from kpi.errors import RejectedInput
+from kpi.ingest import ingest_folder
+from kpi.ingest_contract import FILES
+from kpi.ingest_read import stage_file
+from kpi.ingest_settings import MEMORY_LIMIT, load_settings, spill_folder
+from kpi.store import TABLES, patient_hash_sql, salt_path
+
+FALLBACK = "reading it again, row by row"
+AWKWARD_VISITS = ("visit_id,patient_key,department_id,visit_date,visit_type,wait_minutes\n"
+                  " V1 , PK-0001 ,D1,2024-01-05,inpatient, 30 \n"
+                  "V2,PK-0002,D2, 2024-01-06 ,,\n"
+                  "V3,PK-0001,D2,2024-02-29,outpatient,4.0\n")
+
+
+def _contents(db) -> dict[str, list]:
+    return {t: sorted(rows(db, f"SELECT * FROM {t}"), key=repr) for t in TABLES}
+
+
+@pytest.mark.parametrize("visits", [GOOD["visits.csv"], AWKWARD_VISITS],
+                         ids=["good", "spaces and 4.0"])
+def test_streamed_and_staged_loads_give_the_same_database(tmp_path, monkeypatch, visits):
+    folder = delivery(tmp_path / "in", visits_csv=visits)
+    streamed, staged = tmp_path / "streamed.duckdb", tmp_path / "staged.duckdb"
+    progress, direct = [], []
+    monkeypatch.setattr(ingest, "load_direct", lambda *args: direct.append(args[1].file) or
+                        ingest_load.load_direct(*args))
+    ingest_folder(folder, streamed, progress=progress.append)
+    assert direct == ["visits.csv"] and "visits: 3 rows read" in progress
+    assert not any(FALLBACK in line for line in progress)
+    shutil.copyfile(salt_path(streamed), salt_path(staged))
+    monkeypatch.setattr(ingest_load, "DIRECT_FILES", ())
+    ingest_folder(folder, staged)
+    assert _contents(streamed) == _contents(staged)
+    assert rows(streamed, "SELECT visit_id, wait_minutes FROM visits ORDER BY 1") == [
+        ("V1", 30), ("V2", None), ("V3", 0 if visits == GOOD["visits.csv"] else 4)]
+
+
+@pytest.mark.parametrize("visits, expected", [
+    (GOOD["visits.csv"] + "V4,PK,D1,2024-02-30,,\nV2,PK,D9,2024-01-01,,\n",
+     [(4, "visit_date", "2024-02-30"), (5, "department_id", "D9"), (5, "visit_id", "V2")]),
+    (GOOD["visits.csv"] + 'V4,PK,D1,2024-01-07,"x,\n',
+     [(4, "visit_type", None)]),
+    (GOOD["visits.csv"].replace("visit_date", "day"),
+     [(None, "visit_date", None), (None, "day", None)]),
+], ids=["broken rules", "unreadable row", "header"])
+def test_a_broken_first_delivery_is_staged_again_to_name_every_problem(tmp_path, visits,
+                                                                       expected):
+    progress = []
+    with pytest.raises(RejectedInput) as caught:
+        ingest_folder(delivery(tmp_path / "in", visits_csv=visits), tmp_path / "px.duckdb",
+                      progress=progress.append)
+    problems = [(p.row, p.column, p.value) for p in caught.value.problems
+                if p.file == "visits.csv"]
+    assert sorted(problems, key=repr) == sorted(expected, key=repr)
+    assert any(FALLBACK in line for line in progress)
+    assert not (tmp_path / "px.duckdb").exists()
+
+
+def test_patient_keys_are_staged_as_their_hash(tmp_path):
+    folder = delivery(tmp_path / "in")
+    con = duckdb.connect()
+    stage_file(con, FILES["visits"], folder / "visits.csv", "s1")
+    staged = con.execute("SELECT visit_id, patient_key FROM stage_visits ORDER BY 1").fetchall()
+    expected = con.execute(f"SELECT {patient_hash_sql('k')} FROM (VALUES ('PK-0001'), "
+                           "('PK-0002'), ('PK-0001')) t(k)", {"salt": "s1"}).fetchall()
+    assert staged == [(f"V{i}", h) for i, (h,) in enumerate(expected, start=1)]
+    assert con.execute("SELECT typeof(patient_key) FROM stage_visits LIMIT 1").fetchone() == (
+        "UBIGINT",)
+
+
+def test_spill_folders_stay_beside_the_database_and_are_removed(tmp_path):
+    db = tmp_path / "db" / "px.duckdb"
+    stale = tmp_path / "db" / "px.duckdb.spill-1"
+    (stale / "sub").mkdir(parents=True)
+    (stale / "duckdb_temp_block").write_bytes(b"left by a killed load")
+    ingest_folder(delivery(tmp_path / "in"), db)
+    assert sorted(p.name for p in db.parent.iterdir()) == [
+        "px.duckdb", "px.duckdb.lock", "px.duckdb.salt"]
+    with pytest.raises(RejectedInput):
+        ingest_folder(write_files(tmp_path / "bad", {"visits.csv": "visit_id\nV9\n"}), db)
+    assert not list(db.parent.glob("*.spill-*"))
+
+
+def test_load_settings_point_spills_into_the_database_folder_and_are_reset(tmp_path):
+    db = tmp_path / "px.duckdb"
+    con = duckdb.connect(str(tmp_path / "x.duckdb"))
+    setting = "SELECT current_setting('memory_limit'), current_setting('checkpoint_threshold')"
+    before = con.execute(setting).fetchone()
+    limited = duckdb.connect()
+    limited.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    with load_settings(con, db):
+        assert con.execute(setting).fetchone()[0] == limited.execute(setting).fetchone()[0]
+        assert con.execute("SELECT current_setting('temp_directory')").fetchone() == (
+            str(spill_folder(db)),)
+    assert con.execute(setting).fetchone() == before != limited.execute(setting).fetchone()
+    assert spill_folder(db).parent == db.parent
