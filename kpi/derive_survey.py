@@ -26,13 +26,15 @@ CREATE OR REPLACE TABLE derived_survey_responses (
     responses INTEGER NOT NULL)
 """]
 
-# The valid answers of one audience with their question's domain, scale bounds and top box.
+# The valid answers of one audience with their question's domain (and its number, for the
+# bit masks below), scale bounds and top box.
 _VALID = """
 WITH q AS (
-    SELECT question_id, domain, coalesce(top_box_min, default_top_box) AS top_min, low, high
+    SELECT question_id, domain, dense_rank() OVER (ORDER BY domain) - 1 AS domain_no,
+           coalesce(top_box_min, default_top_box) AS top_min, low, high
     FROM questions JOIN {scales} USING (scale) WHERE audience = '{audience}'
 ), valid AS (
-    SELECT r.department_id, r.response_date, a.response_id, q.question_id, q.domain,
+    SELECT r.department_id, r.response_date, a.response_id, q.question_id, q.domain_no,
            a.answer, a.answer - q.low AS points, a.answer >= q.top_min AS top
     FROM {responses} r JOIN {answers} a USING (response_id) JOIN q USING (question_id)
     WHERE a.answer BETWEEN q.low AND q.high
@@ -50,11 +52,17 @@ SELECT '{audience}', department_id, response_date, question_id, count(*),
 FROM valid GROUP BY ALL ORDER BY ALL
 """
 
-# Per domain: responses with at least one valid answer in it.
-_DOMAINS = """
+# Per domain: responses with at least one valid answer in it (each response's domains as bits
+# of 64-bit words, then counted per domain).
+_DOMAINS = """, masks AS (
+    SELECT department_id, response_date, domain_no // 64 AS word,
+           bit_or(1::UBIGINT << (domain_no % 64)) AS mask
+    FROM valid GROUP BY department_id, response_date, response_id, word
+)
 INSERT INTO derived_survey_domains
-SELECT '{audience}', department_id, response_date, domain, count(*)
-FROM (SELECT DISTINCT department_id, response_date, response_id, domain FROM valid)
+SELECT '{audience}', m.department_id, m.response_date, d.domain, count(*)
+FROM masks m JOIN (SELECT DISTINCT domain, domain_no FROM q) d
+  ON d.domain_no // 64 = m.word AND (m.mask >> (d.domain_no % 64)) & 1 = 1
 GROUP BY ALL ORDER BY ALL
 """
 

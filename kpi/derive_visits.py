@@ -23,6 +23,7 @@ from __future__ import annotations
 from kpi.catalog import KPIS
 
 RETURN_WINDOWS = sorted({k.days for k in KPIS if k.kind == "return_rate"})
+PER_DAY = 2 ** 32  # sort key k = day * PER_DAY + department code (codes stay below it)
 
 _WAITS = """
 CREATE OR REPLACE TABLE derived_visit_waits AS
@@ -38,50 +39,68 @@ SELECT department_id, date_trunc('month', visit_date)::DATE AS month, wait_minut
 FROM derived_visit_waits GROUP BY ALL ORDER BY department_id, month, wait_minutes
 """
 
-# One row per patient, department and day (the first of its same-day duplicates); day_first
-# marks one of them per patient and day (the lowest department id).
+_CODES = """
+CREATE OR REPLACE TEMP TABLE department_codes AS
+SELECT department_id, (row_number() OVER (ORDER BY department_id))::BIGINT AS code
+FROM (SELECT DISTINCT department_id FROM visits)
+"""
+
+# One row per patient, department and day (exact duplicates dropped), ordered within the
+# patient by k = (day, department code): day_first is the day's first row (the lowest code),
+# its previous row is on the previous day; next_day starts the frame at the next day's first
+# possible key. Days count from 1970-01-01.
 _LINKS = """
-SELECT department_id, visit_date,
-       first_value(visit_date) OVER (by_day RANGE BETWEEN INTERVAL 1 DAY FOLLOWING
-                                     AND UNBOUNDED FOLLOWING) AS next_date,
-       last_value(visit_date) OVER (by_day RANGE BETWEEN UNBOUNDED PRECEDING
-                                    AND INTERVAL 1 DAY PRECEDING) AS prev_any,
-       department_id = min(department_id) OVER (by_day RANGE BETWEEN CURRENT ROW
-                                                AND CURRENT ROW) AS day_first,
-       lag(visit_date) OVER (PARTITION BY patient_hash, department_id
-                             ORDER BY visit_date) AS prev_same
-FROM visits
-WINDOW by_day AS (PARTITION BY patient_hash ORDER BY visit_date)
-QUALIFY prev_same IS DISTINCT FROM visit_date
+WITH keyed AS (
+    SELECT v.patient_hash, c.code, (v.visit_date - DATE '1970-01-01')::INTEGER AS day,
+           (v.visit_date - DATE '1970-01-01')::BIGINT * $per_day + c.code AS k
+    FROM visits v JOIN department_codes c USING (department_id)
+)
+SELECT code, day, lag(k) OVER by_key AS previous_k, lag(day) OVER by_key AS previous_day,
+       first_value(day) OVER (by_key RANGE BETWEEN ($per_day - code) FOLLOWING
+                              AND UNBOUNDED FOLLOWING) AS next_day,
+       last_value(day) OVER (PARTITION BY patient_hash, code ORDER BY day
+                             RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_same
+FROM keyed
+WINDOW by_key AS (PARTITION BY patient_hash ORDER BY k)
+QUALIFY previous_k IS DISTINCT FROM k
 """
 
 # Both count tables in one pass over the links (grouping sets), split afterwards.
 _COUNTS = f"""
 CREATE OR REPLACE TEMP TABLE return_counts AS
-SELECT grouping(department_id) = 1 AS all_departments, department_id, visit_date,
-       coalesce(prev_same, prev_any) AS prev_date, window_days,
-       count(*)::INTEGER AS visits,
-       (count(*) FILTER (WHERE next_date <= visit_date + window_days))::INTEGER AS returned
-FROM ({_LINKS}) CROSS JOIN (SELECT unnest($windows)::INTEGER AS window_days)
-GROUP BY GROUPING SETS ((department_id, visit_date, prev_same, window_days),
-                        (visit_date, prev_any, day_first, window_days))
-HAVING grouping(department_id) = 0 OR day_first
+WITH links AS (
+    SELECT *, previous_day IS NULL OR previous_day < day AS day_first,
+           CASE WHEN previous_day < day THEN previous_day END AS prev_any
+    FROM ({_LINKS})
+)
+SELECT grouping(code) = 1 AS all_departments, code, day,
+       coalesce(prev_same, prev_any) AS prev_day, window_days, count(*)::INTEGER AS visits,
+       (count(*) FILTER (WHERE next_day <= day + window_days))::INTEGER AS returned
+FROM links CROSS JOIN (SELECT unnest($windows)::INTEGER AS window_days)
+GROUP BY GROUPING SETS ((code, day, prev_same, window_days),
+                        (day, prev_any, day_first, window_days))
+HAVING grouping(code) = 0 OR day_first
 """
 
 _BY_DEPARTMENT = """
 CREATE OR REPLACE TABLE derived_returns_by_department AS
-SELECT department_id, visit_date, prev_date, window_days, visits, returned
-FROM return_counts WHERE NOT all_departments ORDER BY department_id, visit_date, prev_date
+SELECT c.department_id, DATE '1970-01-01' + r.day AS visit_date,
+       DATE '1970-01-01' + r.prev_day AS prev_date, r.window_days, r.visits, r.returned
+FROM return_counts r JOIN department_codes c USING (code)
+WHERE NOT r.all_departments ORDER BY c.department_id, visit_date, prev_date
 """
 
 _ALL_DEPARTMENTS = """
 CREATE OR REPLACE TABLE derived_returns_all_departments AS
-SELECT visit_date, prev_date, window_days, visits, returned
+SELECT DATE '1970-01-01' + day AS visit_date, DATE '1970-01-01' + prev_day AS prev_date,
+       window_days, visits, returned
 FROM return_counts WHERE all_departments ORDER BY visit_date, prev_date
 """
 
 
 def visit_statements() -> list[tuple[str, dict]]:
     """The SQL (with parameters) that (re)builds the visit tables from the base visits."""
-    return [(_WAITS, {}), (_WAITS_MONTHLY, {}), (_COUNTS, {"windows": RETURN_WINDOWS}),
-            (_BY_DEPARTMENT, {}), (_ALL_DEPARTMENTS, {}), ("DROP TABLE return_counts", {})]
+    counts = {"windows": RETURN_WINDOWS, "per_day": PER_DAY}
+    return [(_WAITS, {}), (_WAITS_MONTHLY, {}), (_CODES, {}), (_COUNTS, counts),
+            (_BY_DEPARTMENT, {}), (_ALL_DEPARTMENTS, {}), ("DROP TABLE return_counts", {}),
+            ("DROP TABLE department_codes", {})]

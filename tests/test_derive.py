@@ -212,3 +212,24 @@ def test_a_later_load_rebuilds_the_derived_tables(tmp_path):
     assert list(zip(rows.kpi_id, rows.value, rows.n)) == [
         ("median_wait_minutes", 3.5, 2), ("patient_satisfaction", 6100 / 101, 101),
         ("visits", 5.0, 5)]
+
+
+def test_domain_counts_past_64_domains_and_only_valid_answers(tmp_path):
+    path = tmp_path / "domains.duckdb"
+    with write_swap(path, fresh=True) as con:
+        con.execute("INSERT INTO departments VALUES ('A', 'Ward A', NULL, NULL)")
+        con.execute("INSERT INTO questions SELECT printf('Q%02d', i), 'patient', "
+                    "printf('d%02d', i), 'yesno', NULL, NULL FROM range(70) t(i)")
+        con.execute("INSERT INTO patient_responses VALUES "
+                    "('R1', 'A', DATE '2024-02-29', NULL, NULL, NULL), "
+                    "('R2', 'A', DATE '2024-02-29', NULL, NULL, NULL)")
+        con.execute("INSERT INTO patient_answers VALUES ('R1', 'Q00', 1), ('R1', 'Q63', 0), "
+                    "('R1', 'Q64', 1), ('R1', 'Q69', 1), ('R2', 'Q64', 5), ('R2', 'Q01', 0), "
+                    "('R2', 'Q69', 0)")
+    con = open_readonly(path)
+    try:
+        rows = con.execute("SELECT domain, responses FROM derived_survey_domains "
+                           "ORDER BY domain").fetchall()
+    finally:
+        con.close()
+    assert rows == [("d00", 1), ("d01", 1), ("d63", 1), ("d64", 1), ("d69", 2)]
