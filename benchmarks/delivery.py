@@ -11,6 +11,7 @@ from pathlib import Path
 from benchmarks.children import run_module
 
 ROWS_LINE = re.compile(r"^\s*[\d.]+\s+(\w+): ([\d,]+) rows$")
+STAMP = re.compile(r"^\s*([\d.]+)\s+\w+: [\d,]+ rows (read|loaded)$")
 
 
 def scale_dir(work: Path, scale: float) -> Path:
@@ -49,13 +50,28 @@ def _megabytes(path: Path) -> float:
     return sum(p.stat().st_size for p in files if p.is_file()) / 2**20
 
 
+def ingest_phases(log: Path, seconds: float) -> dict[str, float] | None:
+    """Seconds spent reading the files, checking the rules, loading the tables and finishing
+    (checkpoint, swap), from the timestamped `rows read` / `rows loaded` lines of the log."""
+    stamps: dict[str, list[float]] = {"read": [], "loaded": []}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        found = STAMP.match(line)
+        if found:
+            stamps[found[2]].append(float(found[1]))
+    if not stamps["read"] or not stamps["loaded"]:
+        return None
+    read, first, last = max(stamps["read"]), min(stamps["loaded"]), max(stamps["loaded"])
+    return {"read": read, "check": first - read, "load": last - first, "finish": seconds - last}
+
+
 def timed_ingest(folder: Path, db: Path, rows: dict[str, int]) -> dict:
     """`python -m kpi --db DB ingest FOLDER` into a new database: seconds, rows per second
     over all files, peak RSS of that process, database size."""
     for stale in (db, Path(f"{db}.tmp"), Path(f"{db}.wal"), Path(f"{db}.salt")):
         stale.unlink(missing_ok=True)
-    run = run_module("kpi", ["--db", str(db), "ingest", str(folder)],
-                     db.parent / "logs" / "ingest.log")
+    log = db.parent / "logs" / "ingest.log"
+    run = run_module("kpi", ["--db", str(db), "ingest", str(folder)], log)
     total = sum(rows.values())
     return {"seconds": run["seconds"], "rows": total, "rows_per_second": total / run["seconds"],
-            "peak_rss_mb": run["peak_rss_mb"], "db_mb": _megabytes(db)}
+            "peak_rss_mb": run["peak_rss_mb"], "db_mb": _megabytes(db),
+            "phases": ingest_phases(log, run["seconds"]), "log": str(log)}

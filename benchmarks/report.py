@@ -75,6 +75,9 @@ def add_scale(table: Table, result: dict) -> None:
     table.add(s, "ingest: rows per second", ingest["rows_per_second"],
               f"{ingest['rows_per_second']:,.0f}", ">= 1,000,000",
               lambda v: v >= INGEST_ROWS_PER_SECOND)
+    if ingest.get("phases"):
+        table.add(s, "ingest: read / check / load / finish", ingest["seconds"],
+                  " / ".join(f"{v:.1f}" for v in ingest["phases"].values()) + " s")
     table.add(s, "ingest: peak RSS", ingest["peak_rss_mb"], f"{ingest['peak_rss_mb']:,.0f} MB")
     table.add(s, "database size", ingest["db_mb"], f"{ingest['db_mb']:,.0f} MB")
     engine, pandas = result["engine"], result.get("pandas")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from benchmarks.browser import browser_timings
 from benchmarks.children import run_module
-from benchmarks.delivery import ensure_delivery, scale_dir, timed_ingest
+from benchmarks.delivery import ensure_delivery, ingest_phases, scale_dir, timed_ingest
 from benchmarks.machine import machine, render_machine
 from benchmarks.profile import profile_misses, render_profiles
 from benchmarks.report import ENGINE_SECONDS, Table, add_scale, render
@@ -43,6 +43,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--pages", help="comma-separated page titles (default: every page)")
     parser.add_argument("--scenarios", help="comma-separated scenario name prefixes")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    parser.add_argument("--render", action="store_true",
+                        help="measure nothing: print the table of WORK/results.json again")
     return parser.parse_args(argv)
 
 
@@ -127,12 +129,25 @@ def write_reports(work: Path, info: dict, results: list[dict], command: str) -> 
     return f"{render_machine(info)}\n\n{text}\n\n{profiles}"
 
 
+def rerender(work: Path) -> str:
+    """The table of an earlier run, from WORK/results.json (reports written again)."""
+    saved = json.loads((work / "results.json").read_text())
+    for result in saved["results"]:
+        log = Path(result["delivery"]["folder"]).parent / "logs" / "ingest.log"
+        if not result["ingest"].get("phases") and log.exists():
+            result["ingest"]["phases"] = ingest_phases(log, result["ingest"]["seconds"])
+    return write_reports(work, saved["machine"], saved["results"], saved["command"])
+
+
 def main(argv=None) -> None:
     """Measure each scale in turn, writing the reports after each, and print the table."""
     import sys
 
     args = parse_args(argv)
     args.work = args.work.resolve()
+    if args.render:
+        print(rerender(args.work))
+        return
     args.work.mkdir(parents=True, exist_ok=True)
     command = "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv)
     info, results = machine(), []

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from benchmarks.children import run_child
-from benchmarks.delivery import written_rows
+from benchmarks.delivery import ingest_phases, written_rows
 from benchmarks.record_pages import app_pages
 from benchmarks.report import Table, add_scale, render, verdict_scale
 from benchmarks.run import main
@@ -21,12 +21,30 @@ PRINTED = """\
      0.52  visits: 1,000,361 rows
      0.53  patient_survey: 0 rows
 """
+INGESTED = """\
+     0.25  departments: 12 rows read
+     3.00  visits: 1,000,361 rows read
+     4.00  departments: 12 rows loaded
+     9.50  visits: 1,000,361 rows loaded
+     9.60  departments: 12 rows
+"""
 
 
 def test_rows_are_read_from_the_demo_output(tmp_path):
     log = tmp_path / "demo.log"
     log.write_text(PRINTED)
     assert written_rows(log) == {"departments": 12, "visits": 1_000_361, "patient_survey": 0}
+
+
+@pytest.mark.parametrize("text, phases", [
+    (INGESTED, {"read": 3.0, "check": 1.0, "load": 5.5, "finish": 0.5}),
+    (PRINTED, None),
+])
+def test_ingest_phases_come_from_the_timestamped_log(tmp_path, text, phases):
+    log = tmp_path / "ingest.log"
+    log.write_text(text)
+    found = ingest_phases(log, 10.0)
+    assert found == (None if phases is None else pytest.approx(phases))
 
 
 def test_app_pages_follow_the_navigation():
@@ -105,3 +123,6 @@ def test_the_whole_harness_at_a_tiny_scale(tmp_path, capsys):
         assert line in printed
     assert re.search(r"KPI results that differ +0 of \d+ differ +0", printed)
     assert "| measurement | scale 0.02 |" in (tmp_path / "results.md").read_text()
+    assert result["ingest"]["phases"]["load"] > 0
+    main(["--render", "--work", str(tmp_path)])
+    assert capsys.readouterr().out.split("\n\n")[1] == printed.split("\n\n")[1]
