@@ -21,7 +21,8 @@ DERIVED_TABLES = ("derived_survey_items", "derived_survey_domains", "derived_sur
 
 def rebuild(con) -> None:
     """Recompute every derived table from the base tables (inside the load's transaction copy)."""
-    for sql, params in [*survey_statements(), *visit_statements()]:
+    visits = con.execute("SELECT count(*) FROM visits").fetchone()[0]
+    for sql, params in [*survey_statements(), *visit_statements(visits)]:
         con.execute(sql, params)
     store.set_meta(con, META_KEY, DERIVE_VERSION)
 

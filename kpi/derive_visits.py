@@ -24,6 +24,7 @@ from kpi.catalog import KPIS
 
 RETURN_WINDOWS = sorted({k.days for k in KPIS if k.kind == "return_rate"})
 PER_DAY = 2 ** 32  # sort key k = day * PER_DAY + department code (codes stay below it)
+BUCKET_VISITS = 4_000_000  # visits per bucket of patients in the return-count sorts
 
 _WAITS = """
 CREATE OR REPLACE TABLE derived_visit_waits AS
@@ -54,6 +55,7 @@ WITH keyed AS (
     SELECT v.patient_hash, c.code, (v.visit_date - DATE '1970-01-01')::INTEGER AS day,
            (v.visit_date - DATE '1970-01-01')::BIGINT * $per_day + c.code AS k
     FROM visits v JOIN department_codes c USING (department_id)
+    WHERE v.patient_hash % {buckets} = {bucket}
 )
 SELECT code, day, lag(k) OVER by_key AS previous_k, lag(day) OVER by_key AS previous_day,
        first_value(day) OVER (by_key RANGE BETWEEN ($per_day - code) FOLLOWING
@@ -65,13 +67,21 @@ WINDOW by_key AS (PARTITION BY patient_hash ORDER BY k)
 QUALIFY previous_k IS DISTINCT FROM k
 """
 
-# Both count tables in one pass over the links (grouping sets), split afterwards.
-_COUNTS = f"""
-CREATE OR REPLACE TEMP TABLE return_counts AS
+# Both count tables in one pass over the links (grouping sets), split afterwards. Patients
+# are taken a bucket at a time (by their key), so that the sorts fit in memory; the counts of
+# the buckets add up.
+_CREATE_COUNTS = """
+CREATE OR REPLACE TEMP TABLE return_counts (
+    all_departments BOOLEAN, code BIGINT, day INTEGER, prev_day INTEGER, window_days INTEGER,
+    visits INTEGER, returned INTEGER)
+"""
+
+_COUNTS = """
+INSERT INTO return_counts
 WITH links AS (
     SELECT *, previous_day IS NULL OR previous_day < day AS day_first,
            CASE WHEN previous_day < day THEN previous_day END AS prev_any
-    FROM ({_LINKS})
+    FROM ({links})
 )
 SELECT grouping(code) = 1 AS all_departments, code, day,
        coalesce(prev_same, prev_any) AS prev_day, window_days, count(*)::INTEGER AS visits,
@@ -85,22 +95,27 @@ HAVING grouping(code) = 0 OR day_first
 _BY_DEPARTMENT = """
 CREATE OR REPLACE TABLE derived_returns_by_department AS
 SELECT c.department_id, DATE '1970-01-01' + r.day AS visit_date,
-       DATE '1970-01-01' + r.prev_day AS prev_date, r.window_days, r.visits, r.returned
+       DATE '1970-01-01' + r.prev_day AS prev_date, r.window_days,
+       sum(r.visits)::INTEGER AS visits, sum(r.returned)::INTEGER AS returned
 FROM return_counts r JOIN department_codes c USING (code)
-WHERE NOT r.all_departments ORDER BY c.department_id, visit_date, prev_date
+WHERE NOT r.all_departments GROUP BY ALL ORDER BY c.department_id, visit_date, prev_date
 """
 
 _ALL_DEPARTMENTS = """
 CREATE OR REPLACE TABLE derived_returns_all_departments AS
 SELECT DATE '1970-01-01' + day AS visit_date, DATE '1970-01-01' + prev_day AS prev_date,
-       window_days, visits, returned
-FROM return_counts WHERE all_departments ORDER BY visit_date, prev_date
+       window_days, sum(visits)::INTEGER AS visits, sum(returned)::INTEGER AS returned
+FROM return_counts WHERE all_departments GROUP BY ALL ORDER BY visit_date, prev_date
 """
 
 
-def visit_statements() -> list[tuple[str, dict]]:
-    """The SQL (with parameters) that (re)builds the visit tables from the base visits."""
-    counts = {"windows": RETURN_WINDOWS, "per_day": PER_DAY}
-    return [(_WAITS, {}), (_WAITS_MONTHLY, {}), (_CODES, {}), (_COUNTS, counts),
+def visit_statements(visits: int) -> list[tuple[str, dict]]:
+    """The SQL (with parameters) that (re)builds the visit tables from the base visits, of
+    which there are `visits`."""
+    buckets = max(1, -(-visits // BUCKET_VISITS))
+    # The bucket numbers are written into the SQL: bound, they slow the window sorts 6-fold.
+    counts = [(_COUNTS.format(links=_LINKS.format(buckets=int(buckets), bucket=int(bucket))),
+               {"windows": RETURN_WINDOWS, "per_day": PER_DAY}) for bucket in range(buckets)]
+    return [(_WAITS, {}), (_WAITS_MONTHLY, {}), (_CODES, {}), (_CREATE_COUNTS, {}), *counts,
             (_BY_DEPARTMENT, {}), (_ALL_DEPARTMENTS, {}), ("DROP TABLE return_counts", {}),
             ("DROP TABLE department_codes", {})]
