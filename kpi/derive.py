@@ -15,8 +15,11 @@ from kpi.derive_visits import visit_statements
 DERIVE_VERSION = "1"  # raise when the derived tables change shape or meaning
 META_KEY = "derive_version"
 DERIVED_TABLES = ("derived_survey_items", "derived_survey_domains", "derived_survey_responses",
+                  "derived_survey_items_monthly", "derived_survey_domains_monthly",
                   "derived_visit_waits", "derived_visit_waits_monthly",
-                  "derived_returns_by_department", "derived_returns_all_departments")
+                  "derived_returns_by_department", "derived_returns_all_departments",
+                  "derived_returns_by_department_monthly",
+                  "derived_returns_all_departments_monthly")
 
 
 def rebuild(con) -> None:

@@ -74,6 +74,18 @@ GROUP BY ALL ORDER BY ALL
 """
 
 
+# Monthly copies (the engine reads whole months from them, see kpi.engine_months).
+_MONTHLY = """
+CREATE OR REPLACE TABLE {table}_monthly AS
+SELECT audience, department_id, date_trunc('month', response_date)::DATE AS month, {keys},
+       {sums}
+FROM {table} GROUP BY ALL ORDER BY ALL
+"""
+MONTHLY = {"derived_survey_items": ("question_id", ("valid", "top", "points", "promoters",
+                                                    "detractors")),
+           "derived_survey_domains": ("domain", ("responses",))}
+
+
 def survey_statements() -> list[tuple[str, dict]]:
     """The SQL (with parameters) that (re)builds the survey aggregates of both audiences."""
     statements = list(CREATE)
@@ -84,4 +96,6 @@ def survey_statements() -> list[tuple[str, dict]]:
         valid = _VALID.format(**names)
         statements += [valid + _ITEMS.format(**names), valid + _DOMAINS.format(**names),
                        _RESPONSES.format(**names)]
+    statements += [_MONTHLY.format(table=table, keys=keys, sums=", ".join(
+        f"sum({c})::INTEGER AS {c}" for c in sums)) for table, (keys, sums) in MONTHLY.items()]
     return [(sql, {}) for sql in statements]

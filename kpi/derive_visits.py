@@ -109,6 +109,19 @@ FROM return_counts WHERE all_departments GROUP BY ALL ORDER BY visit_date, prev_
 """
 
 
+# Month groups: a visit is its group's first when the previous one is before the month; whole
+# months are eligible up to as_of - W (as_of: the latest visit date, fixed for this database).
+_MONTHLY = """
+CREATE OR REPLACE TABLE {table}_monthly AS
+SELECT {department}date_trunc('month', visit_date)::DATE AS month, window_days,
+       sum(visits)::INTEGER AS visits, sum(returned)::INTEGER AS returned
+FROM {table}
+WHERE visit_date + window_days <= (SELECT max(visit_date) FROM visits)
+  AND (prev_date IS NULL OR prev_date < date_trunc('month', visit_date))
+GROUP BY ALL ORDER BY ALL
+"""
+
+
 def visit_statements(visits: int) -> list[tuple[str, dict]]:
     """The SQL (with parameters) that (re)builds the visit tables from the base visits, of
     which there are `visits`."""
@@ -118,4 +131,7 @@ def visit_statements(visits: int) -> list[tuple[str, dict]]:
                {"windows": RETURN_WINDOWS, "per_day": PER_DAY}) for bucket in range(buckets)]
     return [(_WAITS, {}), (_WAITS_MONTHLY, {}), (_CODES, {}), (_CREATE_COUNTS, {}), *counts,
             (_BY_DEPARTMENT, {}), (_ALL_DEPARTMENTS, {}), ("DROP TABLE return_counts", {}),
-            ("DROP TABLE department_codes", {})]
+            ("DROP TABLE department_codes", {}),
+            (_MONTHLY.format(table="derived_returns_by_department", department="department_id, "),
+             {}),
+            (_MONTHLY.format(table="derived_returns_all_departments", department=""), {})]

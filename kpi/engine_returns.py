@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from kpi.catalog import Kpi
 from kpi.derive_visits import RETURN_WINDOWS
+from kpi.engine_months import TwoLevel, two_level_params, two_level_sql
 from kpi.engine_rows import KpiRows, proportion_rows
 from kpi.engine_run import Run
 
@@ -34,14 +35,19 @@ FROM indexes i ASOF LEFT JOIN visits v
 GROUP BY ALL
 """
 
-# First visits in the group's window, eligible by as_of: no visit since the group began.
+# First visits of each group (no visit since the group began), eligible by as_of.
+_FIRST_VISITS = ("window_days = $window AND visit_date <= $last_index "
+                 "AND (prev_date IS NULL OR prev_date < {group_start})")
 _COUNTED_SQL = """
-SELECT {groups}, sum(visits)::BIGINT AS eligible, sum(returned)::BIGINT AS returned
-FROM {table}
-WHERE window_days = $window AND {departments}visit_date BETWEEN $start AND $end
-  AND visit_date <= $last_index AND (prev_date IS NULL OR prev_date < {group_start})
-GROUP BY ALL
+SELECT department_id, month, sum(visits)::BIGINT AS eligible, sum(returned)::BIGINT AS returned
+FROM ({parts}) GROUP BY ALL
 """
+# Month groups: whole months come counted (from their first day) in the monthly tables.
+BY_DEPARTMENT = TwoLevel("derived_returns_by_department",
+                         "derived_returns_by_department_monthly", DATE_COLUMN)
+ALL_DEPARTMENTS = TwoLevel("derived_returns_all_departments",
+                           "derived_returns_all_departments_monthly", DATE_COLUMN,
+                           by_department=False)
 
 
 def return_rows(run: Run, kpi: Kpi) -> KpiRows:
@@ -65,20 +71,28 @@ def counted_query(run: Run, window: int) -> tuple[str | None, dict | None]:
     """The sum over the derived counts when every group is one department or all of them;
     (None, None) for a group of several but not all departments."""
     scope = run.scope
-    as_of = run.as_of["visits"]
-    params = {"start": scope.start, "end": scope.end, "window": window,
-              "last_index": None if as_of is None else as_of - timedelta(days=window)}
     if "department" in scope.group_by or len(scope.departments) == 1:
-        table, departments = "derived_returns_by_department", ""
-        if not scope.every_department:
-            departments = "list_contains($depts, department_id) AND "
-            params["depts"] = list(scope.departments)
+        source = BY_DEPARTMENT
     elif scope.every_department:
-        table, departments = "derived_returns_all_departments", ""
+        source = ALL_DEPARTMENTS
     else:
         return None, None
-    group_start = ("greatest(date_trunc('month', visit_date)::DATE, $start)"
-                   if "month" in scope.group_by else "$start")
-    sql = _COUNTED_SQL.format(groups=scope.group_sql(DATE_COLUMN), table=table,
-                              departments=departments, group_start=group_start)
-    return sql, params
+    as_of = run.as_of["visits"]
+    params = {"window": window,
+              "last_index": None if as_of is None else as_of - timedelta(days=window)}
+    if "month" in scope.group_by:
+        group_start = "greatest(date_trunc('month', visit_date)::DATE, $start)"
+        parts = two_level_sql(scope, source, "visits, returned",
+                              _FIRST_VISITS.format(group_start=group_start),
+                              "window_days = $window")
+        params.update(two_level_params(scope, source.by_department))
+    else:
+        departments = ""
+        params.update(start=scope.start, end=scope.end)
+        if source.by_department and not scope.every_department:
+            departments = f"{scope.where_department()} AND "
+            params["depts"] = list(scope.departments)
+        parts = (f"SELECT {scope.group_sql(DATE_COLUMN)}, visits, returned FROM {source.daily} "
+                 f"WHERE {departments}visit_date BETWEEN $start AND $end AND "
+                 + _FIRST_VISITS.format(group_start="$start"))
+    return _COUNTED_SQL.format(parts=parts), params

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi.catalog import Kpi
+from kpi.engine_months import TwoLevel, two_level_params, two_level_sql
 from kpi.engine_rows import KpiRows, kpi_rows
 from kpi.engine_run import Run
 from kpi.scoring import NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN, NPS_SCALE, scales_sql_values
@@ -39,21 +40,19 @@ _PLAIN_ITEMS = """, a AS (
     SELECT department_id, month, domain, count(DISTINCT response_id) AS n FROM a GROUP BY ALL
 )"""
 
-# Derived: the same items and answered responses, summed from the daily aggregates.
+# Derived: the same items and answered responses, summed from the daily and monthly counts.
 _DERIVED_ITEMS = """, items AS (
-    SELECT {groups}, q.domain, q.question_id, any_value(q.scale) AS scale,
+    SELECT i.department_id, i.month, q.domain, q.question_id, any_value(q.scale) AS scale,
            sum(i.valid) AS valid, sum(i.top) AS top,
            100.0 * sum(i.points) / (sum(i.valid) * any_value(q.high - q.low)) AS linear,
            sum(i.promoters) AS promoters, sum(i.detractors) AS detractors
-    FROM derived_survey_items i JOIN q USING (question_id)
-    WHERE i.audience = $audience AND {where}
+    FROM ({items}) i JOIN q USING (question_id)
     GROUP BY ALL
 ), answered AS (
-    SELECT {plain_groups}, domain, sum(responses) AS n
-    FROM derived_survey_domains
-    WHERE audience = $audience AND list_contains($domains, domain) AND {plain_where}
-    GROUP BY ALL
+    SELECT department_id, month, domain, sum(responses) AS n FROM ({answered}) GROUP BY ALL
 )"""
+ITEMS = TwoLevel("derived_survey_items", "derived_survey_items_monthly", DATE_COLUMN)
+ANSWERED = TwoLevel("derived_survey_domains", "derived_survey_domains_monthly", DATE_COLUMN)
 
 # Per group and domain: the items' scores averaged (HCAHPS rule: unanswered items skipped).
 _DOMAIN_SCORES = """
@@ -115,10 +114,13 @@ def _domains_query(run: Run, responses: str, answers: str) -> tuple[str, dict]:
     other than audience, domains and nps_scale."""
     scope = run.scope
     if run.derived:
+        audience = "audience = $audience"
+        domains = f"{audience} AND list_contains($domains, domain)"
         items = _DERIVED_ITEMS.format(
-            groups=scope.group_sql(DATE_COLUMN, "i."), where=scope.where(DATE_COLUMN, "i."),
-            plain_groups=scope.group_sql(DATE_COLUMN), plain_where=scope.where(DATE_COLUMN))
-        params = scope.params()
+            items=two_level_sql(scope, ITEMS, "question_id, valid, top, points, promoters, "
+                                "detractors", audience, audience),
+            answered=two_level_sql(scope, ANSWERED, "domain, responses", domains, domains))
+        params = two_level_params(scope)
     else:
         items = _PLAIN_ITEMS.format(groups=scope.group_sql(DATE_COLUMN, "r."),
                                     responses=responses, answers=answers,

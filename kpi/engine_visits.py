@@ -1,8 +1,7 @@
 """Visit KPIs: visits, waits (median, seen within N minutes) and the return visit rate.
 
 With derived tables the counts and the exact median come from the wait histograms
-(kpi.derive_visits): whole months from the monthly one, the other days from the daily one;
-otherwise from the base visits.
+(kpi.derive_visits, read through kpi.engine_months); otherwise from the base visits.
 """
 
 from __future__ import annotations
@@ -11,10 +10,12 @@ import pandas as pd
 
 from kpi.catalog import Kpi
 from kpi.engine_rows import KpiRows, kpi_rows, proportion_rows
+from kpi.engine_months import TwoLevel, two_level_params, two_level_sql
 from kpi.engine_returns import return_rows
 from kpi.engine_run import Run
 
 DATE_COLUMN = "visit_date"
+WAITS = TwoLevel("derived_visit_waits", "derived_visit_waits_monthly", DATE_COLUMN)
 
 _VISITS_SQL = """
 SELECT {groups}, count(*) AS visits, count(wait_minutes) AS waits,
@@ -25,13 +26,7 @@ FROM visits WHERE {where} GROUP BY ALL
 # From the histogram: the median is the mean of the values at the two middle positions
 # (waits - 1) // 2 and waits // 2 (0-based) of the sorted waits, as quantile_cont(0.5).
 _HISTOGRAM_SQL = """
-WITH parts AS (
-    SELECT {month_groups}, wait_minutes, visits FROM derived_visit_waits_monthly
-    WHERE {departments} AND month BETWEEN $whole_from AND $whole_to
-    UNION ALL
-    SELECT {groups}, wait_minutes, visits FROM derived_visit_waits
-    WHERE {where} AND NOT visit_date BETWEEN $whole_from AND $whole_to
-), buckets AS (
+WITH parts AS ({parts}), buckets AS (
     SELECT department_id, month, wait_minutes, sum(visits) AS visits FROM parts GROUP BY ALL
 ), ranked AS (
     SELECT *, sum(visits) FILTER (WHERE wait_minutes IS NOT NULL)
@@ -60,12 +55,15 @@ def visit_aggregates(run: Run) -> pd.DataFrame:
     within = "".join(f", coalesce({counted} FILTER (WHERE wait_minutes <= $limit_{i}), 0)"
                      f"::BIGINT AS within_{i}" for i in range(len(limits)))
     scope = run.scope
-    sql = (_HISTOGRAM_SQL if run.derived else _VISITS_SQL).format(
-        groups=scope.group_sql(DATE_COLUMN), within=within, where=scope.where(DATE_COLUMN),
-        month_groups=scope.group_sql("month"), departments=scope.where_department())
-    params = {**scope.params(), **{f"limit_{i}": m for i, m in enumerate(limits)}}
+    params = {f"limit_{i}": m for i, m in enumerate(limits)}
     if run.derived:
-        params["whole_from"], params["whole_to"] = scope.whole_months()
+        sql = _HISTOGRAM_SQL.format(parts=two_level_sql(scope, WAITS, "wait_minutes, visits"),
+                                    within=within)
+        params.update(two_level_params(scope))
+    else:
+        sql = _VISITS_SQL.format(groups=scope.group_sql(DATE_COLUMN), within=within,
+                                 where=scope.where(DATE_COLUMN))
+        params.update(scope.params())
     return run.grouped(sql, params,
                        ["visits", "waits", *(f"within_{i}" for i in range(len(limits)))])
 

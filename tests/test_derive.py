@@ -11,11 +11,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from kpi import derive
+from kpi import derive, derive_visits
 from kpi.demo import build_demo
 from kpi.engine import compute
 from kpi.filters import Filter
-from kpi.store import load_salt, open_readonly, patient_hash_sql, write_swap
+from kpi.store import load_salt, open_readonly, patient_hash_sql, salt_path, write_swap
 from kpi_db import build_tiny_db
 
 DEMO_END = date(2025, 6, 30)
@@ -233,3 +233,22 @@ def test_domain_counts_past_64_domains_and_only_valid_answers(tmp_path):
     finally:
         con.close()
     assert rows == [("d00", 1), ("d01", 1), ("d63", 1), ("d64", 1), ("d69", 2)]
+
+
+def test_return_counts_do_not_depend_on_the_patient_buckets(tmp_path, monkeypatch):
+    for name in ("one", "five"):  # this salt puts P1, P2 and P3 in three different buckets
+        salt_path(tmp_path / f"{name}.duckdb").write_text("0" * 64)
+    one = build_tiny_db(tmp_path / "one.duckdb")
+    monkeypatch.setattr(derive_visits, "BUCKET_VISITS", 3)  # 13 visits: 5 buckets
+    five = build_tiny_db(tmp_path / "five.duckdb")
+    tables = ("derived_returns_by_department", "derived_returns_all_departments",
+              "derived_returns_by_department_monthly", "derived_returns_all_departments_monthly")
+    counts = []
+    for path in (one, five):
+        con = open_readonly(path)
+        try:
+            counts.append([con.execute(f"FROM {t} ORDER BY ALL").fetchall() for t in tables])
+        finally:
+            con.close()
+    assert counts[0] == counts[1] and all(counts[0])
+    assert ("D1", date(2023, 3, 1), None, 365, 3, 1) in counts[1][0]  # P1, P2, P3 summed
