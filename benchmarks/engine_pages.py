@@ -3,7 +3,8 @@
 Each page's engine calls (as in views/*.py) for four scenarios (all departments, one
 department, the last 12 months, every KPI by department x month), run in a child process on a
 fresh read-only connection: one warm-up, then the median of --runs. Prints one line per page
-and scenario, the slowest single call, and the child's peak RSS.
+and scenario, the slowest single call, and the child's peak RSS. With --pandas, another child
+times loading every base table into pandas (the usual way), for the speedup ratio.
 """
 
 from __future__ import annotations
@@ -98,6 +99,24 @@ def child(db: Path, runs: int, department: str, only: str | None) -> dict:
     return results
 
 
+def load_into_pandas(db: Path) -> dict:
+    """Seconds to load every base table into pandas DataFrames (this process), and peak RSS."""
+    from kpi.store import TABLES, open_readonly
+    con = open_readonly(db)
+    started = time.perf_counter()
+    frames = {name: con.execute(f"SELECT * FROM {name}").df() for name in TABLES}
+    seconds = time.perf_counter() - started
+    rows = sum(len(f) for f in frames.values())
+    return {"seconds": seconds, "rows": rows,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _child(args: list[str]) -> dict:
+    command = [sys.executable, "-m", "benchmarks.engine_pages", *args]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main(argv=None) -> int:
     """Run the child for a database and print its table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -105,22 +124,27 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--department", default="ED")
     parser.add_argument("--only", default=None, help="scenario name prefix")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--pandas", action="store_true", help="also time loading into pandas")
+    parser.add_argument("--child", choices=("engine", "pandas"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.db, args.runs, args.department, args.only)))
+        print(json.dumps(child(args.db, args.runs, args.department, args.only)
+                         if args.child == "engine" else load_into_pandas(args.db)))
         return 0
-    command = [sys.executable, "-m", "benchmarks.engine_pages", str(args.db), "--child",
-               "--runs", str(args.runs), "--department", args.department]
-    if args.only:
-        command += ["--only", args.only]
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    results = json.loads(out.strip().splitlines()[-1])
+    results = _child([str(args.db), "--child", "engine", "--runs", str(args.runs),
+                      "--department", args.department, *(["--only", args.only] if args.only
+                                                         else [])])
     rss = results.pop("peak_rss_mb")
     print(f"{'scenario | page':55s} {'median':>8s} {'first':>8s} {'slowest call':>13s}")
     for name, r in results.items():
         print(f"{name:55s} {r['median']:8.3f} {r['first']:8.3f} {r['slowest_call']:13.3f}")
     print(f"engine peak RSS: {rss:.0f} MB")
+    if args.pandas:
+        loaded = _child([str(args.db), "--child", "pandas"])
+        slowest = max(r["median"] for r in results.values())
+        print(f"pandas: loading {loaded['rows']:,} rows took {loaded['seconds']:.1f} s, peak RSS "
+              f"{loaded['peak_rss_mb']:.0f} MB; that alone is {loaded['seconds'] / slowest:.0f}x "
+              f"the slowest page ({slowest:.3f} s)")
     return 0
 
 

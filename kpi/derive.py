@@ -9,10 +9,11 @@ database has them (an older file falls back to the plain computation until its n
 from __future__ import annotations
 
 from kpi import store
+from kpi.derive_returns import return_statements
 from kpi.derive_survey import survey_statements
-from kpi.derive_visits import visit_statements
+from kpi.derive_waits import wait_statements
 
-DERIVE_VERSION = "1"  # raise when the derived tables change shape or meaning
+DERIVE_VERSION = "2"  # raise whenever the derived tables change shape or meaning
 META_KEY = "derive_version"
 DERIVED_TABLES = ("derived_survey_items", "derived_survey_domains", "derived_survey_responses",
                   "derived_survey_items_monthly", "derived_survey_domains_monthly",
@@ -25,7 +26,7 @@ DERIVED_TABLES = ("derived_survey_items", "derived_survey_domains", "derived_sur
 def rebuild(con) -> None:
     """Recompute every derived table from the base tables (inside the load's transaction copy)."""
     visits = con.execute("SELECT count(*) FROM visits").fetchone()[0]
-    for sql, params in [*survey_statements(), *visit_statements(visits)]:
+    for sql, params in [*survey_statements(), *wait_statements(), *return_statements(visits)]:
         con.execute(sql, params)
     store.set_meta(con, META_KEY, DERIVE_VERSION)
 

@@ -2,7 +2,7 @@
 
 Within each group a patient's index visit is their first visit in the group; it is eligible
 once index_date + W <= as_of(visits) and a return when their next visit on a later day, in any
-department, is no later than index_date + W. The derived counts (kpi.derive_visits) are keyed
+department, is no later than index_date + W. The derived counts (kpi.derive_returns) are keyed
 by the day and the patient's previous visit date (same department, or any department), so the
 first visits of a group are the counts whose previous visit is before the group's start. That
 holds for a group of one department or of every department; a group of several (not all)
@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from kpi.catalog import Kpi
-from kpi.derive_visits import RETURN_WINDOWS
+from kpi.derive_returns import RETURN_WINDOWS
 from kpi.engine_months import TwoLevel, two_level_params, two_level_sql
 from kpi.engine_rows import KpiRows, proportion_rows
 from kpi.engine_run import Run

@@ -1,7 +1,7 @@
 """Visit KPIs: visits, waits (median, seen within N minutes) and the return visit rate.
 
 With derived tables the counts and the exact median come from the wait histograms
-(kpi.derive_visits, read through kpi.engine_months); otherwise from the base visits.
+(kpi.derive_waits, read through kpi.engine_months); otherwise from the base visits.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from kpi import derive, derive_visits
+from kpi import derive, derive_returns
 from kpi.demo import build_demo
 from kpi.engine import compute
 from kpi.filters import Filter
@@ -239,7 +239,7 @@ def test_return_counts_do_not_depend_on_the_patient_buckets(tmp_path, monkeypatc
     for name in ("one", "five"):  # this salt puts P1, P2 and P3 in three different buckets
         salt_path(tmp_path / f"{name}.duckdb").write_text("0" * 64)
     one = build_tiny_db(tmp_path / "one.duckdb")
-    monkeypatch.setattr(derive_visits, "BUCKET_VISITS", 3)  # 13 visits: 5 buckets
+    monkeypatch.setattr(derive_returns, "BUCKET_VISITS", 3)  # 13 visits: 5 buckets
     five = build_tiny_db(tmp_path / "five.duckdb")
     tables = ("derived_returns_by_department", "derived_returns_all_departments",
               "derived_returns_by_department_monthly", "derived_returns_all_departments_monthly")
@@ -252,3 +252,24 @@ def test_return_counts_do_not_depend_on_the_patient_buckets(tmp_path, monkeypatc
             con.close()
     assert counts[0] == counts[1] and all(counts[0])
     assert ("D1", date(2023, 3, 1), None, 365, 3, 1) in counts[1][0]  # P1, P2, P3 summed
+
+
+def test_derived_tables_of_another_version_are_not_read(tmp_path):
+    path = build_tiny_db(tmp_path / "tiny.duckdb")
+    stale = tmp_path / "stale.duckdb"
+    shutil.copyfile(path, stale)
+    con = duckdb.connect(str(stale))
+    try:
+        con.execute("UPDATE meta SET value = '0' WHERE key = ?", [derive.META_KEY])
+        con.execute("UPDATE derived_visit_waits SET visits = visits + 100")
+    finally:
+        con.close()
+    current, old = open_readonly(path), open_readonly(stale)
+    try:
+        assert derive.is_current(current) and not derive.is_current(old)
+        flt = Filter(start="2023-01-01", end="2024-03-31")
+        assert list(compute(old, ["visits"], flt).value) == [13.0]
+        pd.testing.assert_frame_equal(compute(old, None, flt), compute(current, None, flt))
+    finally:
+        current.close()
+        old.close()

@@ -1,11 +1,6 @@
-"""Load-time visit tables: wait histograms, and return-visit counts keyed by the previous visit.
+"""Load-time return-visit counts, keyed by the day and the patient's previous visit.
 
-derived_visit_waits (per department and day) and derived_visit_waits_monthly (per department
-and month): visits per wait_minutes, NULL = visits without a recorded wait. Counts, the exact
-median and "seen within N minutes" of any window follow (whole months from the monthly table,
-the days of partial months from the daily one).
-
-Return visits. For one patient, department and day (same-day visits are one), let
+For one patient, department and day (same-day visits are one), let
   prev_same  = the patient's latest visit date before that day in the same department,
   prev_any   = the same in any department,
   next_date  = the patient's next visit date on a later day, in any department.
@@ -14,8 +9,9 @@ exactly when prev_same < g (or there is none); in a group of every department, c
 row per patient and day, when prev_any < g. It returned within W days when next_date <= day + W.
 So the counts need no patient key:
   derived_returns_by_department: per (department, day, prev_same, W): visits and returned;
-  derived_returns_all_departments: per (day, prev_any, W): patient-days and returned.
-W runs over the return windows of the catalog (RETURN_WINDOWS).
+  derived_returns_all_departments: per (day, prev_any, W): patient-days and returned;
+and their _monthly copies count each month's first visits (previous visit before the month)
+up to as_of - W. W runs over the return windows of the catalog (RETURN_WINDOWS).
 """
 
 from __future__ import annotations
@@ -25,20 +21,6 @@ from kpi.catalog import KPIS
 RETURN_WINDOWS = sorted({k.days for k in KPIS if k.kind == "return_rate"})
 PER_DAY = 2 ** 32  # sort key k = day * PER_DAY + department code (codes stay below it)
 BUCKET_VISITS = 4_000_000  # visits per bucket of patients in the return-count sorts
-
-_WAITS = """
-CREATE OR REPLACE TABLE derived_visit_waits AS
-SELECT department_id, visit_date, wait_minutes::INTEGER AS wait_minutes,
-       count(*)::INTEGER AS visits
-FROM visits GROUP BY ALL ORDER BY department_id, visit_date, wait_minutes
-"""
-
-_WAITS_MONTHLY = """
-CREATE OR REPLACE TABLE derived_visit_waits_monthly AS
-SELECT department_id, date_trunc('month', visit_date)::DATE AS month, wait_minutes,
-       sum(visits)::INTEGER AS visits
-FROM derived_visit_waits GROUP BY ALL ORDER BY department_id, month, wait_minutes
-"""
 
 _CODES = """
 CREATE OR REPLACE TEMP TABLE department_codes AS
@@ -108,7 +90,6 @@ SELECT DATE '1970-01-01' + day AS visit_date, DATE '1970-01-01' + prev_day AS pr
 FROM return_counts WHERE all_departments GROUP BY ALL ORDER BY visit_date, prev_date
 """
 
-
 # Month groups: a visit is its group's first when the previous one is before the month; whole
 # months are eligible up to as_of - W (as_of: the latest visit date, fixed for this database).
 _MONTHLY = """
@@ -122,15 +103,15 @@ GROUP BY ALL ORDER BY ALL
 """
 
 
-def visit_statements(visits: int) -> list[tuple[str, dict]]:
-    """The SQL (with parameters) that (re)builds the visit tables from the base visits, of
+def return_statements(visits: int) -> list[tuple[str, dict]]:
+    """The SQL (with parameters) that (re)builds the return counts from the base visits, of
     which there are `visits`."""
     buckets = max(1, -(-visits // BUCKET_VISITS))
     # The bucket numbers are written into the SQL: bound, they slow the window sorts 6-fold.
     counts = [(_COUNTS.format(links=_LINKS.format(buckets=int(buckets), bucket=int(bucket))),
                {"windows": RETURN_WINDOWS, "per_day": PER_DAY}) for bucket in range(buckets)]
-    return [(_WAITS, {}), (_WAITS_MONTHLY, {}), (_CODES, {}), (_CREATE_COUNTS, {}), *counts,
-            (_BY_DEPARTMENT, {}), (_ALL_DEPARTMENTS, {}), ("DROP TABLE return_counts", {}),
+    return [(_CODES, {}), (_CREATE_COUNTS, {}), *counts, (_BY_DEPARTMENT, {}),
+            (_ALL_DEPARTMENTS, {}), ("DROP TABLE return_counts", {}),
             ("DROP TABLE department_codes", {}),
             (_MONTHLY.format(table="derived_returns_by_department", department="department_id, "),
              {}),
