@@ -235,9 +235,24 @@ def test_domain_counts_past_64_domains_and_only_valid_answers(tmp_path):
     assert rows == [("d00", 1), ("d01", 1), ("d63", 1), ("d64", 1), ("d69", 2)]
 
 
+def _salt_spreading(keys: list[str], buckets: int) -> str:
+    """A salt that puts each of the patient keys in another bucket."""
+    con = duckdb.connect()
+    try:
+        for digit in "0123456789abcdef":
+            sql = f"SELECT {patient_hash_sql('k')} % {buckets} FROM unnest($keys) t(k)"
+            found = {b for (b,) in con.execute(sql, {"salt": digit * 64, "keys": keys}).fetchall()}
+            if len(found) == len(keys):
+                return digit * 64
+    finally:
+        con.close()
+    raise AssertionError("no salt spreads the keys")
+
+
 def test_return_counts_do_not_depend_on_the_patient_buckets(tmp_path, monkeypatch):
-    for name in ("one", "five"):  # this salt puts P1, P2 and P3 in three different buckets
-        salt_path(tmp_path / f"{name}.duckdb").write_text("0" * 64)
+    salt = _salt_spreading(["P1", "P2", "P3"], 5)  # their first visits share day and dept
+    for name in ("one", "five"):
+        salt_path(tmp_path / f"{name}.duckdb").write_text(salt)
     one = build_tiny_db(tmp_path / "one.duckdb")
     monkeypatch.setattr(derive_returns, "BUCKET_VISITS", 3)  # 13 visits: 5 buckets
     five = build_tiny_db(tmp_path / "five.duckdb")
