@@ -18,6 +18,11 @@ from kpi.ingest_settings import load_settings, removed_after, spill_folder
 from kpi.store import TABLES, load_salt, open_readonly, read_meta, set_meta, write_swap
 
 
+# How visits.patient_hash was computed (see store.patient_hash_sql), kept in the meta table:
+# visits hashed another way cannot be matched with newly delivered ones.
+PATIENT_HASH = ("patient_hash", "sha256(salt[:32] || key), first 64 bits")
+
+
 def _quiet(message: str) -> None:
     pass
 
@@ -33,6 +38,7 @@ def ingest_folder(folder: Path, db_path: Path,
         progress(f"{db_path} holds the demo data: a successful load replaces it")
     with (removed_after(spill_folder(db_path)), write_swap(db_path, fresh=replacing_demo) as con,
           load_settings(con, db_path)):
+        hashed_alike = _same_patient_hash(con, db_path, "visits" in paths)
         salt = load_salt(db_path)
         loaded = None if folder_findings else _load_directly(con, paths, salt, progress)
         if loaded is None:
@@ -43,7 +49,24 @@ def ingest_folder(folder: Path, db_path: Path,
                 raise rejection(folder, findings)
             loaded = load_delivery(con, staged, progress)
         set_meta(con, "is_demo", "false")
+        if hashed_alike:
+            set_meta(con, *PATIENT_HASH)
     return loaded
+
+
+def _same_patient_hash(con: duckdb.DuckDBPyConnection, db_path: Path,
+                       delivers_visits: bool) -> bool:
+    """Whether the stored visits (if any) were hashed as new ones will be; new visits for a
+    database hashed otherwise are refused, since their patients would not match."""
+    key, value = PATIENT_HASH
+    if read_meta(con).get(key) == value or not con.execute(
+            "SELECT EXISTS (FROM visits)").fetchone()[0]:
+        return True
+    if delivers_visits:
+        raise PxError(f"{db_path} holds visits whose patient keys an earlier version hashed "
+                      "differently, so new visits could not be matched to their patients: "
+                      "load every delivery again into a new database")
+    return False
 
 
 def _load_directly(con: duckdb.DuckDBPyConnection, paths: dict[str, Path], salt: str,

@@ -111,9 +111,11 @@ def survey_findings(con: duckdb.DuckDBPyConnection,
                 f"must be {wanted} questions"), header))
         elif scale in SCALES:
             low, high = SCALES[scale].low, SCALES[scale].high
-            rules.append(RowRule(
+            codes = sql_list([str(code) for code in range(low, high + 1)])
+            rules.append(RowRule(  # the usual codes as written pass without the regexp
                 name, header, f"is not a valid answer on the scale {scale} (whole numbers "
                 f"{low} to {high}); leave the cell empty for don't know",
-                f"{col} IS NOT NULL AND NOT ({whole_number_sql(col)} AND "
-                f"TRY_CAST({col} AS DOUBLE) BETWEEN {low} AND {high})", col))
+                f"{col} IS NOT NULL AND {col} NOT IN {codes} AND NOT ("
+                f"{whole_number_sql(col)} AND TRY_CAST({col} AS DOUBLE) BETWEEN {low} AND {high})",
+                col))
     return findings, rules

@@ -1,5 +1,6 @@
 """The fast way: a first load streams visits straight into the database, checked as they
-stream, with no staged copy and no patient key in clear; any doubt stages everything."""
+stream, with no staged copy; any doubt stages everything. Spill files stay beside the
+database and are removed."""
 
 from __future__ import annotations
 
@@ -12,10 +13,8 @@ from ingest_helpers import GOOD, delivery, rows, write_files
 from kpi import ingest, ingest_load
 from kpi.errors import RejectedInput
 from kpi.ingest import ingest_folder
-from kpi.ingest_contract import FILES
-from kpi.ingest_read import stage_file
 from kpi.ingest_settings import MEMORY_LIMIT, load_settings, spill_folder
-from kpi.store import TABLES, patient_hash_sql, salt_path
+from kpi.store import TABLES, salt_path
 
 FALLBACK = "reading it again, row by row"
 AWKWARD_VISITS = ("visit_id,patient_key,department_id,visit_date,visit_type,wait_minutes\n"
@@ -66,18 +65,6 @@ def test_a_broken_first_delivery_is_staged_again_to_name_every_problem(tmp_path,
     assert sorted(problems, key=repr) == sorted(expected, key=repr)
     assert any(FALLBACK in line for line in progress)
     assert not (tmp_path / "px.duckdb").exists()
-
-
-def test_patient_keys_are_staged_as_their_hash(tmp_path):
-    folder = delivery(tmp_path / "in")
-    con = duckdb.connect()
-    stage_file(con, FILES["visits"], folder / "visits.csv", "s1")
-    staged = con.execute("SELECT visit_id, patient_key FROM stage_visits ORDER BY 1").fetchall()
-    expected = con.execute(f"SELECT {patient_hash_sql('k')} FROM (VALUES ('PK-0001'), "
-                           "('PK-0002'), ('PK-0001')) t(k)", {"salt": "s1"}).fetchall()
-    assert staged == [(f"V{i}", h) for i, (h,) in enumerate(expected, start=1)]
-    assert con.execute("SELECT typeof(patient_key) FROM stage_visits LIMIT 1").fetchone() == (
-        "UBIGINT",)
 
 
 def test_spill_folders_stay_beside_the_database_and_are_removed(tmp_path):
