@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Iterator
 
 import duckdb
 
@@ -56,34 +57,41 @@ def load_direct(con: duckdb.DuckDBPyConnection, staged: Staged, rules: list[RowR
     select = next(select for table, file, _, select in LOADS if table == staged.loaded_into)
     broken = " OR ".join(f"({rule.condition})" for rule in rules) or "false"
     reading = staged.reading
-    con.execute("SET preserve_insertion_order = false")  # stored order means nothing; faster
     rows = con.execute(
         f"INSERT INTO {staged.loaded_into} WITH stage_{staged.spec.name} AS (SELECT * FROM ("
         f"SELECT {reading.outer} FROM (SELECT {reading.select} FROM "
         f"{reader_sql(reading.path, reading.width)})) WHERE CASE WHEN {broken} THEN "
         f"error('a row breaks a rule of the data contract') ELSE true END) {select}",
         {"path": str(reading.path), **reading.params}).fetchone()[0]
-    con.execute("RESET preserve_insertion_order")
     return replace(staged, rows=rows)
+
+
+@contextlib.contextmanager
+def unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Inserts in any order inside the block (stored order means nothing; faster), and in
+    file order again after it, failed or not: staging numbers rows by their order. Around a
+    transaction, enter it before BEGIN and leave it after COMMIT or ROLLBACK."""
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute("RESET preserve_insertion_order")
 
 
 def load_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged],
                   progress: Callable[[str], None]) -> dict[str, int]:
     """Replace the rows whose ids are re-delivered, insert the delivery; rows per table."""
-    con.execute("SET preserve_insertion_order = false")  # stored order means nothing; faster
     loaded = {}
     for table, file, key, select in LOADS:
         if staged[file].file is None:
             continue
-        if staged[file].loaded_into == table:
+        if staged[file].loaded_into != table:
+            con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM stage_{file})")
+            loaded[table] = con.execute(f"INSERT INTO {table} "
+                                        f"{select or answers_sql(staged[file])}").fetchone()[0]
+        else:
             loaded[table] = staged[file].rows
-            progress(f"{table}: {loaded[table]:,} rows loaded")
-            continue
-        con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM stage_{file})")
-        select = select or answers_sql(staged[file])
-        loaded[table] = con.execute(f"INSERT INTO {table} {select}").fetchone()[0]
         progress(f"{table}: {loaded[table]:,} rows loaded")
-    con.execute("RESET preserve_insertion_order")
     loaded_at = datetime.now()
     con.executemany("INSERT INTO loads VALUES (?, 'ingest', ?, ?)",
                     [(loaded_at, table, rows) for table, rows in loaded.items()])

@@ -34,16 +34,15 @@ def removed_after(folder: Path) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def load_settings(con: duckdb.DuckDBPyConnection, db_path: Path) -> Iterator[None]:
-    """Settings for staging, checking and loading a delivery, reset afterwards. Call it while
-    holding the database's write lock: it clears spill folders that killed loads left."""
-    for stale in db_path.parent.glob(f"{db_path.name}{SPILL_SUFFIX}*"):
-        if stale != spill_folder(db_path):
+    """Settings for staging, checking and loading a delivery, reset when the block succeeds
+    (a failed load closes its connection, settings and all). Call it while holding the
+    database's write lock: it clears spill folders that killed loads left."""
+    for stale in db_path.parent.iterdir():
+        if stale.name.startswith(db_path.name + SPILL_SUFFIX) and stale != spill_folder(db_path):
             shutil.rmtree(stale, ignore_errors=True)
     con.execute("SET temp_directory = $dir", {"dir": str(spill_folder(db_path))})
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
-    try:
-        yield
-    finally:
-        con.execute("RESET memory_limit")
-        con.execute("RESET checkpoint_threshold")
+    yield
+    con.execute("RESET memory_limit")
+    con.execute("RESET checkpoint_threshold")

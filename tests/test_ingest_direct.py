@@ -13,6 +13,7 @@ from ingest_helpers import GOOD, delivery, rows, write_files
 from kpi import ingest, ingest_load
 from kpi.errors import RejectedInput
 from kpi.ingest import ingest_folder
+from kpi.ingest_contract import FILES
 from kpi.ingest_settings import MEMORY_LIMIT, load_settings, spill_folder
 from kpi.store import TABLES, salt_path
 
@@ -93,3 +94,22 @@ def test_load_settings_point_spills_into_the_database_folder_and_are_reset(tmp_p
             str(spill_folder(db)),)
     assert con.execute(setting).fetchone() == before != limited.execute(setting).fetchone()
     assert spill_folder(db).parent == db.parent
+
+
+
+def test_a_failed_stream_leaves_the_staging_that_follows_in_file_order(tmp_path, monkeypatch):
+    """The fast way inserts unordered; the staging after it must not (rows are numbered by
+    their staged order)."""
+    orders = []
+    staged_file = ingest.stage_file
+
+    def recording(con, *args):
+        orders.append(con.execute("SELECT current_setting('preserve_insertion_order')")
+                      .fetchone()[0])
+        return staged_file(con, *args)
+
+    monkeypatch.setattr(ingest, "stage_file", recording)
+    visits = GOOD["visits.csv"] + "V4,PK,D1,2024-02-30,,\n"
+    with pytest.raises(RejectedInput):
+        ingest_folder(delivery(tmp_path / "in", visits_csv=visits), tmp_path / "px.duckdb")
+    assert len(orders) == 2 * len(FILES) and all(orders[len(FILES):])
