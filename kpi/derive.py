@@ -11,11 +11,13 @@ from __future__ import annotations
 from kpi import store
 from kpi.derive_returns import return_statements
 from kpi.derive_survey import survey_statements
+from kpi.derive_version import DERIVE_VERSION, META_KEY, is_current
 from kpi.derive_waits import wait_statements
+from kpi.engine_meta import extremes_sql
 
-DERIVE_VERSION = "2"  # raise whenever the derived tables change shape or meaning
-META_KEY = "derive_version"
-DERIVED_TABLES = ("derived_survey_items", "derived_survey_domains", "derived_survey_responses",
+__all__ = ["DERIVED_TABLES", "META_KEY", "is_current", "rebuild"]
+
+DERIVED_TABLES = ("derived_extremes", "derived_survey_items", "derived_survey_domains", "derived_survey_responses",
                   "derived_survey_items_monthly", "derived_survey_domains_monthly",
                   "derived_visit_waits", "derived_visit_waits_monthly",
                   "derived_returns_by_department", "derived_returns_all_departments",
@@ -26,12 +28,8 @@ DERIVED_TABLES = ("derived_survey_items", "derived_survey_domains", "derived_sur
 def rebuild(con) -> None:
     """Recompute every derived table from the base tables (inside the load's transaction copy)."""
     visits = con.execute("SELECT count(*) FROM visits").fetchone()[0]
-    for sql, params in [*survey_statements(), *wait_statements(), *return_statements(visits)]:
+    extremes = f"CREATE OR REPLACE TABLE derived_extremes AS {extremes_sql()}"
+    for sql, params in [(extremes, {}), *survey_statements(), *wait_statements(),
+                        *return_statements(visits)]:
         con.execute(sql, params)
     store.set_meta(con, META_KEY, DERIVE_VERSION)
-
-
-def is_current(con) -> bool:
-    """True when the database's derived tables were built by this version of rebuild."""
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
-    return row is not None and row[0] == DERIVE_VERSION

@@ -7,8 +7,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from kpi import derive
 from kpi.catalog import resolve_kpis
+from kpi.derive_version import is_current
 from kpi.engine_complaints import compute_complaints
 from kpi.engine_meta import data_as_of, default_window, departments
 from kpi.engine_rows import RESULT_FIELDS, KpiRows
@@ -44,7 +44,7 @@ def compute(con, kpi_ids: Sequence[str] | None, flt: Filter,
     """
     kpis = resolve_kpis(con, kpi_ids)
     run = Run(con, resolve_scope(con, flt, group_by), data_as_of(con), kpis,
-              derived=derive.is_current(con))
+              derived=is_current(con))
     results = []
     for source, engine in SOURCE_ENGINES.items():
         chosen = [k for k in kpis if k.source == source]

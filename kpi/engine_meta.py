@@ -6,6 +6,8 @@ from datetime import date
 
 import pandas as pd
 
+from kpi.derive_version import is_current
+
 # Each source's date columns; the first one filters and groups the source.
 SOURCE_DATES = {
     "visits": ("visits", ("visit_date",)),
@@ -14,8 +16,12 @@ SOURCE_DATES = {
     "staff_survey": ("staff_responses", ("response_date",)),
 }
 
+DEPARTMENTS_SQL = ("SELECT department_id, department_name, service_line, site FROM departments "
+                   "ORDER BY department_id")
 
-def _extremes_sql() -> str:
+
+def extremes_sql() -> str:
+    """SQL rows (source, first, last): the earliest and latest date of each date column."""
     parts = [f"SELECT '{source}' AS source, min({column}) AS first, max({column}) AS last "
              f"FROM {table}"
              for source, (table, columns) in SOURCE_DATES.items() for column in columns]
@@ -23,7 +29,9 @@ def _extremes_sql() -> str:
 
 
 def _extremes(con) -> list[tuple[str, date | None, date | None]]:
-    return con.execute(_extremes_sql()).fetchall()
+    if is_current(con):
+        return con.execute("SELECT source, first, last FROM derived_extremes").fetchall()
+    return con.execute(extremes_sql()).fetchall()
 
 
 def data_as_of(con) -> dict[str, date | None]:
@@ -48,6 +56,4 @@ def default_window(con) -> tuple[date, date]:
 
 def departments(con) -> pd.DataFrame:
     """Every department: department_id, department_name, service_line, site (sorted by id)."""
-    return con.execute(
-        "SELECT department_id, department_name, service_line, site FROM departments "
-        "ORDER BY department_id").df()
+    return con.execute(DEPARTMENTS_SQL).df()

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Sequence
 
-import pandas as pd
-
-from kpi.engine_meta import default_window, departments
+from kpi.engine_meta import DEPARTMENTS_SQL, default_window
 from kpi.errors import UsageError
 from kpi.filters import Filter
 
@@ -112,18 +110,16 @@ def resolve_scope(con, flt: Filter, group_by: Sequence[str] = ()) -> Scope:
     if unknown_groups:
         raise UsageError(f"cannot group by {', '.join(map(repr, unknown_groups))}; "
                          f"choose from {', '.join(GROUPINGS)}")
-    table = departments(con)
-    _unknown(flt.departments, set(table.department_id), "department")
-    _unknown(flt.service_lines, set(table.service_line.dropna()), "service line")
-    _unknown(flt.sites, set(table.site.dropna()), "site")
-    keep = pd.Series(True, index=table.index)
-    for column, chosen in (("department_id", flt.departments),
-                           ("service_line", flt.service_lines), ("site", flt.sites)):
-        if chosen:
-            keep &= table[column].isin(chosen)
+    rows = con.execute(DEPARTMENTS_SQL).fetchall()  # id, name, service line, site
+    choices = ((0, flt.departments, "department"), (2, flt.service_lines, "service line"),
+               (3, flt.sites, "site"))
+    for column, chosen, what in choices:
+        _unknown(chosen, {row[column] for row in rows if row[column] is not None}, what)
+    kept = [row[0] for row in rows
+            if all(not chosen or row[column] in chosen for column, chosen, _ in choices)]
     first, last = default_window(con) if None in (flt.start, flt.end) else (flt.start, flt.end)
     start, end = flt.start or first, flt.end or last
     if start > end:
         raise UsageError(f"the window is empty: start {start} is after end {end}")
-    return Scope(tuple(table.department_id[keep]), start, end, frozenset(group_by),
-                 every_department=bool(keep.all()))
+    return Scope(tuple(kept), start, end, frozenset(group_by),
+                 every_department=len(kept) == len(rows))
