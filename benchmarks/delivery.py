@@ -51,8 +51,9 @@ def _megabytes(path: Path) -> float:
 
 
 def ingest_phases(log: Path, seconds: float) -> dict[str, float] | None:
-    """Seconds spent reading the files, checking the rules, loading the tables and finishing
-    (checkpoint, swap), from the timestamped `rows read` / `rows loaded` lines of the log."""
+    """Seconds spent reading the files, checking the rules, loading the tables and after the
+    last table (derived tables, checkpoint, swap), from the timestamped `rows read` /
+    `rows loaded` lines of the log (a streaming load reads, checks and loads at once)."""
     stamps: dict[str, list[float]] = {"read": [], "loaded": []}
     for line in log.read_text(encoding="utf-8").splitlines():
         found = STAMP.match(line)

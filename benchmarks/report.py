@@ -76,7 +76,7 @@ def add_scale(table: Table, result: dict) -> None:
               f"{ingest['rows_per_second']:,.0f}", ">= 1,000,000",
               lambda v: v >= INGEST_ROWS_PER_SECOND)
     if ingest.get("phases"):
-        table.add(s, "ingest: read / check / load / finish", ingest["seconds"],
+        table.add(s, "ingest: read / check / load / after the load", ingest["seconds"],
                   " / ".join(f"{v:.1f}" for v in ingest["phases"].values()) + " s")
     table.add(s, "ingest: peak RSS", ingest["peak_rss_mb"], f"{ingest['peak_rss_mb']:,.0f} MB")
     table.add(s, "database size", ingest["db_mb"], f"{ingest['db_mb']:,.0f} MB")
@@ -105,8 +105,10 @@ def add_scale(table: Table, result: dict) -> None:
         table.add(s, "pandas: RSS after the load", load["peak_rss_mb"],
                   f"{load['peak_rss_mb']:,.0f} MB")
         table.add(s, "pandas: peak RSS", pandas["peak_rss_mb"],
-                  f"{pandas['peak_rss_mb']:,.0f} MB" + (f" ({pandas['stopped']})"
-                                                          if pandas.get("stopped") else ""))
+                  f"{pandas['peak_rss_mb']:,.0f} MB")
+        table.add(s, "pandas: pages computed", len(pandas["pages"]),
+                  f"{len(pandas['pages'])} of {len(engine['pages'])}"
+                  + (f" ({pandas['stopped']})" if pandas.get("stopped") else ""))
         table.add(s, "engine vs pandas: KPI results that differ", *_agreement(engine, pandas),
                   "0", lambda v: v == 0)
     for what, seconds in (result.get("browser") or {}).items():

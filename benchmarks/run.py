@@ -35,7 +35,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--pandas-runs", type=int, default=1, help="timed pandas runs per page")
     parser.add_argument("--pandas-max-gb", type=float, default=10.0,
                         help="stop the pandas baseline when its RSS passes this")
-    parser.add_argument("--pandas-timeout", type=float, default=None, metavar="SECONDS")
+    parser.add_argument("--pandas-timeout", type=float, default=3600, metavar="SECONDS",
+                        help="stop the pandas baseline after this long (its pages so far count)")
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--delete-csv", action="store_true",

@@ -70,7 +70,7 @@ def _result(scale: float, engine_seconds: float, pandas_seconds: float, pandas_s
                        "pages": [{**page, "kpis": _timing(pandas_seconds),
                                   "fingerprints": [{"nps": [1, pandas_sum, 40.0]},
                                                    fingerprints[1]]}],
-                       "peak_rss_mb": 700.0},
+                       "peak_rss_mb": 700.0, "stopped": "stopped at the 10 GB memory cap"},
             "browser": {"warm reload": 2.5, "filter change: Last 3 months": 1.2,
                         "cold first load": 6.0}}
 
@@ -88,7 +88,8 @@ def test_targets_are_judged_at_scale_25_only():
                 "engine vs pandas: KPI results that differ": ("1 of 2 differ", "MISS"),
                 "browser: warm reload": ("2.50 s", "MISS"),
                 "browser: filter change: Last 3 months": ("1.20 s", "pass"),
-                "browser: cold first load": ("6.00 s", "")}
+                "browser: cold first load": ("6.00 s", ""),
+                "pandas: pages computed": ("1 of 1 (stopped at the 10 GB memory cap)", "")}
     for label, (text, verdict) in expected.items():
         assert (rows[label].cells[25][1], rows[label].verdict(25)) == (text, verdict), label
     assert rows["speedup pandas/engine: Overview, all departments"].cells[1][1] == "5.0x"
