@@ -10,7 +10,7 @@ import duckdb
 from kpi.errors import PxError
 from kpi.ingest_contract import FILES
 from kpi.ingest_links import link_checks, link_rules, prepare_links, survey_findings
-from kpi.ingest_load import direct_tables, load_delivery, load_direct, unordered
+from kpi.ingest_load import BrokenRows, direct_tables, load_delivery, load_direct
 from kpi.ingest_read import Staged, find_delivery, stage_file
 from kpi.ingest_report import Finding, file_finding, rejection
 from kpi.ingest_rules import column_rules, duplicate_checks, run_check, run_row_rules
@@ -47,8 +47,7 @@ def ingest_folder(folder: Path, db_path: Path,
             findings += folder_findings + more
             if findings:
                 raise rejection(folder, findings)
-            with unordered(con):
-                loaded = load_delivery(con, staged, progress)
+            loaded = load_delivery(con, staged, progress)
         set_meta(con, "is_demo", "false")
         if hashed_alike:
             set_meta(con, *PATIENT_HASH)
@@ -78,16 +77,16 @@ def _load_directly(con: duckdb.DuckDBPyConnection, paths: dict[str, Path], salt:
     direct = direct_tables(con, paths)
     if not direct:
         return None
-    with unordered(con):  # nothing staged here is reported by row number
-        con.execute("BEGIN TRANSACTION")
-        try:
-            staged, findings = stage_delivery(con, paths, salt, progress, direct)
-            if not findings:
-                staged, findings = check_delivery(con, staged, progress)
-            loaded = None if findings else load_delivery(con, staged, progress)
-        except duckdb.Error:
-            loaded = None
-        con.execute("ROLLBACK" if loaded is None else "COMMIT")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        staged, findings = stage_delivery(con, paths, salt, progress, direct)
+        if not findings:
+            staged, findings = check_delivery(con, staged, progress)
+        loaded = None if findings else load_delivery(con, staged, progress)
+    except (duckdb.Error, BrokenRows):
+        loaded = None
+    con.execute("ROLLBACK" if loaded is None else "COMMIT")
+    con.execute("RESET preserve_insertion_order")  # a failed load_delivery may leave it off
     if loaded is None:
         progress("the delivery breaks a rule: reading it again, row by row, to name every "
                  "problem")

@@ -41,7 +41,7 @@ def link_rules(staged: dict[str, Staged]) -> list[RowRule]:
     rules = [RowRule(name, "department_id", NOT_KNOWN.format(what="a department",
                                                              file="departments"),
                      "department_id NOT IN (SELECT department_id FROM known_departments)",
-                     "department_id")
+                     "department_id", joins=True)
              for name in ("visits", "patient_survey", "complaints", "staff_survey")
              if "department_id" in staged[name].present]
     complaint_columns = staged["complaints"].present

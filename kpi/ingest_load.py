@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import replace
 from datetime import datetime
-from typing import Callable, Iterator
+from typing import Callable
 
 import duckdb
 
@@ -50,37 +49,37 @@ def direct_tables(con: duckdb.DuckDBPyConnection, files) -> dict[str, str]:
             not con.execute(f"SELECT EXISTS (FROM {tables[file]})").fetchone()[0]}
 
 
+class BrokenRows(Exception):
+    """Rows loaded directly break a rule (which rows is left to the staged check)."""
+
+
 def load_direct(con: duckdb.DuckDBPyConnection, staged: Staged, rules: list[RowRule]) -> Staged:
-    """Insert a file's rows straight into its empty table, every row rule checked as the rows
-    stream past. A row breaking one, or a row the reader cannot read, raises duckdb.Error and
-    names nothing: the caller rolls back and stages the delivery to report every problem."""
+    """Insert a file's rows straight into its empty table, in file order, every row rule
+    checked as the rows stream past (rules that join, on the loaded rows). A row breaking one
+    raises BrokenRows, a row the reader cannot read duckdb.Error, naming nothing: the caller
+    rolls back and stages the delivery to report every problem."""
     select = next(select for table, file, _, select in LOADS if table == staged.loaded_into)
-    broken = " OR ".join(f"({rule.condition})" for rule in rules) or "false"
+    streamed = " OR ".join(f"({rule.condition})" for rule in rules if not rule.joins)
     reading = staged.reading
     rows = con.execute(
         f"INSERT INTO {staged.loaded_into} WITH stage_{staged.spec.name} AS (SELECT * FROM ("
         f"SELECT {reading.outer} FROM (SELECT {reading.select} FROM "
-        f"{reader_sql(reading.path, reading.width)})) WHERE CASE WHEN {broken} THEN "
-        f"error('a row breaks a rule of the data contract') ELSE true END) {select}",
+        f"{reader_sql(reading.path, reading.width)})) WHERE CASE WHEN {streamed or 'false'} "
+        f"THEN error('a row breaks a rule of the data contract') ELSE true END) {select}",
         {"path": str(reading.path), **reading.params}).fetchone()[0]
+    joined = " OR ".join(f"({rule.condition})" for rule in rules if rule.joins)
+    if joined and con.execute(f"SELECT EXISTS (FROM {staged.loaded_into} WHERE {joined})"
+                              ).fetchone()[0]:
+        raise BrokenRows(staged.file)
     return replace(staged, rows=rows)
-
-
-@contextlib.contextmanager
-def unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Inserts in any order inside the block (stored order means nothing; faster), and in
-    file order again after it, failed or not: staging numbers rows by their order. Around a
-    transaction, enter it before BEGIN and leave it after COMMIT or ROLLBACK."""
-    con.execute("SET preserve_insertion_order = false")
-    try:
-        yield
-    finally:
-        con.execute("RESET preserve_insertion_order")
 
 
 def load_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged],
                   progress: Callable[[str], None]) -> dict[str, int]:
-    """Replace the rows whose ids are re-delivered, insert the delivery; rows per table."""
+    """Replace the rows whose ids are re-delivered, insert the delivery; rows per table.
+    Inserts in any order (faster; stored order means nothing) and restores the file order
+    when done: a caller that goes on after a failure must RESET preserve_insertion_order."""
+    con.execute("SET preserve_insertion_order = false")
     loaded = {}
     for table, file, key, select in LOADS:
         if staged[file].file is None:
@@ -92,6 +91,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged],
         else:
             loaded[table] = staged[file].rows
         progress(f"{table}: {loaded[table]:,} rows loaded")
+    con.execute("RESET preserve_insertion_order")  # staging numbers rows by their order
     loaded_at = datetime.now()
     con.executemany("INSERT INTO loads VALUES (?, 'ingest', ?, ?)",
                     [(loaded_at, table, rows) for table, rows in loaded.items()])

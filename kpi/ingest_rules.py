@@ -22,6 +22,9 @@ class RowRule:
 
     `column` is the column named in the report, `value` and `note` are SQL over the staging
     table for the offending value and a detail that the plain-words `rule` may use as {note}.
+    `joins` marks a condition that looks rows up in another table, on columns that load as
+    they are staged: a direct load checks it on the loaded rows (a join while streaming
+    loses the file order).
     """
 
     file: str
@@ -30,17 +33,20 @@ class RowRule:
     condition: str
     value: str
     note: str = "NULL"
+    joins: bool = False
 
 
 @dataclass(frozen=True)
 class Check:
     """A rule that needs a join: `sql` selects the offending rows as (r = staged rowid,
-    col = column, v = value, note, other = rowid of a related row, used as {other_row})."""
+    col = column, v = value, note, other = rowid of a related row, used as {other_row}).
+    `unless`, when given, is a cheaper query whose true answer proves there are none."""
 
     file: str
     rule: str
     sql: str
     params: dict = field(default_factory=dict)
+    unless: str | None = None
 
 
 def sql_list(values) -> str:
@@ -103,8 +109,13 @@ def duplicate_checks(staged: Staged) -> list[Check]:
            f"SELECT rowid AS r, {c} AS v, min(rowid) OVER (PARTITION BY {key}) AS first "
            f"FROM {table} WHERE {key} IN (SELECT {key} FROM {table} "
            f"WHERE {c} IS NOT NULL GROUP BY ALL HAVING count(*) > 1)) WHERE r > first")
+    # Ids delivered in increasing order (as most exports are) are distinct: each one above
+    # the one before it in one pass over the rows, a sixth of the grouping's cost.
+    increasing = (f"SELECT coalesce(bool_and(k > before), true) AND count(*) - count(before) "
+                  f"<= 1 FROM (SELECT k, lag(k) OVER () AS before FROM (SELECT {key} AS k "
+                  f"FROM {table} WHERE {c} IS NOT NULL))")
     return [Check(file, f"appears more than once{same} in this file (first in row "
-                  "{other_row}); each id may appear once", sql)]
+                  "{other_row}); each id may appear once", sql, unless=increasing)]
 
 
 def run_row_rules(con: duckdb.DuckDBPyConnection, rules: list[RowRule],
@@ -130,6 +141,8 @@ def run_row_rules(con: duckdb.DuckDBPyConnection, rules: list[RowRule],
 
 def run_check(con: duckdb.DuckDBPyConnection, check: Check, staged: Staged) -> list[Finding]:
     """The rows that break a check, listed up to CAP per column with a count of the rest."""
+    if check.unless and con.execute(check.unless, check.params).fetchone()[0]:
+        return []
     rows = con.execute(
         f"SELECT r, col, v, note, other, count(*) OVER (PARTITION BY col) AS n "
         f"FROM ({check.sql}) QUALIFY row_number() OVER (PARTITION BY col ORDER BY r) <= {CAP} "

@@ -50,11 +50,13 @@ def test_streamed_and_staged_loads_give_the_same_database(tmp_path, monkeypatch,
 @pytest.mark.parametrize("visits, expected", [
     (GOOD["visits.csv"] + "V4,PK,D1,2024-02-30,,\nV2,PK,D9,2024-01-01,,\n",
      [(4, "visit_date", "2024-02-30"), (5, "department_id", "D9"), (5, "visit_id", "V2")]),
+    (GOOD["visits.csv"] + "V4,PK,D9,2024-01-07,,\n",
+     [(4, "department_id", "D9")]),
     (GOOD["visits.csv"] + 'V4,PK,D1,2024-01-07,"x,\n',
      [(4, "visit_type", None)]),
     (GOOD["visits.csv"].replace("visit_date", "day"),
      [(None, "visit_date", None), (None, "day", None)]),
-], ids=["broken rules", "unreadable row", "header"])
+], ids=["broken rules", "unknown department", "unreadable row", "header"])
 def test_a_broken_first_delivery_is_staged_again_to_name_every_problem(tmp_path, visits,
                                                                        expected):
     progress = []
@@ -97,9 +99,23 @@ def test_load_settings_point_spills_into_the_database_folder_and_are_reset(tmp_p
 
 
 
-def test_a_failed_stream_leaves_the_staging_that_follows_in_file_order(tmp_path, monkeypatch):
-    """The fast way inserts unordered; the staging after it must not (rows are numbered by
-    their staged order)."""
+def _failing_once(real):
+    calls = []
+
+    def failing(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise duckdb.InvalidInputException("failed once")
+        return real(*args)
+    return failing
+
+
+@pytest.mark.parametrize("bad_row, fails_in_load", [(True, False), (False, True)],
+                         ids=["a broken row", "a failure while loading"])
+def test_staging_after_a_failed_fast_way_keeps_the_file_order(tmp_path, monkeypatch,
+                                                              bad_row, fails_in_load):
+    """Inserts run unordered; the staging after a failed fast way must not (rows are
+    numbered by their staged order)."""
     orders = []
     staged_file = ingest.stage_file
 
@@ -109,7 +125,14 @@ def test_a_failed_stream_leaves_the_staging_that_follows_in_file_order(tmp_path,
         return staged_file(con, *args)
 
     monkeypatch.setattr(ingest, "stage_file", recording)
-    visits = GOOD["visits.csv"] + "V4,PK,D1,2024-02-30,,\n"
-    with pytest.raises(RejectedInput):
-        ingest_folder(delivery(tmp_path / "in", visits_csv=visits), tmp_path / "px.duckdb")
-    assert len(orders) == 2 * len(FILES) and all(orders[len(FILES):])
+    if fails_in_load:
+        monkeypatch.setattr(ingest_load, "answers_sql", _failing_once(ingest_load.answers_sql))
+    visits = GOOD["visits.csv"] + ("V4,PK,D1,2024-02-30,,\n" if bad_row else "")
+    progress = []
+    try:
+        ingest_folder(delivery(tmp_path / "in", visits_csv=visits), tmp_path / "px.duckdb",
+                      progress=progress.append)
+    except RejectedInput:
+        assert bad_row
+    assert len(orders) == 2 * len(FILES) and all(orders)
+    assert any(FALLBACK in line for line in progress)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -14,6 +15,7 @@ from kpi.errors import RejectedInput
 from kpi.ingest import ingest_folder
 from kpi.ingest_contract import FILES
 from kpi.ingest_read import Staged
+from kpi.ingest_rules import duplicate_checks, run_check
 from kpi.store import salt_path
 
 DEPT = "department_id,department_name,service_line,site\n"
@@ -117,6 +119,8 @@ CASES = [
     # visits
     ("visit id twice", {"visits.csv": visit(vid="V2")}, False,
      ("visits.csv", 4, "visit_id", "V2", "more than once in this file (first in row 2)")),
+    ("visit id twice, in increasing order", {"visits.csv": visit(vid="V3")}, False,
+     ("visits.csv", 4, "visit_id", "V3", "more than once in this file (first in row 3)")),
     ("patient key empty", {"visits.csv": visit(key=" ")}, False,
      ("visits.csv", 4, "patient_key", None, "required")),
     ("visit department unknown", {"visits.csv": visit(dept="D7")}, False,
@@ -311,3 +315,25 @@ def test_rejected_later_load_keeps_the_stored_rows(tmp_path):
 def test_staged_rows_keep_their_numbers_around_rows_the_reader_skipped(skipped, expected):
     staged = Staged(FILES["visits"], "visits.csv", skipped=skipped)
     assert [staged.row_number(r) for r in range(len(expected))] == expected
+
+
+@pytest.mark.parametrize("ids, ignore_case, proof, duplicated", [
+    (["a", "b", "c"], False, True, False),
+    ([], False, True, False),
+    (["a", None, "b"], False, True, False),
+    (["a", "b", "b"], False, False, True),
+    (["a", None, "a"], False, False, True),
+    (["b", "a"], False, False, False),  # distinct, but no proof: the full check decides
+    (["A", "a"], True, False, True),
+    (["A", "b"], True, True, False),
+])
+def test_ids_in_increasing_order_prove_there_is_no_duplicate(ids, ignore_case, proof,
+                                                             duplicated):
+    spec = FILES["questions"] if ignore_case else FILES["visits"]
+    staged = Staged(spec, "x.csv", frozenset([spec.key]))
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE {staged.table} AS SELECT unnest($ids::VARCHAR[]) AS {spec.key}",
+                {"ids": ids})
+    (check,) = duplicate_checks(staged)
+    assert con.execute(check.unless).fetchone()[0] is proof
+    assert bool(run_check(con, check, staged)) is duplicated
