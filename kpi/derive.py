@@ -15,7 +15,7 @@ from kpi.derive_version import DERIVE_VERSION, META_KEY, is_current
 from kpi.derive_waits import wait_statements
 from kpi.engine_meta import extremes_sql
 
-__all__ = ["DERIVED_TABLES", "META_KEY", "is_current", "rebuild"]
+__all__ = ["DERIVED_TABLES", "META_KEY", "is_current", "rebuild", "statements"]
 
 DERIVED_TABLES = ("derived_extremes", "derived_survey_items", "derived_survey_domains", "derived_survey_responses",
                   "derived_survey_items_monthly", "derived_survey_domains_monthly",
@@ -25,11 +25,16 @@ DERIVED_TABLES = ("derived_extremes", "derived_survey_items", "derived_survey_do
                   "derived_returns_all_departments_monthly")
 
 
-def rebuild(con) -> None:
-    """Recompute every derived table from the base tables (inside the load's transaction copy)."""
+def statements(con) -> list[tuple[str, dict]]:
+    """The SQL (with parameters) that recomputes every derived table from the base tables."""
     visits = con.execute("SELECT count(*) FROM visits").fetchone()[0]
     extremes = f"CREATE OR REPLACE TABLE derived_extremes AS {extremes_sql()}"
-    for sql, params in [(extremes, {}), *survey_statements(), *wait_statements(),
-                        *return_statements(visits)]:
+    return [(extremes, {}), *survey_statements(), *wait_statements(), *return_statements(visits)]
+
+
+def rebuild(con) -> None:
+    """Recompute every derived table (inside the load's copy of the database) and mark them
+    current."""
+    for sql, params in statements(con):
         con.execute(sql, params)
     store.set_meta(con, META_KEY, DERIVE_VERSION)
