@@ -11,7 +11,8 @@ So the counts need no patient key:
   derived_returns_by_department: per (department, day, prev_same, W): visits and returned;
   derived_returns_all_departments: per (day, prev_any, W): patient-days and returned;
 and their _monthly copies count each month's first visits (previous visit before the month)
-up to as_of - W. W runs over the return windows of the catalog (RETURN_WINDOWS).
+up to as_of - W. W runs over the return windows of the catalog (RETURN_WINDOWS). The daily
+tables are stored by department and date (zone maps skip other departments and dates).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Load-time survey aggregates per department and day: item counts, domain and response counts.
 
 Every survey response has one department and one date, so these daily counts add up exactly
-to any window, department set, month or department x month group.
+to any window, department set, month or department x month group. The daily tables are stored
+in date order: the engine reads only a window's partial months from them (zone maps skip the
+rest), whole months from the _monthly copies.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ SELECT '{audience}', department_id, response_date, question_id, count(*),
        count(*) FILTER (WHERE top), sum(points),
        count(*) FILTER (WHERE answer >= {promoter_min}),
        count(*) FILTER (WHERE answer <= {detractor_max})
-FROM valid GROUP BY ALL ORDER BY ALL
+FROM valid GROUP BY ALL ORDER BY response_date, department_id, question_id
 """
 
 # Per domain: responses with at least one valid answer in it (each response's domains as bits
@@ -63,14 +65,14 @@ INSERT INTO derived_survey_domains
 SELECT '{audience}', m.department_id, m.response_date, d.domain, count(*)
 FROM masks m JOIN (SELECT DISTINCT domain, domain_no FROM q) d
   ON d.domain_no // 64 = m.word AND (m.mask >> (d.domain_no % 64)) & 1 = 1
-GROUP BY ALL ORDER BY ALL
+GROUP BY ALL ORDER BY m.response_date, m.department_id, d.domain
 """
 
 # Responses returned, surveys with every answer blank included.
 _RESPONSES = """
 INSERT INTO derived_survey_responses
 SELECT '{audience}', department_id, response_date, count(*) FROM {responses}
-GROUP BY ALL ORDER BY ALL
+GROUP BY ALL ORDER BY response_date, department_id
 """
 
 

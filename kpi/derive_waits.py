@@ -3,7 +3,8 @@
 derived_visit_waits (per department and day) and derived_visit_waits_monthly (per department
 and month); NULL wait_minutes counts the visits without a recorded wait. Counts, the exact
 median and "seen within N minutes" of any window follow (whole months from the monthly table,
-the days of partial months from the daily one; see kpi.engine_months).
+the days of partial months from the daily one, which is stored in date order so that zone
+maps skip the rest; see kpi.engine_months).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ _WAITS = """
 CREATE OR REPLACE TABLE derived_visit_waits AS
 SELECT department_id, visit_date, wait_minutes::INTEGER AS wait_minutes,
        count(*)::INTEGER AS visits
-FROM visits GROUP BY ALL ORDER BY department_id, visit_date, wait_minutes
+FROM visits GROUP BY ALL ORDER BY visit_date, department_id, wait_minutes
 """
 
 _WAITS_MONTHLY = """
