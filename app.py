@@ -30,6 +30,7 @@ def main() -> None:
     startup.ensure_database(data.db_path())
     key = data.db_key()
     startup.demo_banner(key)
+    startup.stale_derived_warning(key)
     sidebar.render_filters(key)
     sidebar.render_data_as_of(key)
     page.run()

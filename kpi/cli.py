@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--by", action="append", default=[], choices=["department", "month"])
 
     sub.add_parser("list", parents=[db_option], help="list the KPIs and their definitions")
+    sub.add_parser("refresh", parents=[db_option],
+                   help="rebuild the derived tables (after upgrading the dashboard)")
 
     spc = sub.add_parser("spc", parents=[db_option], help="control chart of one KPI by month")
     spc.add_argument("--kpi", required=True, metavar="ID")
@@ -131,6 +133,13 @@ def run_list(args: argparse.Namespace, db_path: Path) -> None:
             con.close()
 
 
+def run_refresh(args: argparse.Namespace, db_path: Path) -> None:
+    from kpi.store import refresh_derived
+
+    refresh_derived(db_path)
+    print(f"rebuilt the derived tables of {db_path}")
+
+
 def run_spc(args: argparse.Namespace, db_path: Path) -> None:
     from kpi.settings import load_settings
     from kpi.spc_series import spc_csv, spc_for_kpi
@@ -148,7 +157,7 @@ def run_spc(args: argparse.Namespace, db_path: Path) -> None:
 
 
 COMMANDS = {"ingest": run_ingest, "demo": run_demo, "export": run_export, "list": run_list,
-            "spc": run_spc}
+            "refresh": run_refresh, "spc": run_spc}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,6 +58,16 @@ def spc_detail(con, kpi_id: str, flt: Filter, settings: Settings,
     return _spc_of_series(kpi_by_id(con, kpi_id), series, settings, rebase)[SPC_DETAIL_COLUMNS]
 
 
+def spc_details(con, kpi_ids: Sequence[str], flt: Filter,
+                settings: Settings) -> dict[str, pd.DataFrame]:
+    """spc_detail's table of each of these KPIs, by KPI id, from one engine call."""
+    kpis = {k.id: k for k in resolve_kpis(con, kpi_ids)}
+    series = engine.compute(con, list(kpis), flt, ["month"])
+    return {kpi_id: _spc_of_series(kpis[kpi_id], rows.reset_index(drop=True),
+                                   settings)[SPC_DETAIL_COLUMNS]
+            for kpi_id, rows in series.groupby("kpi_id", sort=False)}
+
+
 def spc_by_department(con, kpi_ids: Sequence[str], flt: Filter,
                       settings: Settings) -> pd.DataFrame:
     """The SPC table of every (department of the filter, KPI) monthly series, from one engine

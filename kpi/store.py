@@ -166,6 +166,17 @@ def write_swap(db_path: Path, fresh: bool = False) -> Iterator[duckdb.DuckDBPyCo
             raise
 
 
+def refresh_derived(db_path: Path) -> None:
+    """Rebuild the derived tables of an existing database (after an upgrade of kpi.derive),
+    in a copy swapped in atomically like a load."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise DatabaseMissing(
+            f"no database at {db_path}: run `python -m kpi demo` or `python -m kpi ingest FOLDER`")
+    with write_swap(db_path):
+        pass
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:

@@ -4,6 +4,8 @@ computation (the same engine on a copy of the database without derived tables)."
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 import shutil
 from datetime import date, timedelta
 
@@ -288,3 +290,41 @@ def test_derived_tables_of_another_version_are_not_read(tmp_path):
     finally:
         current.close()
         old.close()
+
+
+@pytest.mark.parametrize("damage", ["stale version", "no derived tables"])
+def test_refresh_command_rebuilds_the_derived_tables_of_an_older_database(tmp_path, damage):
+    path = build_tiny_db(tmp_path / "tiny.duckdb")
+    flt = Filter(start="2023-01-01", end="2024-03-31")
+    con = open_readonly(path)
+    try:
+        expected = compute(con, None, flt, ["department"])
+    finally:
+        con.close()
+    if damage == "stale version":
+        con = duckdb.connect(str(path))
+        con.execute("UPDATE meta SET value = '0' WHERE key = ?", [derive.META_KEY])
+        con.execute("UPDATE derived_visit_waits SET visits = visits + 100")
+        con.close()
+    else:
+        without_derived(path, tmp_path / "copy.duckdb")
+        shutil.move(tmp_path / "copy.duckdb", path)
+    done = subprocess.run([sys.executable, "-m", "kpi", "--db", str(path), "refresh"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "rebuilt the derived tables" in done.stdout
+    con = open_readonly(path)
+    try:
+        assert derive.is_current(con)
+        assert con.execute("SELECT sum(visits) FROM derived_visit_waits").fetchone()[0] == 13
+        pd.testing.assert_frame_equal(compute(con, None, flt, ["department"]), expected)
+    finally:
+        con.close()
+
+
+def test_refresh_of_a_missing_database_says_how_to_make_one(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "kpi", "--db", str(tmp_path / "none.duckdb"),
+                           "refresh"], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "no database at" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "none.duckdb").exists()

@@ -7,10 +7,11 @@ import shlex
 import shutil
 from datetime import date
 
+import duckdb
 import pytest
 
 from apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
-from kpi import engine
+from kpi import derive, engine
 from kpi.cli import main as cli_main
 from kpi.demo import build_demo
 from kpi.filters import Filter
@@ -212,3 +213,17 @@ def test_data_text_is_never_read_as_markdown_or_html(nasty_db, monkeypatch):
     figures = " ".join(json.dumps(json.loads(chart.proto.spec))
                        for chart in at.get("plotly_chart"))
     assert "&lt;b&gt;unit&lt;/b&gt;" in figures and "<b>unit</b>" not in figures
+
+
+def test_a_database_with_stale_derived_tables_says_how_to_refresh(demo_db, tmp_path,
+                                                                  monkeypatch):
+    old = tmp_path / "old.duckdb"
+    shutil.copyfile(demo_db, old)
+    con = duckdb.connect(str(old))
+    con.execute("UPDATE meta SET value = '0' WHERE key = ?", [derive.META_KEY])
+    con.close()
+    use_database(monkeypatch, old, tmp_path / "no-settings.toml")
+    stale = [w.value for w in open_app().warning if "python -m kpi refresh" in w.value]
+    assert len(stale) == 1 and "older version" in stale[0]
+    assert cli_main(["--db", str(old), "refresh"]) == 0
+    assert not [w.value for w in open_app().warning if "older version" in w.value]

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from kpi.catalog import kpi_by_id
@@ -11,7 +12,7 @@ from kpi.demo import build_demo
 from kpi.demo_plan import DemoStory
 from kpi.filters import Filter
 from kpi.settings import Settings
-from kpi.spc_series import SPC_COLUMNS, spc_for_kpi
+from kpi.spc_series import SPC_COLUMNS, spc_detail, spc_details, spc_for_kpi
 from kpi.store import open_readonly
 from kpi.targets import target_for
 
@@ -104,3 +105,17 @@ def test_target_reaches_the_verdict(demo):
     never = spc_for_kpi(demo[1], "seen_within_15_minutes", Filter(departments=("ED",)),
                         Settings(targets={"seen_within_15_minutes": 99.0}))
     assert set(never["assurance"]) == {"never met"} and set(never["target"]) == {99.0}
+
+
+@pytest.mark.parametrize("department", [STORY.ed_department, None])
+def test_several_kpis_in_one_call_equal_each_kpi_alone(demo, department):
+    kpi_ids = ["patient_satisfaction", "nps", "complaints_per_1000_visits", "staff_engagement",
+               "seen_within_15_minutes", "median_wait_minutes"]
+    flt = Filter(departments=(department,) if department else (), start=date(2025, 1, 1))
+    settings = Settings(targets={"nps": 40.0}, run_length=6)
+    together = spc_details(demo[1], kpi_ids, flt, settings)
+    assert list(together) == sorted(kpi_ids)
+    for kpi_id in kpi_ids:
+        alone = spc_detail(demo[1], kpi_id, flt, settings)
+        pd.testing.assert_frame_equal(together[kpi_id], alone)
+        assert len(alone) == 23  # January 2025 to November 2026

@@ -42,7 +42,13 @@ class PageContext:
 
     def spc(self, kpi_id: str):
         """The control-chart table of one KPI by month for the whole filter (cached)."""
-        return data.spc(self.key, kpi_id, self.flt, data.settings_key(self.settings))
+        return self.spc_tables([kpi_id])[kpi_id]
+
+    def spc_tables(self, kpi_ids) -> dict:
+        """The control-chart tables of these KPIs by month, by KPI id (one cached engine call:
+        a page asks for the charts it shows together at once)."""
+        return data.spc_tables(self.key, tuple(kpi_ids), self.flt,
+                               data.settings_key(self.settings))
 
     def spc_by_department(self, kpi_ids):
         """The control-chart tables of each department of the filter x these KPIs (cached)."""

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from kpi import catalog, engine, spc_series
+from kpi import catalog, derive_version, engine, spc_series
 from kpi.catalog import Kpi
 from kpi.filters import Filter
 from kpi.settings import Settings, load_settings, settings_path
@@ -71,6 +71,13 @@ def meta(key: DbKey) -> dict[str, str]:
     """The database's meta table (is_demo, schema_version, ...)."""
     with cursor(key) as cur:
         return read_meta(cur)
+
+
+@st.cache_data(show_spinner=False)
+def derived_current(key: DbKey) -> bool:
+    """Whether the database's derived tables were built by this version (else pages are slow)."""
+    with cursor(key) as cur:
+        return derive_version.is_current(cur)
 
 
 @st.cache_data(show_spinner=False)
@@ -144,10 +151,12 @@ def _from_key(key: SettingsKey) -> Settings:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def spc(key: DbKey, kpi_id: str, flt: Filter, chosen: SettingsKey) -> pd.DataFrame:
-    """The control-chart table of one KPI by month for the whole filter (spc_detail)."""
+def spc_tables(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
+               chosen: SettingsKey) -> dict[str, pd.DataFrame]:
+    """The control-chart tables of these KPIs by month for the whole filter, by KPI id (one
+    engine call)."""
     with cursor(key) as cur:
-        return spc_series.spc_detail(cur, kpi_id, flt, _from_key(chosen))
+        return spc_series.spc_details(cur, kpi_ids, flt, _from_key(chosen))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -45,15 +45,18 @@ def signal_badges(table: pd.DataFrame, kpi: Kpi, run_length: int) -> None:
         st.caption(" · ".join(notes))
 
 
-def tile_badges(ctx, kpi_id: str) -> None:
-    """Under a headline tile: the badges of the KPI's control chart for the whole filter."""
-    signal_badges(ctx.spc(kpi_id), ctx.kpis[kpi_id], ctx.settings.run_length)
+def tile_badges(ctx, kpi_id: str, table: pd.DataFrame) -> None:
+    """Under a headline tile: the badges of the KPI's control chart (its table) for the whole
+    filter."""
+    signal_badges(table, ctx.kpis[kpi_id], ctx.settings.run_length)
 
 
-def spc_trend(ctx, kpi_id: str, key: str, label: str | None = None) -> None:
-    """One KPI's control chart by month for the whole filter, its badges below."""
+def spc_trend(ctx, kpi_id: str, key: str, label: str | None = None,
+              table: pd.DataFrame | None = None) -> None:
+    """One KPI's control chart by month for the whole filter (its table when the page has
+    it already), its badges below."""
     kpi = ctx.kpis[kpi_id]
-    table = ctx.spc(kpi_id)
+    table = ctx.spc(kpi_id) if table is None else table
     run_length = ctx.settings.run_length
     st.plotly_chart(spc_chart(table, kpi, run_length, title=f"{label or kpi.label} by month",
                               threshold=threshold(kpi)), key=key)
@@ -67,9 +70,10 @@ def spc_trends(ctx, kpi_ids: Sequence[str], key: str,
     if len(kpi_ids) == 1:
         spc_trend(ctx, kpi_ids[0], key, labels[kpi_ids[0]])
     elif len(kpi_ids) <= MAX_TABS:
+        tables = ctx.spc_tables(kpi_ids)
         for tab, kpi_id in zip(st.tabs([markdown_plain(labels[k]) for k in kpi_ids]), kpi_ids):
             with tab:
-                spc_trend(ctx, kpi_id, f"{key}_{kpi_id}", labels[kpi_id])
+                spc_trend(ctx, kpi_id, f"{key}_{kpi_id}", labels[kpi_id], tables[kpi_id])
     else:
         chosen = st.selectbox("KPI by month", list(kpi_ids), format_func=labels.get,
                               key=f"{key}_kpi")

@@ -35,3 +35,13 @@ def demo_banner(key: data.DbKey) -> None:
         st.warning("Demo data: a synthetic hospital made up by `python -m kpi demo`. No real "
                    "patients, staff or complaints. Load your own files with "
                    "`python -m kpi ingest FOLDER`.")
+
+
+def stale_derived_warning(key: data.DbKey) -> None:
+    """Say when the database predates this version's derived tables (pages then compute from
+    the raw rows, correct but slow) and how to rebuild them."""
+    if not data.derived_current(key):
+        st.warning("This database was built by an older version of the dashboard, so every "
+                   "page computes from the raw rows: correct, but slow on a large database. "
+                   "Rebuild its summary tables once with `python -m kpi refresh` (or load new "
+                   "data).")

@@ -20,9 +20,10 @@ def show_volume(ctx) -> None:
     """Complaints received and the rate per 1,000 visits, by month (control charts)."""
     st.header("Volume and rate")
     definitions_and_guide(ctx, ctx.pick(VOLUME).values())
+    tables = ctx.spc_tables(VOLUME)
     for column, kpi_id in zip(st.columns(2), VOLUME):
         with column:
-            spc_trend(ctx, kpi_id, f"spc_{kpi_id}")
+            spc_trend(ctx, kpi_id, f"spc_{kpi_id}", table=tables[kpi_id])
 
 
 def show_categories(ctx) -> None:

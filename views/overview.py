@@ -28,13 +28,14 @@ def show_tiles(ctx, whole) -> None:
     except UsageError:
         prior = None
     changes = change_vs_prior(current, prior) if prior is not None else None
+    tables = ctx.spc_tables(areas.values())
     for column, (area, kpi_id) in zip(tile_columns(len(areas)), areas.items()):
         with column:
             st.subheader(area)
             kpi_tile(ctx.kpis[kpi_id], current.set_index("kpi_id").loc[kpi_id],
                      None if prior is None else prior.set_index("kpi_id").loc[kpi_id],
                      None if changes is None else changes.loc[kpi_id])
-            tile_badges(ctx, kpi_id)
+            tile_badges(ctx, kpi_id, tables[kpi_id])
 
 
 def show_departments(ctx, whole) -> None:

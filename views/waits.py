@@ -17,11 +17,12 @@ def main() -> None:
     page_header("Respect for time", ctx.flt, "Waits from arrival or appointment time to being "
                                              "seen, over visits with a wait recorded")
     headline(ctx, KPIS, "recorded waits")
+    tables = ctx.spc_tables(KPIS)
     for kpi_id in KPIS:
         kpi = ctx.kpis[kpi_id]
         st.header(kpi.label)
         definitions_and_guide(ctx, [kpi], "Definition")
-        spc_trend(ctx, kpi_id, f"spc_{kpi_id}")
+        spc_trend(ctx, kpi_id, f"spc_{kpi_id}", table=tables[kpi_id])
         grid = ctx.compute([kpi_id], ["department", "month"])
         st.plotly_chart(charts.heatmap(grid, "department_id", "month", ctx.names,
                                        title=f"{kpi.label} by department and month",
