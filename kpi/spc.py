@@ -107,6 +107,15 @@ def spc_table(series: pd.DataFrame, direction: str, kind: ChartKind = XMR,
     """
     order = np.argsort(series["month"].to_numpy(dtype=object), kind="stable")
     table = {column: series[column].array.take(order) for column in series.columns}
+    return pd.DataFrame({**table, **spc_columns(table, direction, kind, target, rebase,
+                                                run_length)})
+
+
+def spc_columns(table: dict, direction: str, kind: ChartKind = XMR,
+                target: float | None = None, rebase: Sequence[date] = (),
+                run_length: int = DEFAULT_RUN_LENGTH) -> dict[str, np.ndarray]:
+    """spc_table's computed columns (centre ... target) for a series already in month order,
+    given as arrays by column name."""
     values = _floats(table, "value")
     size = len(values)
     present = ~np.isnan(values)
@@ -125,16 +134,19 @@ def spc_table(series: pd.DataFrame, direction: str, kind: ChartKind = XMR,
         rules[rows] = names
         variations[rows] = [variation(int(s), direction) for s in sides]
         last_limits = limits
-    return pd.DataFrame({
-        **table, "centre": centre, "lower": lower, "upper": upper, "rule": rules,
+    return {
+        "centre": centre, "lower": lower, "upper": upper, "rule": rules,
         "variation": variations,
         "trial_limits": np.full(size, int(present.sum()) < MIN_POINTS_FOR_FIRM_LIMITS),
         "assurance": np.full(size, assurance(target, last_limits, direction), dtype=object),
-        "target": np.full(size, np.nan if target is None else target)})
+        "target": np.full(size, np.nan if target is None else target)}
 
 
 def _floats(table: dict, column: str) -> np.ndarray:
-    return table[column].to_numpy(dtype=float, na_value=np.nan)
+    values = table[column]
+    if isinstance(values, np.ndarray) and values.dtype == float:
+        return values
+    return values.to_numpy(dtype=float, na_value=np.nan)
 
 
 def _limits(table: dict, rows: np.ndarray, kind: ChartKind) -> Limits:

@@ -7,6 +7,7 @@ import io
 from datetime import date
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from kpi import engine
@@ -14,7 +15,7 @@ from kpi.catalog import Kpi, kpi_by_id, resolve_kpis
 from kpi.export import number_cell, text_cell
 from kpi.filters import Filter
 from kpi.settings import Settings
-from kpi.spc import P_CHART, XMR, ChartKind, spc_table, u_chart
+from kpi.spc import P_CHART, XMR, ChartKind, spc_columns, spc_table, u_chart
 from kpi.targets import target_for
 
 SPC_COLUMNS = ["kpi_id", "month", "value", "n", "centre", "lower", "upper", "rule", "variation",
@@ -27,13 +28,21 @@ PER_1000 = 1000.0
 
 def chart_kind(kpi: Kpi, series: pd.DataFrame) -> ChartKind:
     """p-chart for a proportion with numerator/denominator, u-chart for a rate, else XmR."""
-    present = series[series["value"].notna()]
-    has_counts = len(present) > 0 and present["denominator"].notna().all()
+    return _kind_of(kpi, _floats(series["value"]), _floats(series["denominator"]))
+
+
+def _kind_of(kpi: Kpi, values: np.ndarray, denominators: np.ndarray) -> ChartKind:
+    present = ~np.isnan(values)
+    has_counts = bool(present.any()) and not np.isnan(denominators[present]).any()
     if kpi.unit == "%" and has_counts:
         return P_CHART
     if kpi.unit == "per_1000" and has_counts:
         return u_chart(PER_1000)
     return XMR
+
+
+def _floats(values) -> np.ndarray:
+    return pd.array(values).to_numpy(dtype=float, na_value=np.nan)
 
 
 def _spc_of_series(kpi: Kpi, series: pd.DataFrame, settings: Settings,
@@ -75,12 +84,33 @@ def spc_by_department(con, kpi_ids: Sequence[str], flt: Filter,
     if not kpi_ids:
         return pd.DataFrame(columns=SPC_BY_DEPARTMENT_COLUMNS)
     kpis = {k.id: k for k in resolve_kpis(con, kpi_ids)}
-    series = engine.compute(con, list(kpis), flt, ["department", "month"])
-    tables = [_spc_of_series(kpis[kpi_id], rows, settings)
-              for (_, kpi_id), rows in series.groupby(["department_id", "kpi_id"], sort=True)]
-    if not tables:
+    series = engine.compute(con, list(kpis), flt, ["department", "month"]).sort_values(
+        ["department_id", "kpi_id", "month"], kind="stable", ignore_index=True)
+    if series.empty:
         return pd.DataFrame(columns=SPC_BY_DEPARTMENT_COLUMNS)
-    return pd.concat(tables, ignore_index=True)[SPC_BY_DEPARTMENT_COLUMNS]
+    given = [c for c in SPC_BY_DEPARTMENT_COLUMNS if c in series.columns]
+    arrays = {c: series[c].array for c in {*given, "numerator", "denominator"}}
+    values, denominators = _floats(arrays["value"]), _floats(arrays["denominator"])
+    computed = []
+    for first, end in series_blocks(series):
+        kpi = kpis[series["kpi_id"].iat[first]]
+        kind = _kind_of(kpi, values[first:end], denominators[first:end])
+        block = {c: arrays[c][first:end] for c in ("month", "value", "numerator", "denominator")}
+        computed.append({**spc_columns(block, kpi.direction, kind, target_for(kpi, settings),
+                                       run_length=settings.run_length),
+                         "chart": np.full(end - first, kind.name, dtype=object)})
+    out = {c: series[c].astype("str") if c in ("department_id", "month") else series[c]
+           for c in given}
+    out.update({c: np.concatenate([part[c] for part in computed]) for c in computed[0]})
+    return pd.DataFrame(out)[SPC_BY_DEPARTMENT_COLUMNS]
+
+
+def series_blocks(table: pd.DataFrame) -> list[tuple[int, int]]:
+    """(first, end) row positions of each department x KPI series of a table sorted by them."""
+    keys = [table[c].to_numpy(dtype=object) for c in ("department_id", "kpi_id")]
+    changes = np.flatnonzero(np.any([k[1:] != k[:-1] for k in keys], axis=0)) + 1
+    bounds = [0, *changes.tolist(), len(table)]
+    return list(zip(bounds[:-1], bounds[1:]))
 
 
 def spc_csv(table: pd.DataFrame) -> str:
