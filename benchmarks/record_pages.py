@@ -1,5 +1,6 @@
-"""Record what each page asks the engine: run the app in AppTest with kpi.engine.compute
-(and the breakdown reads) wrapped, once per filter scenario, with empty caches per page.
+"""Record what each page asks the engine: run the app in AppTest with kpi.engine.compute,
+the control-chart series (kpi.spc_series) and the breakdown reads wrapped, once per filter
+scenario, with empty caches per page.
 
     python -m benchmarks.record_pages --db X.duckdb --out workload.json
 """
@@ -29,24 +30,49 @@ def app_pages(app: Path = APP) -> list[tuple[str, str]]:
     return pages
 
 
+# The control-chart functions the pages call (through ui.data) and the grouping each asks of
+# the engine; a recorded call replays the whole function, control charts included.
+SPC_FUNCTIONS = {"spc_details": ["month"], "spc_by_department": ["department", "month"]}
+
+
 class Recorder:
-    """Wraps kpi.engine.compute (below the Streamlit cache: only misses reach it) and
-    ui.data.read (the breakdown reads), keeping the calls of the current page."""
+    """Wraps kpi.engine.compute (below the Streamlit cache: only misses reach it), the
+    control-chart series of kpi.spc_series (their own engine call inside is not recorded
+    again) and ui.data.read (the breakdown reads), keeping the calls of the current page."""
 
     def __init__(self) -> None:
-        from kpi import catalog, engine
+        from kpi import catalog, engine, spc_series
         from ui import data
 
         self.calls: list[dict] = []
+        self._inside_spc = False
         compute, read = engine.compute, data.read
 
-        def recording_compute(con, kpi_ids, flt, group_by=()):
+        def kpi_call(con, kpi_ids, flt, group_by) -> dict:
             kpis = catalog.resolve_kpis(con, kpi_ids)
-            self.calls.append({"kind": "kpis", "kpi_ids": list(kpi_ids) if kpi_ids else None,
-                               "resolved": [k.id for k in kpis],
-                               "sources": sorted({k.source for k in kpis}),
-                               "filter": flt.to_query_params(), "group_by": list(group_by)})
+            return {"kind": "kpis", "kpi_ids": list(kpi_ids) if kpi_ids else None,
+                    "resolved": [k.id for k in kpis], "sources": sorted({k.source for k in kpis}),
+                    "filter": flt.to_query_params(), "group_by": list(group_by)}
+
+        def recording_compute(con, kpi_ids, flt, group_by=()):
+            if not self._inside_spc:
+                self.calls.append(kpi_call(con, kpi_ids, flt, group_by))
             return compute(con, kpi_ids, flt, group_by)
+
+        def recording_spc(name, function):
+            def recorded(con, kpi_ids, flt, settings):
+                self.calls.append({**kpi_call(con, kpi_ids, flt, SPC_FUNCTIONS[name]),
+                                   "spc": name, "run_length": settings.run_length,
+                                   "targets": dict(settings.targets)})
+                self._inside_spc = True
+                try:
+                    return function(con, kpi_ids, flt, settings)
+                finally:
+                    self._inside_spc = False
+            return recorded
+
+        for name in SPC_FUNCTIONS:
+            setattr(spc_series, name, recording_spc(name, getattr(spc_series, name)))
 
         def recording_read(key, reader, flt):
             call = {"kind": "reader", "reader": f"{reader.__module__}.{reader.__qualname__}",

@@ -13,9 +13,13 @@ import importlib
 import time
 from pathlib import Path
 
+import pandas as pd
+
 from benchmarks.workload import (filter_of, fingerprint, load_workload, page_calls, peak_rss_mb,
                                  progress, replay_arguments, timed_runs, write_result)
+from kpi import spc_series
 from kpi.engine import compute
+from kpi.settings import Settings
 from kpi.store import open_readonly
 
 HEAVIEST_STATEMENTS = 5
@@ -60,8 +64,19 @@ def read_with(con, call: dict):
 
 
 def run_kpis(con, calls: list[dict]) -> list:
-    """Every recorded KPI call of a page, in order."""
-    return [compute(con, c["kpi_ids"], filter_of(c["filter"]), c["group_by"]) for c in calls]
+    """Every recorded KPI call of a page, in order (a control-chart call with its charts);
+    each call's KPI rows (kpi_id, value, n, ...)."""
+    return [run_call(con, c) for c in calls]
+
+
+def run_call(con, call: dict) -> pd.DataFrame:
+    """One recorded call: engine.compute, or the kpi.spc_series function it names."""
+    flt = filter_of(call["filter"])
+    if "spc" not in call:
+        return compute(con, call["kpi_ids"], flt, call["group_by"])
+    settings = Settings(targets=call["targets"], run_length=call["run_length"])
+    tables = getattr(spc_series, call["spc"])(con, call["kpi_ids"], flt, settings)
+    return pd.concat(tables.values()) if isinstance(tables, dict) else tables
 
 
 def profiled(con, kpi_calls: list[dict]) -> dict:

@@ -119,6 +119,10 @@ def test_the_whole_harness_at_a_tiny_scale(tmp_path, capsys):
     assert [(p["page"], p["scenario"]) for p in result["engine"]["pages"]] == [
         ("Overview", "all departments")]
     assert result["engine"]["pages"][0]["calls"] >= 2
+    workload = json.loads(next(tmp_path.glob("scale-0.02/*/workload.json")).read_text())
+    overview = workload["scenarios"][0]["pages"][0]["calls"]
+    assert {c.get("spc") for c in overview} == {None, "spc_details", "spc_by_department"}
+    assert all(c["group_by"] for c in overview if c.get("spc"))
     for line in ("engine: Overview, all departments", "speedup pandas/engine: Overview",
                  "engine vs pandas: KPI results that differ"):
         assert line in printed
