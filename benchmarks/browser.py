@@ -3,20 +3,12 @@ changes that miss the cache, each timed until the page has fully rendered."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
-from benchmarks.workload import ROOT
+from benchmarks.server import CHROMIUM, LAUNCH_ARGS, streamlit_server
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 600_000
 # Remembers that the script ran (the attribute's old or new value was 'running') so that a
 # wait cannot end on the state from before the rerun.
@@ -33,25 +25,6 @@ new MutationObserver((records) => {
 RENDERED = """() => window.__pxRan
     && document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")
     && document.querySelectorAll("[data-testid='stSkeleton']").length === 0"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {server.returncode}")
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError("streamlit did not become healthy")
 
 
 def _timed(page, action) -> float:
@@ -88,26 +61,13 @@ def browser_timings(db: Path, log: Path, department: str) -> dict[str, float]:
     """Start `streamlit run app.py` on the database, time the Overview in Chromium, stop it."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with open(log, "w", encoding="utf-8") as out:
-        started = time.perf_counter()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env={**os.environ, "PX_DB": str(db)}, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            _wait_healthy(url, server)
-            timings = {"server ready": time.perf_counter() - started}
-            with sync_playwright() as playwright:
-                chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-                page = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-                page.add_init_script(WATCH_RUNS)
-                timings.update(_interactions(page, url, department))
-                chromium.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    started = time.perf_counter()
+    with streamlit_server(db, log) as url:
+        timings = {"server ready": time.perf_counter() - started}
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+            page = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.add_init_script(WATCH_RUNS)
+            timings.update(_interactions(page, url, department))
+            chromium.close()
     return timings
-

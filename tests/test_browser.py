@@ -10,16 +10,13 @@ import csv
 import io
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from benchmarks.server import CHROMIUM, LAUNCH_ARGS, streamlit_server
 from kpi.demo import build_demo
 from kpi.spc_labels import (ASSURANCE_BADGES, NO_TARGET, NO_VALUE, NOT_ASSESSED,
                             VARIATION_BADGES)
@@ -27,9 +24,6 @@ from kpi.spc_labels import (ASSURANCE_BADGES, NO_TARGET, NO_VALUE, NOT_ASSESSED,
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 DOC_SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 END = date(2025, 6, 30)
 TREND_PAGES = ("satisfaction", "loyalty", "complaints", "staff", "waits")
 PAGES = {"": "Overview", "satisfaction": "Satisfaction", "loyalty": "Loyalty",
@@ -49,44 +43,12 @@ if not CHROMIUM.exists():
 from playwright.sync_api import expect, sync_playwright  # noqa: E402  (chromium is there)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {server.returncode}")
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("streamlit did not become healthy")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "px.duckdb"
     build_demo(db, seed=7, scale=0.02, end=END)
-    port = _free_port()
-    log = open(tmp_path_factory.mktemp("browser-log") / "streamlit.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "PX_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    with streamlit_server(db, tmp_path_factory.mktemp("browser-log") / "streamlit.log") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture(scope="module")
