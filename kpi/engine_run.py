@@ -53,14 +53,16 @@ class Run:
                     key: str | None = None, values: Sequence = (None,)
                     ) -> dict[object, pd.DataFrame]:
         """Like grouped, for a query keyed by one more column `key`: a table per value."""
-        memo = (sql, repr(sorted(params.items())), key, tuple(values))
+        memo = (sql, repr(sorted(params.items())), tuple(counts), key, tuple(values))
         if memo not in self._results:
-            self._results[memo] = self._on_grid(sql, params, key, list(values))
-        table = self._results[memo]
-        table[list(counts)] = table[list(counts)].fillna(0)
-        size = len(self.grid)
-        return {value: table.iloc[i * size:(i + 1) * size].reset_index(drop=True)
+            table = self._on_grid(sql, params, key, list(values))
+            for column in counts:
+                table[column] = table[column].fillna(0)
+            size = len(self.grid)
+            self._results[memo] = {
+                value: table.iloc[i * size:(i + 1) * size].reset_index(drop=True)
                 for i, value in enumerate(values)}
+        return self._results[memo]
 
     def _on_grid(self, sql: str, params: dict, key: str | None, values: list) -> pd.DataFrame:
         if not self.grid:

@@ -50,14 +50,19 @@ def trend(values: np.ndarray, limits: Limits, run_length: int) -> np.ndarray:
 def two_of_three(values: np.ndarray, limits: Limits, run_length: int) -> np.ndarray:
     """2 of 3 consecutive points beyond 2 sigma on the same side (outside the limits counts)."""
     sides = np.zeros(len(values), dtype=int)
+    windows = len(values) - TWO_OF_THREE_WINDOW + 1
+    if windows < 1:
+        return sides
     beyond = np.where(values > limits.upper_2sigma, 1,
                       np.where(values < limits.lower_2sigma, -1, 0))
-    for start in range(len(values) - TWO_OF_THREE_WINDOW + 1):
-        window = beyond[start:start + TWO_OF_THREE_WINDOW]
-        for side in (1, -1):
-            if np.count_nonzero(window == side) >= TWO_OF_THREE_NEEDED:
-                hits = start + np.flatnonzero(window == side)
-                sides[hits] = side
+    for side in (1, -1):
+        on_side = beyond == side
+        counts = np.convolve(on_side, np.ones(TWO_OF_THREE_WINDOW, dtype=int), mode="valid")
+        qualifying = counts >= TWO_OF_THREE_NEEDED  # per window start
+        covered = np.zeros(len(values), dtype=bool)
+        for offset in range(TWO_OF_THREE_WINDOW):
+            covered[offset:offset + windows] |= qualifying
+        sides[on_side & covered] = side
     return sides
 
 
