@@ -49,6 +49,10 @@ RULE_CASES = [
     (two_of_three, [-3.5, -2.1, 1], 7, [-1, -1, 0]),                  # outside the limits counts
     (two_of_three, [2.0, 2.0, 2.0], 7, [0, 0, 0]),                    # on 2 sigma is not beyond
     (two_of_three, [2.5], 7, [0]),
+    (two_of_three, [], 7, []),
+    (two_of_three, [2.5, 2.5], 7, [0, 0]),                            # fewer than 3 points
+    (two_of_three, [2.5, 2.5, 0, 2.5, 2.5], 7, [1, 1, 0, 1, 1]),      # overlapping windows
+    (two_of_three, [0, 2.5, 0, 0, -2.5, -2.5], 7, [0, 0, 0, 0, -1, -1]),
     (outside_limits, [3.0, 3.01, -3.01, 0], 7, [0, 1, -1, 0]),
 ]
 
