@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kpi import engine
-from kpi.catalog import Kpi, kpi_by_id, resolve_kpis
+from kpi.catalog import Kpi, resolve_kpis
 from kpi.export import number_cell, text_cell
 from kpi.filters import Filter
 from kpi.settings import Settings
@@ -63,17 +63,16 @@ def spc_for_kpi(con, kpi_id: str, flt: Filter, settings: Settings,
 def spc_detail(con, kpi_id: str, flt: Filter, settings: Settings,
                rebase: Sequence[date] = ()) -> pd.DataFrame:
     """spc_for_kpi's table plus `suppressed` (the month's value is withheld, small cell)."""
-    series = engine.compute(con, [kpi_id], flt, ["month"])
-    return _spc_of_series(kpi_by_id(con, kpi_id), series, settings, rebase)[SPC_DETAIL_COLUMNS]
+    return next(iter(spc_details(con, [kpi_id], flt, settings, rebase).values()))
 
 
-def spc_details(con, kpi_ids: Sequence[str], flt: Filter,
-                settings: Settings) -> dict[str, pd.DataFrame]:
+def spc_details(con, kpi_ids: Sequence[str], flt: Filter, settings: Settings,
+                rebase: Sequence[date] = ()) -> dict[str, pd.DataFrame]:
     """spc_detail's table of each of these KPIs, by KPI id, from one engine call."""
     kpis = {k.id: k for k in resolve_kpis(con, kpi_ids)}
     series = engine.compute(con, list(kpis), flt, ["month"])
-    return {kpi_id: _spc_of_series(kpis[kpi_id], rows.reset_index(drop=True),
-                                   settings)[SPC_DETAIL_COLUMNS]
+    return {kpi_id: _spc_of_series(kpis[kpi_id], rows.reset_index(drop=True), settings,
+                                   rebase)[SPC_DETAIL_COLUMNS]
             for kpi_id, rows in series.groupby("kpi_id", sort=False)}
 
 
