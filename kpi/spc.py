@@ -116,7 +116,7 @@ def spc_columns(table: dict, direction: str, kind: ChartKind = XMR,
                 run_length: int = DEFAULT_RUN_LENGTH) -> dict[str, np.ndarray]:
     """spc_table's computed columns (centre ... target) for a series already in month order,
     given as arrays by column name."""
-    values = _floats(table, "value")
+    values = float_column(table, "value")
     size = len(values)
     present = ~np.isnan(values)
     centre, lower, upper = (np.full(size, np.nan) for _ in range(3))
@@ -142,7 +142,8 @@ def spc_columns(table: dict, direction: str, kind: ChartKind = XMR,
         "target": np.full(size, np.nan if target is None else target)}
 
 
-def _floats(table: dict, column: str) -> np.ndarray:
+def float_column(table, column: str) -> np.ndarray:
+    """A column of a table (DataFrame, or arrays by name) as floats, missing as NaN."""
     values = table[column]
     if isinstance(values, np.ndarray) and values.dtype == float:
         return values
@@ -151,9 +152,9 @@ def _floats(table: dict, column: str) -> np.ndarray:
 
 def _limits(table: dict, rows: np.ndarray, kind: ChartKind) -> Limits:
     if kind.name == "xmr":
-        return xmr_limits(_floats(table, "value")[rows])
-    return attribute_limits(_floats(table, "numerator")[rows],
-                            _floats(table, "denominator")[rows], kind)
+        return xmr_limits(float_column(table, "value")[rows])
+    return attribute_limits(float_column(table, "numerator")[rows],
+                            float_column(table, "denominator")[rows], kind)
 
 
 def _segments(months: np.ndarray, rebase: Sequence[date]) -> np.ndarray:

@@ -15,7 +15,7 @@ from kpi.catalog import Kpi, resolve_kpis
 from kpi.export import number_cell, text_cell
 from kpi.filters import Filter
 from kpi.settings import Settings
-from kpi.spc import P_CHART, XMR, ChartKind, spc_columns, spc_table, u_chart
+from kpi.spc import P_CHART, XMR, ChartKind, float_column, spc_columns, spc_table, u_chart
 from kpi.targets import target_for
 
 SPC_COLUMNS = ["kpi_id", "month", "value", "n", "centre", "lower", "upper", "rule", "variation",
@@ -28,7 +28,7 @@ PER_1000 = 1000.0
 
 def chart_kind(kpi: Kpi, series: pd.DataFrame) -> ChartKind:
     """p-chart for a proportion with numerator/denominator, u-chart for a rate, else XmR."""
-    return _kind_of(kpi, _floats(series["value"]), _floats(series["denominator"]))
+    return _kind_of(kpi, float_column(series, "value"), float_column(series, "denominator"))
 
 
 def _kind_of(kpi: Kpi, values: np.ndarray, denominators: np.ndarray) -> ChartKind:
@@ -39,10 +39,6 @@ def _kind_of(kpi: Kpi, values: np.ndarray, denominators: np.ndarray) -> ChartKin
     if kpi.unit == "per_1000" and has_counts:
         return u_chart(PER_1000)
     return XMR
-
-
-def _floats(values) -> np.ndarray:
-    return pd.array(values).to_numpy(dtype=float, na_value=np.nan)
 
 
 def _spc_of_series(kpi: Kpi, series: pd.DataFrame, settings: Settings,
@@ -89,7 +85,7 @@ def spc_by_department(con, kpi_ids: Sequence[str], flt: Filter,
         return pd.DataFrame(columns=SPC_BY_DEPARTMENT_COLUMNS)
     given = [c for c in SPC_BY_DEPARTMENT_COLUMNS if c in series.columns]
     arrays = {c: series[c].array for c in {*given, "numerator", "denominator"}}
-    values, denominators = _floats(arrays["value"]), _floats(arrays["denominator"])
+    values, denominators = float_column(arrays, "value"), float_column(arrays, "denominator")
     computed = []
     for first, end in series_blocks(series):
         kpi = kpis[series["kpi_id"].iat[first]]

@@ -52,7 +52,11 @@ TABLES = ("departments", "questions", "visits", "patient_responses", "patient_an
 
 
 class DatabaseMissing(PxError):
-    """The database file does not exist yet."""
+    """The database file does not exist yet (the message says how to make one)."""
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__(f"no database at {db_path}: run `python -m kpi demo` or "
+                         "`python -m kpi ingest FOLDER`")
 
 
 def resolve_db_path(cli_value: str | None = None) -> Path:
@@ -98,8 +102,7 @@ def open_readonly(db_path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection that sees the file as it is now (even after a swap)."""
     db_path = Path(db_path)
     if not db_path.exists():
-        raise DatabaseMissing(
-            f"no database at {db_path}: run `python -m kpi demo` or `python -m kpi ingest FOLDER`")
+        raise DatabaseMissing(db_path)
     con = configure(duckdb.connect())
     con.execute("ATTACH ? AS px (READ_ONLY)", [str(db_path)])
     con.execute("USE px")
@@ -171,8 +174,7 @@ def refresh_derived(db_path: Path) -> None:
     in a copy swapped in atomically like a load."""
     db_path = Path(db_path)
     if not db_path.exists():
-        raise DatabaseMissing(
-            f"no database at {db_path}: run `python -m kpi demo` or `python -m kpi ingest FOLDER`")
+        raise DatabaseMissing(db_path)
     with write_swap(db_path):
         pass
 
