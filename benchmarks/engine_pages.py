@@ -72,7 +72,7 @@ def _scenarios(con, department: str):
 def child(db: Path, runs: int, department: str, only: str | None) -> dict:
     """Time every page of every scenario on one read-only connection (this process)."""
     from kpi.engine import compute
-    from kpi.store import open_readonly
+    from kpi.store.connect import open_readonly
     con = open_readonly(db)
     results = {}
     for scenario, (flt, pages) in _scenarios(con, department).items():
@@ -101,7 +101,8 @@ def child(db: Path, runs: int, department: str, only: str | None) -> dict:
 
 def load_into_pandas(db: Path) -> dict:
     """Seconds to load every base table into pandas DataFrames (this process), and peak RSS."""
-    from kpi.store import TABLES, open_readonly
+    from kpi.store.connect import open_readonly
+    from kpi.store.schema import TABLES
     con = open_readonly(db)
     started = time.perf_counter()
     frames = {name: con.execute(f"SELECT * FROM {name}").df() for name in TABLES}

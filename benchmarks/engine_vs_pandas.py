@@ -22,11 +22,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from kpi.demo import build_demo  # noqa: E402
+from kpi_reference import Reference, load_tables  # noqa: E402
+
+from kpi.demo.build import build_demo  # noqa: E402
 from kpi.engine import compute, default_window  # noqa: E402
 from kpi.filters import Filter  # noqa: E402
-from kpi.store import open_readonly  # noqa: E402
-from kpi_reference import Reference, load_tables  # noqa: E402
+from kpi.store.connect import open_readonly
 
 GROUPINGS = {"whole filter": (), "department x month": ("department", "month")}
 DEMO_END = date(2025, 6, 30)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kpi.store import open_readonly
+from kpi.store.connect import open_readonly
 
 TOP_OPERATORS = 6
 DETAIL_KEYS = ("Table", "Conditions", "Groups", "Aggregates", "Join Type")

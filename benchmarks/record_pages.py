@@ -1,5 +1,5 @@
-"""Record what each page asks the engine: run the app in AppTest with kpi.engine.compute,
-the control-chart series (kpi.spc_series) and the breakdown reads wrapped, once per filter
+"""Record what each page asks the engine: run the app in AppTest with kpi.engine.table.compute,
+the control-chart series (kpi.spc.series) and the breakdown reads wrapped, once per filter
 scenario, with empty caches per page.
 
     python -m benchmarks.record_pages --db X.duckdb --out workload.json
@@ -36,12 +36,14 @@ SPC_FUNCTIONS = {"spc_details": ["month"], "spc_by_department": ["department", "
 
 
 class Recorder:
-    """Wraps kpi.engine.compute (below the Streamlit cache: only misses reach it), the
-    control-chart series of kpi.spc_series (their own engine call inside is not recorded
+    """Wraps kpi.engine.table.compute (below the Streamlit cache: only misses reach it), the
+    control-chart series of kpi.spc.series (their own engine call inside is not recorded
     again) and ui.data.read (the breakdown reads), keeping the calls of the current page."""
 
     def __init__(self) -> None:
-        from kpi import catalog, engine, spc_series
+        from kpi import engine
+        from kpi.catalog import kpis as catalog
+        from kpi.spc import series as spc_series
         from ui import data
 
         self.calls: list[dict] = []

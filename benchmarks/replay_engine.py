@@ -15,12 +15,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.workload import (filter_of, fingerprint, load_workload, page_calls, peak_rss_mb,
-                                 progress, replay_arguments, timed_runs, write_result)
-from kpi import spc_series
+from benchmarks.workload import (
+    filter_of,
+    fingerprint,
+    load_workload,
+    page_calls,
+    peak_rss_mb,
+    progress,
+    replay_arguments,
+    timed_runs,
+    write_result,
+)
 from kpi.engine import compute
 from kpi.settings import Settings
-from kpi.store import open_readonly
+from kpi.spc import series as spc_series
+from kpi.store.connect import open_readonly
 
 HEAVIEST_STATEMENTS = 5
 STATEMENT_CHARS = 110
@@ -70,7 +79,7 @@ def run_kpis(con, calls: list[dict]) -> list:
 
 
 def run_call(con, call: dict) -> pd.DataFrame:
-    """One recorded call: engine.compute, or the kpi.spc_series function it names."""
+    """One recorded call: engine.compute, or the kpi.spc.series function it names."""
     flt = filter_of(call["filter"])
     if "spc" not in call:
         return compute(con, call["kpi_ids"], flt, call["group_by"])

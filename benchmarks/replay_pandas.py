@@ -12,10 +12,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.workload import (ROOT, filter_of, fingerprint, load_workload, page_calls,
-                                 peak_rss_mb, progress, replay_arguments, timed_runs,
-                                 write_result)
-from kpi.store import open_readonly
+from benchmarks.workload import (
+    ROOT,
+    filter_of,
+    fingerprint,
+    load_workload,
+    page_calls,
+    peak_rss_mb,
+    progress,
+    replay_arguments,
+    timed_runs,
+    write_result,
+)
+from kpi.store.connect import open_readonly
 
 sys.path.insert(0, str(ROOT / "tests"))
 from kpi_reference import Reference, load_tables  # noqa: E402

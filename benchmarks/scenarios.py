@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from kpi.engine import compute, default_window
 from kpi.filters import Filter
-from kpi.store import open_readonly
+from kpi.store.connect import open_readonly
 from ui.periods import LAST_12, preset_window
 
 EXPORT_BY = ("department", "month")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator, TextIO
 
 from kpi.errors import PxError, UsageError
-from kpi.store import resolve_db_path
+from kpi.store.connect import resolve_db_path
 
 
 def _iso_date(text: str) -> date:
@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_ingest(args: argparse.Namespace, db_path: Path) -> None:
-    from kpi.ingest import ingest_folder
+    from kpi.ingest.delivery import ingest_folder
 
     loaded = ingest_folder(args.folder, db_path, progress=_progress)
     for table, rows in loaded.items():
@@ -85,7 +85,7 @@ def run_ingest(args: argparse.Namespace, db_path: Path) -> None:
 
 
 def run_demo(args: argparse.Namespace, db_path: Path) -> None:
-    from kpi.demo import build_demo, write_delivery
+    from kpi.demo.build import build_demo, write_delivery
 
     if args.scale <= 0:
         raise UsageError("--scale must be greater than 0")
@@ -101,7 +101,7 @@ def run_demo(args: argparse.Namespace, db_path: Path) -> None:
 
 def run_export(args: argparse.Namespace, db_path: Path) -> None:
     from kpi.export import write_snapshot
-    from kpi.store import open_readonly
+    from kpi.store.connect import open_readonly
 
     flt = _filter(args)
     con = open_readonly(db_path)
@@ -122,8 +122,8 @@ def _output(out: str) -> Iterator[TextIO]:
 
 
 def run_list(args: argparse.Namespace, db_path: Path) -> None:
-    from kpi.catalog import render_list
-    from kpi.store import open_readonly
+    from kpi.catalog.kpis import render_list
+    from kpi.store.connect import open_readonly
 
     con = open_readonly(db_path) if db_path.exists() else None
     try:
@@ -134,7 +134,7 @@ def run_list(args: argparse.Namespace, db_path: Path) -> None:
 
 
 def run_refresh(args: argparse.Namespace, db_path: Path) -> None:
-    from kpi.store import refresh_derived
+    from kpi.store.swap import refresh_derived
 
     refresh_derived(db_path)
     print(f"rebuilt the derived tables of {db_path}")
@@ -142,8 +142,8 @@ def run_refresh(args: argparse.Namespace, db_path: Path) -> None:
 
 def run_spc(args: argparse.Namespace, db_path: Path) -> None:
     from kpi.settings import load_settings
-    from kpi.spc_series import spc_csv, spc_for_kpi
-    from kpi.store import open_readonly
+    from kpi.spc.series import spc_csv, spc_for_kpi
+    from kpi.store.connect import open_readonly
 
     flt = _filter(args)
     settings = load_settings()

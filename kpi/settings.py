@@ -10,7 +10,9 @@ from types import MappingProxyType
 from typing import Mapping
 
 from kpi.errors import PxError
-from kpi.spc_rules import ALLOWED_RUN_LENGTHS, DEFAULT_RUN_LENGTH
+
+DEFAULT_RUN_LENGTH = 7  # points in a run or trend that signal special cause
+ALLOWED_RUN_LENGTHS = (6, 7)
 
 DEFAULT_SETTINGS_FILE = Path("settings.toml")
 SECTIONS = {"targets", "spc"}

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi.store import TABLES, open_readonly, salt_path
+from kpi.store.connect import open_readonly
+from kpi.store.salt import salt_path
+from kpi.store.schema import TABLES
 
 END = date(2026, 11, 15)
 

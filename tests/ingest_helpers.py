@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kpi.store import open_readonly
+from kpi.store.connect import open_readonly
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kpi.store import load_salt, patient_hash_sql, write_swap
+from kpi.store.salt import load_salt, patient_hash_sql
+from kpi.store.swap import write_swap
 
 DEPARTMENTS = """
 INSERT INTO departments VALUES

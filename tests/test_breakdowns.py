@@ -1,13 +1,14 @@
-"""kpi.breakdowns on a hand-built database: rating distribution, comments, categories, backlog."""
+"""kpi.engine.breakdowns on a hand-built database: rating distribution, comments, categories, backlog."""
 
 from datetime import date
 
 import pytest
 
-from kpi import breakdowns
+from kpi.engine import breakdowns
 from kpi.errors import UsageError
 from kpi.filters import Filter
-from kpi.store import open_readonly, write_swap
+from kpi.store.connect import open_readonly
+from kpi.store.swap import write_swap
 
 D = date.fromisoformat
 JAN = Filter(start=D("2025-01-01"), end=D("2025-01-31"))

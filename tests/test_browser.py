@@ -17,9 +17,14 @@ from pathlib import Path
 import pytest
 
 from benchmarks.server import CHROMIUM, LAUNCH_ARGS, streamlit_server
-from kpi.demo import build_demo
-from kpi.spc_labels import (ASSURANCE_BADGES, NO_TARGET, NO_VALUE, NOT_ASSESSED,
-                            VARIATION_BADGES)
+from kpi.demo.build import build_demo
+from kpi.present.spc_labels import (
+    ASSURANCE_BADGES,
+    NO_TARGET,
+    NO_VALUE,
+    NOT_ASSESSED,
+    VARIATION_BADGES,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"

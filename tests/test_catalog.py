@@ -6,14 +6,22 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from kpi.catalog import (DOMAIN_TEMPLATE, KINDS, KPIS, available_kpis, declared_kpis, domain_kpi,
-                         kpi_by_id, render_list)
-from kpi.catalog_check import validate_catalog
-from kpi.catalog_docs import DOCS_PATH, render_markdown
-from kpi.errors import UsageError
-from kpi.store import open_readonly
 from kpi_db import build_tiny_db
+
+from kpi.catalog.check import validate_catalog
+from kpi.catalog.docs import DOCS_PATH, render_markdown
+from kpi.catalog.kpis import (
+    DOMAIN_TEMPLATE,
+    KINDS,
+    KPIS,
+    available_kpis,
+    declared_kpis,
+    domain_kpi,
+    kpi_by_id,
+    render_list,
+)
+from kpi.errors import UsageError
+from kpi.store.connect import open_readonly
 
 SATISFACTION = KPIS[0]
 
@@ -80,7 +88,7 @@ def test_the_list_shows_every_kpi_with_its_definition(con):
 
 def test_docs_are_generated_from_the_catalog():
     assert Path(DOCS_PATH).read_text(encoding="utf-8") == render_markdown(), (
-        "docs/kpis.md is stale: run `python -m kpi.catalog_docs`")
+        "docs/kpis.md is stale: run `python -m kpi.catalog.docs`")
     for kpi in declared_kpis():
         assert f"### `{kpi.id}`" in render_markdown()
 

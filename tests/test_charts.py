@@ -1,4 +1,4 @@
-"""kpi.charts and kpi.formatting: withheld values labelled in words, never drawn as numbers."""
+"""kpi.present.charts and kpi.present.formatting: withheld values labelled in words, never drawn as numbers."""
 
 import math
 
@@ -6,9 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi import charts
-from kpi.formatting import (detail_text, format_interval, format_n, format_number, format_value,
-                            value_text)
+from kpi.present import charts
+from kpi.present.formatting import (
+    detail_text,
+    format_interval,
+    format_n,
+    format_number,
+    format_value,
+    value_text,
+)
 
 NAMES = {"A": "Ward A", "B": "Ward B", "C": "Clinic C"}
 

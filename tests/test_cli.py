@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from kpi_db import build_tiny_db
 
 

@@ -9,11 +9,17 @@ import numpy as np
 import pytest
 
 from kpi.cli import main
-from kpi.demo import build_demo, demo_story
-from kpi.demo_hospital import (COMMENTS, COMPLAINT_CATEGORIES, COMPLAINT_SEVERITIES,
-                               SURVEY_MODES, VISIT_TYPES)
+from kpi.demo.build import build_demo, demo_story
+from kpi.demo.hospital import (
+    COMMENTS,
+    COMPLAINT_CATEGORIES,
+    COMPLAINT_SEVERITIES,
+    SURVEY_MODES,
+    VISIT_TYPES,
+)
 from kpi.scoring import SCALES, scales_sql_values
-from kpi.store import read_meta, open_readonly
+from kpi.store.connect import open_readonly
+from kpi.store.meta import read_meta
 from tests.demo_test_helpers import END, query, share_salt, sorted_tables
 
 SCALE = 0.02

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kpi.cli import main
-from kpi.demo import build_demo, write_delivery
-from kpi.demo_hospital import COMMENTS, QUESTIONS
+from kpi.demo.build import build_demo, write_delivery
+from kpi.demo.hospital import COMMENTS, QUESTIONS
 from tests.demo_test_helpers import END, share_salt, sorted_tables
 
 SCALE = 0.02
@@ -73,7 +73,7 @@ def test_the_delivery_is_identical_when_written_again_into_the_same_folder(deliv
 
 
 def test_ingesting_the_delivery_gives_the_demo_database(delivery, tmp_path):
-    from kpi.ingest import ingest_folder
+    from kpi.ingest.delivery import ingest_folder
 
     built, ingested = tmp_path / "built.duckdb", tmp_path / "ingested.duckdb"
     build_demo(built, seed=7, scale=SCALE, end=END)
@@ -94,7 +94,7 @@ def test_cli_writes_the_delivery(tmp_path, capsys):
 
 def test_the_demo_never_replaces_ingested_data(delivery, tmp_path):
     from kpi.errors import PxError
-    from kpi.ingest import ingest_folder
+    from kpi.ingest.delivery import ingest_folder
 
     db = tmp_path / "real.duckdb"
     ingest_folder(delivery[0], db)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.demo import build_demo, demo_story
+from kpi.demo.build import build_demo, demo_story
 from tests.demo_test_helpers import END, query
 
 STORY = demo_story(END)

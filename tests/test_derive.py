@@ -4,21 +4,24 @@ computation (the same engine on a copy of the database without derived tables)."
 from __future__ import annotations
 
 import random
+import shutil
 import subprocess
 import sys
-import shutil
 from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
 import pytest
+from kpi_db import build_tiny_db
 
-from kpi import derive, derive_returns
-from kpi.demo import build_demo
+from kpi.demo.build import build_demo
 from kpi.engine import compute
 from kpi.filters import Filter
-from kpi.store import load_salt, open_readonly, patient_hash_sql, salt_path, write_swap
-from kpi_db import build_tiny_db
+from kpi.store.connect import open_readonly
+from kpi.store.derived import rebuild as derive
+from kpi.store.derived import returns as derive_returns
+from kpi.store.salt import load_salt, patient_hash_sql, salt_path
+from kpi.store.swap import write_swap
 
 DEMO_END = date(2025, 6, 30)
 DEMO_DEPARTMENTS = ("CARD", "DERM", "ED", "MAT", "MED", "ONC", "OPH", "ORTH", "PAED", "PALL",

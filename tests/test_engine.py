@@ -7,14 +7,15 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from kpi_db import build_tiny_db
 
-from kpi.catalog import available_kpis
+from kpi.catalog.kpis import available_kpis
+from kpi.engine.complaints import working_day_deadline_sql
 from kpi.engine import COLUMNS, compute, data_as_of, default_window, departments
-from kpi.engine_complaints import working_day_deadline_sql
 from kpi.errors import UsageError
 from kpi.filters import Filter
-from kpi.store import open_readonly, write_swap
-from kpi_db import build_tiny_db
+from kpi.store.connect import open_readonly
+from kpi.store.swap import write_swap
 
 RESULT = ["value", "numerator", "denominator", "n", "ci_low", "ci_high", "suppressed"]
 

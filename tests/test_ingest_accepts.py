@@ -9,10 +9,13 @@ import stat
 import duckdb
 import pandas as pd
 import pytest
-
 from ingest_helpers import GOOD, delivery, rows, write_files
-from kpi.ingest import ingest_folder
-from kpi.store import TABLES, salt_path, set_meta, write_swap
+
+from kpi.ingest.delivery import ingest_folder
+from kpi.store.meta import set_meta
+from kpi.store.salt import salt_path
+from kpi.store.schema import TABLES
+from kpi.store.swap import write_swap
 
 D = dt.date
 BIG_COMMENT = ('He said "fine, thanks"\n' + "x" * 3_000_000 + "\r\nend  ")

@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import duckdb
-
 from ingest_helpers import GOOD, ROOT, delivery, file_hash, rows, run_cli, write_files
-from kpi.ingest import ingest_folder
+
+from kpi.ingest.delivery import ingest_folder
 
 READER = """
 import sys, duckdb

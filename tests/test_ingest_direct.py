@@ -8,14 +8,16 @@ import shutil
 
 import duckdb
 import pytest
-
 from ingest_helpers import GOOD, delivery, rows, write_files
-from kpi import ingest, ingest_load
+
 from kpi.errors import RejectedInput
-from kpi.ingest import ingest_folder
-from kpi.ingest_contract import FILES
-from kpi.ingest_settings import MEMORY_LIMIT, load_settings, spill_folder
-from kpi.store import TABLES, salt_path
+from kpi.ingest import delivery as ingest
+from kpi.ingest import load as ingest_load
+from kpi.ingest.contract import FILES
+from kpi.ingest.delivery import ingest_folder
+from kpi.ingest.settings import MEMORY_LIMIT, load_settings, spill_folder
+from kpi.store.salt import salt_path
+from kpi.store.schema import TABLES
 
 FALLBACK = "reading it again, row by row"
 AWKWARD_VISITS = ("visit_id,patient_key,department_id,visit_date,visit_type,wait_minutes\n"

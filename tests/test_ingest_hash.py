@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-
 from ingest_helpers import GOOD, delivery, file_hash, rows, write_files
+
 from kpi.errors import PxError
-from kpi.ingest import PATIENT_HASH, ingest_folder
-from kpi.ingest_contract import FILES
-from kpi.ingest_read import stage_file
-from kpi.store import patient_hash_sql, write_swap
+from kpi.ingest.contract import FILES
+from kpi.ingest.delivery import PATIENT_HASH, ingest_folder
+from kpi.ingest.read import stage_file
+from kpi.store.salt import patient_hash_sql
+from kpi.store.swap import write_swap
 
 
 def test_patient_keys_are_staged_as_their_hash(tmp_path):

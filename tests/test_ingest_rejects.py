@@ -9,14 +9,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-
 from ingest_helpers import GOOD, delivery, file_hash, rows, write_files
+
 from kpi.errors import RejectedInput
-from kpi.ingest import ingest_folder
-from kpi.ingest_contract import FILES
-from kpi.ingest_read import Staged
-from kpi.ingest_rules import duplicate_checks, run_check
-from kpi.store import salt_path
+from kpi.ingest.contract import FILES
+from kpi.ingest.delivery import ingest_folder
+from kpi.ingest.read import Staged
+from kpi.ingest.rules import duplicate_checks, run_check
+from kpi.store.salt import salt_path
 
 DEPT = "department_id,department_name,service_line,site\n"
 QUES = "question_id,audience,domain,scale,question_text,top_box_min\n"

@@ -9,14 +9,16 @@ from datetime import date
 
 import duckdb
 import pytest
-
 from apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
-from kpi import derive, engine
+
 from kpi.cli import main as cli_main
-from kpi.demo import build_demo
+from kpi.demo.build import build_demo
+from kpi import engine
 from kpi.filters import Filter
-from kpi.formatting import markdown_plain
-from kpi.store import db_version, open_readonly, write_swap
+from kpi.present.formatting import markdown_plain
+from kpi.store.connect import db_version, open_readonly
+from kpi.store.derived import rebuild as derive
+from kpi.store.swap import write_swap
 from ui import data
 from ui.exporting import deferred_snapshot
 
@@ -25,7 +27,7 @@ PAGES = {"views/overview.py": "Overview", "views/satisfaction.py": "Satisfaction
          "views/loyalty.py": "Loyalty", "views/complaints.py": "Complaints",
          "views/staff.py": "Staff morale", "views/waits.py": "Respect for time",
          "views/export.py": "Export"}
-# Hand-written display formats of the Overview tiles (not kpi.formatting's).
+# Hand-written display formats of the Overview tiles (not kpi.present.formatting's).
 TILE_FORMATS = {"patient_satisfaction": "{:.1f} %", "nps": "{:+.1f}",
                 "complaints_per_1000_visits": "{:.2f}", "staff_engagement": "{:.1f} %",
                 "seen_within_15_minutes": "{:.1f} %"}
@@ -185,7 +187,7 @@ def test_the_first_start_without_a_database_builds_the_demo(tmp_path, monkeypatc
         built.append(db_path)
         return build_demo(db_path, seed=7, scale=0.02, end=END, progress=progress)
 
-    monkeypatch.setattr("kpi.demo.build_demo", small_demo)
+    monkeypatch.setattr("kpi.demo.build.build_demo", small_demo)
     at = open_app()
     assert built == [path] and path.exists()
     assert any("Demo data" in w.value for w in at.warning)

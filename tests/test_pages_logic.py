@@ -8,14 +8,29 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kpi.compare import (BETTER, NO_DATA, NOT_COMPARED, SIMILAR, WITHHELD, WORSE,
-                         against_overall, change_vs_prior)
-from kpi.catalog import Kpi
+from kpi.catalog.kpis import Kpi
 from kpi.filters import Filter
+from kpi.spc.compare import (
+    BETTER,
+    NO_DATA,
+    NOT_COMPARED,
+    SIMILAR,
+    WITHHELD,
+    WORSE,
+    against_overall,
+    change_vs_prior,
+)
 from ui.exporting import cli_command
+from ui.periods import (
+    ALL_DATES,
+    CUSTOM,
+    LAST_3,
+    LAST_12,
+    YEAR_TO_DATE,
+    matching_preset,
+    preset_window,
+)
 from ui.tables import attention_table
-from ui.periods import (ALL_DATES, CUSTOM, LAST_3, LAST_12, YEAR_TO_DATE, matching_preset,
-                        preset_window)
 
 D = date.fromisoformat
 NAN = math.nan

@@ -8,14 +8,14 @@ from datetime import date
 
 import numpy as np
 import pytest
-
 from apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
-from kpi.demo import build_demo
+
+from kpi.demo.build import build_demo
 from kpi.filters import Filter
+from kpi.present.spc_labels import assurance_badge, variation_badge
 from kpi.settings import Settings
-from kpi.spc_labels import assurance_badge, variation_badge
-from kpi.spc_series import spc_for_kpi
-from kpi.store import open_readonly
+from kpi.spc.series import spc_for_kpi
+from kpi.store.connect import open_readonly
 from ui import data
 
 END = date(2025, 6, 30)

@@ -7,8 +7,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi import spc
-from kpi.spc_rules import Limits, detect, shift, trend, two_of_three, outside_limits, variation
+from kpi.spc import limits as spc
+from kpi.spc.rules import (
+    Limits,
+    detect,
+    outside_limits,
+    shift,
+    trend,
+    two_of_three,
+    variation,
+)
 
 
 def flat_limits(n, centre=0.0, lower=-3.0, upper=3.0, lower2=-2.0, upper2=2.0):

@@ -1,4 +1,4 @@
-"""kpi.spc_attention (what needs attention, from control charts) and kpi.spc_series'
+"""kpi.spc.attention (what needs attention, from control charts) and kpi.spc.series'
 spc_by_department (one engine call, the same tables as spc_for_kpi per department)."""
 
 import math
@@ -7,12 +7,17 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kpi.demo import build_demo
+from kpi.demo.build import build_demo
 from kpi.filters import Filter
 from kpi.settings import Settings
-from kpi.spc_attention import ATTENTION_COLUMNS, attention, latest_point
-from kpi.spc_series import SPC_BY_DEPARTMENT_COLUMNS, SPC_COLUMNS, spc_by_department, spc_for_kpi
-from kpi.store import open_readonly
+from kpi.spc.attention import ATTENTION_COLUMNS, attention, latest_point
+from kpi.spc.series import (
+    SPC_BY_DEPARTMENT_COLUMNS,
+    SPC_COLUMNS,
+    spc_by_department,
+    spc_for_kpi,
+)
+from kpi.store.connect import open_readonly
 
 NAN = math.nan
 MONTHS = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]

@@ -1,4 +1,4 @@
-"""kpi.spc_charts and kpi.spc_labels: points styled by variation (colour and shape), limits and
+"""kpi.present.spc_charts and kpi.present.spc_labels: points styled by variation (colour and shape), limits and
 target drawn, the rule in words on hover, and every month without a value explained."""
 
 import math
@@ -6,11 +6,18 @@ import math
 import pandas as pd
 import pytest
 
-from kpi.catalog import Kpi
-from kpi.spc import ALWAYS_MET, HIT_AND_MISS, NEVER_MET, spc_table
-from kpi.spc_charts import VARIATION_STYLE, month_dates, spc_chart
-from kpi.spc_labels import (assurance_badge, assurance_text, chart_words, rule_words,
-                            signal_side, signal_text, variation_badge)
+from kpi.catalog.kpis import Kpi
+from kpi.present.spc_charts import VARIATION_STYLE, month_dates, spc_chart
+from kpi.present.spc_labels import (
+    assurance_badge,
+    assurance_text,
+    chart_words,
+    rule_words,
+    signal_side,
+    signal_text,
+    variation_badge,
+)
+from kpi.spc.limits import ALWAYS_MET, HIT_AND_MISS, NEVER_MET, spc_table
 
 NAN = math.nan
 WAIT = Kpi(id="median_wait_minutes", label="Median wait", area="Time", unit="minutes",

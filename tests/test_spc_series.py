@@ -7,14 +7,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kpi.catalog import kpi_by_id
-from kpi.demo import build_demo
-from kpi.demo_plan import DemoStory
+from kpi.catalog.kpis import kpi_by_id
+from kpi.demo.build import build_demo
+from kpi.demo.plan import DemoStory
 from kpi.filters import Filter
 from kpi.settings import Settings
-from kpi.spc_series import SPC_COLUMNS, spc_detail, spc_details, spc_for_kpi
-from kpi.store import open_readonly
-from kpi.targets import target_for
+from kpi.spc.series import SPC_COLUMNS, spc_detail, spc_details, spc_for_kpi
+from kpi.spc.targets import target_for
+from kpi.store.connect import open_readonly
 
 END = date(2026, 11, 15)
 STORY = DemoStory(months=())

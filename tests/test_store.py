@@ -8,8 +8,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kpi import store
 from kpi.errors import PxError
+from kpi.store.connect import (
+    DatabaseMissing,
+    configure,
+    db_version,
+    open_readonly,
+    resolve_db_path,
+)
+from kpi.store.meta import read_meta
+from kpi.store.salt import load_salt, patient_hash_sql, salt_path
+from kpi.store.schema import SCHEMA_VERSION
+from kpi.store.swap import write_swap
 
 
 def file_hash(path: Path) -> str:
@@ -17,13 +27,13 @@ def file_hash(path: Path) -> str:
 
 
 def make_db(path: Path, department_ids: list[str]) -> None:
-    with store.write_swap(path) as con:
+    with write_swap(path) as con:
         for dept in department_ids:
             con.execute("INSERT INTO departments VALUES (?, ?, NULL, NULL)", [dept, dept.title()])
 
 
 def departments(path: Path) -> list[str]:
-    con = store.open_readonly(path)
+    con = open_readonly(path)
     try:
         return [r[0] for r in con.execute("SELECT department_id FROM departments ORDER BY 1").fetchall()]
     finally:
@@ -40,27 +50,27 @@ def test_db_path_precedence(monkeypatch, cli, env, expected):
         monkeypatch.delenv("PX_DB", raising=False)
     else:
         monkeypatch.setenv("PX_DB", env)
-    assert store.resolve_db_path(cli) == Path(expected)
+    assert resolve_db_path(cli) == Path(expected)
 
 
 def test_salt_is_private_stable_and_beside_the_database(tmp_path):
     db = tmp_path / "px.duckdb"
-    first = store.load_salt(db)
+    first = load_salt(db)
     assert len(first) == 64
-    assert store.salt_path(db).parent == tmp_path
-    assert stat.S_IMODE(os.stat(store.salt_path(db)).st_mode) == 0o600
-    assert store.load_salt(db) == first
-    assert store.load_salt(tmp_path / "other.duckdb") != first
+    assert salt_path(db).parent == tmp_path
+    assert stat.S_IMODE(os.stat(salt_path(db)).st_mode) == 0o600
+    assert load_salt(db) == first
+    assert load_salt(tmp_path / "other.duckdb") != first
 
 
 def test_patient_hash_is_salted_and_rejects_non_columns(tmp_path):
-    con = store.configure(duckdb.connect())
-    sql = f"SELECT {store.patient_hash_sql('k')} FROM (SELECT 'PK1' AS k)"
+    con = configure(duckdb.connect())
+    sql = f"SELECT {patient_hash_sql('k')} FROM (SELECT 'PK1' AS k)"
     a = con.execute(sql, {"salt": "s1"}).fetchone()[0]
     b = con.execute(sql, {"salt": "s2"}).fetchone()[0]
     assert a != b and isinstance(a, int)
     with pytest.raises(ValueError):
-        store.patient_hash_sql("k); DROP TABLE visits; --")
+        patient_hash_sql("k); DROP TABLE visits; --")
 
 
 def test_swap_replaces_the_file_and_keeps_schema(tmp_path):
@@ -69,8 +79,8 @@ def test_swap_replaces_the_file_and_keeps_schema(tmp_path):
     make_db(db, ["CARD"])
     assert departments(db) == ["CARD", "ED"]
     assert not Path(str(db) + ".tmp").exists()
-    con = store.open_readonly(db)
-    assert store.read_meta(con)["schema_version"] == store.SCHEMA_VERSION
+    con = open_readonly(db)
+    assert read_meta(con)["schema_version"] == SCHEMA_VERSION
     con.close()
 
 
@@ -79,7 +89,7 @@ def test_failed_write_leaves_the_database_byte_identical(tmp_path):
     make_db(db, ["ED"])
     before = file_hash(db)
     with pytest.raises(RuntimeError):
-        with store.write_swap(db) as con:
+        with write_swap(db) as con:
             con.execute("DELETE FROM departments")
             raise RuntimeError("boom")
     assert file_hash(db) == before
@@ -90,31 +100,31 @@ def test_failed_write_leaves_the_database_byte_identical(tmp_path):
 def test_reader_keeps_old_data_until_it_reconnects(tmp_path):
     db = tmp_path / "px.duckdb"
     make_db(db, ["ED"])
-    reader = store.open_readonly(db)
-    version = store.db_version(db)
+    reader = open_readonly(db)
+    version = db_version(db)
     make_db(db, ["CARD"])
     assert reader.execute("SELECT count(*) FROM departments").fetchone()[0] == 1
     reader.close()
     assert departments(db) == ["CARD", "ED"]
-    assert store.db_version(db) != version
+    assert db_version(db) != version
 
 
 def test_fresh_swap_starts_empty(tmp_path):
     db = tmp_path / "px.duckdb"
     make_db(db, ["ED"])
-    with store.write_swap(db, fresh=True) as con:
+    with write_swap(db, fresh=True) as con:
         con.execute("INSERT INTO departments VALUES ('ICU', 'Intensive care', NULL, NULL)")
     assert departments(db) == ["ICU"]
 
 
 def test_second_writer_is_refused_while_one_writes(tmp_path):
     db = tmp_path / "px.duckdb"
-    with store.write_swap(db):
+    with write_swap(db):
         with pytest.raises(PxError, match="another load"):
-            with store.write_swap(db):
+            with write_swap(db):
                 pass
 
 
 def test_missing_database_is_a_plain_error(tmp_path):
-    with pytest.raises(store.DatabaseMissing, match="python -m kpi demo"):
-        store.open_readonly(tmp_path / "nope.duckdb")
+    with pytest.raises(DatabaseMissing, match="python -m kpi demo"):
+        open_readonly(tmp_path / "nope.duckdb")

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from kpi.catalog import Kpi
+from kpi.catalog.kpis import Kpi
 from kpi.filters import Filter
-from kpi.formatting import markdown_plain
+from kpi.present.formatting import markdown_plain
 from kpi.settings import Settings, SettingsError, unknown_target_ids
 from ui import data
 from ui.sidebar import current_filter
@@ -37,7 +37,7 @@ class PageContext:
         return data.compute(self.key, ids, flt or self.flt, tuple(group_by))
 
     def read(self, reader):
-        """A kpi.breakdowns reader's result for this filter (cached)."""
+        """A kpi.engine.breakdowns reader's result for this filter (cached)."""
         return data.read(self.key, reader, self.flt)
 
     def spc(self, kpi_id: str):

@@ -16,12 +16,16 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from kpi import catalog, derive_version, engine, spc_series
-from kpi.catalog import Kpi
+from kpi.catalog import kpis as catalog
+from kpi.catalog.kpis import Kpi
+from kpi import engine
+from kpi.engine.scope import resolve_scope
 from kpi.filters import Filter
 from kpi.settings import Settings, load_settings, settings_path
-from kpi.sql_filter import resolve_scope
-from kpi.store import db_version, open_readonly, read_meta, resolve_db_path
+from kpi.spc import series as spc_series
+from kpi.store.connect import db_version, open_readonly, resolve_db_path
+from kpi.store.derived import version as derive_version
+from kpi.store.meta import read_meta
 
 DbKey = tuple[str, int, int]
 # The settings as a cache key: (run length, sorted (kpi_id, target) pairs).
@@ -122,7 +126,7 @@ def _function_name(function: Callable) -> str:
 @st.cache_data(show_spinner=False, max_entries=256,
                hash_funcs={types.FunctionType: _function_name})
 def read(key: DbKey, reader: Callable, flt: Filter):
-    """A kpi.breakdowns reader (e.g. breakdowns.open_backlog) for the filter, cached per
+    """A kpi.engine.breakdowns reader (e.g. breakdowns.open_backlog) for the filter, cached per
     database version."""
     with cursor(key) as cur:
         return reader(cur, flt)

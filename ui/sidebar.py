@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.filters import Filter
-from kpi.formatting import markdown_plain
+from kpi.present.formatting import markdown_plain
 from ui import data
 from ui.periods import CUSTOM, DEFAULT_PRESET, PRESETS, matching_preset, preset_window
 

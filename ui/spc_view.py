@@ -8,12 +8,18 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 import streamlit as st
 
-from kpi.catalog import Kpi
-from kpi.formatting import format_value, is_missing, markdown_plain
-from kpi.spc_attention import RECENT_MONTHS, attention, latest_point
-from kpi.spc_charts import spc_chart
-from kpi.spc_labels import (Badge, assurance_badge, how_to_read, rule_words, signal_side,
-                            variation_badge)
+from kpi.catalog.kpis import Kpi
+from kpi.present.formatting import format_value, is_missing, markdown_plain
+from kpi.present.spc_charts import spc_chart
+from kpi.present.spc_labels import (
+    Badge,
+    assurance_badge,
+    how_to_read,
+    rule_words,
+    signal_side,
+    variation_badge,
+)
+from kpi.spc.attention import RECENT_MONTHS, attention, latest_point
 from ui.tables import attention_table
 from ui.widgets import definitions, threshold
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from kpi.errors import PxError
-from kpi.formatting import markdown_plain
+from kpi.present.formatting import markdown_plain
 from ui import data
 
 
@@ -15,7 +15,7 @@ def ensure_database(path: Path) -> None:
     """Build the demo hospital at `path` if there is no database yet (with a spinner)."""
     if path.exists():
         return
-    from kpi.demo import build_demo
+    from kpi.demo.build import build_demo
 
     note = st.empty()
     with st.spinner("First start: building the demo hospital database. This takes a few seconds…"):

@@ -7,12 +7,13 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from kpi.catalog import Kpi
-from kpi.compare import BETTER, WORSE
-from kpi.formatting import format_value, markdown_plain, value_text
-from kpi.spc import NEVER_MET
-from kpi.spc_attention import CONCERN_SIGNAL
-from kpi.spc_labels import CONCERN, TRIAL_LIMITS, assurance_text, signal_text
+from kpi.catalog.kpis import Kpi
+from kpi.present.formatting import format_value, markdown_plain, value_text
+from kpi.present.spc_labels import TRIAL_LIMITS, assurance_text, signal_text
+from kpi.spc.attention import CONCERN_SIGNAL
+from kpi.spc.compare import BETTER, WORSE
+from kpi.spc.limits import NEVER_MET
+from kpi.spc.rules import CONCERN
 from ui.widgets import threshold
 
 # Light tints of Okabe-Ito blue and vermillion, with the verdict also written in the cell.
@@ -60,7 +61,7 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
 
 def attention_table(found: pd.DataFrame, kpis: Mapping[str, Kpi], names: Mapping[str, str],
                     run_length: int) -> pd.DataFrame:
-    """kpi.spc_attention.attention's rows for display: department, KPI, latest value with its
+    """kpi.spc.attention.attention's rows for display: department, KPI, latest value with its
     month, the signal in words (badge and rule, or the target never met; 'trial limits' when
     fewer than 12 months had a value) and since when."""
     def signal(row: pd.Series) -> str:

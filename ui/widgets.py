@@ -7,10 +7,17 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
-from kpi.catalog import Kpi
+from kpi.catalog.kpis import Kpi
 from kpi.filters import Filter
-from kpi.formatting import (detail_text, format_change, markdown_plain, suppressed_short,
-                            suppressed_text, unit_label, value_text)
+from kpi.present.formatting import (
+    detail_text,
+    format_change,
+    markdown_plain,
+    suppressed_short,
+    suppressed_text,
+    unit_label,
+    value_text,
+)
 from kpi.stats import SUPPRESSION_THRESHOLD
 
 DELTA_COLOURS = {"higher": "normal", "lower": "inverse", "neutral": "off"}

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from kpi import breakdowns, charts
-from kpi.breakdowns import AGE_BANDS
+from kpi.engine import breakdowns
+from kpi.engine.breakdowns import AGE_BANDS
+from kpi.present import charts
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend, spc_trends
 from ui.widgets import definitions, headline, page_header

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpi.sql_filter import GROUPINGS
+from kpi.engine.scope import GROUPINGS
 from ui import data
 from ui.context import page_context
 from ui.exporting import cli_command, deferred_snapshot

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from kpi import charts
+from kpi.present import charts
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend
 from ui.widgets import headline, page_header

@@ -3,8 +3,8 @@ badges, departments compared, and what needs attention by each department's cont
 
 import streamlit as st
 
-from kpi.compare import against_overall, change_vs_prior
 from kpi.errors import UsageError
+from kpi.spc.compare import against_overall, change_vs_prior
 from ui.context import page_context
 from ui.spc_view import needs_attention, tile_badges
 from ui.tables import comparison_table

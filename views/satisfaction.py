@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from kpi import breakdowns, charts
-from kpi.catalog import DOMAIN_KPI_PREFIX
-from kpi.formatting import markdown_plain, suppressed_text
+from kpi.catalog.kpis import DOMAIN_KPI_PREFIX
+from kpi.engine import breakdowns
+from kpi.present import charts
+from kpi.present.formatting import markdown_plain, suppressed_text
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trends
 from ui.widgets import headline, page_header, threshold, withheld_legend

@@ -3,8 +3,8 @@ beside patient satisfaction."""
 
 import streamlit as st
 
-from kpi import charts
-from kpi.formatting import markdown_plain, suppressed_text
+from kpi.present import charts
+from kpi.present.formatting import markdown_plain, suppressed_text
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trends
 from ui.widgets import definitions, headline, page_header, threshold

@@ -1,0 +1,66 @@
+"""docs/kpis.md, generated from the catalog: run `python -m kpi.catalog.docs` to rewrite it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kpi.catalog.kpis import Kpi, declared_kpis
+from kpi.stats import SUPPRESSION_THRESHOLD, Z95
+
+DOCS_PATH = Path("docs/kpis.md")
+UNIT_WORDS = {"%": "percent (0-100)", "count": "count", "per_1000": "per 1,000 visits",
+              "minutes": "minutes", "days": "days", "score": "score (0-100)",
+              "nps": "NPS (-100..100)"}
+
+INTRO = f"""# KPI catalog
+
+Generated from `kpi/catalog/kpis.py` by `python -m kpi.catalog.docs`; do not edit by hand (a test
+checks that this file equals the generator's output). Every tile, chart, table and CSV export
+computes these KPIs through one engine (`kpi/engine/`).
+
+- A KPI is computed for a filter (departments, service lines, sites, an inclusive date
+  window) and optionally by department and/or calendar month; each group is computed as if
+  it were the whole filter.
+- Nothing to count means no value (empty), never 0.
+- Intervals are 95 % (z = {Z95}): Wilson for shares, the NPS interval for a single-question
+  NPS, exact Poisson (Garwood) for the rate per 1,000; none for means, medians, counts,
+  multi-question domains or an NPS averaged over several questions.
+- Survey KPIs with 0 < n < {SUPPRESSION_THRESHOLD} are withheld (value, ratio, n and interval).
+- Working days are Monday to Friday; public holidays are not modelled.
+"""
+
+
+def _computation(k: Kpi) -> str:
+    parts = [f"kind `{k.kind}`"]
+    for field in ("domain", "audience", "days", "minutes"):
+        value = getattr(k, field)
+        if value is not None:
+            parts.append(f"{field} `{value}`")
+    return ", ".join(parts)
+
+
+def _section(k: Kpi) -> str:
+    suppression = (f"withheld when 0 < n < {k.min_n}" if k.min_n else "never withheld")
+    return (f"### `{k.id}`: {k.label}\n\n{k.description}\n\n"
+            f"- area: {k.area}; unit: {UNIT_WORDS[k.unit]} (`{k.unit}`); "
+            f"better: {k.direction}\n"
+            f"- source: `{k.source}`; computed as {_computation(k)}; {suppression}\n")
+
+
+def render_markdown() -> str:
+    """The whole of docs/kpis.md."""
+    kpis = declared_kpis()
+    table = ["| id | label | area | unit | better |", "|---|---|---|---|---|"]
+    table += [f"| `{k.id}` | {k.label} | {k.area} | `{k.unit}` | {k.direction} |" for k in kpis]
+    sections = "\n".join(_section(k) for k in kpis)
+    return f"{INTRO}\n## Summary\n\n" + "\n".join(table) + f"\n\n## Definitions\n\n{sections}"
+
+
+def main() -> None:
+    """Rewrite docs/kpis.md from the catalog."""
+    DOCS_PATH.write_text(render_markdown(), encoding="utf-8")
+    print(f"wrote {DOCS_PATH}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Facts about the whole database the engine needs: as-of dates, default window, departments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from kpi.store.derived.extremes import SOURCE_DATES, extremes_sql
+from kpi.store.derived.version import is_current
+
+DEPARTMENTS_SQL = ("SELECT department_id, department_name, service_line, site FROM departments "
+                   "ORDER BY department_id")
+
+
+def _extremes(con) -> list[tuple[str, date | None, date | None]]:
+    if is_current(con):
+        return con.execute("SELECT source, first, last FROM derived_extremes").fetchall()
+    return con.execute(extremes_sql()).fetchall()
+
+
+def data_as_of(con) -> dict[str, date | None]:
+    """as_of of each source: the latest date in its date columns, over the whole database."""
+    latest: dict[str, date | None] = {source: None for source in SOURCE_DATES}
+    for source, _, last in _extremes(con):
+        if last is not None and (latest[source] is None or last > latest[source]):
+            latest[source] = last
+    return latest
+
+
+def default_window(con) -> tuple[date, date]:
+    """The earliest and latest date of any date column in the database (today when empty)."""
+    extremes = _extremes(con)
+    firsts = [first for _, first, _ in extremes if first is not None]
+    lasts = [last for _, _, last in extremes if last is not None]
+    if not firsts:
+        today = date.today()
+        return today, today
+    return min(firsts), max(lasts)
+
+
+def departments(con) -> pd.DataFrame:
+    """Every department: department_id, department_name, service_line, site (sorted by id)."""
+    return con.execute(DEPARTMENTS_SQL).df()

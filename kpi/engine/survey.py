@@ -1,0 +1,157 @@
+"""Survey KPIs (patient and staff): domain top box, linear mean, NPS and response counts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpi.catalog.kpis import Kpi
+from kpi.engine.months import TwoLevel, two_level_params, two_level_sql
+from kpi.engine.rows import KpiRows, kpi_rows
+from kpi.engine.run import Run
+from kpi.scoring import (
+    NPS_DETRACTOR_MAX,
+    NPS_PROMOTER_MIN,
+    NPS_SCALE,
+    scales_sql_values,
+)
+from kpi.stats import nps_interval_arrays, wilson_interval_arrays
+
+TABLES = {"patient_survey": ("patient", "patient_responses", "patient_answers"),
+          "staff_survey": ("staff", "staff_responses", "staff_answers")}
+DATE_COLUMN = "response_date"
+
+# The questions of the chosen domains with their scale bounds and top box.
+_QUESTIONS = """
+WITH q AS (
+    SELECT question_id, domain, scale, coalesce(top_box_min, default_top_box) AS top_min,
+           low, high
+    FROM questions JOIN {scales} USING (scale)
+    WHERE audience = $audience AND list_contains($domains, domain)
+)"""
+
+# Plain: per group, domain and item, scored over the valid answers of the base tables.
+_PLAIN_ITEMS = """, a AS (
+    SELECT {groups}, q.domain, q.question_id, q.scale, a.response_id, a.answer,
+           a.answer >= q.top_min AS top, 100.0 * (a.answer - q.low) / (q.high - q.low) AS linear
+    FROM {responses} r JOIN {answers} a USING (response_id) JOIN q USING (question_id)
+    WHERE {where} AND a.answer BETWEEN q.low AND q.high
+), items AS (
+    SELECT department_id, month, domain, question_id, any_value(scale) AS scale,
+           count(*) AS valid, count(*) FILTER (WHERE top) AS top, avg(linear) AS linear,
+           count(*) FILTER (WHERE answer >= $promoter_min) AS promoters,
+           count(*) FILTER (WHERE answer <= $detractor_max) AS detractors
+    FROM a GROUP BY ALL
+), answered AS (
+    SELECT department_id, month, domain, count(DISTINCT response_id) AS n FROM a GROUP BY ALL
+)"""
+
+# Derived: the same items and answered responses, summed from the daily and monthly counts.
+_DERIVED_ITEMS = """, items AS (
+    SELECT i.department_id, i.month, q.domain, q.question_id, any_value(q.scale) AS scale,
+           sum(i.valid) AS valid, sum(i.top) AS top,
+           100.0 * sum(i.points) / (sum(i.valid) * any_value(q.high - q.low)) AS linear,
+           sum(i.promoters) AS promoters, sum(i.detractors) AS detractors
+    FROM ({items}) i JOIN q USING (question_id)
+    GROUP BY ALL
+), answered AS (
+    SELECT department_id, month, domain, sum(responses) AS n FROM ({answered}) GROUP BY ALL
+)"""
+ITEMS = TwoLevel("derived_survey_items", "derived_survey_items_monthly", DATE_COLUMN)
+ANSWERED = TwoLevel("derived_survey_domains", "derived_survey_domains_monthly", DATE_COLUMN)
+
+# Per group and domain: the items' scores averaged (HCAHPS rule: unanswered items skipped).
+_DOMAIN_SCORES = """
+SELECT department_id, month, domain, any_value(answered.n) AS n,
+       avg(100.0 * top / valid) AS top_box, sum(top) AS top, sum(valid) AS valid,
+       avg(linear) AS linear,
+       avg(100.0 * (promoters - detractors) / valid) FILTER (WHERE scale = $nps_scale) AS nps,
+       coalesce(sum(valid) FILTER (WHERE scale = $nps_scale), 0) AS nps_n,
+       coalesce(sum(promoters) FILTER (WHERE scale = $nps_scale), 0) AS promoters,
+       coalesce(sum(detractors) FILTER (WHERE scale = $nps_scale), 0) AS detractors
+FROM items JOIN answered USING (department_id, month, domain)
+GROUP BY ALL
+"""
+
+_ITEMS_SQL = """
+SELECT domain, count(*) AS items, count(*) FILTER (WHERE scale = $nps_scale) AS nps_items
+FROM questions WHERE audience = $audience GROUP BY domain
+"""
+
+_RESPONSES_SQL = """
+SELECT {groups}, count(*) AS responses FROM {responses} WHERE {where} GROUP BY ALL
+"""
+
+_DERIVED_RESPONSES_SQL = """
+SELECT {groups}, sum(responses)::BIGINT AS responses FROM derived_survey_responses
+WHERE audience = $audience AND {where} GROUP BY ALL
+"""
+
+
+def compute_survey(run: Run, kpis: list[Kpi], source: str) -> list[KpiRows]:
+    """Rows of the survey KPIs of one source (patient_survey or staff_survey)."""
+    audience, responses, answers = TABLES[source]
+    scope = run.scope
+    frames = []
+    domain_kpis = [k for k in kpis if k.domain is not None]
+    if domain_kpis:
+        sql, params = _domains_query(run, responses, answers)
+        params.update(audience=audience, domains=sorted({k.domain for k in domain_kpis}),
+                      nps_scale=NPS_SCALE)
+        chosen = sorted({k.domain for k in domain_kpis})
+        domains = run.grouped_per(sql, params, ["n", "top", "valid", "nps_n", "promoters",
+                                                "detractors"], "domain", chosen)
+        items = _catalog_items(run.con, audience)
+        frames += [_domain_rows(k, domains[k.domain], items.get(k.domain, (0, 0)))
+                   for k in domain_kpis]
+    if any(k.kind == "response_count" for k in kpis):
+        template = _DERIVED_RESPONSES_SQL if run.derived else _RESPONSES_SQL
+        params = {**scope.params(), "audience": audience} if run.derived else scope.params()
+        counts = run.grouped(template.format(
+            groups=scope.group_sql(DATE_COLUMN), responses=responses,
+            where=scope.where(DATE_COLUMN)), params, ["responses"])
+        frames += [kpi_rows(k, counts, value=counts.responses, n=counts.responses)
+                   for k in kpis if k.kind == "response_count"]
+    return frames
+
+
+def _domains_query(run: Run, responses: str, answers: str) -> tuple[str, dict]:
+    """The domain scores' SQL (from the derived aggregates when there are) and its parameters
+    other than audience, domains and nps_scale."""
+    scope = run.scope
+    if run.derived:
+        audience = "audience = $audience"
+        domains = f"{audience} AND list_contains($domains, domain)"
+        items = _DERIVED_ITEMS.format(
+            items=two_level_sql(scope, ITEMS, "question_id, valid, top, points, promoters, "
+                                "detractors", audience, audience),
+            answered=two_level_sql(scope, ANSWERED, "domain, responses", domains, domains))
+        params = two_level_params(scope)
+    else:
+        items = _PLAIN_ITEMS.format(groups=scope.group_sql(DATE_COLUMN, "r."),
+                                    responses=responses, answers=answers,
+                                    where=scope.where(DATE_COLUMN, "r."))
+        params = {**scope.params(), "promoter_min": NPS_PROMOTER_MIN,
+                  "detractor_max": NPS_DETRACTOR_MAX}
+    return _QUESTIONS.format(scales=scales_sql_values()) + items + _DOMAIN_SCORES, params
+
+
+def _catalog_items(con, audience: str) -> dict[str, tuple[int, int]]:
+    """Questions per domain in the catalog: (all items, rating0_10 items)."""
+    rows = con.execute(_ITEMS_SQL, {"audience": audience, "nps_scale": NPS_SCALE}).fetchall()
+    return {domain: (items, nps_items) for domain, items, nps_items in rows}
+
+
+def _domain_rows(kpi: Kpi, table: pd.DataFrame, items: tuple[int, int]) -> KpiRows:
+    """One domain KPI; the interval and ratio only for a single-item domain (by the catalog)."""
+    all_items, nps_items = items
+    if kpi.kind == "domain_mean":
+        return kpi_rows(kpi, table, value=table.linear, n=table.n)
+    if kpi.kind == "domain_nps":
+        ci = (nps_interval_arrays(table.promoters, table.detractors, table.nps_n)
+              if nps_items == 1 else None)
+        return kpi_rows(kpi, table, value=table.nps, n=table.nps_n, ci=ci)
+    if all_items == 1:
+        return kpi_rows(kpi, table, value=table.top_box, n=table.n, numerator=table.top,
+                        denominator=table.valid, ci=wilson_interval_arrays(table.top, table.valid))
+    return kpi_rows(kpi, table, value=table.top_box, n=table.n)
+

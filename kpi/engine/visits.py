@@ -1,0 +1,86 @@
+"""Visit KPIs: visits, waits (median, seen within N minutes) and the return visit rate.
+
+With derived tables the counts and the exact median come from the wait histograms
+(kpi.store.derived.waits, read through kpi.engine.months); otherwise from the base visits.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpi.catalog.kpis import Kpi
+from kpi.engine.months import TwoLevel, two_level_params, two_level_sql
+from kpi.engine.returns import return_rows
+from kpi.engine.rows import KpiRows, kpi_rows, proportion_rows
+from kpi.engine.run import Run
+
+DATE_COLUMN = "visit_date"
+WAITS = TwoLevel("derived_visit_waits", "derived_visit_waits_monthly", DATE_COLUMN)
+
+_VISITS_SQL = """
+SELECT {groups}, count(*) AS visits, count(wait_minutes) AS waits,
+       quantile_cont(wait_minutes, 0.5) AS median_wait{within}
+FROM visits WHERE {where} GROUP BY ALL
+"""
+
+# From the histogram: the median is the mean of the values at the two middle positions
+# (waits - 1) // 2 and waits // 2 (0-based) of the sorted waits, as quantile_cont(0.5).
+_HISTOGRAM_SQL = """
+WITH parts AS ({parts}), buckets AS (
+    SELECT department_id, month, wait_minutes, sum(visits) AS visits FROM parts GROUP BY ALL
+), ranked AS (
+    SELECT *, sum(visits) FILTER (WHERE wait_minutes IS NOT NULL)
+                  OVER (PARTITION BY department_id, month) AS waits,
+              sum(visits) OVER (PARTITION BY department_id, month ORDER BY wait_minutes
+                                ASC NULLS LAST ROWS UNBOUNDED PRECEDING) AS upto
+    FROM buckets
+)
+SELECT department_id, month, sum(visits)::BIGINT AS visits,
+       coalesce(any_value(waits), 0)::BIGINT AS waits,
+       (min(wait_minutes) FILTER (WHERE upto > (waits - 1) // 2)
+        + min(wait_minutes) FILTER (WHERE upto > waits // 2)) / 2.0 AS median_wait{within}
+FROM ranked GROUP BY ALL
+"""
+
+
+def wait_limits(run: Run) -> list[int]:
+    """The wait limits (minutes) of the run's wait_within KPIs."""
+    return sorted({k.minutes for k in run.kpis if k.kind == "wait_within"})
+
+
+def visit_aggregates(run: Run) -> pd.DataFrame:
+    """Per group: visits, visits with a wait, median wait, visits seen within each limit."""
+    limits = wait_limits(run)
+    counted = "sum(visits)" if run.derived else "count(*)"
+    within = "".join(f", coalesce({counted} FILTER (WHERE wait_minutes <= $limit_{i}), 0)"
+                     f"::BIGINT AS within_{i}" for i in range(len(limits)))
+    scope = run.scope
+    params = {f"limit_{i}": m for i, m in enumerate(limits)}
+    if run.derived:
+        sql = _HISTOGRAM_SQL.format(parts=two_level_sql(scope, WAITS, "wait_minutes, visits"),
+                                    within=within)
+        params.update(two_level_params(scope))
+    else:
+        sql = _VISITS_SQL.format(groups=scope.group_sql(DATE_COLUMN), within=within,
+                                 where=scope.where(DATE_COLUMN))
+        params.update(scope.params())
+    return run.grouped(sql, params,
+                       ["visits", "waits", *(f"within_{i}" for i in range(len(limits)))])
+
+
+def compute_visits(run: Run, kpis: list[Kpi], source: str = "visits") -> list[KpiRows]:
+    """Rows of the visit KPIs."""
+    frames = []
+    if any(k.kind != "return_rate" for k in kpis):
+        table, limits = visit_aggregates(run), wait_limits(run)
+        for k in kpis:
+            if k.kind == "visit_count":
+                frames.append(kpi_rows(k, table, value=table.visits, n=table.visits))
+            elif k.kind == "median_wait":
+                frames.append(kpi_rows(k, table, value=table.median_wait, n=table.waits))
+            elif k.kind == "wait_within":
+                frames.append(proportion_rows(k, table, f"within_{limits.index(k.minutes)}",
+                                              "waits"))
+    frames += [return_rows(run, k) for k in kpis if k.kind == "return_rate"]
+    return frames
+

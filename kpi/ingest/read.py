@@ -1,0 +1,177 @@
+"""Read a delivery folder: find the contract files and stage each as a table of text cells."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+
+import duckdb
+
+from kpi.errors import Problem, PxError
+from kpi.ingest.contract import FILES, PSEUDONYM, TEXT, FileSpec, normalise_header
+from kpi.ingest.formats import create_stage, read_header, reader_rejects, unreadable
+from kpi.ingest.report import Finding, file_finding
+from kpi.store.salt import patient_hash_sql
+
+SUFFIXES = (".csv", ".parquet")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a file's rows are read: `select` names its cells as staged columns (bound
+    parameters in `params`), `outer` then hashes pseudonymous keys."""
+
+    path: Path
+    width: int
+    select: str
+    outer: str
+    params: dict
+
+
+@dataclass(frozen=True)
+class Staged:
+    """One contract file read into the staging table `stage_<name>` (every cell as text), or,
+    when `loaded_into` names a table, read straight into that empty database table."""
+
+    spec: FileSpec
+    file: str | None                       # the file name as delivered; None when absent
+    present: frozenset[str] = frozenset()  # contract columns found in the header
+    questions: tuple[tuple[str, str], ...] = ()  # survey: (staged column, header as given)
+    rows: int = 0
+    skipped: tuple[int, ...] = ()          # data rows the CSV reader could not read
+    reading: Reading | None = None
+    loaded_into: str | None = None
+
+    @property
+    def table(self) -> str:
+        """The table holding the file's rows: the staging table, or the table loaded."""
+        return self.loaded_into or f"stage_{self.spec.name}"
+
+    @cached_property
+    def _read_before_skip(self) -> list[int]:
+        return [row - i for i, row in enumerate(self.skipped, start=1)]
+
+    def row_number(self, rowid: int) -> int:
+        """The data row (1 = first row after the header) of a staged row."""
+        return rowid + 1 + bisect.bisect_right(self._read_before_skip, rowid)
+
+
+def find_delivery(folder: Path) -> tuple[dict[str, Path], list[Finding]]:
+    """The contract files in a folder by table name, and findings about the folder's files."""
+    if not folder.is_dir():
+        raise PxError(f"no folder at {folder}")
+    found: dict[str, list[Path]] = {}
+    findings = []
+    for path in sorted(folder.iterdir()):
+        name = path.name[:-len(path.suffix)].lower() if path.suffix else path.name
+        if path.is_file() and path.suffix.lower() in SUFFIXES and name in FILES:
+            found.setdefault(name, []).append(path)
+        else:
+            findings.append(file_finding(path.name, "is not a file of the data contract "
+                                         f"(expected {', '.join(FILES)}, as .csv or .parquet)"))
+    for name, paths in found.items():
+        findings += [file_finding(path.name, f"delivers {name} a second time (also in "
+                                  f"{paths[0].name}); give each table in one file only")
+                     for path in paths[1:]]
+    if not found and not findings:
+        findings.append(file_finding(str(folder), "holds no contract files: nothing to load"))
+    return {name: paths[0] for name, paths in found.items()}, findings
+
+
+def stage_file(con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path | None, salt: str,
+               direct: str | None = None) -> tuple[Staged, list[Finding]]:
+    """Read one file into its staging table; an absent or unreadable file stages no rows.
+    Pseudonymous keys are staged as their hash with `salt`, never in clear. With `direct`,
+    a database table, only the header is read: the rows go straight into that table later."""
+    _stage_empty(con, spec)
+    if path is None:
+        return Staged(spec, None), []
+    header, cells, problems = read_header(con, path)
+    if header is None:
+        return Staged(spec, path.name), [Finding((p,)) for p in problems]
+    positions, questions, header_problems = match_header(spec, header, path.name)
+    problems += header_problems
+    select = [_cell_sql(spec, c.name, positions, cells) for c in spec.columns]
+    select += [f"{trimmed(cells[i])} AS q{n}" for n, (i, _) in enumerate(questions)]
+    hashed = [f"{patient_hash_sql(c.name)} AS {c.name}" for c in spec.columns
+              if c.kind == PSEUDONYM and c.name in positions]
+    reading = Reading(path, len(header), ", ".join(select),
+                      f"* REPLACE ({', '.join(hashed)})" if hashed else "*",
+                      {"salt": salt} if hashed else {})
+    staged = Staged(spec, path.name, frozenset(positions),
+                    tuple((f"q{n}", name) for n, (_, name) in enumerate(questions)),
+                    reading=reading)
+    if direct:
+        return replace(staged, loaded_into=direct), [Finding((p,)) for p in problems]
+    try:
+        create_stage(con, spec.name, path, reading.width, reading.select, reading.outer,
+                     reading.params)
+    except duckdb.Error as err:
+        _stage_empty(con, spec)
+        problems.append(Problem(path.name, None, None, None, unreadable(path, err)))
+        return Staged(spec, path.name), [Finding((p,)) for p in problems]
+    skipped, reader_findings = reader_rejects(con, spec.name, path, header)
+    rows = con.execute(f"SELECT count(*) FROM stage_{spec.name}").fetchone()[0]
+    return (replace(staged, rows=rows, skipped=skipped),
+            [Finding((p,)) for p in problems] + reader_findings)
+
+
+def match_header(spec: FileSpec, header: list[str],
+                 file: str) -> tuple[dict[str, int], list[tuple[int, str]], list[Problem]]:
+    """Map header positions to contract columns (and survey question columns); name problems."""
+    contract = {c.name for c in spec.columns}
+    positions: dict[str, int] = {}
+    questions: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    problems = []
+    for i, raw in enumerate(header):
+        name = normalise_header(raw)
+        if not name:
+            problems.append(Problem(file, None, f"number {i + 1}", None,
+                                    "has no name in the header"))
+        elif name in seen:
+            problems.append(Problem(file, None, raw.strip(), None, "appears twice in the header "
+                                    f"(columns {seen[name] + 1} and {i + 1})"))
+        elif name in contract:
+            positions[name] = i
+        elif spec.audience:
+            questions.append((i, raw.strip()))
+        else:
+            problems.append(Problem(file, None, raw.strip(), None,
+                                    f"is not a column of {spec.name} (its columns are "
+                                    f"{', '.join(c.name for c in spec.columns)})"))
+        seen.setdefault(name, i)
+    for column in spec.columns:
+        if column.required and column.name not in positions:
+            problems.append(Problem(file, None, column.name, None,
+                                    "is a required column but is missing from the header"))
+    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+        problems.append(Problem(file, None, None, None, "looks separated by semicolons, tabs or "
+                                "bars; only the comma separates columns"))
+    return positions, questions, problems
+
+
+def _stage_empty(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
+    columns = ", ".join(f"{c.name} {'UBIGINT' if c.kind == PSEUDONYM else 'VARCHAR'}"
+                        for c in spec.columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{spec.name} ({columns})")
+
+
+def _cell_sql(spec: FileSpec, name: str, positions: dict[str, int], cells: list[str]) -> str:
+    if name not in positions:
+        return f"NULL::VARCHAR AS {name}"
+    cell = cells[positions[name]]
+    if spec.column(name).kind == TEXT:
+        return f"NULLIF({cell}, '') AS {name}"
+    return f"{trimmed(cell)} AS {name}"
+
+
+def trimmed(cell: str) -> str:
+    """SQL for a cell without leading and trailing spaces, empty as NULL (trims only when
+    needed: trim() on every cell of a large file costs more than reading it)."""
+    return (f"NULLIF(CASE WHEN {cell} LIKE ' %' OR {cell} LIKE '% ' THEN trim({cell}) "
+            f"ELSE {cell} END, '')")
+
+

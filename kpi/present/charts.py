@@ -1,0 +1,218 @@
+"""Plotly figures for the dashboard: colour-blind-safe (Okabe-Ito), withheld values labelled."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpi.present.formatting import (
+    detail_text,
+    format_n,
+    format_number,
+    html_plain,
+    suppressed_short,
+    suppressed_text,
+    unit_label,
+    value_text,
+)
+from kpi.stats import SUPPRESSION_THRESHOLD
+
+# Okabe & Ito (2008), ordered so that the first colours stay apart for every colour vision.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442",
+             "#000000")
+WITHHELD_COLOUR = "#7F7F7F"
+INTERVAL_COLOUR = "#333333"
+# A sequential scale readable with every colour vision (blue to yellow).
+SEQUENTIAL = "Cividis"
+# Oldest open complaints in the warmest colour.
+AGE_COLOURS = ("#56B4E9", "#0072B2", "#E69F00", "#D55E00")
+
+
+def base_layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
+    """The house layout: white template, Okabe-Ito colours, legend below, title escaped."""
+    fig.update_layout(
+        template="plotly_white", colorway=list(OKABE_ITO), height=height,
+        title=dict(text=html_plain(title)) if title else None,
+        margin=dict(l=10, r=10, t=50 if title else 20, b=10),
+        legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
+        hoverlabel=dict(align="left"))
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def _hover(row: pd.Series, threshold: int, prefix: str) -> str:
+    detail = detail_text(row)
+    lines = [prefix, value_text(row, threshold)] + ([detail] if detail else [])
+    return "<br>".join(lines)
+
+
+def department_chart(df: pd.DataFrame, names: Mapping[str, str], title: str | None = None,
+                     threshold: int = SUPPRESSION_THRESHOLD) -> go.Figure:
+    """One row per department for one KPI: a dot at the value, a line across its 95 % interval,
+    and the value with its n written at the right (or why there is none)."""
+    df = df.assign(name=df["department_id"].map(lambda d: html_plain(names.get(d, d))))
+    df = df.sort_values("name", ascending=False)
+    shown = df[~df["suppressed"].astype(bool) & df["value"].notna()]
+    unit = df["unit"].iloc[0] if len(df) else ""
+    fig = go.Figure()
+    with_ci = shown[shown["ci_low"].notna()]
+    if len(with_ci):
+        xs, ys = [], []
+        for _, r in with_ci.iterrows():
+            xs += [r["ci_low"], r["ci_high"], None]
+            ys += [r["name"], r["name"], None]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="95 % interval",
+                                 line=dict(color=INTERVAL_COLOUR, width=2), hoverinfo="skip",
+                                 showlegend=False))
+    fig.add_trace(go.Scatter(
+        x=shown["value"], y=shown["name"], mode="markers", showlegend=False,
+        name=html_plain(df["kpi_label"].iloc[0]) if len(df) else "",
+        marker=dict(color=OKABE_ITO[0], size=11, line=dict(color="white", width=1)),
+        hovertext=[_hover(r, threshold, r["name"]) for _, r in shown.iterrows()],
+        hoverinfo="text"))
+    for _, r in df.iterrows():
+        usable = not r["suppressed"] and pd.notna(r["value"])
+        label = (f"{format_number(r['value'], unit)} ({format_n(r['n'])})" if usable
+                 else value_text(r, threshold))
+        fig.add_annotation(x=1.01, xref="paper", xanchor="left", y=r["name"], yref="y",
+                           text=label, showarrow=False,
+                           font=dict(color="#262730" if usable else WITHHELD_COLOUR))
+    fig.update_layout(xaxis=dict(title=unit_label(unit), zeroline=True),
+                      yaxis=dict(type="category", categoryorder="array",
+                                 categoryarray=list(df["name"]), title=None))
+    base_layout(fig, title, max(260, 30 * len(df) + 110))
+    fig.update_layout(margin=dict(r=190))
+    if len(with_ci):
+        fig.update_layout(title=dict(subtitle=dict(text="dot: value; line: 95 % interval")),
+                          margin=dict(t=70))
+    return fig
+
+
+def heatmap(df: pd.DataFrame, rows: str, columns: str, row_names: Mapping[str, str],
+            column_names: Mapping[str, str] | None = None, title: str | None = None,
+            threshold: int = SUPPRESSION_THRESHOLD, lower_is_better: bool = False) -> go.Figure:
+    """A grid of values (e.g. department x month) on a colour-blind-safe scale; '<11' cells grey."""
+    column_names = column_names or {}
+    withheld = df["suppressed"].astype(bool)
+    cells = df.assign(
+        _row=df[rows].map(lambda v: html_plain(row_names.get(v, v))),
+        _col=df[columns].map(lambda v: html_plain(column_names.get(v, v))),
+        shown=df["value"].where(~withheld),
+        label=[format_number(v, u) for v, u in zip(df["value"], df["unit"])])
+    cells["label"] = cells["label"].where(~withheld & df["value"].notna(), "")
+    cells["hover"] = [_hover(r, threshold, f"{r['_row']} · {r['_col']}")
+                      for _, r in cells.iterrows()]
+    row_order = sorted(dict.fromkeys(cells["_row"]), reverse=True)
+    col_order = list(dict.fromkeys(cells.sort_values(columns)["_col"]))
+
+    def grid(column: str) -> pd.DataFrame:
+        table = cells.pivot(index="_row", columns="_col", values=column)
+        return table.reindex(index=row_order, columns=col_order)
+
+    unit = df["unit"].iloc[0] if len(df) else ""
+    fig = go.Figure(go.Heatmap(
+        z=grid("shown").to_numpy(dtype=float), x=col_order, y=row_order,
+        text=grid("label").fillna("").to_numpy(), texttemplate="%{text}",
+        customdata=grid("hover").fillna("").to_numpy(),
+        hovertemplate="%{customdata}<extra></extra>",
+        colorscale=SEQUENTIAL, reversescale=lower_is_better, hoverongaps=False,
+        colorbar=dict(title=dict(text=unit_label(unit)))))
+    marks = cells[withheld]
+    if len(marks):
+        fig.add_trace(go.Scatter(
+            x=marks["_col"], y=marks["_row"], mode="text",
+            text=[suppressed_short(threshold)] * len(marks),
+            textfont=dict(color=WITHHELD_COLOUR), name=suppressed_text(threshold),
+            hovertext=marks["_row"] + " · " + marks["_col"] + "<br>" + suppressed_text(threshold),
+            hoverinfo="text", showlegend=False))
+    fig.update_layout(xaxis=dict(type="category", categoryorder="array", categoryarray=col_order),
+                      yaxis=dict(type="category", categoryorder="array", categoryarray=row_order),
+                      plot_bgcolor="#F2F2F2")
+    return base_layout(fig, title, max(260, 30 * len(row_order) + 120))
+
+
+_SIDE_FIELDS = ("kpi_label", "value", "unit", "n", "ci_low", "ci_high", "suppressed")
+
+
+def pair_kpis(df: pd.DataFrame, x_kpi: str, y_kpi: str) -> pd.DataFrame:
+    """Per department, the x and y KPI rows side by side (columns suffixed _x and _y) and
+    `plotted`: both values present and neither withheld."""
+    x_rows = df[df["kpi_id"] == x_kpi].set_index("department_id")
+    y_rows = df[df["kpi_id"] == y_kpi].set_index("department_id")
+    pairs = x_rows.join(y_rows, suffixes=("_x", "_y"), how="outer").reset_index()
+    pairs["plotted"] = (pairs["value_x"].notna() & pairs["value_y"].notna()
+                        & ~pairs["suppressed_x"].fillna(False).astype(bool)
+                        & ~pairs["suppressed_y"].fillna(False).astype(bool))
+    return pairs
+
+
+def _side(pair: pd.Series, suffix: str) -> pd.Series:
+    """One KPI's row out of a pair (the fields value_text and detail_text read)."""
+    return pd.Series({field: pair[f"{field}{suffix}"] for field in _SIDE_FIELDS})
+
+
+def _side_title(pairs: pd.DataFrame, suffix: str, fallback: str) -> str:
+    rows = pairs[pairs[f"kpi_label{suffix}"].notna()]
+    if rows.empty:
+        return fallback
+    label = html_plain(rows[f"kpi_label{suffix}"].iloc[0])
+    return f"{label} ({unit_label(rows[f'unit{suffix}'].iloc[0])})"
+
+
+def kpi_scatter(df: pd.DataFrame, x_kpi: str, y_kpi: str, names: Mapping[str, str],
+                title: str | None = None, threshold: int = SUPPRESSION_THRESHOLD) -> go.Figure:
+    """One point per department: KPI x against KPI y (departments with a withheld value left out)."""
+    pairs = pair_kpis(df, x_kpi, y_kpi)
+    usable = pairs[pairs["plotted"]]
+    label = [html_plain(names.get(d, d)) for d in usable["department_id"]]
+    hover = []
+    for name, (_, pair) in zip(label, usable.iterrows()):
+        lines = [name]
+        for side in (_side(pair, "_x"), _side(pair, "_y")):
+            lines.append(f"{html_plain(side['kpi_label'])}: {value_text(side, threshold)} "
+                         f"({detail_text(side)})")
+        hover.append("<br>".join(lines))
+    fig = go.Figure(go.Scatter(
+        x=usable["value_x"], y=usable["value_y"], mode="markers+text", text=label,
+        textposition="top center", marker=dict(size=12, color=OKABE_ITO[0]), cliponaxis=False,
+        hovertext=hover, hoverinfo="text", showlegend=False))
+    fig.update_layout(xaxis=dict(title=_side_title(pairs, "_x", x_kpi)),
+                      yaxis=dict(title=_side_title(pairs, "_y", y_kpi)))
+    return base_layout(fig, title, 420)
+
+
+def count_bars(labels: Sequence[str], counts: Sequence[int], axis_title: str,
+               title: str | None = None, shares: Sequence[float] | None = None) -> go.Figure:
+    """Vertical bars of counts (e.g. answers or complaint categories), in the order given."""
+    text = [f"{c:,}" if shares is None or pd.isna(s) else f"{s:.1f} % ({c:,})"
+            for c, s in zip(counts, shares if shares is not None else [None] * len(counts))]
+    labels = [html_plain(v) for v in labels]
+    fig = go.Figure(go.Bar(x=labels, y=list(counts), text=text,
+                           textposition="outside", marker_color=OKABE_ITO[0],
+                           hovertext=[f"{v}: {t}" for v, t in zip(labels, text)],
+                           hoverinfo="text"))
+    fig.update_layout(xaxis=dict(type="category", title=axis_title),
+                      yaxis=dict(title="count"))
+    return base_layout(fig, title, 360)
+
+
+def stacked_bars(df: pd.DataFrame, category: str, stack: str, count: str,
+                 names: Mapping[str, str], stack_order: Sequence[str],
+                 title: str | None = None) -> go.Figure:
+    """Horizontal stacked bars (e.g. open complaints per department, stacked by age band)."""
+    df = df.assign(_name=df[category].map(lambda v: html_plain(names.get(v, v))))
+    order = sorted(dict.fromkeys(df["_name"]), reverse=True)
+    fig = go.Figure()
+    for i, band in enumerate(stack_order):
+        rows = df[df[stack] == band].set_index("_name").reindex(order)
+        counts = rows[count].fillna(0).astype(int)
+        fig.add_trace(go.Bar(x=counts, y=order, orientation="h", name=str(band),
+                             marker_color=AGE_COLOURS[i % len(AGE_COLOURS)],
+                             hovertext=[f"{n}<br>{band}: {c:,}" for n, c in zip(order, counts)],
+                             hoverinfo="text"))
+    fig.update_layout(barmode="stack", legend=dict(traceorder="normal"),
+                      yaxis=dict(type="category", categoryorder="array", categoryarray=order))
+    return base_layout(fig, title, max(260, 30 * len(order) + 120))

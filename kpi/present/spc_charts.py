@@ -1,0 +1,139 @@
+"""The control chart of one KPI's monthly series (NHS "Making Data Count" style): points coloured
+and shaped by variation, mean, process or trial limits, the target, and every month without a
+value marked with the reason."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpi.catalog.kpis import Kpi
+from kpi.present.charts import WITHHELD_COLOUR, base_layout
+from kpi.present.formatting import (
+    NO_DATA,
+    format_n,
+    format_value,
+    html_plain,
+    is_missing,
+    suppressed_text,
+    unit_label,
+)
+from kpi.present.spc_labels import (
+    COMMON,
+    CONCERN,
+    IMPROVEMENT,
+    NEUTRAL,
+    chart_words,
+    limits_words,
+    signal_text,
+    variation_badge,
+)
+from kpi.stats import SUPPRESSION_THRESHOLD
+
+# Okabe-Ito equivalents of the NHS colours: blue improvement, orange concern, reddish purple
+# for a neutral special cause, grey common cause; each with its own marker shape.
+VARIATION_STYLE: dict[str, tuple[str, str]] = {
+    IMPROVEMENT: ("#0072B2", "triangle-up"),
+    CONCERN: ("#E69F00", "triangle-down"),
+    NEUTRAL: ("#CC79A7", "diamond"),
+    COMMON: ("#8C8C8C", "circle"),
+}
+VALUE_LINE_COLOUR = "#A6A6A6"
+CENTRE_COLOUR = "#000000"
+LIMIT_COLOUR = "#595959"
+TARGET_COLOUR = "#009E73"
+MEAN = "Mean"
+NO_DATA_MONTH = f"{NO_DATA} this month"
+
+
+def limits_name(trial: bool) -> str:
+    """The legend name of the limit lines ('Trial limits (fewer than 12 months)' when trial)."""
+    return "Trial limits (fewer than 12 months)" if trial else "Process limits"
+
+
+def gap_reason(row: pd.Series, threshold: int = SUPPRESSION_THRESHOLD) -> str:
+    """Why a month has no point: withheld (fewer than `threshold` responses) or no data."""
+    return suppressed_text(threshold) if bool(row["suppressed"]) else NO_DATA_MONTH
+
+
+def point_hover(row: pd.Series, kpi: Kpi, run_length: int,
+                threshold: int = SUPPRESSION_THRESHOLD) -> str:
+    """Hover text of a month: value with unit and n, the signal with its rule, the limits."""
+    month = html_plain(row["month"])
+    if is_missing(row["value"]):
+        return f"{month}<br>{gap_reason(row, threshold)}"
+    value = format_value(row["value"], kpi.unit)
+    n = format_n(row["n"])
+    lines = [month, f"{value} · {n}" if n else value,
+             signal_text(row["variation"], row["rule"], kpi.direction, run_length)]
+    if not (is_missing(row["lower"]) or is_missing(row["upper"])):
+        lines.append(f"{limits_words(bool(row['trial_limits']))} "
+                     f"{format_value(row['lower'], kpi.unit)} to "
+                     f"{format_value(row['upper'], kpi.unit)} · mean "
+                     f"{format_value(row['centre'], kpi.unit)}")
+    return "<br>".join(lines)
+
+
+def month_dates(months: pd.Series) -> list[str]:
+    """'YYYY-MM' months as the first day of the month, for a date axis ('2025-06-01')."""
+    return [f"{month}-01" for month in months]
+
+
+def _line(table: pd.DataFrame, column: str, name: str, colour: str, dash: str,
+          showlegend: bool = True, group: str | None = None) -> go.Scatter:
+    return go.Scatter(x=month_dates(table["month"]), y=table[column], mode="lines", name=name,
+                      line=dict(color=colour, width=1.5, dash=dash), connectgaps=True,
+                      hoverinfo="skip", showlegend=showlegend, legendgroup=group or name)
+
+
+def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None = None,
+              threshold: int = SUPPRESSION_THRESHOLD, height: int = 420) -> go.Figure:
+    """The control chart of an spc_detail table (month, value, n, centre, lower, upper, rule,
+    variation, target, trial_limits, chart, suppressed) for `kpi`."""
+    table = table.sort_values("month").reset_index(drop=True)
+    fig = go.Figure()
+    trial = bool(table["trial_limits"].any())
+    if table["upper"].notna().any():
+        fig.add_trace(_line(table, "upper", limits_name(trial), LIMIT_COLOUR, "dash",
+                            group="limits"))
+        fig.add_trace(_line(table, "lower", f"{limits_name(trial)} (lower)", LIMIT_COLOUR,
+                            "dash", showlegend=False, group="limits"))
+    if table["centre"].notna().any():
+        fig.add_trace(_line(table, "centre", MEAN, CENTRE_COLOUR, "solid"))
+    target = table["target"].iloc[0] if len(table) else None
+    if not is_missing(target):
+        fig.add_trace(_line(table.assign(target=float(target)), "target",
+                            f"Target ({format_value(target, kpi.unit)})", TARGET_COLOUR,
+                            "dashdot"))
+    fig.add_trace(go.Scatter(x=month_dates(table["month"]), y=table["value"], mode="lines",
+                             name=html_plain(kpi.label), showlegend=False, hoverinfo="skip",
+                             line=dict(color=VALUE_LINE_COLOUR, width=2)))
+    hover = [point_hover(row, kpi, run_length, threshold) for _, row in table.iterrows()]
+    for variation, (colour, symbol) in VARIATION_STYLE.items():
+        points = table.index[(table["variation"] == variation) & table["value"].notna()]
+        if len(points):
+            fig.add_trace(go.Scatter(
+                x=month_dates(table.loc[points, "month"]), y=table.loc[points, "value"],
+                mode="markers", name=variation_badge(variation).words, cliponaxis=False,
+                marker=dict(color=colour, symbol=symbol, size=10,
+                            line=dict(color="white", width=1)),
+                hovertext=[hover[i] for i in points], hoverinfo="text"))
+    gaps = table.index[table["value"].isna()]
+    if len(gaps):
+        fig.add_trace(go.Scatter(
+            x=month_dates(table.loc[gaps, "month"]), y=[0.03] * len(gaps), yaxis="y2",
+            mode="markers",
+            marker=dict(symbol="x-thin-open", size=10, color=WITHHELD_COLOUR,
+                        line=dict(width=2)),
+            name="No value: " + " or ".join(dict.fromkeys(
+                gap_reason(table.loc[i], threshold) for i in gaps)),
+            hovertext=[hover[i] for i in gaps], hoverinfo="text"))
+    chart = table["chart"].iloc[0] if len(table) else "xmr"
+    fig.update_layout(xaxis=dict(type="date", title=None),
+                      yaxis=dict(title=unit_label(kpi.unit)),
+                      yaxis2=dict(overlaying="y", range=[0, 1], visible=False))
+    base_layout(fig, title, height)
+    fig.update_layout(title=dict(subtitle=dict(
+        text=f"{chart_words(chart)} · {limits_words(trial)} from the months shown")),
+        margin=dict(t=70 if title else 40))
+    return fig

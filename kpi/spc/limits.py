@@ -1,0 +1,164 @@
+"""Control charts of a monthly KPI series: XmR, p'/u' (Laney), rebasing, assurance vs target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kpi.settings import DEFAULT_RUN_LENGTH
+from kpi.spc.rules import Limits, detect, variation
+
+XMR_LIMIT_FACTOR = 2.66        # 3 / d2, d2 = 1.128 for moving ranges of two points
+XMR_TWO_SIGMA_FACTOR = 1.7733  # 2 / d2
+D2 = 1.128
+SIGMA_LIMIT = 3.0
+SIGMA_WARNING = 2.0
+MIN_POINTS_FOR_FIRM_LIMITS = 12
+LANEY_MIN_MEAN_DENOMINATOR = 1000
+
+ALWAYS_MET = "always met"
+NEVER_MET = "never met"
+HIT_AND_MISS = "hit and miss"
+
+
+@dataclass(frozen=True)
+class ChartKind:
+    """xmr for any value; p for a percentage with numerator/denominator; u for a rate per `per`."""
+
+    name: str
+    per: float = 1.0
+
+
+XMR = ChartKind("xmr")
+P_CHART = ChartKind("p", per=100.0)
+
+
+def u_chart(per: float) -> ChartKind:
+    """A u-chart of a rate expressed per `per` units (e.g. per 1,000 visits)."""
+    return ChartKind("u", per=per)
+
+
+def xmr_limits(values: np.ndarray) -> Limits:
+    """Centre = mean; limits = mean +- 2.66 x mean moving range (2-sigma at 1.7733 x)."""
+    values = np.asarray(values, dtype=float)
+    centre = float(values.mean()) if len(values) else np.nan
+    mean_mr = float(np.abs(np.diff(values)).mean()) if len(values) > 1 else np.nan
+    full = np.full(len(values), 1.0)
+    return Limits(centre * full, (centre - XMR_LIMIT_FACTOR * mean_mr) * full,
+                  (centre + XMR_LIMIT_FACTOR * mean_mr) * full,
+                  (centre - XMR_TWO_SIGMA_FACTOR * mean_mr) * full,
+                  (centre + XMR_TWO_SIGMA_FACTOR * mean_mr) * full)
+
+
+def attribute_limits(numerators: np.ndarray, denominators: np.ndarray, kind: ChartKind,
+                     laney: bool | None = None) -> Limits:
+    """p- or u-chart limits per point, with Laney's correction (auto: large denominators)."""
+    num = np.asarray(numerators, dtype=float)
+    den = np.asarray(denominators, dtype=float)
+    centre = num.sum() / den.sum()
+    if kind.name == "p":
+        sigma = np.sqrt(centre * (1 - centre) / den)
+    else:
+        sigma = np.sqrt(centre / den)
+    if laney is None:
+        laney = len(den) > 1 and den.mean() >= LANEY_MIN_MEAN_DENOMINATOR
+    if laney and len(den) > 1:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (num / den - centre) / sigma
+        sigma_z = np.abs(np.diff(z)).mean() / D2 if np.all(np.isfinite(z)) else 1.0
+        sigma = sigma * sigma_z
+    lower_floor = 0.0
+    upper_cap = 1.0 if kind.name == "p" else np.inf
+
+    def band(width: float) -> tuple[np.ndarray, np.ndarray]:
+        lo = np.maximum(centre - width * sigma, lower_floor)
+        hi = np.minimum(centre + width * sigma, upper_cap)
+        return lo * kind.per, hi * kind.per
+
+    lower, upper = band(SIGMA_LIMIT)
+    lower2, upper2 = band(SIGMA_WARNING)
+    return Limits(np.full(len(den), centre * kind.per), lower, upper, lower2, upper2)
+
+
+def assurance(target: float | None, limits: Limits, direction: str) -> str:
+    """always met / never met / hit and miss: the target against the latest limits."""
+    if target is None or direction == "neutral" or len(limits.centre) == 0:
+        return ""
+    lower, upper = limits.lower[-1], limits.upper[-1]
+    if not (np.isfinite(lower) and np.isfinite(upper)):
+        return ""
+    if direction == "higher":
+        return ALWAYS_MET if target < lower else NEVER_MET if target > upper else HIT_AND_MISS
+    return ALWAYS_MET if target > upper else NEVER_MET if target < lower else HIT_AND_MISS
+
+
+def spc_table(series: pd.DataFrame, direction: str, kind: ChartKind = XMR,
+              target: float | None = None, rebase: Sequence[date] = (),
+              run_length: int = DEFAULT_RUN_LENGTH) -> pd.DataFrame:
+    """One row per month with value, limits, the rule that fired, variation and assurance.
+
+    `series` has columns month ('YYYY-MM'), value, n and, for p/u charts, numerator and
+    denominator. Months without a value (no data or suppressed) are left out of the limits
+    and rules and kept in the output with empty limits. `rebase` dates start new segments
+    whose limits are computed apart.
+    """
+    order = np.argsort(series["month"].to_numpy(dtype=object), kind="stable")
+    table = {column: series[column].array.take(order) for column in series.columns}
+    return pd.DataFrame({**table, **spc_columns(table, direction, kind, target, rebase,
+                                                run_length)})
+
+
+def spc_columns(table: dict, direction: str, kind: ChartKind = XMR,
+                target: float | None = None, rebase: Sequence[date] = (),
+                run_length: int = DEFAULT_RUN_LENGTH) -> dict[str, np.ndarray]:
+    """spc_table's computed columns (centre ... target) for a series already in month order,
+    given as arrays by column name."""
+    values = float_column(table, "value")
+    size = len(values)
+    present = ~np.isnan(values)
+    centre, lower, upper = (np.full(size, np.nan) for _ in range(3))
+    rules = np.full(size, "", dtype=object)
+    variations = np.full(size, "", dtype=object)
+    segment_ids = _segments(np.asarray(table["month"], dtype=object), rebase)
+    last_limits = Limits(*(np.array([]),) * 5)
+    for segment in np.unique(segment_ids):
+        rows = np.flatnonzero((segment_ids == segment) & present)
+        if len(rows) == 0:
+            continue
+        limits = _limits(table, rows, kind)
+        names, sides = detect(values[rows], limits, run_length)
+        centre[rows], lower[rows], upper[rows] = limits.centre, limits.lower, limits.upper
+        rules[rows] = names
+        variations[rows] = [variation(int(s), direction) for s in sides]
+        last_limits = limits
+    return {
+        "centre": centre, "lower": lower, "upper": upper, "rule": rules,
+        "variation": variations,
+        "trial_limits": np.full(size, int(present.sum()) < MIN_POINTS_FOR_FIRM_LIMITS),
+        "assurance": np.full(size, assurance(target, last_limits, direction), dtype=object),
+        "target": np.full(size, np.nan if target is None else target)}
+
+
+def float_column(table, column: str) -> np.ndarray:
+    """A column of a table (DataFrame, or arrays by name) as floats, missing as NaN."""
+    values = table[column]
+    if isinstance(values, np.ndarray) and values.dtype == float:
+        return values
+    return values.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _limits(table: dict, rows: np.ndarray, kind: ChartKind) -> Limits:
+    if kind.name == "xmr":
+        return xmr_limits(float_column(table, "value")[rows])
+    return attribute_limits(float_column(table, "numerator")[rows],
+                            float_column(table, "denominator")[rows], kind)
+
+
+def _segments(months: np.ndarray, rebase: Sequence[date]) -> np.ndarray:
+    starts = sorted(f"{d.year:04d}-{d.month:02d}" for d in rebase)
+    return np.searchsorted(np.array(starts, dtype=object), months,
+                           side="right") if starts else np.zeros(len(months), dtype=int)

@@ -1,0 +1,128 @@
+"""SPC of one KPI's monthly series, straight from the engine: the chart the KPI's unit calls for."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kpi.catalog.kpis import Kpi, resolve_kpis
+from kpi.csv_cells import number_cell, text_cell
+from kpi import engine
+from kpi.filters import Filter
+from kpi.settings import Settings
+from kpi.spc.limits import (
+    P_CHART,
+    XMR,
+    ChartKind,
+    float_column,
+    spc_columns,
+    spc_table,
+    u_chart,
+)
+from kpi.spc.targets import target_for
+
+SPC_COLUMNS = ["kpi_id", "month", "value", "n", "centre", "lower", "upper", "rule", "variation",
+               "assurance", "target", "trial_limits", "chart"]
+# For charts and lists: why a month has no value (withheld) and whose series it is.
+SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed"]
+SPC_BY_DEPARTMENT_COLUMNS = ["department_id", *SPC_DETAIL_COLUMNS]
+PER_1000 = 1000.0
+
+
+def chart_kind(kpi: Kpi, series: pd.DataFrame) -> ChartKind:
+    """p-chart for a proportion with numerator/denominator, u-chart for a rate, else XmR."""
+    return _kind_of(kpi, float_column(series, "value"), float_column(series, "denominator"))
+
+
+def _kind_of(kpi: Kpi, values: np.ndarray, denominators: np.ndarray) -> ChartKind:
+    present = ~np.isnan(values)
+    has_counts = bool(present.any()) and not np.isnan(denominators[present]).any()
+    if kpi.unit == "%" and has_counts:
+        return P_CHART
+    if kpi.unit == "per_1000" and has_counts:
+        return u_chart(PER_1000)
+    return XMR
+
+
+def _spc_of_series(kpi: Kpi, series: pd.DataFrame, settings: Settings,
+                   rebase: Sequence[date] = ()) -> pd.DataFrame:
+    """The SPC table of one KPI's monthly engine rows (one department or the whole filter)."""
+    kind = chart_kind(kpi, series)
+    table = spc_table(series, kpi.direction, kind, target_for(kpi, settings), rebase,
+                      settings.run_length)
+    return table.assign(chart=kind.name)
+
+
+def spc_for_kpi(con, kpi_id: str, flt: Filter, settings: Settings,
+                rebase: Sequence[date] = ()) -> pd.DataFrame:
+    """One row per month of the filter's window: the engine's value and n, limits and signals."""
+    return spc_detail(con, kpi_id, flt, settings, rebase)[SPC_COLUMNS]
+
+
+def spc_detail(con, kpi_id: str, flt: Filter, settings: Settings,
+               rebase: Sequence[date] = ()) -> pd.DataFrame:
+    """spc_for_kpi's table plus `suppressed` (the month's value is withheld, small cell)."""
+    return next(iter(spc_details(con, [kpi_id], flt, settings, rebase).values()))
+
+
+def spc_details(con, kpi_ids: Sequence[str], flt: Filter, settings: Settings,
+                rebase: Sequence[date] = ()) -> dict[str, pd.DataFrame]:
+    """spc_detail's table of each of these KPIs, by KPI id, from one engine call."""
+    kpis = {k.id: k for k in resolve_kpis(con, kpi_ids)}
+    series = engine.compute(con, list(kpis), flt, ["month"])
+    return {kpi_id: _spc_of_series(kpis[kpi_id], rows.reset_index(drop=True), settings,
+                                   rebase)[SPC_DETAIL_COLUMNS]
+            for kpi_id, rows in series.groupby("kpi_id", sort=False)}
+
+
+def spc_by_department(con, kpi_ids: Sequence[str], flt: Filter,
+                      settings: Settings) -> pd.DataFrame:
+    """The SPC table of every (department of the filter, KPI) monthly series, from one engine
+    call; columns SPC_BY_DEPARTMENT_COLUMNS, sorted by department, KPI and month."""
+    if not kpi_ids:
+        return pd.DataFrame(columns=SPC_BY_DEPARTMENT_COLUMNS)
+    kpis = {k.id: k for k in resolve_kpis(con, kpi_ids)}
+    series = engine.compute(con, list(kpis), flt, ["department", "month"]).sort_values(
+        ["department_id", "kpi_id", "month"], kind="stable", ignore_index=True)
+    if series.empty:
+        return pd.DataFrame(columns=SPC_BY_DEPARTMENT_COLUMNS)
+    given = [c for c in SPC_BY_DEPARTMENT_COLUMNS if c in series.columns]
+    arrays = {c: series[c].array for c in {*given, "numerator", "denominator"}}
+    values, denominators = float_column(arrays, "value"), float_column(arrays, "denominator")
+    computed = []
+    for first, end in series_blocks(series):
+        kpi = kpis[series["kpi_id"].iat[first]]
+        kind = _kind_of(kpi, values[first:end], denominators[first:end])
+        block = {c: arrays[c][first:end] for c in ("month", "value", "numerator", "denominator")}
+        computed.append({**spc_columns(block, kpi.direction, kind, target_for(kpi, settings),
+                                       run_length=settings.run_length),
+                         "chart": np.full(end - first, kind.name, dtype=object)})
+    out = {c: series[c].astype("str") if c in ("department_id", "month") else series[c]
+           for c in given}
+    out.update({c: np.concatenate([part[c] for part in computed]) for c in computed[0]})
+    return pd.DataFrame(out)[SPC_BY_DEPARTMENT_COLUMNS]
+
+
+def series_blocks(table: pd.DataFrame) -> list[tuple[int, int]]:
+    """(first, end) row positions of each department x KPI series of a table sorted by them."""
+    keys = [table[c].to_numpy(dtype=object) for c in ("department_id", "kpi_id")]
+    changes = np.flatnonzero(np.any([k[1:] != k[:-1] for k in keys], axis=0)) + 1
+    bounds = [0, *changes.tolist(), len(table)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def spc_csv(table: pd.DataFrame) -> str:
+    """The `python -m kpi spc` CSV: numbers at full precision, text guarded against formulas."""
+    numbers = {"value", "n", "centre", "lower", "upper", "target"}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SPC_COLUMNS)
+    for row in table[SPC_COLUMNS].itertuples(index=False, name=None):
+        writer.writerow([number_cell(v) if c in numbers else text_cell(v)
+                         for c, v in zip(SPC_COLUMNS, row)])
+    return out.getvalue()

@@ -1,0 +1,40 @@
+"""Derived tables: load-time aggregates the engine reads instead of scanning the base tables.
+
+`rebuild(con)` runs inside `kpi.store.swap.write_swap` after every load (demo or ingest), in the same
+copy of the database, so the derived tables always describe exactly the base tables they sit
+beside and are replaced by the same atomic swap. `is_current(con)` tells the engine whether a
+database has them (an older file falls back to the plain computation until its next load).
+"""
+
+from __future__ import annotations
+
+from kpi.store.derived.extremes import extremes_sql
+from kpi.store.derived.returns import return_statements
+from kpi.store.derived.survey import survey_statements
+from kpi.store.derived.version import DERIVE_VERSION, META_KEY, is_current
+from kpi.store.derived.waits import wait_statements
+from kpi.store.meta import set_meta
+
+__all__ = ["DERIVED_TABLES", "META_KEY", "is_current", "rebuild", "statements"]
+
+DERIVED_TABLES = ("derived_extremes", "derived_survey_items", "derived_survey_domains", "derived_survey_responses",
+                  "derived_survey_items_monthly", "derived_survey_domains_monthly",
+                  "derived_visit_waits", "derived_visit_waits_monthly",
+                  "derived_returns_by_department", "derived_returns_all_departments",
+                  "derived_returns_by_department_monthly",
+                  "derived_returns_all_departments_monthly")
+
+
+def statements(con) -> list[tuple[str, dict]]:
+    """The SQL (with parameters) that recomputes every derived table from the base tables."""
+    visits = con.execute("SELECT count(*) FROM visits").fetchone()[0]
+    extremes = f"CREATE OR REPLACE TABLE derived_extremes AS {extremes_sql()}"
+    return [(extremes, {}), *survey_statements(), *wait_statements(), *return_statements(visits)]
+
+
+def rebuild(con) -> None:
+    """Recompute every derived table (inside the load's copy of the database) and mark them
+    current."""
+    for sql, params in statements(con):
+        con.execute(sql, params)
+    set_meta(con, META_KEY, DERIVE_VERSION)

@@ -1,0 +1,103 @@
+"""Load-time survey aggregates per department and day: item counts, domain and response counts.
+
+Every survey response has one department and one date, so these daily counts add up exactly
+to any window, department set, month or department x month group. The daily tables are stored
+in date order: the engine reads only a window's partial months from them (zone maps skip the
+rest), whole months from the _monthly copies.
+"""
+
+from __future__ import annotations
+
+from kpi.scoring import NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN, scales_sql_values
+
+SURVEYS = {"patient": ("patient_responses", "patient_answers"),
+           "staff": ("staff_responses", "staff_answers")}
+
+CREATE = ["""
+CREATE OR REPLACE TABLE derived_survey_items (
+    audience VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL,
+    question_id VARCHAR NOT NULL, valid INTEGER NOT NULL, top INTEGER NOT NULL,
+    points INTEGER NOT NULL, promoters INTEGER NOT NULL, detractors INTEGER NOT NULL)
+""", """
+CREATE OR REPLACE TABLE derived_survey_domains (
+    audience VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL,
+    domain VARCHAR NOT NULL, responses INTEGER NOT NULL)
+""", """
+CREATE OR REPLACE TABLE derived_survey_responses (
+    audience VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL,
+    responses INTEGER NOT NULL)
+"""]
+
+# The valid answers of one audience with their question's domain (and its number, for the
+# bit masks below), scale bounds and top box.
+_VALID = """
+WITH q AS (
+    SELECT question_id, domain, dense_rank() OVER (ORDER BY domain) - 1 AS domain_no,
+           coalesce(top_box_min, default_top_box) AS top_min, low, high
+    FROM questions JOIN {scales} USING (scale) WHERE audience = '{audience}'
+), valid AS (
+    SELECT r.department_id, r.response_date, a.response_id, q.question_id, q.domain_no,
+           a.answer, a.answer - q.low AS points, a.answer >= q.top_min AS top
+    FROM {responses} r JOIN {answers} a USING (response_id) JOIN q USING (question_id)
+    WHERE a.answer BETWEEN q.low AND q.high
+)
+"""
+
+# Per question: valid answers, top-box answers, sum of (answer - low) (the linear mean is
+# 100 * points / (valid * (high - low))), promoters and detractors (used for 0-10 items).
+_ITEMS = """
+INSERT INTO derived_survey_items
+SELECT '{audience}', department_id, response_date, question_id, count(*),
+       count(*) FILTER (WHERE top), sum(points),
+       count(*) FILTER (WHERE answer >= {promoter_min}),
+       count(*) FILTER (WHERE answer <= {detractor_max})
+FROM valid GROUP BY ALL ORDER BY response_date, department_id, question_id
+"""
+
+# Per domain: responses with at least one valid answer in it (each response's domains as bits
+# of 64-bit words, then counted per domain).
+_DOMAINS = """, masks AS (
+    SELECT department_id, response_date, domain_no // 64 AS word,
+           bit_or(1::UBIGINT << (domain_no % 64)) AS mask
+    FROM valid GROUP BY department_id, response_date, response_id, word
+)
+INSERT INTO derived_survey_domains
+SELECT '{audience}', m.department_id, m.response_date, d.domain, count(*)
+FROM masks m JOIN (SELECT DISTINCT domain, domain_no FROM q) d
+  ON d.domain_no // 64 = m.word AND (m.mask >> (d.domain_no % 64)) & 1 = 1
+GROUP BY ALL ORDER BY m.response_date, m.department_id, d.domain
+"""
+
+# Responses returned, surveys with every answer blank included.
+_RESPONSES = """
+INSERT INTO derived_survey_responses
+SELECT '{audience}', department_id, response_date, count(*) FROM {responses}
+GROUP BY ALL ORDER BY response_date, department_id
+"""
+
+
+# Monthly copies (the engine reads whole months from them, see kpi.engine.months).
+_MONTHLY = """
+CREATE OR REPLACE TABLE {table}_monthly AS
+SELECT audience, department_id, date_trunc('month', response_date)::DATE AS month, {keys},
+       {sums}
+FROM {table} GROUP BY ALL ORDER BY ALL
+"""
+MONTHLY = {"derived_survey_items": ("question_id", ("valid", "top", "points", "promoters",
+                                                    "detractors")),
+           "derived_survey_domains": ("domain", ("responses",))}
+
+
+def survey_statements() -> list[tuple[str, dict]]:
+    """The SQL (with parameters) that (re)builds the survey aggregates of both audiences."""
+    statements = list(CREATE)
+    for audience, (responses, answers) in SURVEYS.items():
+        names = dict(audience=audience, responses=responses, answers=answers,
+                     scales=scales_sql_values(), promoter_min=NPS_PROMOTER_MIN,
+                     detractor_max=NPS_DETRACTOR_MAX)
+        valid = _VALID.format(**names)
+        statements += [valid + _ITEMS.format(**names), valid + _DOMAINS.format(**names),
+                       _RESPONSES.format(**names)]
+    statements += [_MONTHLY.format(table=table, keys=keys, sums=", ".join(
+        f"sum({c})::INTEGER AS {c}" for c in sums)) for table, (keys, sums) in MONTHLY.items()]
+    return [(sql, {}) for sql in statements]

@@ -1,0 +1,36 @@
+"""The database schema: base tables faithful to the data contract."""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = "1"
+# Base tables, faithful to the data contract (long-form survey answers, hashed patient keys).
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS departments (
+    department_id VARCHAR NOT NULL, department_name VARCHAR NOT NULL,
+    service_line VARCHAR, site VARCHAR);
+CREATE TABLE IF NOT EXISTS questions (
+    question_id VARCHAR NOT NULL, audience VARCHAR NOT NULL, domain VARCHAR NOT NULL,
+    scale VARCHAR NOT NULL, question_text VARCHAR, top_box_min DOUBLE);
+CREATE TABLE IF NOT EXISTS visits (
+    visit_id VARCHAR NOT NULL, patient_hash UBIGINT NOT NULL, department_id VARCHAR NOT NULL,
+    visit_date DATE NOT NULL, visit_type VARCHAR, wait_minutes INTEGER);
+CREATE TABLE IF NOT EXISTS patient_responses (
+    response_id VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL,
+    visit_id VARCHAR, mode VARCHAR, comment VARCHAR);
+CREATE TABLE IF NOT EXISTS patient_answers (
+    response_id VARCHAR NOT NULL, question_id VARCHAR NOT NULL, answer TINYINT NOT NULL);
+CREATE TABLE IF NOT EXISTS complaints (
+    complaint_id VARCHAR NOT NULL, department_id VARCHAR NOT NULL, received_date DATE NOT NULL,
+    category VARCHAR NOT NULL, severity VARCHAR, acknowledged_date DATE, resolved_date DATE);
+CREATE TABLE IF NOT EXISTS staff_responses (
+    response_id VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL);
+CREATE TABLE IF NOT EXISTS staff_answers (
+    response_id VARCHAR NOT NULL, question_id VARCHAR NOT NULL, answer TINYINT NOT NULL);
+CREATE TABLE IF NOT EXISTS loads (
+    loaded_at TIMESTAMP NOT NULL, source VARCHAR NOT NULL, table_name VARCHAR NOT NULL,
+    rows BIGINT NOT NULL);
+"""
+
+TABLES = ("departments", "questions", "visits", "patient_responses", "patient_answers",
+          "complaints", "staff_responses", "staff_answers")
