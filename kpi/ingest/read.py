@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bisect
+import os
+import stat
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -11,7 +13,9 @@ import duckdb
 
 from kpi.errors import Problem, PxError
 from kpi.ingest.contract import FILES, PSEUDONYM, TEXT, FileSpec, normalise_header
+from kpi.ingest.control import control_note_sql
 from kpi.ingest.formats import create_stage, read_header, reader_rejects, unreadable
+from kpi.ingest.parquet_types import type_problems
 from kpi.ingest.report import Finding, file_finding
 from kpi.store.salt import patient_hash_sql
 
@@ -66,11 +70,15 @@ def find_delivery(folder: Path) -> tuple[dict[str, Path], list[Finding]]:
     findings = []
     for path in sorted(folder.iterdir()):
         name = path.name[:-len(path.suffix)].lower() if path.suffix else path.name
-        if path.is_file() and path.suffix.lower() in SUFFIXES and name in FILES:
-            found.setdefault(name, []).append(path)
-        else:
+        if path.suffix.lower() not in SUFFIXES or name not in FILES:
             findings.append(file_finding(path.name, "is not a file of the data contract "
                                          f"(expected {', '.join(FILES)}, as .csv or .parquet)"))
+        elif _is_regular(path):
+            found.setdefault(name, []).append(path)
+        else:
+            findings.append(file_finding(path.name, "is a symbolic link, a folder or another "
+                                         "kind of entry, not a regular file: it was not read; "
+                                         "put the file itself in the folder"))
     for name, paths in found.items():
         findings += [file_finding(path.name, f"delivers {name} a second time (also in "
                                   f"{paths[0].name}); give each table in one file only")
@@ -78,6 +86,11 @@ def find_delivery(folder: Path) -> tuple[dict[str, Path], list[Finding]]:
     if not found and not findings:
         findings.append(file_finding(str(folder), "holds no contract files: nothing to load"))
     return {name: paths[0] for name, paths in found.items()}, findings
+
+
+def _is_regular(path: Path) -> bool:
+    """Whether a folder entry is a regular file itself (a link is not followed)."""
+    return stat.S_ISREG(os.lstat(path).st_mode)
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path | None, salt: str,
@@ -92,14 +105,18 @@ def stage_file(con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path | None
     if header is None:
         return Staged(spec, path.name), [Finding((p,)) for p in problems]
     positions, questions, header_problems = match_header(spec, header, path.name)
-    problems += header_problems
+    typed = type_problems(con, spec, path, positions, questions)
+    problems += header_problems + typed
+    if typed or not positions:  # rows of wrong types, or with no header, are not read
+        return Staged(spec, path.name), [Finding((p,)) for p in problems]
     select = [_cell_sql(spec, c.name, positions, cells) for c in spec.columns]
     select += [f"{trimmed(cells[i])} AS q{n}" for n, (i, _) in enumerate(questions)]
-    hashed = [f"{patient_hash_sql(c.name)} AS {c.name}" for c in spec.columns
-              if c.kind == PSEUDONYM and c.name in positions]
+    keys = [c.name for c in spec.columns if c.kind == PSEUDONYM and c.name in positions]
+    hashed = ", ".join(f"{patient_hash_sql(c)} AS {c}" for c in keys)
+    flags = "".join(f", {control_note_sql(c)} AS {control_flag(c)}" for c in keys)
     reading = Reading(path, len(header), ", ".join(select),
-                      f"* REPLACE ({', '.join(hashed)})" if hashed else "*",
-                      {"salt": salt} if hashed else {})
+                      f"* REPLACE ({hashed}){flags}" if keys else "*",
+                      {"salt": salt} if keys else {})
     staged = Staged(spec, path.name, frozenset(positions),
                     tuple((f"q{n}", name) for n, (_, name) in enumerate(questions)),
                     reading=reading)
@@ -116,6 +133,11 @@ def stage_file(con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path | None
     rows = con.execute(f"SELECT count(*) FROM stage_{spec.name}").fetchone()[0]
     return (replace(staged, rows=rows, skipped=skipped),
             [Finding((p,)) for p in problems] + reader_findings)
+
+
+def control_flag(column: str) -> str:
+    """The staged column naming a pseudonymous key's control character (it is hashed)."""
+    return f"{column}_control"
 
 
 def match_header(spec: FileSpec, header: list[str],
@@ -150,6 +172,12 @@ def match_header(spec: FileSpec, header: list[str],
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
         problems.append(Problem(file, None, None, None, "looks separated by semicolons, tabs or "
                                 "bars; only the comma separates columns"))
+    if not positions:  # no header at all: its cells are data, which a report never shows
+        problems = [p for p in problems if p.column in contract or p.column is None]
+        problems.append(Problem(file, None, None, None, (
+            f"names none of the columns of {spec.name} in its first line: a file must start "
+            "with its header row (the first line's cells are not shown: they may be data)")))
+        return positions, [], problems
     return positions, questions, problems
 
 
