@@ -133,6 +133,7 @@ def test_a_key_in_any_rules_failing_column_is_never_shown(tmp_path, name, key):
     ("patient_survey", "Q1", "Ann", None),
     ("questions", "audience", "Patient", "Patient"),
     ("questions", "audience", "Ann", None),
+    ("complaints", "category", "billing\r", None),
     ("complaints", "category", "rudeness", None),
     ("visits", "department_id", "D7", None),
     ("visits", "patient_key", "PK-1", None),

@@ -37,7 +37,7 @@ def shown(file: str, column: str, value: str | None) -> str | None:
         return value if DATE_LIKE.fullmatch(value) else None
     if kind.kind in (INTEGER, NUMBER):
         return value if SHORT_NUMBER.fullmatch(value) else None
-    if kind.choices and value.strip().lower() in kind.choices:
+    if kind.choices and value.lower() in kind.choices:
         return value
     return None
 
