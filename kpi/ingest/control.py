@@ -24,3 +24,8 @@ def control_note_sql(column: str) -> str:
     return (f"CASE WHEN {has_control_sql(column)} THEN 'U+' || "
             f"lpad(upper(to_hex(unicode({first}))), 4, '0') || ' at character ' || "
             f"strpos({column}, {first}) END")
+
+
+def control_flag(column: str) -> str:
+    """The staged column naming a pseudonymous key's control character (it is hashed)."""
+    return f"{column}_control"

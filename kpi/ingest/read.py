@@ -12,9 +12,10 @@ from pathlib import Path
 import duckdb
 
 from kpi.errors import Problem, PxError
-from kpi.ingest.contract import FILES, PSEUDONYM, TEXT, FileSpec, normalise_header
-from kpi.ingest.control import control_note_sql
+from kpi.ingest.contract import FILES, PSEUDONYM, TEXT, FileSpec
+from kpi.ingest.control import control_flag, control_note_sql
 from kpi.ingest.formats import create_stage, read_header, reader_rejects, unreadable
+from kpi.ingest.header import match_header
 from kpi.ingest.parquet_types import type_problems
 from kpi.ingest.report import Finding, file_finding
 from kpi.store.salt import patient_hash_sql
@@ -133,52 +134,6 @@ def stage_file(con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path | None
     rows = con.execute(f"SELECT count(*) FROM stage_{spec.name}").fetchone()[0]
     return (replace(staged, rows=rows, skipped=skipped),
             [Finding((p,)) for p in problems] + reader_findings)
-
-
-def control_flag(column: str) -> str:
-    """The staged column naming a pseudonymous key's control character (it is hashed)."""
-    return f"{column}_control"
-
-
-def match_header(spec: FileSpec, header: list[str],
-                 file: str) -> tuple[dict[str, int], list[tuple[int, str]], list[Problem]]:
-    """Map header positions to contract columns (and survey question columns); name problems."""
-    contract = {c.name for c in spec.columns}
-    positions: dict[str, int] = {}
-    questions: list[tuple[int, str]] = []
-    seen: dict[str, int] = {}
-    problems = []
-    for i, raw in enumerate(header):
-        name = normalise_header(raw)
-        if not name:
-            problems.append(Problem(file, None, f"number {i + 1}", None,
-                                    "has no name in the header"))
-        elif name in seen:
-            problems.append(Problem(file, None, raw.strip(), None, "appears twice in the header "
-                                    f"(columns {seen[name] + 1} and {i + 1})"))
-        elif name in contract:
-            positions[name] = i
-        elif spec.audience:
-            questions.append((i, raw.strip()))
-        else:
-            problems.append(Problem(file, None, raw.strip(), None,
-                                    f"is not a column of {spec.name} (its columns are "
-                                    f"{', '.join(c.name for c in spec.columns)})"))
-        seen.setdefault(name, i)
-    for column in spec.columns:
-        if column.required and column.name not in positions:
-            problems.append(Problem(file, None, column.name, None,
-                                    "is a required column but is missing from the header"))
-    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
-        problems.append(Problem(file, None, None, None, "looks separated by semicolons, tabs or "
-                                "bars; only the comma separates columns"))
-    if not positions:  # no header at all: its cells are data, which a report never shows
-        problems = [p for p in problems if p.column in contract or p.column is None]
-        problems.append(Problem(file, None, None, None, (
-            f"names none of the columns of {spec.name} in its first line: a file must start "
-            "with its header row (the first line's cells are not shown: they may be data)")))
-        return positions, [], problems
-    return positions, questions, problems
 
 
 def _stage_empty(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:

@@ -9,9 +9,14 @@ import duckdb
 
 from kpi.errors import Problem
 from kpi.ingest.contract import CODE, DATE, ID, INTEGER, NUMBER, PSEUDONYM, TEXT, Column
-from kpi.ingest.control import CONTROL_RULE, control_note_sql, has_control_sql
+from kpi.ingest.control import (
+    CONTROL_RULE,
+    control_flag,
+    control_note_sql,
+    has_control_sql,
+)
 from kpi.ingest.privacy import shown
-from kpi.ingest.read import Staged, control_flag
+from kpi.ingest.read import Staged
 from kpi.ingest.report import CAP, Finding
 
 ISO_DATE = "'[0-9]{4}-[0-9]{2}-[0-9]{2}'"
