@@ -29,6 +29,7 @@ class Column:
     choices: tuple[str, ...] = ()
     minimum: int | None = None
     ignore_case: bool = False  # compared ignoring letter case (question ids name columns)
+    refers_to: str | None = None  # the file whose ids a value must be (checked there)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def _key(name: str, ignore_case: bool = False) -> Column:
     return Column(name, ID, required=True, unique=True, ignore_case=ignore_case)
 
 
-_DEPARTMENT_REF = Column("department_id", ID, required=True)
+_DEPARTMENT_REF = Column("department_id", ID, required=True, refers_to="departments")
 
 FILES: dict[str, FileSpec] = {spec.name: spec for spec in (
     FileSpec("departments", (
@@ -83,7 +84,7 @@ FILES: dict[str, FileSpec] = {spec.name: spec for spec in (
         _key("response_id"),
         _DEPARTMENT_REF,
         Column("response_date", DATE, required=True),
-        Column("visit_id", ID),
+        Column("visit_id", ID, refers_to="visits"),
         Column("mode", CODE),
         Column("comment", TEXT),
     ), first_load=True, audience="patient"),

@@ -29,8 +29,14 @@ READER_ERRORS = {
     "UNQUOTED VALUE": "has a double quote that is not closed, or text after a closing quote",
     "INVALID ENCODING": "is not UTF-8 text; save the file as UTF-8 CSV",
     "INVALID UNICODE": "is not UTF-8 text; save the file as UTF-8 CSV",
-    "LINE SIZE OVER MAXIMUM": f"is longer than {MAX_ROW_BYTES:,} bytes",
+    "LINE SIZE OVER MAXIMUM": "is longer than {limit:,} bytes, the most a row may "
+                              "hold (free text included); or it opens a double quote that is "
+                              "never closed",
 }
+# The reader's errors for a row too long for the usual limit: a quoted field longer than the
+# reader's buffer (16 times the limit) is reported as an unclosed quote, so both are read
+# again with room for huge cells, and only that second read's error is reported.
+MAYBE_LONG = "('LINE SIZE OVER MAXIMUM', 'UNQUOTED VALUE')"
 
 
 def read_header(con: duckdb.DuckDBPyConnection,
@@ -89,8 +95,9 @@ def reader_sql(path: Path, width: int, rejects_of: str | None = None,
 def create_stage(con: duckdb.DuckDBPyConnection, name: str, path: Path, width: int,
                  select: str, outer: str = "*", params: dict | None = None) -> None:
     """Read a file into stage_<name>: `select` over the cells c0, c1, ..., then `outer` over
-    that (with `params`). A CSV row longer than the usual limit makes it read the file again
-    with room for huge cells (a large limit reads on one thread, so only then)."""
+    that (with `params`). A CSV row longer than the usual limit (or a quote seemingly not
+    closed) makes it read the file again with room for huge cells (a large limit reads on one
+    thread, so only then)."""
     params = {"path": str(path), **(params or {})}
     if path.suffix.lower() == ".parquet":
         con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{name} AS SELECT {outer} FROM ("
@@ -99,8 +106,8 @@ def create_stage(con: duckdb.DuckDBPyConnection, name: str, path: Path, width: i
     for max_row in (USUAL_ROW_BYTES, MAX_ROW_BYTES):
         con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{name} AS SELECT {outer} FROM ("
                     f"SELECT {select} FROM {reader_sql(path, width, name, max_row)})", params)
-        if not con.execute(f"SELECT EXISTS (FROM rejects_{name} "
-                           "WHERE error_type = 'LINE SIZE OVER MAXIMUM')").fetchone()[0]:
+        if not con.execute(f"SELECT EXISTS (FROM rejects_{name} WHERE error_type IN "
+                           f"{MAYBE_LONG})").fetchone()[0]:
             return
         if max_row < MAX_ROW_BYTES:
             con.execute(f"DROP TABLE rejects_{name}; DROP TABLE rejects_scan_{name}")
@@ -133,7 +140,8 @@ def reader_rejects(con: duckdb.DuckDBPyConnection, name: str, path: Path,
     for error, rows in by_error.items():
         problems = tuple(
             Problem(path.name, row, _header_name(header, index, error), None,
-                    f"this row {READER_ERRORS.get(error, error.lower())}")
+                    "this row " + READER_ERRORS.get(error, error.lower()).format(
+                        limit=MAX_ROW_BYTES))
             for row, index, _ in rows)
         findings.append(Finding(problems, rows[0][2] - len(problems)))
     return skipped, findings

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bisect
+import os
+import stat
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -10,8 +12,11 @@ from pathlib import Path
 import duckdb
 
 from kpi.errors import Problem, PxError
-from kpi.ingest.contract import FILES, PSEUDONYM, TEXT, FileSpec, normalise_header
+from kpi.ingest.contract import FILES, PSEUDONYM, TEXT, FileSpec
+from kpi.ingest.control import control_flag, control_note_sql
 from kpi.ingest.formats import create_stage, read_header, reader_rejects, unreadable
+from kpi.ingest.header import match_header
+from kpi.ingest.parquet_types import type_problems
 from kpi.ingest.report import Finding, file_finding
 from kpi.store.salt import patient_hash_sql
 
@@ -66,11 +71,15 @@ def find_delivery(folder: Path) -> tuple[dict[str, Path], list[Finding]]:
     findings = []
     for path in sorted(folder.iterdir()):
         name = path.name[:-len(path.suffix)].lower() if path.suffix else path.name
-        if path.is_file() and path.suffix.lower() in SUFFIXES and name in FILES:
-            found.setdefault(name, []).append(path)
-        else:
+        if path.suffix.lower() not in SUFFIXES or name not in FILES:
             findings.append(file_finding(path.name, "is not a file of the data contract "
                                          f"(expected {', '.join(FILES)}, as .csv or .parquet)"))
+        elif _is_regular(path):
+            found.setdefault(name, []).append(path)
+        else:
+            findings.append(file_finding(path.name, "is a symbolic link, a folder or another "
+                                         "kind of entry, not a regular file: it was not read; "
+                                         "put the file itself in the folder"))
     for name, paths in found.items():
         findings += [file_finding(path.name, f"delivers {name} a second time (also in "
                                   f"{paths[0].name}); give each table in one file only")
@@ -78,6 +87,11 @@ def find_delivery(folder: Path) -> tuple[dict[str, Path], list[Finding]]:
     if not found and not findings:
         findings.append(file_finding(str(folder), "holds no contract files: nothing to load"))
     return {name: paths[0] for name, paths in found.items()}, findings
+
+
+def _is_regular(path: Path) -> bool:
+    """Whether a folder entry is a regular file itself (a link is not followed)."""
+    return stat.S_ISREG(os.lstat(path).st_mode)
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path | None, salt: str,
@@ -92,14 +106,18 @@ def stage_file(con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path | None
     if header is None:
         return Staged(spec, path.name), [Finding((p,)) for p in problems]
     positions, questions, header_problems = match_header(spec, header, path.name)
-    problems += header_problems
+    typed = type_problems(con, spec, path, positions, questions)
+    problems += header_problems + typed
+    if typed or not positions:  # rows of wrong types, or with no header, are not read
+        return Staged(spec, path.name), [Finding((p,)) for p in problems]
     select = [_cell_sql(spec, c.name, positions, cells) for c in spec.columns]
     select += [f"{trimmed(cells[i])} AS q{n}" for n, (i, _) in enumerate(questions)]
-    hashed = [f"{patient_hash_sql(c.name)} AS {c.name}" for c in spec.columns
-              if c.kind == PSEUDONYM and c.name in positions]
+    keys = [c.name for c in spec.columns if c.kind == PSEUDONYM and c.name in positions]
+    hashed = ", ".join(f"{patient_hash_sql(c)} AS {c}" for c in keys)
+    flags = "".join(f", {control_note_sql(c)} AS {control_flag(c)}" for c in keys)
     reading = Reading(path, len(header), ", ".join(select),
-                      f"* REPLACE ({', '.join(hashed)})" if hashed else "*",
-                      {"salt": salt} if hashed else {})
+                      f"* REPLACE ({hashed}){flags}" if keys else "*",
+                      {"salt": salt} if keys else {})
     staged = Staged(spec, path.name, frozenset(positions),
                     tuple((f"q{n}", name) for n, (_, name) in enumerate(questions)),
                     reading=reading)
@@ -116,41 +134,6 @@ def stage_file(con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path | None
     rows = con.execute(f"SELECT count(*) FROM stage_{spec.name}").fetchone()[0]
     return (replace(staged, rows=rows, skipped=skipped),
             [Finding((p,)) for p in problems] + reader_findings)
-
-
-def match_header(spec: FileSpec, header: list[str],
-                 file: str) -> tuple[dict[str, int], list[tuple[int, str]], list[Problem]]:
-    """Map header positions to contract columns (and survey question columns); name problems."""
-    contract = {c.name for c in spec.columns}
-    positions: dict[str, int] = {}
-    questions: list[tuple[int, str]] = []
-    seen: dict[str, int] = {}
-    problems = []
-    for i, raw in enumerate(header):
-        name = normalise_header(raw)
-        if not name:
-            problems.append(Problem(file, None, f"number {i + 1}", None,
-                                    "has no name in the header"))
-        elif name in seen:
-            problems.append(Problem(file, None, raw.strip(), None, "appears twice in the header "
-                                    f"(columns {seen[name] + 1} and {i + 1})"))
-        elif name in contract:
-            positions[name] = i
-        elif spec.audience:
-            questions.append((i, raw.strip()))
-        else:
-            problems.append(Problem(file, None, raw.strip(), None,
-                                    f"is not a column of {spec.name} (its columns are "
-                                    f"{', '.join(c.name for c in spec.columns)})"))
-        seen.setdefault(name, i)
-    for column in spec.columns:
-        if column.required and column.name not in positions:
-            problems.append(Problem(file, None, column.name, None,
-                                    "is a required column but is missing from the header"))
-    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
-        problems.append(Problem(file, None, None, None, "looks separated by semicolons, tabs or "
-                                "bars; only the comma separates columns"))
-    return positions, questions, problems
 
 
 def _stage_empty(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 from kpi.errors import Problem, RejectedInput
 
 CAP = 10  # rows listed per rule; the rest are counted
-MAX_VALUE_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -22,13 +21,6 @@ class Finding:
 def file_finding(file: str, rule: str, column: str | None = None) -> Finding:
     """A finding about a whole file (or one of its columns), not a row."""
     return Finding((Problem(file, None, column, None, rule),))
-
-
-def shorten(value: str | None) -> str | None:
-    """A cell value cut to a readable length for the report (free text can be megabytes)."""
-    if value is None or len(value) <= MAX_VALUE_CHARS:
-        return value
-    return f"{value[:MAX_VALUE_CHARS]}... ({len(value):,} characters)"
 
 
 def rejection(folder: Path, findings: list[Finding]) -> RejectedInput:

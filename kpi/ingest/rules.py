@@ -8,9 +8,16 @@ from dataclasses import dataclass, field
 import duckdb
 
 from kpi.errors import Problem
-from kpi.ingest.contract import DATE, INTEGER, NUMBER, TEXT, Column
+from kpi.ingest.contract import CODE, DATE, ID, INTEGER, NUMBER, PSEUDONYM, TEXT, Column
+from kpi.ingest.control import (
+    CONTROL_RULE,
+    control_flag,
+    control_note_sql,
+    has_control_sql,
+)
+from kpi.ingest.privacy import shown
 from kpi.ingest.read import Staged
-from kpi.ingest.report import CAP, Finding, shorten
+from kpi.ingest.report import CAP, Finding
 
 ISO_DATE = "'[0-9]{4}-[0-9]{2}-[0-9]{2}'"
 INTEGER_MAX = 2_147_483_647
@@ -94,6 +101,11 @@ def _rules_for(file: str, column: Column) -> list[RowRule]:
     if column.choices:
         rules.append(rule(f"is not one of {', '.join(column.choices)}",
                           f"{c} NOT IN {sql_list(column.choices)}"))
+    elif column.kind in (ID, CODE) and not column.refers_to:  # a list or a link checks those
+        rules.append(RowRule(file, c, CONTROL_RULE, has_control_sql(c), c, control_note_sql(c)))
+    if column.kind == PSEUDONYM:  # staged hashed: its control characters were named as read
+        flag = control_flag(c)
+        rules.append(RowRule(file, c, CONTROL_RULE, f"{flag} IS NOT NULL", "NULL", flag))
     return rules
 
 
@@ -133,7 +145,7 @@ def run_row_rules(con: duckdb.DuckDBPyConnection, rules: list[RowRule],
         rows = con.execute(f"SELECT rowid, {rule.value}, {rule.note} FROM {staged.table} "
                            f"WHERE {rule.condition} ORDER BY rowid LIMIT {CAP}").fetchall()
         problems = tuple(Problem(staged.file, staged.row_number(r), rule.column,
-                                 shorten(value), rule.rule.format(note=note))
+                                 shown(rule.file, rule.column, value), rule.rule.format(note=note))
                          for r, value, note in rows)
         findings.append(Finding(problems, total - len(problems)))
     return findings
@@ -153,7 +165,7 @@ def run_check(con: duckdb.DuckDBPyConnection, check: Check, staged: Staged) -> l
         other_row = None if other is None else staged.row_number(other)
         rule = check.rule.format(note=note, other_row=other_row)
         by_column.setdefault(col, []).append(
-            Problem(staged.file, staged.row_number(r), col, shorten(value), rule))
+            Problem(staged.file, staged.row_number(r), col, shown(check.file, col, value), rule))
         totals[col] = total
     return [Finding(tuple(problems), totals[col] - len(problems))
             for col, problems in by_column.items()]
