@@ -9,10 +9,10 @@ import pytest
 from kpi_db import build_tiny_db
 
 from kpi.catalog.check import validate_catalog
+from kpi.catalog.kinds import Kind
 from kpi.catalog.docs import DOCS_PATH, render_markdown
 from kpi.catalog.kpis import (
     DOMAIN_TEMPLATE,
-    KINDS,
     KPIS,
     available_kpis,
     declared_kpis,
@@ -57,7 +57,7 @@ def test_each_rule_names_the_kpi_and_the_problem(broken, complaint):
 
 
 def test_every_kind_is_used_and_survey_kpis_withhold_small_cells():
-    assert {k.kind for k in declared_kpis()} == set(KINDS)
+    assert {k.kind for k in declared_kpis()} == set(Kind)
     assert {k.id for k in KPIS if k.min_n} == {
         "patient_satisfaction", "satisfaction_mean_score", "recommend_top_box", "nps",
         "staff_engagement", "staff_wellbeing", "enps", "survey_responses"}

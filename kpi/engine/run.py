@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Sequence
+from typing import Callable, Hashable, Sequence, TypeVar
 
 import pandas as pd
 
 from kpi.catalog.kpis import Kpi
 from kpi.engine.scope import Scope
+
+T = TypeVar("T")
 
 # A grouped query's rows laid on every group of the grid, in grid order (LEFT JOIN: a group
 # without rows gets NULLs); `per` crosses the grid with the values of one more key.
@@ -53,15 +55,21 @@ class Run:
                     key: str | None = None, values: Sequence = (None,)
                     ) -> dict[object, pd.DataFrame]:
         """Like grouped, for a query keyed by one more column `key`: a table per value."""
-        memo = (sql, repr(sorted(params.items())), tuple(counts), key, tuple(values))
-        if memo not in self._results:
+        def run() -> dict[object, pd.DataFrame]:
             table = self._on_grid(sql, params, key, list(values))
             for column in counts:
                 table[column] = table[column].fillna(0)
             size = len(self.grid)
-            self._results[memo] = {
-                value: table.iloc[i * size:(i + 1) * size].reset_index(drop=True)
-                for i, value in enumerate(values)}
+            return {value: table.iloc[i * size:(i + 1) * size].reset_index(drop=True)
+                    for i, value in enumerate(values)}
+
+        return self.once((sql, repr(sorted(params.items())), tuple(counts), key, tuple(values)),
+                         run)
+
+    def once(self, memo: Hashable, make: Callable[[], T]) -> T:
+        """make()'s result, made once per run for this memo key."""
+        if memo not in self._results:
+            self._results[memo] = make()
         return self._results[memo]
 
     def _on_grid(self, sql: str, params: dict, key: str | None, values: list) -> pd.DataFrame:
