@@ -11,6 +11,7 @@ from typing import Callable
 
 import numpy as np
 
+from kpi.catalog.kinds import Direction
 from kpi.settings import ALLOWED_RUN_LENGTHS, DEFAULT_RUN_LENGTH
 
 IMPROVEMENT = "improvement"
@@ -114,7 +115,7 @@ def variation(side: int, direction: str) -> str:
     """improvement / concern / neutral for a signal's side and the KPI's direction; common if none."""
     if side == 0:
         return COMMON
-    if direction == "neutral":
+    if direction == Direction.NEUTRAL:
         return NEUTRAL
-    good_side = 1 if direction == "higher" else -1
+    good_side = 1 if direction == Direction.HIGHER else -1
     return IMPROVEMENT if side == good_side else CONCERN
