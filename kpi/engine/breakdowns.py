@@ -109,5 +109,5 @@ def open_backlog(con, flt) -> pd.DataFrame:
                     WHEN age <= 90 THEN $b2 ELSE $b3 END AS age_band,
                count(*) AS complaints
         FROM open GROUP BY ALL ORDER BY department_id, min(age)""",
-        {"depts": list(scope.departments), "end": scope.end,
+        {**scope.params(dates=("end",)),
          **{f"b{i}": band for i, band in enumerate(AGE_BANDS)}}).df()

@@ -118,6 +118,6 @@ def open_complaints(run: Run, kpi: Kpi) -> KpiRows:
     sql = _OPEN_SQL.format(department="c.department_id" if grouped else "''",
                            where=scope.where_department("c."))
     months = [p.start.replace(day=1) if p.month else p.month for p in periods]
-    table = run.grouped(sql, {"depts": list(scope.departments), "months": months,
+    table = run.grouped(sql, {**scope.params(dates=()), "months": months,
                               "period_ends": [p.end for p in periods]}, ["open"])
     return kpi_rows(kpi, table, value=table.open, n=table.open)
