@@ -10,8 +10,8 @@ from kpi_db import build_tiny_db
 
 from kpi.catalog import check
 from kpi.catalog.check import validate_catalog
-from kpi.catalog.kinds import Kind
 from kpi.catalog.docs import DOCS_PATH, render_markdown
+from kpi.catalog.kinds import Kind
 from kpi.catalog.kpis import (
     DOMAIN_TEMPLATE,
     KPIS,

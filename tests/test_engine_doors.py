@@ -191,8 +191,8 @@ def test_a_scope_of_one_department_reads_no_other(con, other, monkeypatch, name,
     for module_info in pkgutil.iter_modules(kpi.engine.__path__, "kpi.engine."):
         module = importlib.import_module(module_info.name)
         if getattr(module, "resolve_scope", None) is resolve_scope:
-            monkeypatch.setattr(module, "resolve_scope",
-                                lambda *args, **kw: resolved.append(1) or resolve_scope(*args, **kw))
+            monkeypatch.setattr(module, "resolve_scope", lambda *args, **kw: (
+                resolved.append(1) or resolve_scope(*args, **kw)))
     assert is_current(other) and data_as_of(other) == data_as_of(con)
     read = ENTRY_POINTS[name]
     assert _same(read(con, ONLY_D1), read(other, ONLY_D1))

@@ -16,9 +16,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from kpi import engine
 from kpi.catalog import kpis as catalog
 from kpi.catalog.kpis import Kpi
-from kpi import engine
 from kpi.filters import Filter
 from kpi.settings import Settings, load_settings, settings_path
 from kpi.spc import series as spc_series

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from kpi.catalog.kinds import SURVEY_SOURCES, Direction, Kind, Param, Source, Unit, known
 from kpi.catalog.kpis import DOMAIN_TEMPLATE, Kpi, declared_kpis

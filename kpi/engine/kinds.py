@@ -6,7 +6,7 @@ has exactly one function here (a test holds both sides to it).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from kpi.catalog.check import computable
 from kpi.catalog.kinds import Kind

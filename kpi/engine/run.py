@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Callable, Hashable, Sequence, TypeVar
+from typing import TypeVar
 
 import pandas as pd
 
@@ -30,8 +31,9 @@ ORDER BY p.position, g.position
 
 @dataclass
 class Run:
-    """What every source's computation needs; grouped aggregates are memoised per query.
-    `derived`: the database has current derived tables (kpi.store.derived.rebuild) to read instead."""
+    """What every kind's computation needs; grouped aggregates are memoised per query, so the
+    KPIs of one source share their queries. `derived`: the database has current derived
+    tables (kpi.store.derived.rebuild) to read instead."""
 
     con: object
     scope: Scope

@@ -4,6 +4,7 @@ department stands against the whole filter (interval entirely on one side of the
 from __future__ import annotations
 
 import pandas as pd
+
 from kpi.catalog.kinds import Direction
 
 BETTER = "better"

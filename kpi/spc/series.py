@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
+from kpi import engine
 from kpi.catalog.kinds import Unit
 from kpi.catalog.kpis import Kpi, resolve_kpis
 from kpi.csv_cells import number_cell, text_cell
-from kpi import engine
 from kpi.filters import Filter
 from kpi.settings import Settings
 from kpi.spc.limits import (
