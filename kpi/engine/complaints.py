@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpi.catalog.kinds import Kind
+from kpi.catalog.kinds import Kind, Source
 from kpi.catalog.kpis import Kpi
 from kpi.engine.rows import KpiRows, kpi_rows, proportion_rows
 from kpi.engine.run import Run
@@ -73,7 +73,7 @@ def complaint_aggregates(run: Run) -> pd.DataFrame:
     sql = _COMPLAINTS_SQL.format(groups=scope.group_sql(DATE_COLUMN), deadlines=deadlines,
                                  where=scope.where(DATE_COLUMN))
     if params:
-        params["as_of"] = run.as_of["complaints"]
+        params["as_of"] = run.as_of[Source.COMPLAINTS]
     counts = ["complaints", "resolved", *(f"{c}_{i}" for i in range(len(deadline_kpis))
                                           for c in ("due", "met"))]
     return run.grouped(sql, {**scope.params(), **params}, counts)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from kpi.catalog.kinds import Source
 from kpi.catalog.kpis import Kpi
 from kpi.engine.months import (
     TwoLevel,
@@ -70,7 +71,7 @@ def plain_query(run: Run, window: int) -> tuple[str, dict]:
     """The exact computation from the base visits (any filter)."""
     scope = run.scope
     sql = _PLAIN_SQL.format(groups=scope.group_sql(DATE_COLUMN), where=scope.where(DATE_COLUMN))
-    return sql, {**scope.params(), "window": window, "as_of": run.as_of["visits"]}
+    return sql, {**scope.params(), "window": window, "as_of": run.as_of[Source.VISITS]}
 
 
 def counted_query(run: Run, window: int) -> tuple[str | None, dict | None]:
@@ -83,7 +84,7 @@ def counted_query(run: Run, window: int) -> tuple[str | None, dict | None]:
         source = ALL_DEPARTMENTS
     else:
         return None, None
-    as_of = run.as_of["visits"]
+    as_of = run.as_of[Source.VISITS]
     params = {"window": window,
               "last_index": None if as_of is None else as_of - timedelta(days=window)}
     if "month" in scope.group_by:
