@@ -8,7 +8,7 @@ from kpi.store.derived.extremes import SOURCE_DATES, extremes_sql
 from kpi.store.derived.version import is_current
 
 DEPARTMENTS_SQL = ("SELECT department_id, department_name, service_line, site FROM departments "
-                   "WHERE {where} ORDER BY department_id")
+                   "ORDER BY department_id")
 
 
 def _extremes(con) -> list[tuple[str, date | None, date | None]]:

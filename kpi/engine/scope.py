@@ -123,8 +123,7 @@ def resolve_scope(con, flt: Filter, group_by: Sequence[str] = (),
     if unknown_groups:
         raise UsageError(f"cannot group by {', '.join(map(repr, unknown_groups))}; "
                          f"choose from {', '.join(GROUPINGS)}")
-    # Every department of the database: id, name, service line, site.
-    rows = con.execute(DEPARTMENTS_SQL.format(where="true")).fetchall()
+    rows = con.execute(DEPARTMENTS_SQL).fetchall()  # id, name, service line, site
     choices = ((0, flt.departments, "department"), (2, flt.service_lines, "service line"),
                (3, flt.sites, "site"))
     for column, chosen, what in choices:
