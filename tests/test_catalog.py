@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from kpi_db import build_tiny_db
 
+from kpi.catalog import check
 from kpi.catalog.check import validate_catalog
 from kpi.catalog.docs import DOCS_PATH, render_markdown
+from kpi.catalog.kinds import Kind
 from kpi.catalog.kpis import (
     DOMAIN_TEMPLATE,
-    KINDS,
     KPIS,
     available_kpis,
     declared_kpis,
@@ -37,27 +38,53 @@ def test_the_catalog_breaks_none_of_its_rules():
     assert validate_catalog() == []
 
 
-@pytest.mark.parametrize("broken, complaint", [
-    ([SATISFACTION, SATISFACTION], "declared 2 times"),
-    ([replace(SATISFACTION, description=" ")], "description"),
-    ([replace(SATISFACTION, unit="percent")], "unit 'percent'"),
-    ([replace(SATISFACTION, direction="up")], "direction 'up'"),
-    ([replace(KPIS[-1], source="emails")], "source 'emails'"),
-    ([replace(SATISFACTION, kind="mode")], "kind 'mode'"),
-    ([replace(SATISFACTION, min_n=5)], "min_n >= 11"),
-    ([replace(KPIS[-1], min_n=11)], "only survey KPIs"),
-    ([replace(SATISFACTION, domain=None)], "needs a domain"),
-    ([replace(kpi_by_id(None, "return_visit_rate"), days=None)], "needs days"),
-    ([replace(kpi_by_id(None, "seen_within_15_minutes"), minutes=None)], "needs minutes"),
-])
-def test_each_rule_names_the_kpi_and_the_problem(broken, complaint):
+COMPLAINTS = kpi_by_id(None, "complaint_count")
+RETURNS = kpi_by_id(None, "return_visit_rate")
+WAITS = kpi_by_id(None, "seen_within_15_minutes")
+RULE_CASES = [
+    (check.unique_ids, [SATISFACTION, SATISFACTION], "declared 2 times"),
+    (check.has_label_and_description, [replace(SATISFACTION, description=" ")], "description"),
+    (check.known_unit, [replace(SATISFACTION, unit="percent")], "unit 'percent'"),
+    (check.known_direction, [replace(SATISFACTION, direction="up")], "direction 'up'"),
+    (check.known_source, [replace(KPIS[-1], source="emails")], "source 'emails'"),
+    (check.known_kind, [replace(SATISFACTION, kind="mode")], "kind 'mode'"),
+    (check.kind_fits_source, [replace(KPIS[-1], kind="complaint_count")],
+     "kind complaint_count reads complaints, not source visits"),
+    (check.kind_fits_source, [replace(COMPLAINTS, source="visits")],
+     "kind complaint_count reads complaints, not source visits"),
+    (check.kind_fits_source, [replace(RETURNS, kind="domain_mean", domain="overall",
+                                      audience="patient")],
+     "kind domain_mean reads patient_survey, staff_survey, not source visits"),
+    (check.survey_kpis_suppressed, [replace(SATISFACTION, min_n=5)], "min_n >= 11"),
+    (check.survey_kpis_suppressed, [replace(KPIS[-1], min_n=11)], "only survey KPIs"),
+    (check.parameters_present, [replace(SATISFACTION, domain=None)], "needs a domain"),
+    (check.parameters_present, [replace(SATISFACTION, audience=None)], "needs an audience"),
+    (check.parameters_present, [replace(RETURNS, days=None)], "needs days > 0"),
+    (check.parameters_present, [replace(RETURNS, days=0)], "needs days > 0"),
+    (check.parameters_present, [replace(WAITS, minutes=None)], "needs minutes"),
+]
+
+
+@pytest.mark.parametrize("rule, broken, complaint", RULE_CASES)
+def test_each_rule_names_the_kpi_and_the_problem(rule, broken, complaint):
     problems = validate_catalog(broken)
     assert len(problems) == 1 and complaint in problems[0]
     assert problems[0].startswith(broken[0].id)
+    assert rule(broken) == problems
+
+
+def test_every_rule_has_a_case():
+    assert {rule for rule, _, _ in RULE_CASES} == set(check.RULES)
+
+
+def test_the_engine_rules_are_the_ones_about_kind_source_and_parameters():
+    assert check.COMPUTABLE == (check.known_source, check.known_kind, check.kind_fits_source,
+                                check.parameters_present)
+    assert check.computable(available_kpis(None)) == []
 
 
 def test_every_kind_is_used_and_survey_kpis_withhold_small_cells():
-    assert {k.kind for k in declared_kpis()} == set(KINDS)
+    assert {k.kind for k in declared_kpis()} == set(Kind)
     assert {k.id for k in KPIS if k.min_n} == {
         "patient_satisfaction", "satisfaction_mean_score", "recommend_top_box", "nps",
         "staff_engagement", "staff_wellbeing", "enps", "survey_responses"}

@@ -10,8 +10,8 @@ import pytest
 from kpi_db import build_tiny_db
 
 from kpi.catalog.kpis import available_kpis
-from kpi.engine.complaints import working_day_deadline_sql
 from kpi.engine import COLUMNS, compute, data_as_of, default_window, departments
+from kpi.engine.complaints import working_day_deadline_sql
 from kpi.errors import UsageError
 from kpi.filters import Filter
 from kpi.store.connect import open_readonly
@@ -109,9 +109,10 @@ def test_as_of_window_and_departments_cover_the_whole_database(con):
     assert data_as_of(con) == {"visits": date(2024, 3, 31), "patient_survey": date(2024, 3, 11),
                                "complaints": date(2024, 4, 1), "staff_survey": date(2024, 3, 5)}
     assert default_window(con) == (date(2023, 1, 10), date(2024, 4, 1))
-    table = departments(con)
+    table = departments(con, Filter())
     assert list(table.columns) == ["department_id", "department_name", "service_line", "site"]
     assert list(table.department_id) == ["D1", "D2", "D3"]
+    assert list(departments(con, Filter(sites=("North",))).department_id) == ["D1", "D2"]
 
 
 def test_a_filter_with_only_a_start_ends_at_the_latest_date(con):

@@ -16,10 +16,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from kpi import engine
 from kpi.catalog import kpis as catalog
 from kpi.catalog.kpis import Kpi
-from kpi import engine
-from kpi.engine.scope import resolve_scope
 from kpi.filters import Filter
 from kpi.settings import Settings, load_settings, settings_path
 from kpi.spc import series as spc_series
@@ -100,9 +99,9 @@ def default_window(key: DbKey) -> tuple[date, date]:
 
 @st.cache_data(show_spinner=False)
 def departments(key: DbKey) -> pd.DataFrame:
-    """Every department with its name, service line and site."""
+    """Every department one may choose, with its name, service line and site."""
     with cursor(key) as cur:
-        return engine.departments(cur)
+        return engine.departments(cur, Filter())
 
 
 @st.cache_data(show_spinner=False)
@@ -116,7 +115,7 @@ def kpis(key: DbKey) -> dict[str, Kpi]:
 def filter_departments(key: DbKey, flt: Filter) -> tuple[str, ...]:
     """The department ids the filter resolves to (its departments, service lines and sites)."""
     with cursor(key) as cur:
-        return resolve_scope(cur, flt).departments
+        return tuple(engine.departments(cur, flt)["department_id"])
 
 
 def _function_name(function: Callable) -> str:

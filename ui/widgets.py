@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
+from kpi.catalog.kinds import Direction
 from kpi.catalog.kpis import Kpi
 from kpi.filters import Filter
 from kpi.present.formatting import (
@@ -20,8 +21,8 @@ from kpi.present.formatting import (
 )
 from kpi.stats import SUPPRESSION_THRESHOLD
 
-DELTA_COLOURS = {"higher": "normal", "lower": "inverse", "neutral": "off"}
-BETTER_WORDS = {"higher": "higher is better", "lower": "lower is better"}
+DELTA_COLOURS = {Direction.HIGHER: "normal", Direction.LOWER: "inverse", Direction.NEUTRAL: "off"}
+BETTER_WORDS = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better"}
 TILES_PER_ROW = 3
 
 

@@ -3,6 +3,7 @@ department and month."""
 
 import streamlit as st
 
+from kpi.catalog.kinds import Direction
 from kpi.present import charts
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend
@@ -26,7 +27,7 @@ def main() -> None:
         grid = ctx.compute([kpi_id], ["department", "month"])
         st.plotly_chart(charts.heatmap(grid, "department_id", "month", ctx.names,
                                        title=f"{kpi.label} by department and month",
-                                       lower_is_better=kpi.direction == "lower"),
+                                       lower_is_better=kpi.direction == Direction.LOWER),
                         key=f"grid_{kpi_id}")
 
 

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
-from kpi.catalog.kpis import (
-    DIRECTIONS,
-    DOMAIN_TEMPLATE,
-    KINDS,
-    SOURCES,
-    SURVEY_SOURCES,
-    UNITS,
-    Kpi,
-    declared_kpis,
-)
+from kpi.catalog.kinds import SURVEY_SOURCES, Direction, Kind, Param, Source, Unit, known
+from kpi.catalog.kpis import DOMAIN_TEMPLATE, Kpi, declared_kpis
 from kpi.stats import SUPPRESSION_THRESHOLD
 
-DOMAIN_KINDS = ("domain_top_box", "domain_mean", "domain_nps")
-KIND_NEEDS_DAYS = ("return_rate", "ack_within_working_days", "resolved_within_days")
-KIND_NEEDS_MINUTES = ("wait_within",)
+# What a missing parameter needs, in the words of the fix.
+NEEDS = {Param.DOMAIN: "a domain", Param.AUDIENCE: "an audience", Param.DAYS: "days > 0",
+         Param.MINUTES: "minutes"}
+
+
+def _choices(enum) -> str:
+    return ", ".join(enum)
 
 
 def unique_ids(kpis: Iterable[Kpi]) -> list[str]:
@@ -37,22 +33,34 @@ def has_label_and_description(kpis: Iterable[Kpi]) -> list[str]:
 
 def known_unit(kpis: Iterable[Kpi]) -> list[str]:
     """The unit is one of the snapshot's units."""
-    return [f"{k.id}: unit {k.unit!r} is not one of {', '.join(UNITS)}" for k in kpis
-            if k.unit not in UNITS]
+    return [f"{k.id}: unit {k.unit!r} is not one of {_choices(Unit)}" for k in kpis
+            if not known(Unit, k.unit)]
 
 
 def known_direction(kpis: Iterable[Kpi]) -> list[str]:
     """The direction says which way is better: higher, lower or neutral."""
-    return [f"{k.id}: direction {k.direction!r} is not one of {', '.join(DIRECTIONS)}"
-            for k in kpis if k.direction not in DIRECTIONS]
+    return [f"{k.id}: direction {k.direction!r} is not one of {_choices(Direction)}"
+            for k in kpis if not known(Direction, k.direction)]
 
 
-def known_source_and_kind(kpis: Iterable[Kpi]) -> list[str]:
-    """The source table and the computation are ones the engine knows."""
-    return ([f"{k.id}: source {k.source!r} is not one of {', '.join(SOURCES)}"
-             for k in kpis if k.source not in SOURCES]
-            + [f"{k.id}: kind {k.kind!r} is not one of {', '.join(KINDS)}"
-               for k in kpis if k.kind not in KINDS])
+def known_source(kpis: Iterable[Kpi]) -> list[str]:
+    """The source is a table the engine reads."""
+    return [f"{k.id}: source {k.source!r} is not one of {_choices(Source)}"
+            for k in kpis if not known(Source, k.source)]
+
+
+def known_kind(kpis: Iterable[Kpi]) -> list[str]:
+    """The kind is a computation the engine knows."""
+    return [f"{k.id}: kind {k.kind!r} is not one of {_choices(Kind)}"
+            for k in kpis if not known(Kind, k.kind)]
+
+
+def kind_fits_source(kpis: Iterable[Kpi]) -> list[str]:
+    """The kind reads the KPI's source (a complaint count is not computed from visits)."""
+    return [f"{k.id}: kind {k.kind} reads {_choices(Kind(k.kind).sources)}, "
+            f"not source {k.source}" for k in kpis
+            if known(Kind, k.kind) and known(Source, k.source)
+            and k.source not in Kind(k.kind).sources]
 
 
 def survey_kpis_suppressed(kpis: Iterable[Kpi]) -> list[str]:
@@ -66,23 +74,31 @@ def survey_kpis_suppressed(kpis: Iterable[Kpi]) -> list[str]:
     return problems
 
 
+def _missing(kpi: Kpi, param: Param) -> bool:
+    value = getattr(kpi, param)
+    if param is Param.DOMAIN and kpi is DOMAIN_TEMPLATE:
+        return False  # the template stands for one KPI per domain of the database
+    return not value if param is Param.DAYS else value is None
+
+
 def parameters_present(kpis: Iterable[Kpi]) -> list[str]:
-    """Each computation has what it needs: a domain and audience, days, or minutes."""
-    problems = []
-    for k in kpis:
-        if k.kind in DOMAIN_KINDS and (k.audience is None
-                                       or (k.domain is None and k is not DOMAIN_TEMPLATE)):
-            problems.append(f"{k.id}: kind {k.kind} needs a domain and an audience")
-        if k.kind in KIND_NEEDS_DAYS and not k.days:
-            problems.append(f"{k.id}: kind {k.kind} needs days > 0")
-        if k.kind in KIND_NEEDS_MINUTES and k.minutes is None:
-            problems.append(f"{k.id}: kind {k.kind} needs minutes")
-    return problems
+    """Each kind has the parameters it declares: a domain and audience, days, or minutes."""
+    return [f"{k.id}: kind {k.kind} needs {NEEDS[param]}" for k in kpis if known(Kind, k.kind)
+            for param in Kind(k.kind).params if _missing(k, param)]
 
 
+def computable(kpis: Iterable[Kpi]) -> list[str]:
+    """The rules the engine needs to compute a KPI: known source and kind, which fit, and the
+    kind's parameters."""
+    kpis = list(kpis)
+    return [problem for rule in COMPUTABLE for problem in rule(kpis)]
+
+
+COMPUTABLE: tuple[Callable[[Iterable[Kpi]], list[str]], ...] = (
+    known_source, known_kind, kind_fits_source, parameters_present)
 RULES: tuple[Callable[[Iterable[Kpi]], list[str]], ...] = (
-    unique_ids, has_label_and_description, known_unit, known_direction,
-    known_source_and_kind, survey_kpis_suppressed, parameters_present)
+    unique_ids, has_label_and_description, known_unit, known_direction, *COMPUTABLE,
+    survey_kpis_suppressed)
 
 
 def validate_catalog(kpis: Iterable[Kpi] | None = None) -> list[str]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kpi.catalog.kinds import Unit
 from kpi.catalog.kpis import Kpi, declared_kpis
 from kpi.stats import SUPPRESSION_THRESHOLD, Z95
 
 DOCS_PATH = Path("docs/kpis.md")
-UNIT_WORDS = {"%": "percent (0-100)", "count": "count", "per_1000": "per 1,000 visits",
-              "minutes": "minutes", "days": "days", "score": "score (0-100)",
-              "nps": "NPS (-100..100)"}
+UNIT_WORDS = {Unit.PERCENT: "percent (0-100)", Unit.COUNT: "count",
+              Unit.PER_1000: "per 1,000 visits", Unit.MINUTES: "minutes", Unit.DAYS: "days",
+              Unit.SCORE: "score (0-100)", Unit.NPS: "NPS (-100..100)"}
 
 INTRO = f"""# KPI catalog
 

@@ -5,17 +5,10 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, replace
 
+from kpi.catalog.kinds import Direction, Kind, Source, Unit
 from kpi.errors import UsageError
 from kpi.stats import SUPPRESSION_THRESHOLD
 
-UNITS = ("%", "count", "per_1000", "minutes", "days", "score", "nps")
-DIRECTIONS = ("higher", "lower", "neutral")
-SOURCES = ("visits", "patient_survey", "complaints", "staff_survey")
-SURVEY_SOURCES = ("patient_survey", "staff_survey")
-KINDS = ("domain_top_box", "domain_mean", "domain_nps", "response_count", "visit_count",
-         "median_wait", "wait_within", "return_rate", "complaint_count", "complaint_rate",
-         "ack_within_working_days", "resolved_within_days", "median_days_to_resolve",
-         "open_complaints")
 DOMAIN_KPI_PREFIX = "domain_top_box"
 NOT_DOMAIN_KPIS = ("overall", "recommend")
 
@@ -32,10 +25,10 @@ class Kpi:
     id: str
     label: str
     area: str
-    unit: str
-    direction: str
-    source: str
-    kind: str
+    unit: Unit
+    direction: Direction
+    source: Source
+    kind: Kind
     description: str
     domain: str | None = None
     audience: str | None = None
@@ -50,100 +43,104 @@ def _survey(**fields) -> Kpi:
 
 KPIS: tuple[Kpi, ...] = (
     _survey(id="patient_satisfaction", label="Patient satisfaction", area="Satisfaction",
-            unit="%", direction="higher", source="patient_survey", kind="domain_top_box",
-            domain="overall", audience="patient",
+            unit=Unit.PERCENT, direction=Direction.HIGHER, source=Source.PATIENT_SURVEY,
+            kind=Kind.DOMAIN_TOP_BOX, domain="overall", audience="patient",
             description="Top-box % of the overall rating: the share of valid answers in the "
             "top box (9-10 on a 0-10 rating, 'Very good'/'Good' on a five-point scale), "
             "averaged over the `overall` questions with answers (HCAHPS composite rule)."),
     _survey(id="satisfaction_mean_score", label="Satisfaction mean score", area="Satisfaction",
-            unit="score", direction="higher", source="patient_survey", kind="domain_mean",
-            domain="overall", audience="patient",
+            unit=Unit.SCORE, direction=Direction.HIGHER, source=Source.PATIENT_SURVEY,
+            kind=Kind.DOMAIN_MEAN, domain="overall", audience="patient",
             description="Linear mean score (0-100) of the overall rating: every valid answer "
             "mapped to 0-100 on its scale (a 0-10 rating times 10), averaged per question, "
             "then over the `overall` questions with answers. No interval."),
-    _survey(id="recommend_top_box", label="Would recommend", area="Loyalty", unit="%",
-            direction="higher", source="patient_survey", kind="domain_top_box",
+    _survey(id="recommend_top_box", label="Would recommend", area="Loyalty", unit=Unit.PERCENT,
+            direction=Direction.HIGHER, source=Source.PATIENT_SURVEY, kind=Kind.DOMAIN_TOP_BOX,
             domain="recommend", audience="patient",
             description="Top-box % of the `recommend` questions ('Definitely yes' on the "
             "four-point scale, 9-10 on a 0-10 rating), averaged over the questions with answers."),
-    _survey(id="nps", label="Net Promoter Score", area="Loyalty", unit="nps",
-            direction="higher", source="patient_survey", kind="domain_nps",
+    _survey(id="nps", label="Net Promoter Score", area="Loyalty", unit=Unit.NPS,
+            direction=Direction.HIGHER, source=Source.PATIENT_SURVEY, kind=Kind.DOMAIN_NPS,
             domain="recommend", audience="patient",
             description="% promoters (9-10) minus % detractors (0-6) on the 0-10 `recommend` "
             "questions; passives stay in the denominator. Several such questions: the mean of "
             "their NPS, without interval. n = valid answers."),
-    Kpi(id="return_visit_rate", label="Return visit rate", area="Loyalty", unit="%",
-        direction="higher", source="visits", kind="return_rate", days=365,
+    Kpi(id="return_visit_rate", label="Return visit rate", area="Loyalty", unit=Unit.PERCENT,
+        direction=Direction.HIGHER, source=Source.VISITS, kind=Kind.RETURN_RATE, days=365,
         description="Share of patients who came back: a patient's index visit is their first "
         "visit in the filter; it counts once its 365-day window has ended by the data's as-of "
         "date, and it is a return when the patient has any later visit, in any department, "
         "within 365 days (same-day visits never count). Loyalty, not a readmission measure."),
-    Kpi(id="complaint_count", label="Complaints", area="Complaints", unit="count",
-        direction="lower", source="complaints", kind="complaint_count",
+    Kpi(id="complaint_count", label="Complaints", area="Complaints", unit=Unit.COUNT,
+        direction=Direction.LOWER, source=Source.COMPLAINTS, kind=Kind.COMPLAINT_COUNT,
         description="Complaints received in the filter's departments and dates."),
     Kpi(id="complaints_per_1000_visits", label="Complaints per 1,000 visits",
-        area="Complaints", unit="per_1000", direction="lower", source="complaints",
-        kind="complaint_rate",
+        area="Complaints", unit=Unit.PER_1000, direction=Direction.LOWER, source=Source.COMPLAINTS,
+        kind=Kind.COMPLAINT_RATE,
         description="1000 x complaints received / visits, same departments and dates; no value "
         "where there were no visits. Interval: exact Poisson (Garwood) on the complaint count, "
         "scaled. n = visits."),
     Kpi(id="ack_within_3_working_days", label="Acknowledged within 3 working days",
-        area="Complaints", unit="%", direction="higher", source="complaints",
-        kind="ack_within_working_days", days=3,
+        area="Complaints", unit=Unit.PERCENT, direction=Direction.HIGHER, source=Source.COMPLAINTS,
+        kind=Kind.ACK_WITHIN_WORKING_DAYS, days=3,
         description="Share of complaints acknowledged by the deadline of 3 working days "
         "(Monday-Friday, public holidays not modelled) after receipt (received Friday or "
         "Saturday: due Wednesday), over the complaints whose deadline has passed by the data's "
         "as-of date; a missing acknowledgement is late (NHS England complaints standard)."),
     Kpi(id="resolved_within_7_days", label="Resolved within 7 days", area="Complaints",
-        unit="%", direction="higher", source="complaints", kind="resolved_within_days", days=7,
+        unit=Unit.PERCENT, direction=Direction.HIGHER, source=Source.COMPLAINTS,
+        kind=Kind.RESOLVED_WITHIN_DAYS, days=7,
         description="Share of complaints resolved no later than 7 days after receipt (day 7 is "
         "in time), over the complaints received at least 7 days before the data's as-of date; "
         "a missing resolution is late (CMS grievance guidance)."),
     Kpi(id="median_days_to_resolve", label="Median days to resolve", area="Complaints",
-        unit="days", direction="lower", source="complaints", kind="median_days_to_resolve",
+        unit=Unit.DAYS, direction=Direction.LOWER, source=Source.COMPLAINTS,
+        kind=Kind.MEDIAN_DAYS_TO_RESOLVE,
         description="Median of resolved date minus received date, in days, over every resolved "
         "complaint received in the filter, however late. n = resolved complaints."),
-    Kpi(id="open_complaints", label="Open complaints", area="Complaints", unit="count",
-        direction="lower", source="complaints", kind="open_complaints",
+    Kpi(id="open_complaints", label="Open complaints", area="Complaints", unit=Unit.COUNT,
+        direction=Direction.LOWER, source=Source.COMPLAINTS, kind=Kind.OPEN_COMPLAINTS,
         description="Complaints received on or before the end of the period (a month's last "
         "day, or the window's end if earlier) and not resolved on or before it, backlog from "
         "before the window included."),
-    _survey(id="staff_engagement", label="Staff engagement", area="Staff morale", unit="%",
-            direction="higher", source="staff_survey", kind="domain_top_box",
+    _survey(id="staff_engagement", label="Staff engagement", area="Staff morale", unit=Unit.PERCENT,
+            direction=Direction.HIGHER, source=Source.STAFF_SURVEY, kind=Kind.DOMAIN_TOP_BOX,
             domain="engagement", audience="staff",
             description="% favourable (top box, e.g. agree or strongly agree) of the staff "
             "`engagement` questions, averaged over the questions with answers."),
-    _survey(id="staff_wellbeing", label="Staff wellbeing", area="Staff morale", unit="%",
-            direction="higher", source="staff_survey", kind="domain_top_box",
+    _survey(id="staff_wellbeing", label="Staff wellbeing", area="Staff morale", unit=Unit.PERCENT,
+            direction=Direction.HIGHER, source=Source.STAFF_SURVEY, kind=Kind.DOMAIN_TOP_BOX,
             domain="wellbeing", audience="staff",
             description="% favourable (top box) of the staff `wellbeing` questions, averaged "
             "over the questions with answers."),
-    _survey(id="enps", label="Staff Net Promoter Score", area="Staff morale", unit="nps",
-            direction="higher", source="staff_survey", kind="domain_nps",
+    _survey(id="enps", label="Staff Net Promoter Score", area="Staff morale", unit=Unit.NPS,
+            direction=Direction.HIGHER, source=Source.STAFF_SURVEY, kind=Kind.DOMAIN_NPS,
             domain="recommend_workplace", audience="staff",
             description="% promoters (9-10) minus % detractors (0-6) on the 0-10 staff "
             "`recommend_workplace` questions (would you recommend this place to work)."),
     Kpi(id="median_wait_minutes", label="Median wait", area="Respect for time",
-        unit="minutes", direction="lower", source="visits", kind="median_wait",
+        unit=Unit.MINUTES, direction=Direction.LOWER, source=Source.VISITS, kind=Kind.MEDIAN_WAIT,
         description="Median minutes from arrival (or appointment time) to being seen, over the "
         "visits with a wait recorded (the mean of the two middle values for an even count)."),
     Kpi(id="seen_within_15_minutes", label="Seen within 15 minutes", area="Respect for time",
-        unit="%", direction="higher", source="visits", kind="wait_within", minutes=15,
+        unit=Unit.PERCENT, direction=Direction.HIGHER, source=Source.VISITS,
+        kind=Kind.WAIT_WITHIN, minutes=15,
         description="Share of the visits with a wait recorded whose wait was 15 minutes or "
         "less."),
     _survey(id="survey_responses", label="Patient surveys returned", area="Volume",
-            unit="count", direction="neutral", source="patient_survey", kind="response_count",
-            audience="patient",
+            unit=Unit.COUNT, direction=Direction.NEUTRAL, source=Source.PATIENT_SURVEY,
+            kind=Kind.RESPONSE_COUNT, audience="patient",
             description="Patient surveys returned, including surveys with every answer blank."),
-    Kpi(id="visits", label="Visits", area="Volume", unit="count", direction="neutral",
-        source="visits", kind="visit_count", description="Visits (encounters)."),
+    Kpi(id="visits", label="Visits", area="Volume", unit=Unit.COUNT, direction=Direction.NEUTRAL,
+        source=Source.VISITS, kind=Kind.VISIT_COUNT, description="Visits (encounters)."),
 )
 
 _DOMAIN_DESCRIPTION = ("Top-box % of {subject}: the unweighted mean of its questions' top-box % "
                        "over the questions with answers (HCAHPS composite rule).")
 DOMAIN_TEMPLATE = _survey(
-    id="domain_top_box[d]", label="Domain d top-box %", area="Satisfaction", unit="%",
-    direction="higher", source="patient_survey", kind="domain_top_box", audience="patient",
+    id="domain_top_box[d]", label="Domain d top-box %", area="Satisfaction", unit=Unit.PERCENT,
+    direction=Direction.HIGHER, source=Source.PATIENT_SURVEY,
+    kind=Kind.DOMAIN_TOP_BOX, audience="patient",
     description=_DOMAIN_DESCRIPTION.format(
         subject="patient domain d, one KPI per patient domain in the question catalog other "
         "than `overall` and `recommend` (communication, responsiveness, wait_time, privacy, "

@@ -11,6 +11,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from kpi.engine.scope import resolve_scope
+from kpi.filters import Filter
 from kpi.scoring import scales_sql_values
 from kpi.stats import SUPPRESSION_THRESHOLD, check_threshold
 
@@ -25,7 +26,7 @@ class Comments(NamedTuple):
     withheld_departments: tuple[str, ...]
 
 
-def rating_distribution(con, flt, threshold: int = SUPPRESSION_THRESHOLD) -> pd.DataFrame:
+def rating_distribution(con, flt: Filter, threshold: int = SUPPRESSION_THRESHOLD) -> pd.DataFrame:
     """Answers to each `overall` patient question in the filter: every code of its scale with
     responses and share (%); a question with 0 < n < threshold valid answers is withheld
     (one row, suppressed true, no counts)."""
@@ -63,7 +64,7 @@ def rating_distribution(con, flt, threshold: int = SUPPRESSION_THRESHOLD) -> pd.
         """, {**scope.params(), "limit": limit}).df()
 
 
-def patient_comments(con, flt, threshold: int = SUPPRESSION_THRESHOLD,
+def patient_comments(con, flt: Filter, threshold: int = SUPPRESSION_THRESHOLD,
                      limit: int = COMMENT_LIMIT) -> Comments:
     """The newest non-blank comments in the filter (at most `limit`), leaving out every
     department with 0 < surveys returned < threshold in the filter (named in the result)."""
@@ -85,7 +86,7 @@ def patient_comments(con, flt, threshold: int = SUPPRESSION_THRESHOLD,
     return Comments(shown, tuple(d for (d,) in withheld))
 
 
-def complaints_by_category(con, flt) -> pd.DataFrame:
+def complaints_by_category(con, flt: Filter) -> pd.DataFrame:
     """Complaints received in the filter per category (most frequent first)."""
     scope = resolve_scope(con, flt)
     return con.execute(f"""
@@ -94,7 +95,7 @@ def complaints_by_category(con, flt) -> pd.DataFrame:
         GROUP BY category ORDER BY complaints DESC, category""", scope.params()).df()
 
 
-def open_backlog(con, flt) -> pd.DataFrame:
+def open_backlog(con, flt: Filter) -> pd.DataFrame:
     """Complaints open at the window's end (received by then, not resolved on or before it,
     backlog from before the window included) per department and age band in days."""
     scope = resolve_scope(con, flt)
@@ -109,5 +110,5 @@ def open_backlog(con, flt) -> pd.DataFrame:
                     WHEN age <= 90 THEN $b2 ELSE $b3 END AS age_band,
                count(*) AS complaints
         FROM open GROUP BY ALL ORDER BY department_id, min(age)""",
-        {"depts": list(scope.departments), "end": scope.end,
+        {**scope.params(dates=("end",)),
          **{f"b{i}": band for i, band in enumerate(AGE_BANDS)}}).df()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kpi.catalog.kinds import Kind, Source
 from kpi.catalog.kpis import Kpi
 from kpi.engine.rows import KpiRows, kpi_rows, proportion_rows
 from kpi.engine.run import Run
@@ -13,6 +14,9 @@ from kpi.stats import rate_interval
 
 DATE_COLUMN = "received_date"
 PER = 1000.0
+# The deadline kinds and the date that must come by the deadline.
+DEADLINES = {Kind.ACK_WITHIN_WORKING_DAYS: "acknowledged_date",
+             Kind.RESOLVED_WITHIN_DAYS: "resolved_date"}
 
 _COMPLAINTS_SQL = """
 SELECT {groups}, count(*) AS complaints, count(resolved_date) AS resolved,
@@ -40,52 +44,62 @@ def working_day_deadline_sql(date_sql: str, days_sql: str) -> str:
             f"+ CASE WHEN isodow({rolled}) + {days_sql} % 5 > 5 THEN 2 ELSE 0 END)")
 
 
+def _deadline_kpis(run: Run) -> list[Kpi]:
+    """The run's KPIs with a deadline, in the order of their columns due_i and met_i."""
+    return [k for k in run.kpis if k.kind in DEADLINES]
+
+
 def _deadline_columns(kpis: list[Kpi]) -> tuple[str, dict]:
     """SELECT items and parameters: denominator and numerator of each deadline KPI."""
     columns, params = [], {}
     for i, k in enumerate(kpis):
-        if k.kind == "ack_within_working_days":
+        if k.kind == Kind.ACK_WITHIN_WORKING_DAYS:
             due = working_day_deadline_sql("received_date", f"$days_{i}")
-            done = "acknowledged_date"
-        elif k.kind == "resolved_within_days":
-            due, done = f"(received_date + $days_{i})", "resolved_date"
         else:
-            continue
+            due = f"(received_date + $days_{i})"
         params[f"days_{i}"] = k.days
+        done = DEADLINES[k.kind]
         columns.append(f", count(*) FILTER (WHERE {due} <= $as_of) AS due_{i}"
                        f", count(*) FILTER (WHERE {due} <= $as_of AND {done} <= {due}) AS met_{i}")
     return "".join(columns), params
 
 
-def compute_complaints(run: Run, kpis: list[Kpi],
-                       source: str = "complaints") -> list[KpiRows]:
-    """Rows of the complaint KPIs."""
+def complaint_aggregates(run: Run) -> pd.DataFrame:
+    """Per group: complaints, resolved complaints, median days to resolve, and the complaints
+    due and met of each deadline KPI of the run (one query for every complaint KPI)."""
     scope = run.scope
-    frames = [_open_rows(run, k) for k in kpis if k.kind == "open_complaints"]
-    if all(k.kind == "open_complaints" for k in kpis):
-        return frames
-    deadlines, params = _deadline_columns(kpis)
+    deadline_kpis = _deadline_kpis(run)
+    deadlines, params = _deadline_columns(deadline_kpis)
     sql = _COMPLAINTS_SQL.format(groups=scope.group_sql(DATE_COLUMN), deadlines=deadlines,
                                  where=scope.where(DATE_COLUMN))
     if params:
-        params["as_of"] = run.as_of["complaints"]
-    counts = ["complaints", "resolved", *(f"{c}_{i}" for i in range(len(kpis))
-                                          for c in ("due", "met") if f"days_{i}" in params)]
-    table = run.grouped(sql, {**scope.params(), **params}, counts)
-    for i, k in enumerate(kpis):
-        if k.kind == "complaint_count":
-            frames.append(kpi_rows(k, table, value=table.complaints, n=table.complaints))
-        elif k.kind in ("ack_within_working_days", "resolved_within_days"):
-            frames.append(proportion_rows(k, table, f"met_{i}", f"due_{i}"))
-        elif k.kind == "median_days_to_resolve":
-            frames.append(kpi_rows(k, table, value=table.median_days, n=table.resolved))
-        elif k.kind == "complaint_rate":
-            frames.append(_rate_rows(run, k, table))
-    return frames
+        params["as_of"] = run.as_of[Source.COMPLAINTS]
+    counts = ["complaints", "resolved", *(f"{c}_{i}" for i in range(len(deadline_kpis))
+                                          for c in ("due", "met"))]
+    return run.grouped(sql, {**scope.params(), **params}, counts)
 
 
-def _rate_rows(run: Run, kpi: Kpi, table: pd.DataFrame) -> KpiRows:
+def complaint_count(run: Run, kpi: Kpi) -> KpiRows:
+    """Complaints received."""
+    table = complaint_aggregates(run)
+    return kpi_rows(kpi, table, value=table.complaints, n=table.complaints)
+
+
+def within_deadline(run: Run, kpi: Kpi) -> KpiRows:
+    """The share of the complaints due by the as-of date that met the KPI's deadline."""
+    i = _deadline_kpis(run).index(kpi)
+    return proportion_rows(kpi, complaint_aggregates(run), f"met_{i}", f"due_{i}")
+
+
+def median_days_to_resolve(run: Run, kpi: Kpi) -> KpiRows:
+    """The median of resolved minus received date over the resolved complaints."""
+    table = complaint_aggregates(run)
+    return kpi_rows(kpi, table, value=table.median_days, n=table.resolved)
+
+
+def complaint_rate(run: Run, kpi: Kpi) -> KpiRows:
     """Complaints per 1,000 visits with the Garwood interval on the count, scaled."""
+    table = complaint_aggregates(run)
     count = table.complaints.to_numpy(float)
     exposure = visit_aggregates(run).visits.to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -96,7 +110,7 @@ def _rate_rows(run: Run, kpi: Kpi, table: pd.DataFrame) -> KpiRows:
                     ci=ci)
 
 
-def _open_rows(run: Run, kpi: Kpi) -> KpiRows:
+def open_complaints(run: Run, kpi: Kpi) -> KpiRows:
     """Open complaints at each period's end (a month's last day or the window's end)."""
     scope = run.scope
     periods = scope.periods()
@@ -104,6 +118,6 @@ def _open_rows(run: Run, kpi: Kpi) -> KpiRows:
     sql = _OPEN_SQL.format(department="c.department_id" if grouped else "''",
                            where=scope.where_department("c."))
     months = [p.start.replace(day=1) if p.month else p.month for p in periods]
-    table = run.grouped(sql, {"depts": list(scope.departments), "months": months,
+    table = run.grouped(sql, {**scope.params(dates=()), "months": months,
                               "period_ends": [p.end for p in periods]}, ["open"])
     return kpi_rows(kpi, table, value=table.open, n=table.open)

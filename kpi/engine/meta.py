@@ -1,10 +1,8 @@
-"""Facts about the whole database the engine needs: as-of dates, default window, departments."""
+"""Facts about the whole database the engine needs: as-of dates, the default window."""
 
 from __future__ import annotations
 
 from datetime import date
-
-import pandas as pd
 
 from kpi.store.derived.extremes import SOURCE_DATES, extremes_sql
 from kpi.store.derived.version import is_current
@@ -37,8 +35,3 @@ def default_window(con) -> tuple[date, date]:
         today = date.today()
         return today, today
     return min(firsts), max(lasts)
-
-
-def departments(con) -> pd.DataFrame:
-    """Every department: department_id, department_name, service_line, site (sorted by id)."""
-    return con.execute(DEPARTMENTS_SQL).df()

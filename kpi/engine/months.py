@@ -22,23 +22,25 @@ class TwoLevel:
 def two_level_sql(scope: Scope, source: TwoLevel, columns: str, daily_condition: str = "true",
                   monthly_condition: str = "true") -> str:
     """SQL rows `department_id, month, <columns>` (group keys as Scope.group_sql) covering the
-    window exactly once; binds $start, $end, $whole_from, $whole_to (two_level_params) and
-    $depts when the source has departments."""
-    departments = f"{scope.where_department()} AND " if source.by_department else ""
+    window exactly once; binds the scope's $depts, $start, $end and the window's whole months
+    $whole_from, $whole_to (two_level_params)."""
+    departments = department_condition(scope, source)
     date = source.date_column
     return (f"SELECT {scope.group_sql('month')}, {columns} FROM {source.monthly} "
-            f"WHERE {departments}month BETWEEN $whole_from AND $whole_to "
+            f"WHERE {departments} AND month BETWEEN $whole_from AND $whole_to "
             f"AND {monthly_condition} "
             f"UNION ALL SELECT {scope.group_sql(date)}, {columns} FROM {source.daily} "
-            f"WHERE {departments}{date} BETWEEN $start AND $end "
+            f"WHERE {departments} AND {date} BETWEEN $start AND $end "
             f"AND NOT {date} BETWEEN $whole_from AND $whole_to AND {daily_condition}")
 
 
-def two_level_params(scope: Scope, by_department: bool = True) -> dict:
-    """The parameters of two_level_sql: the window, its whole months, the departments."""
+def department_condition(scope: Scope, source: TwoLevel) -> str:
+    """The source's department condition: its department in the filter, or, for a source
+    counted over all departments, the filter holding every department."""
+    return scope.where_department() if source.by_department else scope.where_every_department()
+
+
+def two_level_params(scope: Scope) -> dict:
+    """The parameters of two_level_sql: the scope's, and the window's whole months."""
     whole_from, whole_to = scope.whole_months()
-    params = {"start": scope.start, "end": scope.end, "whole_from": whole_from,
-              "whole_to": whole_to}
-    if by_department:
-        params["depts"] = list(scope.departments)
-    return params
+    return {**scope.params(), "whole_from": whole_from, "whole_to": whole_to}

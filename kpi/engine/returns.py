@@ -2,19 +2,26 @@
 
 Within each group a patient's index visit is their first visit in the group; it is eligible
 once index_date + W <= as_of(visits) and a return when their next visit on a later day, in any
-department, is no later than index_date + W. The derived counts (kpi.store.derived.returns) are keyed
-by the day and the patient's previous visit date (same department, or any department), so the
-first visits of a group are the counts whose previous visit is before the group's start. That
-holds for a group of one department or of every department; a group of several (not all)
-departments is computed the plain way from the base visits.
+department, is no later than index_date + W. The derived counts (kpi.store.derived.returns) are
+keyed by the day and the patient's previous visit date (same department, or any department), so
+the first visits of a group are the counts whose previous visit is before the group's start.
+That holds for a group of one department or of every department (the query checks that the
+filter holds every department); a group of several (not all) departments is computed the plain
+way from the base visits.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from kpi.catalog.kinds import Source
 from kpi.catalog.kpis import Kpi
-from kpi.engine.months import TwoLevel, two_level_params, two_level_sql
+from kpi.engine.months import (
+    TwoLevel,
+    department_condition,
+    two_level_params,
+    two_level_sql,
+)
 from kpi.engine.rows import KpiRows, proportion_rows
 from kpi.engine.run import Run
 from kpi.store.derived.returns import RETURN_WINDOWS
@@ -64,7 +71,7 @@ def plain_query(run: Run, window: int) -> tuple[str, dict]:
     """The exact computation from the base visits (any filter)."""
     scope = run.scope
     sql = _PLAIN_SQL.format(groups=scope.group_sql(DATE_COLUMN), where=scope.where(DATE_COLUMN))
-    return sql, {**scope.params(), "window": window, "as_of": run.as_of["visits"]}
+    return sql, {**scope.params(), "window": window, "as_of": run.as_of[Source.VISITS]}
 
 
 def counted_query(run: Run, window: int) -> tuple[str | None, dict | None]:
@@ -77,7 +84,7 @@ def counted_query(run: Run, window: int) -> tuple[str | None, dict | None]:
         source = ALL_DEPARTMENTS
     else:
         return None, None
-    as_of = run.as_of["visits"]
+    as_of = run.as_of[Source.VISITS]
     params = {"window": window,
               "last_index": None if as_of is None else as_of - timedelta(days=window)}
     if "month" in scope.group_by:
@@ -85,14 +92,11 @@ def counted_query(run: Run, window: int) -> tuple[str | None, dict | None]:
         parts = two_level_sql(scope, source, "visits, returned",
                               _FIRST_VISITS.format(group_start=group_start),
                               "window_days = $window")
-        params.update(two_level_params(scope, source.by_department))
+        params.update(two_level_params(scope))
     else:
-        departments = ""
-        params.update(start=scope.start, end=scope.end)
-        if source.by_department and not scope.every_department:
-            departments = f"{scope.where_department()} AND "
-            params["depts"] = list(scope.departments)
+        params.update(scope.params())
         parts = (f"SELECT {scope.group_sql(DATE_COLUMN)}, visits, returned FROM {source.daily} "
-                 f"WHERE {departments}visit_date BETWEEN $start AND $end AND "
+                 f"WHERE {department_condition(scope, source)} "
+                 "AND visit_date BETWEEN $start AND $end AND "
                  + _FIRST_VISITS.format(group_start="$start"))
     return _COUNTED_SQL.format(parts=parts), params

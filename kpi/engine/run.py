@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Sequence
+from typing import TypeVar
 
 import pandas as pd
 
 from kpi.catalog.kpis import Kpi
 from kpi.engine.scope import Scope
+
+T = TypeVar("T")
 
 # A grouped query's rows laid on every group of the grid, in grid order (LEFT JOIN: a group
 # without rows gets NULLs); `per` crosses the grid with the values of one more key.
@@ -28,8 +31,9 @@ ORDER BY p.position, g.position
 
 @dataclass
 class Run:
-    """What every source's computation needs; grouped aggregates are memoised per query.
-    `derived`: the database has current derived tables (kpi.store.derived.rebuild) to read instead."""
+    """What every kind's computation needs; grouped aggregates are memoised per query, so the
+    KPIs of one source share their queries. `derived`: the database has current derived
+    tables (kpi.store.derived.rebuild) to read instead."""
 
     con: object
     scope: Scope
@@ -53,15 +57,21 @@ class Run:
                     key: str | None = None, values: Sequence = (None,)
                     ) -> dict[object, pd.DataFrame]:
         """Like grouped, for a query keyed by one more column `key`: a table per value."""
-        memo = (sql, repr(sorted(params.items())), tuple(counts), key, tuple(values))
-        if memo not in self._results:
+        def run() -> dict[object, pd.DataFrame]:
             table = self._on_grid(sql, params, key, list(values))
             for column in counts:
                 table[column] = table[column].fillna(0)
             size = len(self.grid)
-            self._results[memo] = {
-                value: table.iloc[i * size:(i + 1) * size].reset_index(drop=True)
-                for i, value in enumerate(values)}
+            return {value: table.iloc[i * size:(i + 1) * size].reset_index(drop=True)
+                    for i, value in enumerate(values)}
+
+        return self.once((sql, repr(sorted(params.items())), tuple(counts), key, tuple(values)),
+                         run)
+
+    def once(self, memo: Hashable, make: Callable[[], T]) -> T:
+        """make()'s result, made once per run for this memo key."""
+        if memo not in self._results:
+            self._results[memo] = make()
         return self._results[memo]
 
     def _on_grid(self, sql: str, params: dict, key: str | None, values: list) -> pd.DataFrame:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Sequence
 
 from kpi.engine.meta import DEPARTMENTS_SQL, default_window
 from kpi.errors import UsageError
@@ -13,6 +13,7 @@ from kpi.filters import Filter
 GROUPINGS = ("department", "month")
 KEYS = ["department_id", "month"]
 UNGROUPED = ""  # the key of a dimension that is not grouped (written as an empty cell)
+WINDOW = ("start", "end")
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,9 @@ class Period:
 
 @dataclass(frozen=True)
 class Scope:
-    """A Filter resolved against the database: department ids, window and groups;
-    `every_department` when the departments are all of the database's."""
+    """A Filter resolved against the database (and the departments one may see): department
+    ids, window and groups; `every_department` when the departments are all of the database's.
+    Only resolve_scope makes one."""
 
     departments: tuple[str, ...]
     start: date
@@ -35,9 +37,12 @@ class Scope:
     group_by: frozenset[str]
     every_department: bool = False
 
-    def params(self) -> dict:
-        """The bound parameters every filtered query uses: $depts, $start, $end."""
-        return {"depts": list(self.departments), "start": self.start, "end": self.end}
+    def params(self, dates: Sequence[str] = WINDOW) -> dict:
+        """The bound parameters of every scoped query: $depts always, so that no query can
+        leave out its department condition (DuckDB rejects a parameter the query does not
+        use), and the window's dates it uses ($start and $end; a backlog only $end)."""
+        window = {"start": self.start, "end": self.end}
+        return {"depts": list(self.departments), **{d: window[d] for d in dates}}
 
     def where(self, date_column: str, alias: str = "") -> str:
         """SQL condition: the row's department is in the filter and its date in the window."""
@@ -48,6 +53,12 @@ class Scope:
     def where_department(alias: str = "") -> str:
         """SQL condition: the row's department is in the filter."""
         return f"list_contains($depts, {alias}department_id)"
+
+    @staticmethod
+    def where_every_department() -> str:
+        """SQL condition for a table counted over all departments (no department_id): true
+        only when the filter holds every department of the database."""
+        return "list_has_all($depts, (SELECT list(department_id) FROM departments))"
 
     def group_sql(self, date_column: str, alias: str = "") -> str:
         """SQL select list of the group keys `department_id, month` ('' when not grouped;
@@ -104,8 +115,10 @@ def _unknown(chosen: Sequence[str], known: set, what: str) -> None:
         raise UsageError(f"unknown {what} {', '.join(map(repr, missing))}")
 
 
-def resolve_scope(con, flt: Filter, group_by: Sequence[str] = ()) -> Scope:
-    """The filter's departments (UsageError naming unknown ones), window and groups."""
+def resolve_scope(con, flt: Filter, group_by: Sequence[str] = (),
+                  allowed_departments: Collection[str] | None = None) -> Scope:
+    """The filter's departments (UsageError naming unknown ones) among the allowed ones (all
+    when None: the one place an access scope narrows what any query reads), window and groups."""
     unknown_groups = [g for g in group_by if g not in GROUPINGS]
     if unknown_groups:
         raise UsageError(f"cannot group by {', '.join(map(repr, unknown_groups))}; "
@@ -116,7 +129,8 @@ def resolve_scope(con, flt: Filter, group_by: Sequence[str] = ()) -> Scope:
     for column, chosen, what in choices:
         _unknown(chosen, {row[column] for row in rows if row[column] is not None}, what)
     kept = [row[0] for row in rows
-            if all(not chosen or row[column] in chosen for column, chosen, _ in choices)]
+            if all(not chosen or row[column] in chosen for column, chosen, _ in choices)
+            and (allowed_departments is None or row[0] in allowed_departments)]
     first, last = default_window(con) if None in (flt.start, flt.end) else (flt.start, flt.end)
     start, end = flt.start or first, flt.end or last
     if start > end:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpi.catalog.kinds import Source
 from kpi.catalog.kpis import Kpi
 from kpi.engine.months import TwoLevel, two_level_params, two_level_sql
 from kpi.engine.rows import KpiRows, kpi_rows
@@ -16,8 +17,8 @@ from kpi.scoring import (
 )
 from kpi.stats import nps_interval_arrays, wilson_interval_arrays
 
-TABLES = {"patient_survey": ("patient", "patient_responses", "patient_answers"),
-          "staff_survey": ("staff", "staff_responses", "staff_answers")}
+TABLES = {Source.PATIENT_SURVEY: ("patient", "patient_responses", "patient_answers"),
+          Source.STAFF_SURVEY: ("staff", "staff_responses", "staff_answers")}
 DATE_COLUMN = "response_date"
 
 # The questions of the chosen domains with their scale bounds and top box.
@@ -87,31 +88,52 @@ WHERE audience = $audience AND {where} GROUP BY ALL
 """
 
 
-def compute_survey(run: Run, kpis: list[Kpi], source: str) -> list[KpiRows]:
-    """Rows of the survey KPIs of one source (patient_survey or staff_survey)."""
-    audience, responses, answers = TABLES[source]
+def _domain_scores(run: Run, kpi: Kpi) -> tuple[pd.DataFrame, tuple[int, int]]:
+    """The scores of the KPI's domain per group (one query for every domain of the run's KPIs
+    of the same source) and its questions in the catalog: (all items, rating0_10 items)."""
+    audience, responses, answers = TABLES[kpi.source]
+    chosen = sorted({k.domain for k in run.kpis if k.source == kpi.source and k.domain is not None})
+    sql, params = _domains_query(run, responses, answers)
+    params.update(audience=audience, domains=chosen, nps_scale=NPS_SCALE)
+    domains = run.grouped_per(sql, params, ["n", "top", "valid", "nps_n", "promoters",
+                                            "detractors"], "domain", chosen)
+    items = run.once(("catalog items", audience), lambda: _catalog_items(run.con, audience))
+    return domains[kpi.domain], items.get(kpi.domain, (0, 0))
+
+
+def domain_top_box(run: Run, kpi: Kpi) -> KpiRows:
+    """A domain's top-box %; the interval and ratio only for a single-item domain."""
+    table, (all_items, _) = _domain_scores(run, kpi)
+    if all_items == 1:
+        return kpi_rows(kpi, table, value=table.top_box, n=table.n, numerator=table.top,
+                        denominator=table.valid, ci=wilson_interval_arrays(table.top, table.valid))
+    return kpi_rows(kpi, table, value=table.top_box, n=table.n)
+
+
+def domain_mean(run: Run, kpi: Kpi) -> KpiRows:
+    """A domain's linear mean score (0-100), without interval."""
+    table, _ = _domain_scores(run, kpi)
+    return kpi_rows(kpi, table, value=table.linear, n=table.n)
+
+
+def domain_nps(run: Run, kpi: Kpi) -> KpiRows:
+    """A domain's NPS; the interval only for a single 0-10 question."""
+    table, (_, nps_items) = _domain_scores(run, kpi)
+    ci = (nps_interval_arrays(table.promoters, table.detractors, table.nps_n)
+          if nps_items == 1 else None)
+    return kpi_rows(kpi, table, value=table.nps, n=table.nps_n, ci=ci)
+
+
+def response_count(run: Run, kpi: Kpi) -> KpiRows:
+    """Surveys returned (of the KPI's source), blank ones included."""
+    audience, responses, _ = TABLES[kpi.source]
     scope = run.scope
-    frames = []
-    domain_kpis = [k for k in kpis if k.domain is not None]
-    if domain_kpis:
-        sql, params = _domains_query(run, responses, answers)
-        params.update(audience=audience, domains=sorted({k.domain for k in domain_kpis}),
-                      nps_scale=NPS_SCALE)
-        chosen = sorted({k.domain for k in domain_kpis})
-        domains = run.grouped_per(sql, params, ["n", "top", "valid", "nps_n", "promoters",
-                                                "detractors"], "domain", chosen)
-        items = _catalog_items(run.con, audience)
-        frames += [_domain_rows(k, domains[k.domain], items.get(k.domain, (0, 0)))
-                   for k in domain_kpis]
-    if any(k.kind == "response_count" for k in kpis):
-        template = _DERIVED_RESPONSES_SQL if run.derived else _RESPONSES_SQL
-        params = {**scope.params(), "audience": audience} if run.derived else scope.params()
-        counts = run.grouped(template.format(
-            groups=scope.group_sql(DATE_COLUMN), responses=responses,
-            where=scope.where(DATE_COLUMN)), params, ["responses"])
-        frames += [kpi_rows(k, counts, value=counts.responses, n=counts.responses)
-                   for k in kpis if k.kind == "response_count"]
-    return frames
+    template = _DERIVED_RESPONSES_SQL if run.derived else _RESPONSES_SQL
+    params = {**scope.params(), "audience": audience} if run.derived else scope.params()
+    counts = run.grouped(template.format(
+        groups=scope.group_sql(DATE_COLUMN), responses=responses,
+        where=scope.where(DATE_COLUMN)), params, ["responses"])
+    return kpi_rows(kpi, counts, value=counts.responses, n=counts.responses)
 
 
 def _domains_query(run: Run, responses: str, answers: str) -> tuple[str, dict]:
@@ -139,19 +161,3 @@ def _catalog_items(con, audience: str) -> dict[str, tuple[int, int]]:
     """Questions per domain in the catalog: (all items, rating0_10 items)."""
     rows = con.execute(_ITEMS_SQL, {"audience": audience, "nps_scale": NPS_SCALE}).fetchall()
     return {domain: (items, nps_items) for domain, items, nps_items in rows}
-
-
-def _domain_rows(kpi: Kpi, table: pd.DataFrame, items: tuple[int, int]) -> KpiRows:
-    """One domain KPI; the interval and ratio only for a single-item domain (by the catalog)."""
-    all_items, nps_items = items
-    if kpi.kind == "domain_mean":
-        return kpi_rows(kpi, table, value=table.linear, n=table.n)
-    if kpi.kind == "domain_nps":
-        ci = (nps_interval_arrays(table.promoters, table.detractors, table.nps_n)
-              if nps_items == 1 else None)
-        return kpi_rows(kpi, table, value=table.nps, n=table.nps_n, ci=ci)
-    if all_items == 1:
-        return kpi_rows(kpi, table, value=table.top_box, n=table.n, numerator=table.top,
-                        denominator=table.valid, ci=wilson_interval_arrays(table.top, table.valid))
-    return kpi_rows(kpi, table, value=table.top_box, n=table.n)
-

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from kpi.catalog.kpis import resolve_kpis
-from kpi.engine.complaints import compute_complaints
+from kpi.engine.kinds import check_computable, compute_kpi
 from kpi.engine.meta import data_as_of
 from kpi.engine.rows import RESULT_FIELDS, KpiRows
 from kpi.engine.run import Run
 from kpi.engine.scope import KEYS, resolve_scope
-from kpi.engine.survey import compute_survey
-from kpi.engine.visits import compute_visits
 from kpi.filters import Filter
 from kpi.stats import suppressed_mask
 from kpi.store.derived.version import is_current
@@ -23,14 +21,6 @@ COLUMNS = ["kpi_id", "kpi_label", "unit", "direction", *KEYS, "start", "end", "v
            "numerator", "denominator", "n", "ci_low", "ci_high", "suppressed", "data_as_of"]
 WITHHELD = ["value", "numerator", "denominator", "n", "ci_low", "ci_high"]
 COUNTS = ["numerator", "denominator", "n"]
-
-# One function per source: each runs its grouped queries once for all its KPIs.
-SOURCE_ENGINES = {
-    "visits": compute_visits,
-    "patient_survey": compute_survey,
-    "complaints": compute_complaints,
-    "staff_survey": compute_survey,
-}
 
 __all__ = ["COLUMNS", "compute"]
 
@@ -43,13 +33,10 @@ def compute(con, kpi_ids: Sequence[str] | None, flt: Filter,
     sorted by kpi_id, department_id, month. department_id / month are None when not grouped.
     """
     kpis = resolve_kpis(con, kpi_ids)
+    check_computable(kpis)
     run = Run(con, resolve_scope(con, flt, group_by), data_as_of(con), kpis,
               derived=is_current(con))
-    results = []
-    for source, engine in SOURCE_ENGINES.items():
-        chosen = [k for k in kpis if k.source == source]
-        if chosen:
-            results += engine(run, chosen, source=source)
+    results = [compute_kpi(run, k) for k in kpis]
     return _finish(sorted(results, key=lambda r: r.kpi.id), run)
 
 

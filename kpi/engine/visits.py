@@ -1,4 +1,4 @@
-"""Visit KPIs: visits, waits (median, seen within N minutes) and the return visit rate.
+"""Visit KPIs: visits and waits (median, seen within N minutes); one query serves them all.
 
 With derived tables the counts and the exact median come from the wait histograms
 (kpi.store.derived.waits, read through kpi.engine.months); otherwise from the base visits.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpi.catalog.kinds import Kind
 from kpi.catalog.kpis import Kpi
 from kpi.engine.months import TwoLevel, two_level_params, two_level_sql
-from kpi.engine.returns import return_rows
 from kpi.engine.rows import KpiRows, kpi_rows, proportion_rows
 from kpi.engine.run import Run
 
@@ -45,7 +45,7 @@ FROM ranked GROUP BY ALL
 
 def wait_limits(run: Run) -> list[int]:
     """The wait limits (minutes) of the run's wait_within KPIs."""
-    return sorted({k.minutes for k in run.kpis if k.kind == "wait_within"})
+    return sorted({k.minutes for k in run.kpis if k.kind == Kind.WAIT_WITHIN})
 
 
 def visit_aggregates(run: Run) -> pd.DataFrame:
@@ -68,19 +68,19 @@ def visit_aggregates(run: Run) -> pd.DataFrame:
                        ["visits", "waits", *(f"within_{i}" for i in range(len(limits)))])
 
 
-def compute_visits(run: Run, kpis: list[Kpi], source: str = "visits") -> list[KpiRows]:
-    """Rows of the visit KPIs."""
-    frames = []
-    if any(k.kind != "return_rate" for k in kpis):
-        table, limits = visit_aggregates(run), wait_limits(run)
-        for k in kpis:
-            if k.kind == "visit_count":
-                frames.append(kpi_rows(k, table, value=table.visits, n=table.visits))
-            elif k.kind == "median_wait":
-                frames.append(kpi_rows(k, table, value=table.median_wait, n=table.waits))
-            elif k.kind == "wait_within":
-                frames.append(proportion_rows(k, table, f"within_{limits.index(k.minutes)}",
-                                              "waits"))
-    frames += [return_rows(run, k) for k in kpis if k.kind == "return_rate"]
-    return frames
+def visit_count(run: Run, kpi: Kpi) -> KpiRows:
+    """Visits."""
+    table = visit_aggregates(run)
+    return kpi_rows(kpi, table, value=table.visits, n=table.visits)
 
+
+def median_wait(run: Run, kpi: Kpi) -> KpiRows:
+    """The median wait over the visits with a wait recorded."""
+    table = visit_aggregates(run)
+    return kpi_rows(kpi, table, value=table.median_wait, n=table.waits)
+
+
+def wait_within(run: Run, kpi: Kpi) -> KpiRows:
+    """The share of the visits with a wait recorded seen within the KPI's minutes."""
+    within = f"within_{wait_limits(run).index(kpi.minutes)}"
+    return proportion_rows(kpi, visit_aggregates(run), within, "waits")

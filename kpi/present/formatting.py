@@ -7,18 +7,19 @@ import math
 import re
 from typing import Any
 
+from kpi.catalog.kinds import Unit
 from kpi.stats import SUPPRESSION_THRESHOLD
 
 # How each unit of the catalog is written: decimals, the unit after the number, and the unit in
 # compact places (tiles, tables) whose label already names it.
 _UNIT_STYLE: dict[str, tuple[int, str, str]] = {
-    "%": (1, " %", " %"),
-    "count": (0, "", ""),
-    "per_1000": (2, " per 1,000 visits", ""),
-    "minutes": (1, " min", " min"),
-    "days": (1, " days", " days"),
-    "score": (1, " / 100", ""),
-    "nps": (1, "", ""),
+    Unit.PERCENT: (1, " %", " %"),
+    Unit.COUNT: (0, "", ""),
+    Unit.PER_1000: (2, " per 1,000 visits", ""),
+    Unit.MINUTES: (1, " min", " min"),
+    Unit.DAYS: (1, " days", " days"),
+    Unit.SCORE: (1, " / 100", ""),
+    Unit.NPS: (1, "", ""),
 }
 
 NO_DATA = "no data"
@@ -106,9 +107,9 @@ def detail_text(row: Any) -> str:
     return " · ".join(p for p in parts if p)
 
 
-_UNIT_LABELS = {"%": "%", "count": "count", "per_1000": "per 1,000 visits",
-                "minutes": "minutes", "days": "days", "score": "score (0-100)",
-                "nps": "score (-100 to 100)"}
+_UNIT_LABELS = {Unit.PERCENT: "%", Unit.COUNT: "count", Unit.PER_1000: "per 1,000 visits",
+                Unit.MINUTES: "minutes", Unit.DAYS: "days", Unit.SCORE: "score (0-100)",
+                Unit.NPS: "score (-100 to 100)"}
 
 
 def unit_label(unit: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kpi.catalog.kinds import Direction
 from kpi.present.formatting import format_value, is_missing
 from kpi.spc.limits import ALWAYS_MET, HIT_AND_MISS, NEVER_MET
 from kpi.spc.rules import COMMON, CONCERN, IMPROVEMENT, NEUTRAL
@@ -63,9 +64,10 @@ def assurance_badge(assurance: str, target: Any) -> Badge:
 
 def signal_side(variation: str, direction: str) -> int:
     """+1 for a signal on the high side, -1 on the low side, 0 when unknown or none."""
-    if variation not in (IMPROVEMENT, CONCERN) or direction not in ("higher", "lower"):
+    sided = (Direction.HIGHER, Direction.LOWER)
+    if variation not in (IMPROVEMENT, CONCERN) or direction not in sided:
         return 0
-    good = 1 if direction == "higher" else -1
+    good = 1 if direction == Direction.HIGHER else -1
     return good if variation == IMPROVEMENT else -good
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpi.catalog.kinds import Direction
+
 BETTER = "better"
 WORSE = "worse"
 SIMILAR = "no different"
@@ -24,7 +26,7 @@ def change_vs_prior(current: pd.DataFrame, prior: pd.DataFrame) -> pd.DataFrame:
     before = prior.set_index("kpi_id").reindex(now.index)
     both = _usable(now) & _usable(before)
     change = (now["value"] - before["value"]).where(both)
-    sign = now["direction"].map({"higher": 1.0, "lower": -1.0})
+    sign = now["direction"].map({Direction.HIGHER: 1.0, Direction.LOWER: -1.0})
     improved = [None if pd.isna(c) or pd.isna(s) or c == 0 else bool(c * s > 0)
                 for c, s in zip(change, sign)]
     return pd.DataFrame({"value": now["value"].where(_usable(now)),
@@ -40,12 +42,12 @@ def against_overall(groups: pd.DataFrame, overall: pd.DataFrame) -> pd.Series:
     reference = groups["kpi_id"].map(whole)
     above = groups["ci_low"] > reference
     below = groups["ci_high"] < reference
-    higher_is_better = groups["direction"] == "higher"
+    higher_is_better = groups["direction"] == Direction.HIGHER
     verdict = pd.Series(SIMILAR, index=groups.index, dtype=object)
     verdict[(above & higher_is_better) | (below & ~higher_is_better)] = BETTER
     verdict[(below & higher_is_better) | (above & ~higher_is_better)] = WORSE
-    verdict[groups["ci_low"].isna() | reference.isna() | (groups["direction"] == "neutral")] = \
-        NOT_COMPARED
+    neutral = groups["direction"] == Direction.NEUTRAL
+    verdict[groups["ci_low"].isna() | reference.isna() | neutral] = NOT_COMPARED
     verdict[groups["value"].isna()] = NO_DATA
     verdict[groups["suppressed"].astype(bool)] = WITHHELD
     return verdict

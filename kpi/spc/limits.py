@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
+from kpi.catalog.kinds import Direction
 from kpi.settings import DEFAULT_RUN_LENGTH
 from kpi.spc.rules import Limits, detect, variation
 
@@ -86,12 +87,12 @@ def attribute_limits(numerators: np.ndarray, denominators: np.ndarray, kind: Cha
 
 def assurance(target: float | None, limits: Limits, direction: str) -> str:
     """always met / never met / hit and miss: the target against the latest limits."""
-    if target is None or direction == "neutral" or len(limits.centre) == 0:
+    if target is None or direction == Direction.NEUTRAL or len(limits.centre) == 0:
         return ""
     lower, upper = limits.lower[-1], limits.upper[-1]
     if not (np.isfinite(lower) and np.isfinite(upper)):
         return ""
-    if direction == "higher":
+    if direction == Direction.HIGHER:
         return ALWAYS_MET if target < lower else NEVER_MET if target > upper else HIT_AND_MISS
     return ALWAYS_MET if target > upper else NEVER_MET if target < lower else HIT_AND_MISS
 

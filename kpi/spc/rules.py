@@ -6,11 +6,12 @@ Every rule takes the series and its limits and returns, per point, the side of t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
+from kpi.catalog.kinds import Direction
 from kpi.settings import ALLOWED_RUN_LENGTHS, DEFAULT_RUN_LENGTH
 
 IMPROVEMENT = "improvement"
@@ -111,10 +112,11 @@ def detect(values: np.ndarray, limits: Limits,
 
 
 def variation(side: int, direction: str) -> str:
-    """improvement / concern / neutral for a signal's side and the KPI's direction; common if none."""
+    """improvement / concern / neutral for a signal's side and the KPI's direction; common if
+    none."""
     if side == 0:
         return COMMON
-    if direction == "neutral":
+    if direction == Direction.NEUTRAL:
         return NEUTRAL
-    good_side = 1 if direction == "higher" else -1
+    good_side = 1 if direction == Direction.HIGHER else -1
     return IMPROVEMENT if side == good_side else CONCERN

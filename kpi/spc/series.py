@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
+from kpi import engine
+from kpi.catalog.kinds import Unit
 from kpi.catalog.kpis import Kpi, resolve_kpis
 from kpi.csv_cells import number_cell, text_cell
-from kpi import engine
 from kpi.filters import Filter
 from kpi.settings import Settings
 from kpi.spc.limits import (
@@ -42,9 +43,9 @@ def chart_kind(kpi: Kpi, series: pd.DataFrame) -> ChartKind:
 def _kind_of(kpi: Kpi, values: np.ndarray, denominators: np.ndarray) -> ChartKind:
     present = ~np.isnan(values)
     has_counts = bool(present.any()) and not np.isnan(denominators[present]).any()
-    if kpi.unit == "%" and has_counts:
+    if kpi.unit == Unit.PERCENT and has_counts:
         return P_CHART
-    if kpi.unit == "per_1000" and has_counts:
+    if kpi.unit == Unit.PER_1000 and has_counts:
         return u_chart(PER_1000)
     return XMR
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kpi.catalog.kinds import Direction
 from kpi.catalog.kpis import Kpi
 from kpi.settings import Settings
 
@@ -20,6 +21,6 @@ DEFAULT_TARGETS: dict[str, float] = {
 
 def target_for(kpi: Kpi, settings: Settings) -> float | None:
     """The KPI's target: the settings file's, else the catalog default, else None."""
-    if kpi.direction == "neutral":
+    if kpi.direction == Direction.NEUTRAL:
         return None
     return settings.targets.get(kpi.id, DEFAULT_TARGETS.get(kpi.id))

@@ -17,9 +17,10 @@ tables are stored by department and date (zone maps skip other departments and d
 
 from __future__ import annotations
 
+from kpi.catalog.kinds import Kind
 from kpi.catalog.kpis import KPIS
 
-RETURN_WINDOWS = sorted({k.days for k in KPIS if k.kind == "return_rate"})
+RETURN_WINDOWS = sorted({k.days for k in KPIS if k.kind == Kind.RETURN_RATE})
 PER_DAY = 2 ** 32  # sort key k = day * PER_DAY + department code (codes stay below it)
 BUCKET_VISITS = 4_000_000  # visits per bucket of patients in the return-count sorts
 
