@@ -93,8 +93,8 @@ def build_demo(db_path, seed: int = 7, scale: float = 1.0,
     if db_path.exists() and not holds_demo(db_path):
         raise PxError(f"{db_path} holds loaded data, not the demo: the demo never replaces it; "
                       "choose another --db path")
+    salt = load_salt(db_path)
     with write_swap(db_path, fresh=True, progress=progress) as con:
-        salt = load_salt(db_path)
         confirm_salt(con, db_path, salt)
         con.execute("SET memory_limit = ?", [DEMO_MEMORY_LIMIT])
         con.execute("SET preserve_insertion_order = false")

@@ -7,8 +7,8 @@ import glob
 import os
 import secrets
 import shutil
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 TEMP_MARK = ".tmp"     # X.tmp-<pid>-<random>, its X.tmp-...wal and DuckDB's X.tmp-....tmp
 SPILL_MARK = ".spill-"  # X.spill-<pid>: a load's private folder for DuckDB's spill files

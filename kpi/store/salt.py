@@ -3,6 +3,7 @@ of patient keys."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -31,9 +32,10 @@ def load_salt(db_path: Path) -> str:
     path = salt_path(db_path)
     if not os.path.lexists(path) and not Path(db_path).exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
+        with contextlib.suppress(FileExistsError):  # another first load made it just now
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
     return _read_salt(path, db_path)
 
 

@@ -6,8 +6,8 @@ import contextlib
 import fcntl
 import os
 import shutil
-from pathlib import Path
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import duckdb
 
