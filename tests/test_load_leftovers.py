@@ -11,6 +11,7 @@ import sys
 from collections import namedtuple
 from pathlib import Path
 
+import duckdb
 import pytest
 from demo_test_helpers import share_salt, sorted_tables
 from ingest_helpers import GOOD, delivery, file_hash, write_files
@@ -50,6 +51,9 @@ def _reference(loaded: Path, folder: Path, tmp_path: Path) -> dict:
     reference = tmp_path / "reference" / "px.duckdb"
     reference.parent.mkdir()
     shutil.copyfile(loaded, reference)
+    if Path(f"{loaded}.wal").exists():  # what readers see: DuckDB replays it, here by itself
+        shutil.copyfile(f"{loaded}.wal", f"{reference}.wal")
+        duckdb.connect(str(reference)).close()
     share_salt(loaded, reference)
     ingest_folder(folder, reference)
     return sorted_tables(reference, COMPARED)
@@ -128,3 +132,27 @@ def test_a_disk_that_fills_during_the_copy_leaves_no_partial_copy(tmp_path, load
                                       "database is unchanged"):
         ingest_folder(write_files(tmp_path / "new", NEW_VISIT), loaded)
     assert file_hash(loaded) == before and leftovers(loaded) == []
+
+
+# A direct write to the database itself, killed: readers replay its WAL, so loads must too.
+DIRECT_WRITE = """
+import os, signal, sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("UPDATE departments SET department_name = 'renamed directly' WHERE department_id = 'D2'")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_the_databases_own_wal_is_carried_into_the_load_and_then_removed(tmp_path, loaded):
+    subprocess.run([sys.executable, "-c", DIRECT_WRITE, str(loaded)], check=False)
+    wal = Path(f"{loaded}.wal")
+    assert wal.exists(), "the direct write left no WAL"
+    new = write_files(tmp_path / "new", NEW_VISIT)
+    expected = _reference(loaded, new, tmp_path)
+    assert expected["departments"][1][:2] == ("D2", "renamed directly")
+    said = []
+    assert ingest_folder(new, loaded, progress=said.append) == {"visits": 1}
+    assert not wal.exists()
+    assert sorted_tables(loaded, COMPARED) == expected
+    assert any(line.startswith("px.duckdb.wal: the log of an unfinished direct write")
+               for line in said)

@@ -47,10 +47,20 @@ def _exclusive_lock(db_path: Path) -> Iterator[None]:
         yield
 
 
-def _copy(db_path: Path, tmp: Path) -> None:
-    """Copy the database into a new owner-only file (never one that exists already)."""
+def _wal(db_path: Path) -> Path:
+    return Path(f"{db_path}.wal")
+
+
+def _copy(db_path: Path, tmp: Path, progress: Callable[[str], None]) -> None:
+    """Copy the database into a new owner-only file (never one that exists already), with
+    the write-ahead log a direct write to it left (readers see its changes: so does the
+    copy)."""
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY))
     shutil.copyfile(db_path, tmp)
+    if _wal(db_path).exists():
+        progress(f"{_wal(db_path).name}: the log of an unfinished direct write to the "
+                 "database; its changes are carried into this load")
+        shutil.copyfile(_wal(db_path), _wal(tmp))
 
 
 @contextlib.contextmanager
@@ -60,7 +70,8 @@ def write_swap(db_path: Path, fresh: bool = False, incoming_bytes: int = 0,
     """Write a copy of the database and swap it in atomically when the block succeeds.
 
     Under an exclusive lock: what interrupted writes left is removed first; the disk must
-    hold the copy, `incoming_bytes` and headroom; the copy gets a new unique name. Readers
+    hold the copy, `incoming_bytes` and headroom; the copy gets a new unique name (with the
+    database's own WAL, if a direct write left one, removed when the copy is published). Readers
     keep the old file until the rename; on any failure (or a killed process) the old file
     is untouched and the copy removed (now or by the next write). With fresh=True the copy
     starts empty instead of from the current database. Every file is owner-only.
@@ -70,15 +81,16 @@ def write_swap(db_path: Path, fresh: bool = False, incoming_bytes: int = 0,
     with _owner_only_files(), _exclusive_lock(db_path):
         clear_leftovers(db_path, progress)
         copying = db_path.exists() and not fresh
-        ensure_free_space(db_path.parent,
-                          (db_path.stat().st_size if copying else 0) + incoming_bytes)
+        copied = [p for p in (db_path, _wal(db_path)) if copying and p.exists()]
+        ensure_free_space(db_path.parent, sum(p.stat().st_size for p in copied) + incoming_bytes)
         tmp = temp_path(db_path)
         try:
             if copying:
                 progress("copying the database")
-                _copy(db_path, tmp)
+                _copy(db_path, tmp, progress)
             yield from _write(tmp, progress)
             progress("publishing the new database")
+            _wal(db_path).unlink(missing_ok=True)  # in the copy now, or replaced with it
             os.replace(tmp, db_path)
             _fsync(db_path.parent)
         except (OSError, duckdb.Error) as err:
