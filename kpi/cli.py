@@ -136,7 +136,7 @@ def run_list(args: argparse.Namespace, db_path: Path) -> None:
 def run_refresh(args: argparse.Namespace, db_path: Path) -> None:
     from kpi.store.swap import refresh_derived
 
-    refresh_derived(db_path)
+    refresh_derived(db_path, progress=_progress)
     print(f"rebuilt the derived tables of {db_path}")
 
 

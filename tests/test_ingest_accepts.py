@@ -13,7 +13,7 @@ from ingest_helpers import GOOD, delivery, rows, write_files
 
 from kpi.ingest.delivery import ingest_folder
 from kpi.store.meta import set_meta
-from kpi.store.salt import salt_path
+from kpi.store.salt import load_salt, salt_path
 from kpi.store.schema import TABLES
 from kpi.store.swap import write_swap
 
@@ -195,6 +195,7 @@ def test_patient_keys_are_stored_only_as_a_salted_hash(tmp_path):
 
 def test_a_delivery_replaces_the_demo_database(tmp_path):
     db = tmp_path / "px.duckdb"
+    load_salt(db)  # the demo's salt, made with the demo database
     with write_swap(db) as con:
         con.execute("INSERT INTO departments VALUES ('DEMO', 'Demo ward', NULL, NULL)")
         set_meta(con, "is_demo", "true")

@@ -21,7 +21,7 @@ from kpi.demo.visits import PatientPool, month_visits
 from kpi.errors import PxError
 from kpi.store.connect import configure
 from kpi.store.meta import holds_demo, set_meta
-from kpi.store.salt import load_salt
+from kpi.store.salt import confirm_salt, load_salt
 from kpi.store.swap import write_swap
 
 __all__ = ["build_demo", "write_delivery", "demo_story", "DemoStory"]
@@ -94,7 +94,8 @@ def build_demo(db_path, seed: int = 7, scale: float = 1.0,
         raise PxError(f"{db_path} holds loaded data, not the demo: the demo never replaces it; "
                       "choose another --db path")
     salt = load_salt(db_path)
-    with write_swap(db_path, fresh=True) as con:
+    with write_swap(db_path, fresh=True, progress=progress) as con:
+        confirm_salt(con, db_path, salt)
         con.execute("SET memory_limit = ?", [DEMO_MEMORY_LIMIT])
         con.execute("SET preserve_insertion_order = false")
         sink = DatabaseSink(con, salt)
@@ -105,7 +106,6 @@ def build_demo(db_path, seed: int = 7, scale: float = 1.0,
         loaded_at = datetime.now()
         con.executemany("INSERT INTO loads VALUES (?, 'demo', ?, ?)",
                         [[loaded_at, table, rows] for table, rows in sink.rows.items()])
-        progress("demo: saving the database")
     return dict(sink.rows)
 
 

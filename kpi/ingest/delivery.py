@@ -15,10 +15,10 @@ from kpi.ingest.read import Staged, find_delivery, stage_file
 from kpi.ingest.report import Finding, file_finding, rejection
 from kpi.ingest.rules import column_rules, duplicate_checks, run_check, run_row_rules
 from kpi.ingest.settings import load_settings, removed_after, spill_folder
-from kpi.store.connect import open_readonly
 from kpi.store.meta import holds_demo, read_meta, set_meta
-from kpi.store.salt import load_salt
+from kpi.store.salt import confirm_salt, load_salt
 from kpi.store.schema import TABLES
+from kpi.store.space import files_bytes
 from kpi.store.swap import write_swap
 
 # How visits.patient_hash was computed (see store.patient_hash_sql), kept in the meta table:
@@ -39,10 +39,13 @@ def ingest_folder(folder: Path, db_path: Path,
     replacing_demo = holds_demo(db_path)
     if replacing_demo:
         progress(f"{db_path} holds the demo data: a successful load replaces it")
-    with (removed_after(spill_folder(db_path)), write_swap(db_path, fresh=replacing_demo) as con,
+    salt = load_salt(db_path)  # checked before the copy; its fingerprint in it
+    with (removed_after(spill_folder(db_path)),
+          write_swap(db_path, fresh=replacing_demo, incoming_bytes=files_bytes(paths.values()),
+                     progress=progress) as con,
           load_settings(con, db_path)):
+        confirm_salt(con, db_path, salt)
         hashed_alike = _same_patient_hash(con, db_path, "visits" in paths)
-        salt = load_salt(db_path)
         loaded = None if folder_findings else _load_directly(con, paths, salt, progress)
         if loaded is None:
             staged, findings = stage_delivery(con, paths, salt, progress)

@@ -10,17 +10,18 @@ from typing import Iterator
 
 import duckdb
 
+from kpi.store.leftovers import SPILL_MARK
+
 # DuckDB's memory for a load; beyond it, staged rows spill to files in the spill folder.
 MEMORY_LIMIT = "1500MB"
 # Staged temp tables are read a few times and dropped: compressing them in an automatic
 # checkpoint of the temporary storage costs seconds per 10 M rows and saves nothing.
 CHECKPOINT_THRESHOLD = "1TB"
-SPILL_SUFFIX = ".spill-"
 
 
 def spill_folder(db_path: Path) -> Path:
     """This process's folder for DuckDB's spill files: beside the database, never elsewhere."""
-    return db_path.parent / f"{db_path.name}{SPILL_SUFFIX}{os.getpid()}"
+    return db_path.parent / f"{db_path.name}{SPILL_MARK}{os.getpid()}"
 
 
 @contextlib.contextmanager
@@ -35,11 +36,8 @@ def removed_after(folder: Path) -> Iterator[Path]:
 @contextlib.contextmanager
 def load_settings(con: duckdb.DuckDBPyConnection, db_path: Path) -> Iterator[None]:
     """Settings for staging, checking and loading a delivery, reset when the block succeeds
-    (a failed load closes its connection, settings and all). Call it while holding the
-    database's write lock: it clears spill folders that killed loads left."""
-    for stale in db_path.parent.iterdir():
-        if stale.name.startswith(db_path.name + SPILL_SUFFIX) and stale != spill_folder(db_path):
-            shutil.rmtree(stale, ignore_errors=True)
+    (a failed load closes its connection, settings and all); the write lock's holder has
+    cleared the spill folders of killed loads (kpi.store.leftovers)."""
     con.execute("SET temp_directory = $dir", {"dir": str(spill_folder(db_path))})
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")

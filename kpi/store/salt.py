@@ -1,10 +1,24 @@
-"""The secret salt beside a database, and the salted hash of patient keys."""
+"""The secret salt beside a database, its fingerprint in the database, and the salted hash
+of patient keys."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import re
 import secrets
 from pathlib import Path
+
+import duckdb
+
+from kpi.errors import PxError
+from kpi.store.meta import read_meta, set_meta
+
+SALT_FORM = re.compile(rb"[0-9a-fA-F]{64}(\r?\n)?")
+FINGERPRINT_KEY = "salt_fingerprint"
+FINGERPRINT_LABEL = b"px patient-hash salt fingerprint v1\n"
+RESTORE = "restore the salt file from your backup (a new salt would break every return-visit link)"
 
 
 def salt_path(db_path: Path) -> Path:
@@ -13,14 +27,54 @@ def salt_path(db_path: Path) -> Path:
 
 
 def load_salt(db_path: Path) -> str:
-    """The database's hashing salt, created (readable by the owner only) on first use."""
+    """The database's hashing salt: created (owner-only) only for a database that does not
+    exist yet; otherwise read and checked, refused (PxError) when missing or malformed."""
     path = salt_path(db_path)
-    if not path.exists():
+    if not os.path.lexists(path) and not Path(db_path).exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
-    return path.read_text().strip()
+        with contextlib.suppress(FileExistsError):  # another first load made it just now
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    return _read_salt(path, db_path)
+
+
+def _read_salt(path: Path, db_path: Path) -> str:
+    """The 64 hex characters of a salt file, or a plain PxError naming the file."""
+    if not os.path.lexists(path):
+        raise PxError(f"the salt file {path} is missing, but the database {db_path} exists "
+                      f"and its patients were hashed with that salt: {RESTORE}; nothing was "
+                      "loaded")
+    if not path.is_file():
+        raise PxError(f"the salt file {path} is not a regular file: {RESTORE}; nothing was "
+                      "loaded")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise PxError(f"the salt file {path} cannot be read ({err.strerror}): let the user "
+                      "who runs loads read it (and nobody else: mode 600); nothing was loaded")
+    if not SALT_FORM.fullmatch(data):
+        raise PxError(f"the salt file {path} is not a valid salt: it must hold exactly 64 "
+                      f"hexadecimal characters (0-9, a-f) and nothing else; {RESTORE}; "
+                      "nothing was loaded")
+    return data[:64].decode("ascii")
+
+
+def fingerprint(salt: str) -> str:
+    """A fingerprint that tells salts apart without revealing them: SHA-256 of label + salt."""
+    return hashlib.sha256(FINGERPRINT_LABEL + salt.encode("ascii")).hexdigest()
+
+
+def confirm_salt(con: duckdb.DuckDBPyConnection, db_path: Path, salt: str) -> None:
+    """Refuse (PxError) a salt that is not the one the database's patients were hashed with;
+    record its fingerprint in a database that has none yet (new, or from an earlier version)."""
+    recorded = read_meta(con).get(FINGERPRINT_KEY)
+    if recorded is None:
+        set_meta(con, FINGERPRINT_KEY, fingerprint(salt))
+    elif recorded != fingerprint(salt):
+        raise PxError(f"the salt file {salt_path(db_path)} is not the salt the database "
+                      f"{db_path} was loaded with (their fingerprints differ): {RESTORE}; "
+                      "nothing was loaded")
 
 
 def patient_hash_sql(column: str) -> str:
