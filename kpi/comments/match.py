@@ -1,4 +1,4 @@
-"""Which themes a comment is about: every theme whose phrases it uses, the most used first."""
+"""Which themes a comment is about: every theme whose phrases it uses, in order of first mention."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ class ThemeFinder:
             (theme_id, theme.matcher()) for theme_id, theme in themes.items())
 
     def themes(self, text: str) -> tuple[str, ...]:
-        """Theme ids found in the text, by number of phrases found, then by first position."""
+        """Theme ids found in the text, the first mentioned first (ties: the longer phrase)."""
         found = []
         for order, (theme_id, matcher) in enumerate(self._matchers):
-            hits = [m.start() for m in matcher.finditer(str(text))]
-            if hits:
-                found.append((-len(hits), hits[0], order, theme_id))
+            hit = matcher.search(str(text))
+            if hit:
+                found.append((hit.start(), -len(hit.group(0)), order, theme_id))
         return tuple(theme_id for *_, theme_id in sorted(found))
