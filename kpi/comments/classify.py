@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from kpi.comments.match import ThemeFinder
 from kpi.comments.rating import blended_score, rating_score

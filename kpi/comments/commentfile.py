@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,8 +68,8 @@ def ratings(file: CommentFile, scale: Scale | None) -> list[float | None]:
         try:
             value = float(cell) if cell else None
         except ValueError:
-            value = float("nan")
-        if value is not None and not (value == value and scale.is_valid(value)):
+            value = math.nan
+        if value is not None and (math.isnan(value) or not scale.is_valid(value)):
             shown = f" value {cell!r}" if len(cell) <= 12 else ""
             raise PxError(f"{file.name}, row {row}, column {RATING},{shown}: not an answer of "
                           f"scale {scale.name} (whole numbers {scale.low}..{scale.high})")

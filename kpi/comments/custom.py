@@ -5,7 +5,13 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from kpi.comments.themes import Theme, ThemeError, merge_themes, read_toml, shipped_themes
+from kpi.comments.themes import (
+    Theme,
+    ThemeError,
+    merge_themes,
+    read_toml,
+    shipped_themes,
+)
 from kpi.settings import settings_path
 
 SECTION_KEYS = {"themes_file", "themes"}
