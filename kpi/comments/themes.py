@@ -30,15 +30,24 @@ class Theme:
 
     def matcher(self) -> re.Pattern:
         """One case-insensitive pattern finding any of the theme's phrases or patterns."""
-        parts = [phrase_regex(p) for p in self.phrases] + list(self.patterns)
-        return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+        bodies = sorted({_phrase_body(p) for p in self.phrases}, key=len, reverse=True)
+        parts = [whole_words("|".join(bodies))] + [f"(?:{p})" for p in self.patterns]
+        return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def whole_words(body: str) -> str:
+    """A regex matching only where no word character or hyphen touches either end."""
+    return rf"(?<![\w-])(?:{body})(?![\w-])"
+
+
+def _phrase_body(phrase: str) -> str:
+    stem, wildcard = (phrase[:-1], r"[\w'-]*") if phrase.endswith("*") else (phrase, "")
+    return r"\s+".join(re.escape(word) for word in stem.split()) + wildcard
 
 
 def phrase_regex(phrase: str) -> str:
     """A phrase as a whole-word regex: spaces match any spacing, a trailing * any ending."""
-    stem, wildcard = (phrase[:-1], r"[\w'-]*") if phrase.endswith("*") else (phrase, "")
-    words = r"\s+".join(re.escape(word) for word in stem.split())
-    return rf"(?<![\w-]){words}{wildcard}(?![\w-])"
+    return whole_words(_phrase_body(phrase))
 
 
 def read_toml(path: Path) -> dict:
