@@ -73,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     _filter_options(spc)
     spc.add_argument("--rebase", action="append", default=[], type=_iso_date, metavar="DATE",
                      help="start new limits at this date (a known change); repeatable")
+
+    comments = sub.add_parser("comments", help="free-text comments").add_subparsers(
+        dest="comments_command", required=True)
+    classify = comments.add_parser("classify", help="themes and sentiment of a comments CSV")
+    classify.add_argument("--in", dest="in_file", required=True, type=Path, metavar="FILE")
+    classify.add_argument("--out", required=True, help="file to write, or - for stdout")
+    classify.add_argument("--rating-scale", metavar="SCALE", help="scale of the rating column")
+    classify.add_argument("--no-mask", dest="mask", action="store_false",
+                          help="keep personal details in the comment column (masked by default)")
     return parser
 
 
@@ -156,8 +165,21 @@ def run_spc(args: argparse.Namespace, db_path: Path) -> None:
         out.write(text)
 
 
+def run_comments(args: argparse.Namespace, db_path: Path) -> None:
+    from kpi.comments.classify import Classifier
+    from kpi.comments.commentfile import classified_csv, read_comment_file
+    from kpi.comments.custom import comment_themes
+    from kpi.comments.rating import rating_scale
+
+    scale = None if args.rating_scale is None else rating_scale(args.rating_scale)
+    text = classified_csv(read_comment_file(args.in_file), Classifier(comment_themes()), scale,
+                          args.mask)
+    with _output(args.out) as out:
+        out.write(text)
+
+
 COMMANDS = {"ingest": run_ingest, "demo": run_demo, "export": run_export, "list": run_list,
-            "refresh": run_refresh, "spc": run_spc}
+            "refresh": run_refresh, "spc": run_spc, "comments": run_comments}
 
 
 def main(argv: list[str] | None = None) -> int:

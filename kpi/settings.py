@@ -15,7 +15,7 @@ DEFAULT_RUN_LENGTH = 7  # points in a run or trend that signal special cause
 ALLOWED_RUN_LENGTHS = (6, 7)
 
 DEFAULT_SETTINGS_FILE = Path("settings.toml")
-SECTIONS = {"targets", "spc"}
+SECTIONS = {"targets", "spc", "comments"}  # [comments]: kpi/comments/custom.py
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Patients' free-text comments: themes, sentiment and masking of personal details (no UI)."""

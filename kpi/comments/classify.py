@@ -1,0 +1,42 @@
+"""One comment in, its sentiment, score and themes out: the function the CLI and the load call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kpi.comments.match import ThemeFinder
+from kpi.comments.rating import blended_score, rating_score
+from kpi.comments.sentiment import sentiment_label, text_score
+from kpi.comments.themes import Theme
+from kpi.scoring import Scale
+
+THEME_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Classified:
+    """A comment's sentiment (positive, neutral, negative), score (-1..1) and theme ids."""
+
+    sentiment: str
+    score: float
+    themes: tuple[str, ...]
+
+    @property
+    def theme_cell(self) -> str:
+        """The theme ids joined by ';' (empty when the comment has no theme)."""
+        return THEME_SEPARATOR.join(self.themes)
+
+
+class Classifier:
+    """Classifies comments against one theme dictionary (compiled once)."""
+
+    def __init__(self, themes: Mapping[str, Theme]):
+        self._finder = ThemeFinder(themes)
+
+    def classify(self, comment: str, rating: float | None = None,
+                 scale: Scale | None = None) -> Classified:
+        """The comment's sentiment from its text, blended with the rating when one is given."""
+        evidence = None if rating is None or scale is None else rating_score(rating, scale)
+        score = round(blended_score(text_score(comment), evidence), 4)
+        return Classified(sentiment_label(score), score, self._finder.themes(comment))

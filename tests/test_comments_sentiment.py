@@ -1,0 +1,89 @@
+"""Sentiment of hand-made comments: healthcare wording, negation, contrast, the rating blend."""
+
+import pytest
+
+from kpi.comments.classify import Classifier
+from kpi.comments.rating import RATING_WEIGHT, blended_score, rating_scale, rating_score
+from kpi.comments.sentiment import plain_vader_score, sentiment_label, text_score
+from kpi.comments.themes import shipped_themes
+from kpi.errors import PxError
+from kpi.scoring import SCALES
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The nurses were kind and caring.", "positive"),
+    ("Staff were rude and dismissive.", "negative"),
+    ("We had to wait five hours.", "negative"),
+    ("The wait was far too long.", "negative"),
+    ("My operation was cancelled.", "negative"),
+    ("The dressing change was painful.", "negative"),
+    ("No problems with parking.", "positive"),          # negated complaint
+    ("There was no wait at all.", "positive"),          # negated wait
+    ("Nobody explained anything to us.", "negative"),   # "nobody" negates "explained"
+    ("I was not listened to.", "negative"),
+    ("I felt listened to.", "positive"),
+    ("Could not fault the care.", "positive"),          # VADER alone reads "fault"
+    ("Staff couldn't be more helpful.", "positive"),
+    ("I would recommend this ward.", "positive"),
+    ("It would be nice to have more parking.", "negative"),  # a wish for a change
+    ("Could be quicker.", "negative"),
+    ("Nothing.", "positive"),                           # nothing to improve
+    ("Nothing to improve, the staff were lovely.", "positive"),
+    ("Nothing really. The wait was awful though.", "negative"),
+    ("Lovely nurses but the wait was awful.", "negative"),  # the clause after "but" weighs more
+    ("I attended on Tuesday.", "neutral"),
+    ("", "neutral"),
+])
+def test_text_sentiment_of_hand_made_comments(text, expected):
+    assert sentiment_label(text_score(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["Could not fault the care.", "Nothing.",
+                                  "We had to wait five hours.", "Staff couldn't be more helpful."])
+def test_the_healthcare_wording_changes_what_plain_vader_says(text):
+    assert sentiment_label(plain_vader_score(text)) != sentiment_label(text_score(text))
+
+
+@pytest.mark.parametrize("score, label", [
+    (0.05, "positive"), (0.0499, "neutral"), (0.0, "neutral"), (-0.0499, "neutral"),
+    (-0.05, "negative"), (1.0, "positive"), (-1.0, "negative"),
+])
+def test_labels_use_vaders_cut_offs(score, label):
+    assert sentiment_label(score) == label
+
+
+@pytest.mark.parametrize("scale, answer, expected", [
+    ("experience5", 1, -1.0), ("experience5", 3, 0.0), ("experience5", 5, 1.0),
+    ("experience5", 4, 0.5), ("rating0_10", 0, -1.0), ("rating0_10", 7, 0.4),
+    ("yesno", 0, -1.0), ("yesno", 1, 1.0), ("frequency4", 2, -1 / 3),
+])
+def test_a_rating_maps_linearly_from_minus_one_to_one(scale, answer, expected):
+    assert rating_score(answer, SCALES[scale]) == pytest.approx(expected)
+
+
+def test_the_blend_is_the_weighted_mean_and_the_text_alone_without_a_rating():
+    assert RATING_WEIGHT == 0.5
+    assert blended_score(0.6, None) == 0.6
+    assert blended_score(0.6, -1.0) == pytest.approx(-0.2)
+    assert blended_score(-0.4, 1.0) == pytest.approx(0.3)
+
+
+def test_a_very_poor_rating_turns_a_mildly_positive_text_negative():
+    classifier = Classifier(shipped_themes())
+    text = "The staff were fine."
+    alone = classifier.classify(text)
+    rated = classifier.classify(text, 1, SCALES["experience5"])
+    assert alone.sentiment == "positive"
+    assert rated.sentiment == "negative"
+    assert rated.score == pytest.approx(round(0.5 * alone.score - 0.5, 4))
+
+
+def test_a_classified_comment_carries_its_themes_as_a_cell():
+    found = Classifier(shipped_themes()).classify("The car park was full and staff were rude.")
+    assert found.sentiment == "negative" and -1 <= found.score < 0
+    assert found.theme_cell == "travel_and_parking;staff_attitude"
+
+
+def test_an_unknown_rating_scale_is_a_plain_error():
+    with pytest.raises(PxError, match="unknown rating scale 'stars'; known: agree5"):
+        rating_scale("stars")
