@@ -5,11 +5,12 @@ import io
 import json
 import shlex
 import shutil
+import tomllib
 from datetime import date
 
 import duckdb
 import pytest
-from apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
+from apptest_helpers import APP, fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
 
 from kpi.cli import main as cli_main
 from kpi.demo.build import build_demo
@@ -19,7 +20,7 @@ from kpi.present.formatting import markdown_plain
 from kpi.store.connect import db_version, open_readonly
 from kpi.store.derived import rebuild as derive
 from kpi.store.swap import write_swap
-from ui import data
+from ui import data, startup
 from ui.exporting import deferred_snapshot
 
 END = date(2025, 6, 30)
@@ -229,3 +230,24 @@ def test_a_database_with_stale_derived_tables_says_how_to_refresh(demo_db, tmp_p
     assert len(stale) == 1 and "older version" in stale[0]
     assert cli_main(["--db", str(old), "refresh"]) == 0
     assert not [w.value for w in open_app().warning if "older version" in w.value]
+
+
+def test_the_server_config_binds_locally_and_keeps_error_details_off_the_page():
+    config = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+@pytest.mark.parametrize("page", ["views/overview.py", "views/satisfaction.py",
+                                  "views/export.py"])
+def test_an_unexpected_error_shows_a_plain_message_and_logs_the_traceback(page, monkeypatch,
+                                                                          caplog):
+    def broken(*_, **__):
+        raise RuntimeError("boom in /srv/px/secret_module.py")
+
+    monkeypatch.setattr(data, "compute", broken)
+    at = open_app(page)  # fails on any exception element
+    assert [e.value for e in at.error] == [startup.UNEXPECTED]
+    shown = " ".join(str(element.value) for element in at.main if hasattr(element, "value"))
+    assert "secret_module" not in shown and "Traceback" not in shown
+    assert "Traceback" in caplog.text and "secret_module.py" in caplog.text
