@@ -4,9 +4,14 @@ import csv
 import io
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from damaged_db import KINDS, damage
+from ingest_helpers import delivery
 from kpi_db import build_tiny_db
+
+from kpi.cli import main as cli_main
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +61,26 @@ def test_spc_accepts_the_filter_options(tiny):
     done = kpi(tiny, "spc", "--kpi", "visits", "--site", "North", "--out", "-")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].startswith("kpi_id,month,value,n,centre")
+
+
+def _contents(path):
+    """The bytes of a file, or of every file in a folder."""
+    files = [path] if path.is_file() else sorted(path.rglob("*"))
+    return [(p.name, p.read_bytes()) for p in files]
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "--out", "-"], ["spc", "--kpi", "visits", "--out", "-"], ["list"], ["refresh"],
+    ["demo", "--scale", "0.01"], ["ingest", "DELIVERY"]], ids=lambda command: command[0])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_damaged_database_is_named_with_how_to_rebuild_it(tiny, kind, command, tmp_path,
+                                                            capsys):
+    db = damage(kind, tiny, tmp_path / "px.duckdb")
+    before = _contents(db)
+    folder = delivery(tmp_path / "delivery")
+    argv = [str(folder) if arg == "DELIVERY" else arg for arg in command]
+    assert cli_main(["--db", str(db), *argv]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {db} is not a readable database (")
+    assert "python -m kpi --db NEW_PATH demo" in lines[0] and "restore a backup" in lines[0]
+    assert _contents(db) == before and not Path(f"{db}.tmp").exists()

@@ -11,6 +11,7 @@ from datetime import date
 import duckdb
 import pytest
 from apptest_helpers import APP, fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
+from damaged_db import KINDS, damage
 
 from kpi.cli import main as cli_main
 from kpi.demo.build import build_demo
@@ -251,3 +252,16 @@ def test_an_unexpected_error_shows_a_plain_message_and_logs_the_traceback(page, 
     shown = " ".join(str(element.value) for element in at.main if hasattr(element, "value"))
     assert "secret_module" not in shown and "Traceback" not in shown
     assert "Traceback" in caplog.text and "secret_module.py" in caplog.text
+
+
+@pytest.mark.parametrize("page", ["views/overview.py", "views/export.py"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_damaged_database_is_named_on_the_page_with_how_to_rebuild_it(demo_db, kind, page,
+                                                                         tmp_path, monkeypatch):
+    db = damage(kind, demo_db, tmp_path / "px.duckdb")
+    use_database(monkeypatch, db, tmp_path / "no-settings.toml")
+    at = open_app(page)  # fails on any exception element
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith(f"{markdown_plain(db)} is not a readable")
+    assert "restore a backup" in errors[0] and not at.metric
+    assert db.is_dir() == (kind == "directory")  # never replaced by a demo

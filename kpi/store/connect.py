@@ -10,6 +10,10 @@ import duckdb
 from kpi.errors import PxError
 
 DEFAULT_DB = Path("data/px.duckdb")
+# A DuckDB file is its main header and two database headers (4 KiB each), then its blocks.
+HEADERS_BYTES = 3 * 4096
+BLOCKS_SQL = ("SELECT total_blocks, block_size FROM pragma_database_size() "
+              "WHERE database_name = 'px'")
 
 
 class DatabaseMissing(PxError):
@@ -18,6 +22,16 @@ class DatabaseMissing(PxError):
     def __init__(self, db_path: Path) -> None:
         super().__init__(f"no database at {db_path}: run `python -m kpi demo` or "
                          "`python -m kpi ingest FOLDER`")
+
+
+class DatabaseUnreadable(PxError):
+    """The file at the database path is not a readable DuckDB database (damaged or another kind
+    of file); the message says which file and how to rebuild it."""
+
+    def __init__(self, db_path: Path, reason: str) -> None:
+        super().__init__(f"{db_path} is not a readable database ({reason}): build a new one "
+                         "with `python -m kpi --db NEW_PATH demo` or `python -m kpi --db "
+                         "NEW_PATH ingest FOLDER`, or restore a backup of this file")
 
 
 def resolve_db_path(cli_value: str | None = None) -> Path:
@@ -36,10 +50,39 @@ def open_readonly(db_path: Path) -> duckdb.DuckDBPyConnection:
     db_path = Path(db_path)
     if not db_path.exists():
         raise DatabaseMissing(db_path)
+    if not db_path.is_file():
+        raise DatabaseUnreadable(db_path, "it is not a file")
     con = configure(duckdb.connect())
-    con.execute("ATTACH ? AS px (READ_ONLY)", [str(db_path)])
-    con.execute("USE px")
+    try:
+        con.execute("ATTACH ? AS px (READ_ONLY)", [str(db_path)])
+        con.execute("USE px")
+        blocks, block_size = con.execute(BLOCKS_SQL).fetchone()
+    except duckdb.Error as err:
+        con.close()
+        raise DatabaseUnreadable(db_path, _reason(err)) from None
+    expected = HEADERS_BYTES + blocks * block_size
+    if db_path.stat().st_size < expected:
+        con.close()
+        raise DatabaseUnreadable(db_path, f"it is cut short: {db_path.stat().st_size:,} of "
+                                          f"{expected:,} bytes")
     return con
+
+
+def check_readable(db_path: Path) -> None:
+    """Raise DatabaseMissing or DatabaseUnreadable unless db_path is a readable database."""
+    open_readonly(db_path).close()
+
+
+def _reason(err: duckdb.Error) -> str:
+    """DuckDB's refusal in a few words (its message repeats the path)."""
+    text = str(err)
+    if "not a valid DuckDB database file" in text:
+        return "not a DuckDB database file"
+    if "Could not read enough bytes" in text:
+        return "it is cut short"
+    if "checksum" in text:
+        return "its contents fail DuckDB's checksum"
+    return text.splitlines()[0]
 
 
 def db_version(db_path: Path) -> tuple[str, int, int]:

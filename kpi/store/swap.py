@@ -12,7 +12,7 @@ from typing import Iterator
 import duckdb
 
 from kpi.errors import PxError
-from kpi.store.connect import DatabaseMissing, configure
+from kpi.store.connect import DatabaseMissing, check_readable, configure
 from kpi.store.derived.rebuild import rebuild
 from kpi.store.meta import set_meta
 from kpi.store.schema import SCHEMA, SCHEMA_VERSION
@@ -43,6 +43,7 @@ def write_swap(db_path: Path, fresh: bool = False) -> Iterator[duckdb.DuckDBPyCo
     with _exclusive_lock(db_path):
         tmp.unlink(missing_ok=True)
         if db_path.exists() and not fresh:
+            check_readable(db_path)  # a damaged file is named, never copied
             shutil.copyfile(db_path, tmp)
         con = configure(duckdb.connect(str(tmp)))
         try:
