@@ -39,6 +39,14 @@ def _filter(args: argparse.Namespace):
                   sites=tuple(args.site), start=args.start, end=args.end)
 
 
+def _note_clamped_window(con, flt) -> None:
+    """Say on stderr where the data's extent cuts the filter's window (the engine cuts it)."""
+    from kpi.engine import default_window
+
+    for note in flt.clamped(*default_window(con))[1]:
+        print(f"note: {note}", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     db_option = argparse.ArgumentParser(add_help=False)
@@ -106,6 +114,7 @@ def run_export(args: argparse.Namespace, db_path: Path) -> None:
     flt = _filter(args)
     con = open_readonly(db_path)
     try:
+        _note_clamped_window(con, flt)
         with _output(args.out) as out:
             write_snapshot(out, con, args.kpi, flt, args.by)
     finally:
@@ -149,6 +158,7 @@ def run_spc(args: argparse.Namespace, db_path: Path) -> None:
     settings = load_settings()
     con = open_readonly(db_path)
     try:
+        _note_clamped_window(con, flt)
         text = spc_csv(spc_for_kpi(con, args.kpi, flt, settings, args.rebase))
     finally:
         con.close()

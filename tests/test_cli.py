@@ -84,3 +84,45 @@ def test_a_damaged_database_is_named_with_how_to_rebuild_it(tiny, kind, command,
     assert len(lines) == 1 and lines[0].startswith(f"error: {db} is not a readable database (")
     assert "python -m kpi --db NEW_PATH demo" in lines[0] and "restore a backup" in lines[0]
     assert _contents(db) == before and not Path(f"{db}.tmp").exists()
+
+
+BEFORE = "note: Dates before the first data (2023-01-10) are not shown."
+AFTER = "note: Dates after the last data (2024-04-01) are not shown."
+
+
+# (window options, the same view written with the tiny database's extent, notes on stderr)
+@pytest.mark.parametrize("command", [["export", "--by", "month"], ["spc", "--kpi", "visits"]],
+                         ids=lambda command: command[0])
+@pytest.mark.parametrize("window, clamped, notes", [
+    (["--end", "9999-12-31"], ["--end", "2024-04-01"], [AFTER]),
+    (["--start", "0001-01-01"], ["--start", "2023-01-10"], [BEFORE]),
+    (["--start", "0001-01-01", "--end", "9999-12-31"], [], [BEFORE, AFTER]),
+    (["--start", "2024-03-01", "--end", "2024-12-31"], ["--start", "2024-03-01"], [AFTER]),
+    (["--start", "2023-02-01", "--end", "2023-03-31"], ["--start", "2023-02-01", "--end",
+                                                        "2023-03-31"], []),
+], ids=["end-9999", "start-0001", "both", "end-after", "inside"])
+def test_a_window_beyond_the_data_is_cut_to_it_with_a_note(tiny, command, window, clamped,
+                                                           notes):
+    done = kpi(tiny, *command, "--out", "-", *window)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == notes
+    same = kpi(tiny, *command, "--out", "-", *clamped)
+    assert body(done.stdout) == body(same.stdout)
+    months = [row["month"] for row in csv.DictReader(io.StringIO(done.stdout))]
+    assert months and min(months) >= "2023-01" and max(months) <= "2024-04"
+
+
+@pytest.mark.parametrize("command", [["export"], ["spc", "--kpi", "visits"]])
+@pytest.mark.parametrize("options, message", [
+    (["--start", "2030-01-01"],
+     "no data in the window from 2030-01-01: the data run from 2023-01-10 to 2024-04-01"),
+    (["--start", "0001-01-01", "--end", "2000-12-31"],
+     "no data in the window 0001-01-01 to 2000-12-31"),
+    (["--department", "\tD1"], "unknown department '\\tD1'"),  # ids are exact: no tab trimmed
+], ids=["after-the-data", "before-the-data", "tab-id"])
+def test_a_window_without_data_or_an_inexact_id_is_a_plain_usage_error(tiny, command, options,
+                                                                       message):
+    done = kpi(tiny, *command, "--out", "-", *options)
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
