@@ -122,7 +122,8 @@ def test_a_shared_url_reopens_the_same_filter(px_db):
 @pytest.mark.parametrize("params, departments, window, words", [
     ({"dept": ["ED", "NOPE"], "start": "2025-02-30"}, ("ED",),
      (date(2024, 7, 1), END), ["NOPE", "2025-02-30"]),  # no usable date: the default
-    ({"start": "2030-01-01"}, (), (date(2024, 7, 1), END), ["2030-01-01 to 2025-06-30"]),
+    ({"start": "2030-01-01"}, (), (date(2024, 7, 1), END),
+     ["no data in the window from 2030-01-01"]),
     ({"dept": "![x](http://example.org/x.png)"}, (), (date(2024, 7, 1), END),
      ["![x](http://example.org/x.png)"]),  # quoted, never drawn as an image
 ])
@@ -265,3 +266,50 @@ def test_a_damaged_database_is_named_on_the_page_with_how_to_rebuild_it(demo_db,
     assert len(errors) == 1 and errors[0].startswith(f"{markdown_plain(db)} is not a readable")
     assert "restore a backup" in errors[0] and not at.metric
     assert db.is_dir() == (kind == "directory")  # never replaced by a demo
+
+
+LAST_12 = "2024-07-01 to 2025-06-30 (last 12 months)"
+TOO_MANY = {"dept": "ED", "start": "2025-01-01", **{f"p{i}": "1" for i in range(1000)}}
+# (link, departments and window shown, the sidebar's warnings); {first} is the demo's first date
+URL_CASES = {
+    "start-0001": ({"start": "0001-01-01"}, (), ("{first}", "2025-06-30"), [
+        "Dates before the first data ({first}) are not shown.",
+        "Showing: All departments, {first} to 2025-06-30 (all dates)."]),
+    "end-9999": ({"dept": "ED", "start": "2025-01-01", "end": "9999-12-31"}, ("ED",),
+                 ("2025-01-01", "2025-06-30"), [
+        "Dates after the last data (2025-06-30) are not shown.",
+        "Showing: Department ED, 2025-01-01 to 2025-06-30 (year to date)."]),
+    "both-ends": ({"start": "0001-01-01", "end": "9999-12-31"}, (), ("{first}", "2025-06-30"), [
+        "Dates before the first data ({first}) are not shown.",
+        "Dates after the last data (2025-06-30) are not shown.",
+        "Showing: All departments, {first} to 2025-06-30 (all dates)."]),
+    "no-data": ({"start": "0001-01-01", "end": "0001-12-31"}, (), ("2024-07-01", "2025-06-30"), [
+        "Ignored the dates in the link: no data in the window 0001-01-01 to 0001-12-31: the "
+        "data run from {first} to 2025-06-30.", f"Showing: All departments, {LAST_12}."]),
+    "reversed": ({"start": "2025-03-01", "end": "2025-01-01"}, (), ("2024-07-01", "2025-06-30"), [
+        "Ignored the dates: the start 2025-03-01 is after the end 2025-01-01.",
+        f"Showing: All departments, {LAST_12}."]),
+    "too-many": (TOO_MANY, (), ("2024-07-01", "2025-06-30"), [
+        "Ignored the whole link: it has more than 1,000 parameters or is too long.",
+        f"Showing: All departments, {LAST_12}."]),
+    "tab-id": ({"dept": ["\tED", "CARD"]}, ("CARD",), ("2024-07-01", "2025-06-30"), [
+        "Ignored unknown departments in the link: '\\tED'.",
+        f"Showing: Department CARD, {LAST_12}."]),
+}
+
+
+@pytest.mark.parametrize("params, departments, window, warnings", URL_CASES.values(),
+                         ids=URL_CASES.keys())
+def test_a_link_beyond_the_data_or_unusable_shows_a_named_view_with_warnings(
+        px_db, params, departments, window, warnings):
+    con = open_readonly(px_db)
+    first = engine.default_window(con)[0].isoformat()
+    con.close()
+    at = open_app(params=params)  # fails on any exception element
+    flt = at.session_state["flt_filter"]
+    start, end = (date.fromisoformat(day.format(first=first)) for day in window)
+    assert (flt.departments, flt.start, flt.end) == (departments, start, end)
+    assert [w.value for w in at.sidebar.warning] == [
+        markdown_plain(text.format(first=first)) for text in warnings]
+    assert (at.query_params["start"], at.query_params["end"]) == (str(start), str(end))
+    assert at.metric  # the page is drawn for the view the warning names

@@ -11,7 +11,13 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.state.query_params import (
+    CLIENT_STATE_QUERY_STRING_MAX_FIELDS,
+    sanitize_query_string,
+)
 
+from kpi.errors import UsageError
 from kpi.filters import Filter
 from kpi.present.formatting import markdown_plain
 from ui import data
@@ -32,10 +38,33 @@ def _options(frame: pd.DataFrame, column: str) -> list[str]:
     return sorted(v for v in frame[column].dropna().unique() if str(v).strip())
 
 
+def _link_was_dropped() -> bool:
+    """Whether Streamlit ignored this session's whole link (more than 1000 parameters, or
+    longer than 512 Ki characters): st.query_params is then empty."""
+    ctx = get_script_run_ctx()
+    raw = ctx.query_string if ctx is not None else ""
+    return bool(raw) and not sanitize_query_string(raw)
+
+
+def _url_window(flt: Filter, first: date, last: date, warnings: list[str]) -> tuple[date, date]:
+    """The link's window cut to the data's extent (with notes), else the default preset's."""
+    if flt.start or flt.end:
+        try:
+            flt, notes = flt.clamped(first, last)
+            warnings.extend(notes)
+            return flt.start, flt.end
+        except UsageError as err:
+            warnings.append(f"Ignored the dates in the link: {err}.")
+    return preset_window(DEFAULT_PRESET, first, last)
+
+
 def _seed_from_url(depts: pd.DataFrame, first: date, last: date) -> None:
     """Once per session: turn the URL's filter (or the default preset) into widget state."""
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     flt, warnings = Filter.from_query_params(params)
+    if _link_was_dropped():
+        warnings.append(f"Ignored the whole link: it has more than "
+                        f"{CLIENT_STATE_QUERY_STRING_MAX_FIELDS:,} parameters or is too long.")
     known = {"departments": set(depts["department_id"]),
              "service lines": set(_options(depts, "service_line")),
              "sites": set(_options(depts, "site"))}
@@ -43,24 +72,34 @@ def _seed_from_url(depts: pd.DataFrame, first: date, last: date) -> None:
               "sites": flt.sites}
     for what, values in chosen.items():
         unknown = [v for v in values if v not in known[what]]
-        if unknown:
-            warnings.append(f"Ignored unknown {what} in the link: {', '.join(unknown)}.")
+        if unknown:  # quoted, so that a tab or a space in an id shows
+            warnings.append(f"Ignored unknown {what} in the link: "
+                            f"{', '.join(map(repr, unknown))}.")
     st.session_state[DEPARTMENTS] = [d for d in flt.departments if d in known["departments"]]
     st.session_state[SERVICE_LINES] = [s for s in flt.service_lines
                                        if s in known["service lines"]]
     st.session_state[SITES] = [s for s in flt.sites if s in known["sites"]]
-    start, end = preset_window(DEFAULT_PRESET, first, last)
-    if flt.start or flt.end:
-        start, end = flt.start or first, flt.end or last
-        if start > end:
-            warnings.append(f"Ignored the dates in the link: {start} to {end} is an empty "
-                            f"window; showing the {DEFAULT_PRESET.lower()}.")
-            start, end = preset_window(DEFAULT_PRESET, first, last)
+    start, end = _url_window(flt, first, last, warnings)
     st.session_state[DATES] = (start, end)
     st.session_state[APPLIED_DATES] = (start, end)
     st.session_state[PRESET] = matching_preset(start, end, first, last)
+    if warnings:
+        warnings.append(f"Showing: {_shown_view().describe()}"
+                        f"{_preset_words(st.session_state[PRESET])}.")
     st.session_state[WARNINGS] = warnings
     st.session_state[SEEDED] = True
+
+
+def _shown_view() -> Filter:
+    """The filter the widgets' state describes."""
+    start, end = st.session_state[APPLIED_DATES]
+    return Filter(departments=tuple(st.session_state.get(DEPARTMENTS, [])),
+                  service_lines=tuple(st.session_state.get(SERVICE_LINES, [])),
+                  sites=tuple(st.session_state.get(SITES, [])), start=start, end=end)
+
+
+def _preset_words(preset: str) -> str:
+    return "" if preset == CUSTOM else f" ({preset.lower()})"
 
 
 def _on_preset(first: date, last: date) -> None:
@@ -120,9 +159,7 @@ def render_filters(key: data.DbKey) -> Filter:
     sidebar.date_input("Dates", key=DATES, min_value=min(first, applied[0]),
                        max_value=max(last, applied[1]), on_change=_on_dates,
                        args=(first, last), format="YYYY-MM-DD")
-    flt = Filter(departments=tuple(st.session_state[DEPARTMENTS]),
-                 service_lines=tuple(st.session_state.get(SERVICE_LINES, [])),
-                 sites=tuple(st.session_state.get(SITES, [])), start=applied[0], end=applied[1])
+    flt = _shown_view()
     st.query_params.from_dict(flt.to_query_params())
     st.session_state[FILTER] = flt
     return flt
