@@ -21,7 +21,7 @@ from kpi.present.formatting import markdown_plain
 from kpi.store.connect import db_version, open_readonly
 from kpi.store.derived import rebuild as derive
 from kpi.store.swap import write_swap
-from ui import data, startup
+from ui import data, dropped_link, startup
 from ui.exporting import deferred_snapshot
 
 END = date(2025, 6, 30)
@@ -269,7 +269,6 @@ def test_a_damaged_database_is_named_on_the_page_with_how_to_rebuild_it(demo_db,
 
 
 LAST_12 = "2024-07-01 to 2025-06-30 (last 12 months)"
-TOO_MANY = {"dept": "ED", "start": "2025-01-01", **{f"p{i}": "1" for i in range(1000)}}
 # (link, departments and window shown, the sidebar's warnings); {first} is the demo's first date
 URL_CASES = {
     "start-0001": ({"start": "0001-01-01"}, (), ("{first}", "2025-06-30"), [
@@ -284,13 +283,10 @@ URL_CASES = {
         "Dates after the last data (2025-06-30) are not shown.",
         "Showing: All departments, {first} to 2025-06-30 (all dates)."]),
     "no-data": ({"start": "0001-01-01", "end": "0001-12-31"}, (), ("2024-07-01", "2025-06-30"), [
-        "Ignored the dates in the link: no data in the window 0001-01-01 to 0001-12-31: the "
-        "data run from {first} to 2025-06-30.", f"Showing: All departments, {LAST_12}."]),
+        ("Ignored the dates in the link: no data in the window 0001-01-01 to 0001-12-31: the "
+         "data run from {first} to 2025-06-30."), f"Showing: All departments, {LAST_12}."]),
     "reversed": ({"start": "2025-03-01", "end": "2025-01-01"}, (), ("2024-07-01", "2025-06-30"), [
         "Ignored the dates: the start 2025-03-01 is after the end 2025-01-01.",
-        f"Showing: All departments, {LAST_12}."]),
-    "too-many": (TOO_MANY, (), ("2024-07-01", "2025-06-30"), [
-        "Ignored the whole link: it has more than 1,000 parameters or is too long.",
         f"Showing: All departments, {LAST_12}."]),
     "tab-id": ({"dept": ["\tED", "CARD"]}, ("CARD",), ("2024-07-01", "2025-06-30"), [
         "Ignored unknown departments in the link: '\\tED'.",
@@ -313,3 +309,20 @@ def test_a_link_beyond_the_data_or_unusable_shows_a_named_view_with_warnings(
         markdown_plain(text.format(first=first)) for text in warnings]
     assert (at.query_params["start"], at.query_params["end"]) == (str(start), str(end))
     assert at.metric  # the page is drawn for the view the warning names
+
+
+def test_a_link_streamlit_dropped_whole_is_named_by_the_browser_with_the_view():
+    """Streamlit empties a link of over 1000 parameters before the app runs: the sidebar then
+    carries the script that warns from the URL the browser opened (tests/test_browser.py runs
+    it)."""
+    too_many = {"dept": "ED", "start": "2025-01-01", **{f"p{i}": "1" for i in range(1000)}}
+    at = open_app(params=too_many)
+    flt = at.session_state["flt_filter"]
+    assert (flt.departments, flt.start, flt.end) == ((), date(2024, 7, 1), END)
+    assert not at.sidebar.warning
+    scripts = [frame.proto.srcdoc for frame in at.sidebar.get("iframe")]
+    assert len(scripts) == 1 and json.dumps(dropped_link.message(
+        f"All departments, {LAST_12}")) in scripts[0]
+    assert 'split("&").length > 1000' in scripts[0]
+    at.multiselect(key="flt_departments").set_value(["ED"]).run()
+    assert not at.sidebar.get("iframe")  # another view chosen: the warning no longer applies

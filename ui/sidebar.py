@@ -11,16 +11,11 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
-from streamlit.runtime.state.query_params import (
-    CLIENT_STATE_QUERY_STRING_MAX_FIELDS,
-    sanitize_query_string,
-)
 
 from kpi.errors import UsageError
 from kpi.filters import Filter
 from kpi.present.formatting import markdown_plain
-from ui import data
+from ui import data, dropped_link
 from ui.periods import CUSTOM, DEFAULT_PRESET, PRESETS, matching_preset, preset_window
 
 SEEDED = "flt_seeded"
@@ -31,19 +26,12 @@ PRESET = "flt_preset"
 DATES = "flt_dates"
 APPLIED_DATES = "flt_applied_dates"
 WARNINGS = "flt_url_warnings"
+EMPTY_LINK_VIEW = "flt_empty_link_view"  # the view a session opened with no link parameters
 FILTER = "flt_filter"
 
 
 def _options(frame: pd.DataFrame, column: str) -> list[str]:
     return sorted(v for v in frame[column].dropna().unique() if str(v).strip())
-
-
-def _link_was_dropped() -> bool:
-    """Whether Streamlit ignored this session's whole link (more than 1000 parameters, or
-    longer than 512 Ki characters): st.query_params is then empty."""
-    ctx = get_script_run_ctx()
-    raw = ctx.query_string if ctx is not None else ""
-    return bool(raw) and not sanitize_query_string(raw)
 
 
 def _url_window(flt: Filter, first: date, last: date, warnings: list[str]) -> tuple[date, date]:
@@ -62,9 +50,6 @@ def _seed_from_url(depts: pd.DataFrame, first: date, last: date) -> None:
     """Once per session: turn the URL's filter (or the default preset) into widget state."""
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     flt, warnings = Filter.from_query_params(params)
-    if _link_was_dropped():
-        warnings.append(f"Ignored the whole link: it has more than "
-                        f"{CLIENT_STATE_QUERY_STRING_MAX_FIELDS:,} parameters or is too long.")
     known = {"departments": set(depts["department_id"]),
              "service lines": set(_options(depts, "service_line")),
              "sites": set(_options(depts, "site"))}
@@ -84,8 +69,8 @@ def _seed_from_url(depts: pd.DataFrame, first: date, last: date) -> None:
     st.session_state[APPLIED_DATES] = (start, end)
     st.session_state[PRESET] = matching_preset(start, end, first, last)
     if warnings:
-        warnings.append(f"Showing: {_shown_view().describe()}"
-                        f"{_preset_words(st.session_state[PRESET])}.")
+        warnings.append(f"Showing: {_view_words()}.")
+    st.session_state[EMPTY_LINK_VIEW] = None if params else _shown_view()
     st.session_state[WARNINGS] = warnings
     st.session_state[SEEDED] = True
 
@@ -98,8 +83,10 @@ def _shown_view() -> Filter:
                   sites=tuple(st.session_state.get(SITES, [])), start=start, end=end)
 
 
-def _preset_words(preset: str) -> str:
-    return "" if preset == CUSTOM else f" ({preset.lower()})"
+def _view_words() -> str:
+    """The shown view in words, with its date preset: 'All departments, ... (last 12 months)'."""
+    preset = st.session_state[PRESET]
+    return _shown_view().describe() + ("" if preset == CUSTOM else f" ({preset.lower()})")
 
 
 def _on_preset(first: date, last: date) -> None:
@@ -142,6 +129,9 @@ def render_filters(key: data.DbKey) -> Filter:
     sidebar.header("Filter")
     for message in st.session_state.get(WARNINGS, []):
         sidebar.warning(markdown_plain(message))  # may quote the URL: never markdown
+    if _shown_view() == st.session_state.get(EMPTY_LINK_VIEW):  # an empty link: maybe dropped
+        with sidebar:
+            dropped_link.warn_if_dropped(_view_words())
     if _options(depts, "service_line"):
         sidebar.multiselect("Service line", _options(depts, "service_line"), key=SERVICE_LINES,
                             placeholder="All service lines")
