@@ -16,7 +16,7 @@ from streamlit.runtime.state.query_params import (
     CLIENT_STATE_QUERY_STRING_MAX_LENGTH,
 )
 
-_PAGE = """<div id="dropped" style="display:none; font-family:'Source Sans Pro',sans-serif;
+_PAGE = """<body style="margin:0"><div id="dropped" style="display:none; font-family:'Source Sans Pro',sans-serif;
  font-size:14px; line-height:1.5; padding:12px 16px; border-radius:8px;
  background:rgba(255,227,18,0.1); color:rgb(146,108,5)"></div>
 <script>
@@ -26,8 +26,11 @@ if (query.split("&").length > %(fields)d || query.length > %(length)d) {
   const box = document.getElementById("dropped");
   box.textContent = %(message)s;
   box.style.display = "block";
+  const frame = window.frameElement, tall = box.offsetHeight + "px";
+  frame.style.height = tall;  // and its element container, which keeps the 1 px otherwise
+  (frame.closest("[data-testid='stElementContainer']") || frame).style.height = tall;
 }
-</script>"""
+</script></body>"""
 
 
 def message(view: str) -> str:
@@ -38,8 +41,8 @@ def message(view: str) -> str:
 
 
 def warn_if_dropped(view: str) -> None:
-    """Draw the script that shows the warning when the opened link was dropped (an iframe as
-    tall as its content: nothing when the link was not)."""
+    """Draw the script that shows the warning when the opened link was dropped (an iframe one
+    pixel tall that grows to the warning; "content" height would leave a blank 150 px)."""
     st.iframe(_PAGE % {"fields": CLIENT_STATE_QUERY_STRING_MAX_FIELDS,
                        "length": CLIENT_STATE_QUERY_STRING_MAX_LENGTH,
-                       "message": json.dumps(message(view))}, height="content")
+                       "message": json.dumps(message(view))}, height=1)
