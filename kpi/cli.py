@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator, TextIO
 
 from kpi.errors import PxError, UsageError
-from kpi.store.connect import resolve_db_path
+from kpi.store.connect import damaged_database, resolve_db_path
 
 
 def _iso_date(text: str) -> date:
@@ -177,8 +177,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         COMMANDS[args.command](args, db_path)
     except PxError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return err.exit_code
+        return _failed(err)
     except BrokenPipeError:
         return 0
+    except Exception as err:
+        damaged = damaged_database(db_path, err)  # found while reading, past the open
+        if damaged is None:
+            raise
+        return _failed(damaged)
     return 0
+
+
+def _failed(err: PxError) -> int:
+    print(f"error: {err}", file=sys.stderr)
+    return err.exit_code

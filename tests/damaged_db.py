@@ -6,6 +6,8 @@ import random
 from pathlib import Path
 
 DATABASE_HEADER = 4096  # where DuckDB's first (checksummed) database header starts
+FIRST_BLOCK = 3 * 4096  # where its blocks start (262144 bytes each)
+BLOCK = 262_144
 
 
 def _garbled_header(good: bytes) -> bytes:
@@ -21,6 +23,15 @@ DAMAGE = {
     "garbled header": _garbled_header,
 }
 KINDS = [*DAMAGE, "directory"]
+
+
+def damaged_inside(good_db: Path, target: Path) -> Path:
+    """A copy whose second block is zeroed: it opens, and fails DuckDB's checksum only when a
+    query reads that block."""
+    good = good_db.read_bytes()
+    start = FIRST_BLOCK + BLOCK + 100
+    target.write_bytes(good[:start] + bytes(BLOCK // 2) + good[start + BLOCK // 2:])
+    return target
 
 
 def damage(kind: str, good_db: Path, target: Path) -> Path:

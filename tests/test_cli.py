@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from damaged_db import KINDS, damage
+from damaged_db import KINDS, damage, damaged_inside
 from ingest_helpers import delivery
 from kpi_db import build_tiny_db
 
@@ -84,6 +84,18 @@ def test_a_damaged_database_is_named_with_how_to_rebuild_it(tiny, kind, command,
     assert len(lines) == 1 and lines[0].startswith(f"error: {db} is not a readable database (")
     assert "python -m kpi --db NEW_PATH demo" in lines[0] and "restore a backup" in lines[0]
     assert _contents(db) == before and not Path(f"{db}.tmp").exists()
+
+
+def test_a_damaged_block_found_while_reading_is_named_with_how_to_rebuild_it(tiny, tmp_path,
+                                                                             capsys):
+    db = damaged_inside(tiny, tmp_path / "px.duckdb")
+    assert cli_main(["--db", str(db), "list"]) == 0  # it opens: the damage is further in
+    capsys.readouterr()
+    assert cli_main(["--db", str(db), "export", "--out", str(tmp_path / "out.csv")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {db} is not a readable database (a part of it fails DuckDB's checksum): "
+        "build a new one with `python -m kpi --db NEW_PATH demo` or `python -m kpi --db "
+        "NEW_PATH ingest FOLDER`, or restore a backup of this file"]
 
 
 BEFORE = "note: Dates before the first data (2023-01-10) are not shown."

@@ -11,7 +11,7 @@ from datetime import date
 import duckdb
 import pytest
 from apptest_helpers import APP, fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
-from damaged_db import KINDS, damage
+from damaged_db import KINDS, damage, damaged_inside
 
 from kpi.cli import main as cli_main
 from kpi.demo.build import build_demo
@@ -266,6 +266,17 @@ def test_a_damaged_database_is_named_on_the_page_with_how_to_rebuild_it(demo_db,
     assert len(errors) == 1 and errors[0].startswith(f"{markdown_plain(db)} is not a readable")
     assert "restore a backup" in errors[0] and not at.metric
     assert db.is_dir() == (kind == "directory")  # never replaced by a demo
+
+
+def test_a_damaged_block_found_while_drawing_a_page_is_named_not_shown_as_a_traceback(
+        demo_db, tmp_path, monkeypatch):
+    db = damaged_inside(demo_db, tmp_path / "px.duckdb")
+    use_database(monkeypatch, db, tmp_path / "no-settings.toml")
+    errors = [e.value for e in open_app().error]  # fails on any exception element
+    assert errors == [markdown_plain(f"{db} is not a readable database (a part of it fails "
+                                     "DuckDB's checksum): build a new one with `python -m kpi "
+                                     "--db NEW_PATH demo` or `python -m kpi --db NEW_PATH "
+                                     "ingest FOLDER`, or restore a backup of this file")]
 
 
 LAST_12 = "2024-07-01 to 2025-06-30 (last 12 months)"

@@ -11,6 +11,7 @@ import streamlit as st
 
 from kpi.errors import PxError
 from kpi.present.formatting import markdown_plain
+from kpi.store.connect import damaged_database
 from ui import data
 
 LOG = logging.getLogger("px.app")
@@ -27,9 +28,10 @@ def run_safely(draw: Callable[[], None]) -> None:
     except PxError as err:
         LOG.warning("page stopped: %s", err)
         st.error(markdown_plain(err))
-    except Exception:
+    except Exception as err:
+        damaged = damaged_database(data.db_path(), err)  # found while reading, past the open
         LOG.exception("page failed")
-        st.error(UNEXPECTED)
+        st.error(markdown_plain(damaged) if damaged else UNEXPECTED)
 
 
 def ensure_database(path: Path) -> None:

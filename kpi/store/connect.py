@@ -12,6 +12,9 @@ from kpi.errors import PxError
 DEFAULT_DB = Path("data/px.duckdb")
 # A DuckDB file is its main header and two database headers (4 KiB each), then its blocks.
 HEADERS_BYTES = 3 * 4096
+DAMAGE_WORDS = {"not a valid DuckDB database file": "not a DuckDB database file",
+                "Could not read enough bytes": "it is cut short",
+                "Corrupt database file": "a part of it fails DuckDB's checksum"}
 BLOCKS_SQL = ("SELECT total_blocks, block_size FROM pragma_database_size() "
               "WHERE database_name = 'px'")
 
@@ -59,7 +62,7 @@ def open_readonly(db_path: Path) -> duckdb.DuckDBPyConnection:
         blocks, block_size = con.execute(BLOCKS_SQL).fetchone()
     except duckdb.Error as err:
         con.close()
-        raise DatabaseUnreadable(db_path, _reason(err)) from None
+        raise DatabaseUnreadable(db_path, _damage(err) or str(err).splitlines()[0]) from None
     expected = HEADERS_BYTES + blocks * block_size
     if db_path.stat().st_size < expected:
         con.close()
@@ -73,16 +76,19 @@ def check_readable(db_path: Path) -> None:
     open_readonly(db_path).close()
 
 
-def _reason(err: duckdb.Error) -> str:
-    """DuckDB's refusal in a few words (its message repeats the path)."""
-    text = str(err)
-    if "not a valid DuckDB database file" in text:
-        return "not a DuckDB database file"
-    if "Could not read enough bytes" in text:
-        return "it is cut short"
-    if "checksum" in text:
-        return "its contents fail DuckDB's checksum"
-    return text.splitlines()[0]
+def damaged_database(db_path: Path, err: BaseException) -> DatabaseUnreadable | None:
+    """The DatabaseUnreadable that a DuckDB error found while reading means (a damaged block,
+    a cut-short file), or None when the error is of another kind."""
+    reason = _damage(err)
+    return DatabaseUnreadable(db_path, reason) if reason else None
+
+
+def _damage(err: BaseException) -> str | None:
+    """DuckDB's words for a damaged file, in a few words of ours (its message repeats the
+    path); None when the error says something else."""
+    if not isinstance(err, duckdb.Error):
+        return None
+    return next((reason for words, reason in DAMAGE_WORDS.items() if words in str(err)), None)
 
 
 def db_version(db_path: Path) -> tuple[str, int, int]:
