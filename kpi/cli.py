@@ -14,10 +14,13 @@ from kpi.store.connect import damaged_database, resolve_db_path
 
 
 def _iso_date(text: str) -> date:
+    """A date option read as the URL reads one: a real date written exactly YYYY-MM-DD."""
+    from kpi.filters import parse_iso_date
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}")
+        return parse_iso_date(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _progress(message: str) -> None:

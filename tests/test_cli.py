@@ -50,6 +50,8 @@ def test_service_line_and_site_export_the_same_rows_as_their_departments(tiny, o
     (["--site", "Nowhere"], "unknown site 'Nowhere'"),
     (["--service-line", "Dentistry"], "Dentistry"),
     (["--start", "2024-03-01", "--end", "2024-02-01"], "after the end date"),
+    (["--start", "20240301"], "not a date in YYYY-MM-DD form: '20240301'"),  # as in the URL
+    (["--end", "2024-W09-5"], "not a date in YYYY-MM-DD form: '2024-W09-5'"),
 ])
 def test_unknown_filter_values_are_usage_errors(tiny, command, options, message):
     done = kpi(tiny, *command, "--out", "-", *options)
