@@ -19,7 +19,10 @@ def parse_iso_date(text: str) -> date:
     text = text.strip()
     if not _ISO_DATE.fullmatch(text):
         raise ValueError(f"not a date in YYYY-MM-DD form: {text!r}")
-    return date.fromisoformat(text)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a real date: {text!r}") from None
 
 
 def _normalised_names(values: str | Iterable[str] | None) -> tuple[str, ...]:
