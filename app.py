@@ -36,4 +36,4 @@ def main() -> None:
     page.run()
 
 
-main()
+startup.run_safely(main)

@@ -57,9 +57,10 @@ class Recorder:
                     "filter": flt.to_query_params(), "group_by": list(group_by)}
 
         def recording_compute(con, kpi_ids, flt, group_by=()):
+            result = compute(con, kpi_ids, flt, group_by)  # a refused call is not replayed
             if not self._inside_spc:
                 self.calls.append(kpi_call(con, kpi_ids, flt, group_by))
-            return compute(con, kpi_ids, flt, group_by)
+            return result
 
         def recording_spc(name, function):
             def recorded(con, kpi_ids, flt, settings):

@@ -10,14 +10,17 @@ from pathlib import Path
 from typing import Iterator, TextIO
 
 from kpi.errors import PxError, UsageError
-from kpi.store.connect import resolve_db_path
+from kpi.store.connect import damaged_database, resolve_db_path
 
 
 def _iso_date(text: str) -> date:
+    """A date option read as the URL reads one: a real date written exactly YYYY-MM-DD."""
+    from kpi.filters import parse_iso_date
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}")
+        return parse_iso_date(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _progress(message: str) -> None:
@@ -37,6 +40,14 @@ def _filter(args: argparse.Namespace):
 
     return Filter(departments=tuple(args.department), service_lines=tuple(args.service_line),
                   sites=tuple(args.site), start=args.start, end=args.end)
+
+
+def _note_clamped_window(con, flt) -> None:
+    """Say on stderr where the data's extent cuts the filter's window (the engine cuts it)."""
+    from kpi.engine import default_window
+
+    for note in flt.clamped(*default_window(con))[1]:
+        print(f"note: {note}", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,6 +126,7 @@ def run_export(args: argparse.Namespace, db_path: Path) -> None:
     flt = _filter(args)
     con = open_readonly(db_path)
     try:
+        _note_clamped_window(con, flt)
         with _output(args.out) as out:
             write_snapshot(out, con, args.kpi, flt, args.by)
     finally:
@@ -158,6 +170,7 @@ def run_spc(args: argparse.Namespace, db_path: Path) -> None:
     settings = load_settings()
     con = open_readonly(db_path)
     try:
+        _note_clamped_window(con, flt)
         text = spc_csv(spc_for_kpi(con, args.kpi, flt, settings, args.rebase))
     finally:
         con.close()
@@ -189,8 +202,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         COMMANDS[args.command](args, db_path)
     except PxError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return err.exit_code
+        return _failed(err)
     except BrokenPipeError:
         return 0
+    except Exception as err:
+        damaged = damaged_database(db_path, err)  # found while reading, past the open
+        if damaged is None:
+            raise
+        return _failed(damaged)
     return 0
+
+
+def _failed(err: PxError) -> int:
+    print(f"error: {err}", file=sys.stderr)
+    return err.exit_code

@@ -11,6 +11,7 @@ from kpi.errors import UsageError
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LIST_PARAMS = {"dept": "departments", "service_line": "service_lines", "site": "sites"}
+ID_SPACES = " "  # what the data contract trims from ids: a tab stays, and matches nothing
 
 
 def parse_iso_date(text: str) -> date:
@@ -18,16 +19,20 @@ def parse_iso_date(text: str) -> date:
     text = text.strip()
     if not _ISO_DATE.fullmatch(text):
         raise ValueError(f"not a date in YYYY-MM-DD form: {text!r}")
-    return date.fromisoformat(text)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a real date: {text!r}") from None
 
 
 def _normalised_names(values: str | Iterable[str] | None) -> tuple[str, ...]:
-    """Stripped, de-duplicated, sorted non-empty strings (a lone string is one; None is none)."""
+    """De-duplicated, sorted non-empty strings trimmed of spaces only, as ingest trims ids (a
+    lone string is one; None is none)."""
     if values is None:
         return ()
     if isinstance(values, str):
         values = (values,)
-    return tuple(sorted({str(v).strip() for v in values} - {""}))
+    return tuple(sorted({str(v).strip(ID_SPACES) for v in values} - {""}))
 
 
 def _normalised_date(value: date | str | None) -> date | None:
@@ -84,7 +89,7 @@ class Filter:
                  for key in ("start", "end")}
         if dates["start"] and dates["end"] and dates["start"] > dates["end"]:
             warnings.append(f"Ignored the dates: the start {dates['start']} is after the end "
-                            f"{dates['end']}; showing all dates.")
+                            f"{dates['end']}.")
             dates = {"start": None, "end": None}
         return cls(**fields, **dates), warnings
 
@@ -96,15 +101,30 @@ class Filter:
             parts.append(_names_phrase(self.service_lines, "service line", "service lines"))
         if self.sites:
             parts.append(_names_phrase(self.sites, "site", "sites"))
-        if self.start and self.end:
-            parts.append(f"{self.start} to {self.end}")
-        elif self.start:
-            parts.append(f"from {self.start}")
-        elif self.end:
-            parts.append(f"up to {self.end}")
-        else:
-            parts.append("all dates")
+        parts.append(self.window_words())
         return ", ".join(parts)
+
+    def window_words(self) -> str:
+        """The date window in words: '2025-01-01 to 2025-12-31', 'from ...', 'all dates'."""
+        if self.start and self.end:
+            return f"{self.start} to {self.end}"
+        if self.start:
+            return f"from {self.start}"
+        return f"up to {self.end}" if self.end else "all dates"
+
+    def clamped(self, first: date, last: date) -> tuple[Filter, list[str]]:
+        """The filter over its window cut to the data's extent first..last (an open end takes
+        the extent's), with notes on what was cut; UsageError when no day of it has data."""
+        start, end = self.start or first, self.end or last
+        notes = []
+        if start < first:
+            notes.append(f"Dates before the first data ({first}) are not shown.")
+        if end > last:
+            notes.append(f"Dates after the last data ({last}) are not shown.")
+        if max(start, first) > min(end, last):
+            raise UsageError(f"no data in the window {self.window_words()}: the data run from "
+                             f"{first} to {last}")
+        return self.with_window(max(start, first), min(end, last)), notes
 
     def with_window(self, start: date | None, end: date | None) -> Filter:
         """The same filter over another date window."""
@@ -122,12 +142,13 @@ class Filter:
 
 
 def _values(raw: str | Sequence[str] | None) -> list[str]:
-    """A query parameter as a list of stripped strings (absent = empty, a string = one value)."""
+    """A query parameter as a list of strings trimmed of spaces (absent = empty, a string = one
+    value)."""
     if raw is None:
         return []
     if isinstance(raw, str):
         raw = [raw]
-    return [str(v).strip() for v in raw if str(v).strip()]
+    return [str(v).strip(ID_SPACES) for v in raw if str(v).strip(ID_SPACES)]
 
 
 def _date_param(key: str, values: list[str], warnings: list[str]) -> date | None:

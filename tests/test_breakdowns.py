@@ -86,7 +86,7 @@ def test_rating_distribution_is_withheld_below_eleven_answers(con, flt):
 
 
 def test_rating_distribution_with_no_answers_has_zero_counts_and_no_share(con):
-    got = breakdowns.rating_distribution(con, Filter(start=D("2026-01-01"), end=D("2026-01-31")))
+    got = breakdowns.rating_distribution(con, Filter(start=D("2024-12-01"), end=D("2024-12-31")))
     assert len(got) == 11 and set(got["responses"]) == {0}
     assert got["share"].isna().all() and not got["suppressed"].any()
 

@@ -145,6 +145,32 @@ def test_a_shared_url_reopens_the_same_filter(server, tab):
     assert tab.locator("[data-testid='stException']").count() == 0
 
 
+BAD_LINKS = {
+    "start-0001": "?start=0001-01-01",
+    "end-9999": "loyalty?start=2025-01-01&end=9999-12-31",
+    "both-ends": "complaints?start=0001-01-01&end=9999-12-31",
+    "no-data": "?start=0001-01-01&end=0001-12-31",
+    "reversed": "waits?start=2025-03-01&end=2025-01-01",
+    "too-many": "?dept=ED&" + "&".join(f"p{i}=1" for i in range(1000)),
+    "tab-id": "satisfaction?dept=%09ED",
+    "bad-date": "export?start=2025-02-30&end=9999-99-99",
+}
+
+
+def test_bad_links_show_a_warning_and_the_view_never_an_exception(server, tab):
+    timings = {}
+    for name, link in BAD_LINKS.items():
+        timings[name] = open_page(tab, f"{server}/{link}")
+        assert tab.locator("[data-testid='stException']").count() == 0, name
+        warnings = sidebar(tab).locator("[data-testid='stAlert']").all_inner_texts()
+        if name == "too-many":  # Streamlit dropped the link: the browser's script says so
+            warnings = [sidebar(tab).frame_locator("iframe").locator("#dropped").inner_text()]
+        assert warnings and "Showing: " in warnings[-1], (name, warnings)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "bad-link-seconds.txt").write_text(
+        "".join(f"{name}: {seconds:.2f} s\n" for name, seconds in timings.items()))
+
+
 def test_the_csv_download_arrives(server, tab):
     open_page(tab, f"{server}/export?start=2025-01-01&end=2025-06-30")
     with tab.expect_download() as download:

@@ -171,3 +171,44 @@ def test_parse_iso_date_rejects_anything_but_real_yyyy_mm_dd(text):
 
 def test_parse_iso_date_reads_a_leap_day():
     assert parse_iso_date(" 2024-02-29 ") == date(2024, 2, 29)
+
+
+FIRST, LAST = D("2024-01-15"), D("2025-06-30")
+BEFORE = "Dates before the first data (2024-01-15) are not shown."
+AFTER = "Dates after the last data (2025-06-30) are not shown."
+# (start, end asked; start, end kept; notes) for data running from FIRST to LAST
+CLAMPS = [
+    (None, None, FIRST, LAST, []),
+    (D("2024-03-01"), D("2024-03-31"), D("2024-03-01"), D("2024-03-31"), []),
+    (FIRST, LAST, FIRST, LAST, []),
+    (D("0001-01-01"), None, FIRST, LAST, [BEFORE]),
+    (D("0001-01-01"), D("2024-02-10"), FIRST, D("2024-02-10"), [BEFORE]),
+    (D("2024-01-14"), D("2024-01-15"), FIRST, FIRST, [BEFORE]),  # one day before: cut
+    (None, D("9999-12-31"), FIRST, LAST, [AFTER]),
+    (D("2025-06-30"), D("2025-07-01"), LAST, LAST, [AFTER]),
+    (D("0001-01-01"), D("9999-12-31"), FIRST, LAST, [BEFORE, AFTER]),
+]
+
+
+@pytest.mark.parametrize("start, end, kept_start, kept_end, notes", CLAMPS)
+def test_a_window_is_cut_to_the_datas_extent_with_a_note(start, end, kept_start, kept_end,
+                                                        notes):
+    flt = Filter(departments=("ED",), start=start, end=end)
+    assert flt.clamped(FIRST, LAST) == (
+        Filter(departments=("ED",), start=kept_start, end=kept_end), notes)
+
+
+@pytest.mark.parametrize("start, end", [
+    (D("0001-01-01"), D("2024-01-14")), (D("2025-07-01"), None), (D("2025-07-01"),
+                                                                  D("9999-12-31"))])
+def test_a_window_without_a_day_of_data_is_a_usage_error_naming_the_extent(start, end):
+    with pytest.raises(UsageError, match="the data run from 2024-01-15 to 2025-06-30"):
+        Filter(start=start, end=end).clamped(FIRST, LAST)
+
+
+@pytest.mark.parametrize("raw, kept", [
+    ("\tED", ("\tED",)), ("ED\n", ("ED\n",)), ("\u00a0ED", ("\u00a0ED",)), ("  ED ", ("ED",)),
+    (" ", ())])
+def test_ids_are_trimmed_of_spaces_only_as_ingest_trims_them(raw, kept):
+    assert Filter(departments=(raw,)).departments == kept
+    assert Filter.from_query_params({"dept": raw}) == (Filter(departments=kept), [])

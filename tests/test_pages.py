@@ -5,11 +5,13 @@ import io
 import json
 import shlex
 import shutil
+import tomllib
 from datetime import date
 
 import duckdb
 import pytest
-from apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
+from apptest_helpers import APP, fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
+from damaged_db import KINDS, damage, damaged_inside
 
 from kpi.cli import main as cli_main
 from kpi.demo.build import build_demo
@@ -19,7 +21,7 @@ from kpi.present.formatting import markdown_plain
 from kpi.store.connect import db_version, open_readonly
 from kpi.store.derived import rebuild as derive
 from kpi.store.swap import write_swap
-from ui import data
+from ui import data, dropped_link, startup
 from ui.exporting import deferred_snapshot
 
 END = date(2025, 6, 30)
@@ -120,7 +122,8 @@ def test_a_shared_url_reopens_the_same_filter(px_db):
 @pytest.mark.parametrize("params, departments, window, words", [
     ({"dept": ["ED", "NOPE"], "start": "2025-02-30"}, ("ED",),
      (date(2024, 7, 1), END), ["NOPE", "2025-02-30"]),  # no usable date: the default
-    ({"start": "2030-01-01"}, (), (date(2024, 7, 1), END), ["2030-01-01 to 2025-06-30"]),
+    ({"start": "2030-01-01"}, (), (date(2024, 7, 1), END),
+     ["no data in the window from 2030-01-01"]),
     ({"dept": "![x](http://example.org/x.png)"}, (), (date(2024, 7, 1), END),
      ["![x](http://example.org/x.png)"]),  # quoted, never drawn as an image
 ])
@@ -229,3 +232,108 @@ def test_a_database_with_stale_derived_tables_says_how_to_refresh(demo_db, tmp_p
     assert len(stale) == 1 and "older version" in stale[0]
     assert cli_main(["--db", str(old), "refresh"]) == 0
     assert not [w.value for w in open_app().warning if "older version" in w.value]
+
+
+def test_the_server_config_binds_locally_and_keeps_error_details_off_the_page():
+    config = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+@pytest.mark.parametrize("page", ["views/overview.py", "views/satisfaction.py",
+                                  "views/export.py"])
+def test_an_unexpected_error_shows_a_plain_message_and_logs_the_traceback(page, monkeypatch,
+                                                                          caplog):
+    def broken(*_, **__):
+        raise RuntimeError("boom in /srv/px/secret_module.py")
+
+    monkeypatch.setattr(data, "compute", broken)
+    at = open_app(page)  # fails on any exception element
+    assert [e.value for e in at.error] == [startup.UNEXPECTED]
+    shown = " ".join(str(element.value) for element in at.main if hasattr(element, "value"))
+    assert "secret_module" not in shown and "Traceback" not in shown
+    assert "Traceback" in caplog.text and "secret_module.py" in caplog.text
+
+
+@pytest.mark.parametrize("page", ["views/overview.py", "views/export.py"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_damaged_database_is_named_on_the_page_with_how_to_rebuild_it(demo_db, kind, page,
+                                                                         tmp_path, monkeypatch):
+    db = damage(kind, demo_db, tmp_path / "px.duckdb")
+    use_database(monkeypatch, db, tmp_path / "no-settings.toml")
+    at = open_app(page)  # fails on any exception element
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith(f"{markdown_plain(db)} is not a readable")
+    assert "restore a backup" in errors[0] and not at.metric
+    assert db.is_dir() == (kind == "directory")  # never replaced by a demo
+
+
+def test_a_damaged_block_found_while_drawing_a_page_is_named_not_shown_as_a_traceback(
+        demo_db, tmp_path, monkeypatch):
+    db = damaged_inside(demo_db, tmp_path / "px.duckdb")
+    use_database(monkeypatch, db, tmp_path / "no-settings.toml")
+    errors = [e.value for e in open_app().error]  # fails on any exception element
+    assert errors == [markdown_plain(f"{db} is not a readable database (a part of it fails "
+                                     "DuckDB's checksum): build a new one with `python -m kpi "
+                                     "--db NEW_PATH demo` or `python -m kpi --db NEW_PATH "
+                                     "ingest FOLDER`, or restore a backup of this file")]
+
+
+LAST_12 = "2024-07-01 to 2025-06-30 (last 12 months)"
+# (link, departments and window shown, the sidebar's warnings); {first} is the demo's first date
+URL_CASES = {
+    "start-0001": ({"start": "0001-01-01"}, (), ("{first}", "2025-06-30"), [
+        "Dates before the first data ({first}) are not shown.",
+        "Showing: All departments, {first} to 2025-06-30 (all dates)."]),
+    "end-9999": ({"dept": "ED", "start": "2025-01-01", "end": "9999-12-31"}, ("ED",),
+                 ("2025-01-01", "2025-06-30"), [
+        "Dates after the last data (2025-06-30) are not shown.",
+        "Showing: Department ED, 2025-01-01 to 2025-06-30 (year to date)."]),
+    "both-ends": ({"start": "0001-01-01", "end": "9999-12-31"}, (), ("{first}", "2025-06-30"), [
+        "Dates before the first data ({first}) are not shown.",
+        "Dates after the last data (2025-06-30) are not shown.",
+        "Showing: All departments, {first} to 2025-06-30 (all dates)."]),
+    "no-data": ({"start": "0001-01-01", "end": "0001-12-31"}, (), ("2024-07-01", "2025-06-30"), [
+        ("Ignored the dates in the link: no data in the window 0001-01-01 to 0001-12-31: the "
+         "data run from {first} to 2025-06-30."), f"Showing: All departments, {LAST_12}."]),
+    "reversed": ({"start": "2025-03-01", "end": "2025-01-01"}, (), ("2024-07-01", "2025-06-30"), [
+        "Ignored the dates: the start 2025-03-01 is after the end 2025-01-01.",
+        f"Showing: All departments, {LAST_12}."]),
+    "tab-id": ({"dept": ["\tED", "CARD"]}, ("CARD",), ("2024-07-01", "2025-06-30"), [
+        "Ignored unknown departments in the link: '\\tED'.",
+        f"Showing: Department CARD, {LAST_12}."]),
+}
+
+
+@pytest.mark.parametrize("params, departments, window, warnings", URL_CASES.values(),
+                         ids=URL_CASES.keys())
+def test_a_link_beyond_the_data_or_unusable_shows_a_named_view_with_warnings(
+        px_db, params, departments, window, warnings):
+    con = open_readonly(px_db)
+    first = engine.default_window(con)[0].isoformat()
+    con.close()
+    at = open_app(params=params)  # fails on any exception element
+    flt = at.session_state["flt_filter"]
+    start, end = (date.fromisoformat(day.format(first=first)) for day in window)
+    assert (flt.departments, flt.start, flt.end) == (departments, start, end)
+    assert [w.value for w in at.sidebar.warning] == [
+        markdown_plain(text.format(first=first)) for text in warnings]
+    assert (at.query_params["start"], at.query_params["end"]) == (str(start), str(end))
+    assert at.metric  # the page is drawn for the view the warning names
+
+
+def test_a_link_streamlit_dropped_whole_is_named_by_the_browser_with_the_view():
+    """Streamlit empties a link of over 1000 parameters before the app runs: the sidebar then
+    carries the script that warns from the URL the browser opened (tests/test_browser.py runs
+    it)."""
+    too_many = {"dept": "ED", "start": "2025-01-01", **{f"p{i}": "1" for i in range(1000)}}
+    at = open_app(params=too_many)
+    flt = at.session_state["flt_filter"]
+    assert (flt.departments, flt.start, flt.end) == ((), date(2024, 7, 1), END)
+    assert not at.sidebar.warning
+    scripts = [frame.proto.srcdoc for frame in at.sidebar.get("iframe")]
+    assert len(scripts) == 1 and json.dumps(dropped_link.message(
+        f"All departments, {LAST_12}")) in scripts[0]
+    assert 'split("&").length > 1000' in scripts[0]
+    at.multiselect(key="flt_departments").set_value(["ED"]).run()
+    assert not at.sidebar.get("iframe")  # another view chosen: the warning no longer applies

@@ -12,9 +12,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from kpi.errors import UsageError
 from kpi.filters import Filter
 from kpi.present.formatting import markdown_plain
-from ui import data
+from ui import data, dropped_link
 from ui.periods import CUSTOM, DEFAULT_PRESET, PRESETS, matching_preset, preset_window
 
 SEEDED = "flt_seeded"
@@ -25,11 +26,24 @@ PRESET = "flt_preset"
 DATES = "flt_dates"
 APPLIED_DATES = "flt_applied_dates"
 WARNINGS = "flt_url_warnings"
+EMPTY_LINK_VIEW = "flt_empty_link_view"  # the view a session opened with no link parameters
 FILTER = "flt_filter"
 
 
 def _options(frame: pd.DataFrame, column: str) -> list[str]:
     return sorted(v for v in frame[column].dropna().unique() if str(v).strip())
+
+
+def _url_window(flt: Filter, first: date, last: date, warnings: list[str]) -> tuple[date, date]:
+    """The link's window cut to the data's extent (with notes), else the default preset's."""
+    if flt.start or flt.end:
+        try:
+            flt, notes = flt.clamped(first, last)
+            warnings.extend(notes)
+            return flt.start, flt.end
+        except UsageError as err:
+            warnings.append(f"Ignored the dates in the link: {err}.")
+    return preset_window(DEFAULT_PRESET, first, last)
 
 
 def _seed_from_url(depts: pd.DataFrame, first: date, last: date) -> None:
@@ -43,24 +57,36 @@ def _seed_from_url(depts: pd.DataFrame, first: date, last: date) -> None:
               "sites": flt.sites}
     for what, values in chosen.items():
         unknown = [v for v in values if v not in known[what]]
-        if unknown:
-            warnings.append(f"Ignored unknown {what} in the link: {', '.join(unknown)}.")
+        if unknown:  # quoted, so that a tab or a space in an id shows
+            warnings.append(f"Ignored unknown {what} in the link: "
+                            f"{', '.join(map(repr, unknown))}.")
     st.session_state[DEPARTMENTS] = [d for d in flt.departments if d in known["departments"]]
     st.session_state[SERVICE_LINES] = [s for s in flt.service_lines
                                        if s in known["service lines"]]
     st.session_state[SITES] = [s for s in flt.sites if s in known["sites"]]
-    start, end = preset_window(DEFAULT_PRESET, first, last)
-    if flt.start or flt.end:
-        start, end = flt.start or first, flt.end or last
-        if start > end:
-            warnings.append(f"Ignored the dates in the link: {start} to {end} is an empty "
-                            f"window; showing the {DEFAULT_PRESET.lower()}.")
-            start, end = preset_window(DEFAULT_PRESET, first, last)
+    start, end = _url_window(flt, first, last, warnings)
     st.session_state[DATES] = (start, end)
     st.session_state[APPLIED_DATES] = (start, end)
     st.session_state[PRESET] = matching_preset(start, end, first, last)
+    if warnings:
+        warnings.append(f"Showing: {_view_words()}.")
+    st.session_state[EMPTY_LINK_VIEW] = None if params else _shown_view()
     st.session_state[WARNINGS] = warnings
     st.session_state[SEEDED] = True
+
+
+def _shown_view() -> Filter:
+    """The filter the widgets' state describes."""
+    start, end = st.session_state[APPLIED_DATES]
+    return Filter(departments=tuple(st.session_state.get(DEPARTMENTS, [])),
+                  service_lines=tuple(st.session_state.get(SERVICE_LINES, [])),
+                  sites=tuple(st.session_state.get(SITES, [])), start=start, end=end)
+
+
+def _view_words() -> str:
+    """The shown view in words, with its date preset: 'All departments, ... (last 12 months)'."""
+    preset = st.session_state[PRESET]
+    return _shown_view().describe() + ("" if preset == CUSTOM else f" ({preset.lower()})")
 
 
 def _on_preset(first: date, last: date) -> None:
@@ -103,6 +129,9 @@ def render_filters(key: data.DbKey) -> Filter:
     sidebar.header("Filter")
     for message in st.session_state.get(WARNINGS, []):
         sidebar.warning(markdown_plain(message))  # may quote the URL: never markdown
+    if _shown_view() == st.session_state.get(EMPTY_LINK_VIEW):  # an empty link: maybe dropped
+        with sidebar:
+            dropped_link.warn_if_dropped(_view_words())
     if _options(depts, "service_line"):
         sidebar.multiselect("Service line", _options(depts, "service_line"), key=SERVICE_LINES,
                             placeholder="All service lines")
@@ -120,9 +149,7 @@ def render_filters(key: data.DbKey) -> Filter:
     sidebar.date_input("Dates", key=DATES, min_value=min(first, applied[0]),
                        max_value=max(last, applied[1]), on_change=_on_dates,
                        args=(first, last), format="YYYY-MM-DD")
-    flt = Filter(departments=tuple(st.session_state[DEPARTMENTS]),
-                 service_lines=tuple(st.session_state.get(SERVICE_LINES, [])),
-                 sites=tuple(st.session_state.get(SITES, [])), start=applied[0], end=applied[1])
+    flt = _shown_view()
     st.query_params.from_dict(flt.to_query_params())
     st.session_state[FILTER] = flt
     return flt

@@ -1,14 +1,37 @@
-"""First start: build the demo database when none exists; the demo banner on every page."""
+"""Around every page: errors shown in plain words (details to the server log), the first-start
+demo build, the demo banner."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
 from kpi.errors import PxError
 from kpi.present.formatting import markdown_plain
+from kpi.store.connect import damaged_database
 from ui import data
+
+LOG = logging.getLogger("px.app")
+UNEXPECTED = ("Something went wrong while drawing this page. The details went to the server's "
+              "log, not to this page. Reload the page or change the filter; if it happens "
+              "again, tell whoever runs the dashboard.")
+
+
+def run_safely(draw: Callable[[], None]) -> None:
+    """Run `draw`: an expected failure shows its plain message, any other error a plain
+    apology; the traceback goes to the server's log only, never to the browser."""
+    try:
+        draw()
+    except PxError as err:
+        LOG.warning("page stopped: %s", err)
+        st.error(markdown_plain(err))
+    except Exception as err:
+        damaged = damaged_database(data.db_path(), err)  # found while reading, past the open
+        LOG.exception("page failed")
+        st.error(markdown_plain(damaged) if damaged else UNEXPECTED)
 
 
 def ensure_database(path: Path) -> None:

@@ -118,7 +118,8 @@ def _unknown(chosen: Sequence[str], known: set, what: str) -> None:
 def resolve_scope(con, flt: Filter, group_by: Sequence[str] = (),
                   allowed_departments: Collection[str] | None = None) -> Scope:
     """The filter's departments (UsageError naming unknown ones) among the allowed ones (all
-    when None: the one place an access scope narrows what any query reads), window and groups."""
+    when None: the one place an access scope narrows what any query reads), window cut to the
+    data's extent (UsageError when it holds none) and groups."""
     unknown_groups = [g for g in group_by if g not in GROUPINGS]
     if unknown_groups:
         raise UsageError(f"cannot group by {', '.join(map(repr, unknown_groups))}; "
@@ -131,9 +132,6 @@ def resolve_scope(con, flt: Filter, group_by: Sequence[str] = (),
     kept = [row[0] for row in rows
             if all(not chosen or row[column] in chosen for column, chosen, _ in choices)
             and (allowed_departments is None or row[0] in allowed_departments)]
-    first, last = default_window(con) if None in (flt.start, flt.end) else (flt.start, flt.end)
-    start, end = flt.start or first, flt.end or last
-    if start > end:
-        raise UsageError(f"the window is empty: start {start} is after end {end}")
-    return Scope(tuple(kept), start, end, frozenset(group_by),
+    flt, _ = flt.clamped(*default_window(con))  # never a window (or month) beyond the data
+    return Scope(tuple(kept), flt.start, flt.end, frozenset(group_by),
                  every_department=len(kept) == len(rows))

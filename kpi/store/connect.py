@@ -10,6 +10,13 @@ import duckdb
 from kpi.errors import PxError
 
 DEFAULT_DB = Path("data/px.duckdb")
+# A DuckDB file is its main header and two database headers (4 KiB each), then its blocks.
+HEADERS_BYTES = 3 * 4096
+DAMAGE_WORDS = {"not a valid DuckDB database file": "not a DuckDB database file",
+                "Could not read enough bytes": "it is cut short",
+                "Corrupt database file": "a part of it fails DuckDB's checksum"}
+BLOCKS_SQL = ("SELECT total_blocks, block_size FROM pragma_database_size() "
+              "WHERE database_name = 'px'")
 
 
 class DatabaseMissing(PxError):
@@ -18,6 +25,16 @@ class DatabaseMissing(PxError):
     def __init__(self, db_path: Path) -> None:
         super().__init__(f"no database at {db_path}: run `python -m kpi demo` or "
                          "`python -m kpi ingest FOLDER`")
+
+
+class DatabaseUnreadable(PxError):
+    """The file at the database path is not a readable DuckDB database (damaged or another kind
+    of file); the message says which file and how to rebuild it."""
+
+    def __init__(self, db_path: Path, reason: str) -> None:
+        super().__init__(f"{db_path} is not a readable database ({reason}): build a new one "
+                         "with `python -m kpi --db NEW_PATH demo` or `python -m kpi --db "
+                         "NEW_PATH ingest FOLDER`, or restore a backup of this file")
 
 
 def resolve_db_path(cli_value: str | None = None) -> Path:
@@ -36,10 +53,42 @@ def open_readonly(db_path: Path) -> duckdb.DuckDBPyConnection:
     db_path = Path(db_path)
     if not db_path.exists():
         raise DatabaseMissing(db_path)
+    if not db_path.is_file():
+        raise DatabaseUnreadable(db_path, "it is not a file")
     con = configure(duckdb.connect())
-    con.execute("ATTACH ? AS px (READ_ONLY)", [str(db_path)])
-    con.execute("USE px")
+    try:
+        con.execute("ATTACH ? AS px (READ_ONLY)", [str(db_path)])
+        con.execute("USE px")
+        blocks, block_size = con.execute(BLOCKS_SQL).fetchone()
+    except duckdb.Error as err:
+        con.close()
+        raise DatabaseUnreadable(db_path, _damage(err) or str(err).splitlines()[0]) from None
+    expected = HEADERS_BYTES + blocks * block_size
+    if db_path.stat().st_size < expected:
+        con.close()
+        raise DatabaseUnreadable(db_path, f"it is cut short: {db_path.stat().st_size:,} of "
+                                          f"{expected:,} bytes")
     return con
+
+
+def check_readable(db_path: Path) -> None:
+    """Raise DatabaseMissing or DatabaseUnreadable unless db_path is a readable database."""
+    open_readonly(db_path).close()
+
+
+def damaged_database(db_path: Path, err: BaseException) -> DatabaseUnreadable | None:
+    """The DatabaseUnreadable that a DuckDB error found while reading means (a damaged block,
+    a cut-short file), or None when the error is of another kind."""
+    reason = _damage(err)
+    return DatabaseUnreadable(db_path, reason) if reason else None
+
+
+def _damage(err: BaseException) -> str | None:
+    """DuckDB's words for a damaged file, in a few words of ours (its message repeats the
+    path); None when the error says something else."""
+    if not isinstance(err, duckdb.Error):
+        return None
+    return next((reason for words, reason in DAMAGE_WORDS.items() if words in str(err)), None)
 
 
 def db_version(db_path: Path) -> tuple[str, int, int]:

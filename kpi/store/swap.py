@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from kpi.errors import PxError
-from kpi.store.connect import DatabaseMissing, configure
+from kpi.store.connect import DatabaseMissing, check_readable, configure
 from kpi.store.derived.rebuild import rebuild
 from kpi.store.leftovers import clear_leftovers, remove_temp, temp_path
 from kpi.store.meta import set_meta
@@ -81,6 +81,8 @@ def write_swap(db_path: Path, fresh: bool = False, incoming_bytes: int = 0,
     with _owner_only_files(), _exclusive_lock(db_path):
         clear_leftovers(db_path, progress)
         copying = db_path.exists() and not fresh
+        if copying:
+            check_readable(db_path)  # a damaged file is named, never copied
         copied = [p for p in (db_path, _wal(db_path)) if copying and p.exists()]
         ensure_free_space(db_path.parent, sum(p.stat().st_size for p in copied) + incoming_bytes)
         tmp = temp_path(db_path)
