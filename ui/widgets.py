@@ -23,6 +23,9 @@ from kpi.stats import SUPPRESSION_THRESHOLD
 DELTA_COLOURS = {"higher": "normal", "lower": "inverse", "neutral": "off"}
 BETTER_WORDS = {"higher": "higher is better", "lower": "lower is better"}
 TILES_PER_ROW = 3
+WITHHELD_WHY = ("The value is withheld to protect anonymity: this group has few responses, or "
+                "showing it would let a small group's number be worked out by subtraction "
+                "(small-cell rule, docs/privacy.md).")
 
 
 def threshold(kpi: Kpi) -> int:
@@ -78,7 +81,7 @@ def withheld_tile(label: str, kpi: Kpi) -> None:
     with st.container(border=True):
         st.markdown(markdown_plain(label), help=markdown_plain(kpi.description))
         st.markdown(f"**{suppressed_text(threshold(kpi))}**")
-        st.caption("The value is withheld to protect anonymity (small-cell rule).")
+        st.caption(WITHHELD_WHY)
 
 
 def definitions(kpis: Iterable[Kpi], label: str = "Definitions") -> None:
@@ -124,4 +127,4 @@ def withheld_legend(rows: pd.DataFrame, kpi: Kpi) -> None:
     if rows["suppressed"].astype(bool).any():
         limit = threshold(kpi)
         st.caption(f"{suppressed_short(limit)} and grey crosses: {suppressed_text(limit)} in "
-                   "that group; the value is withheld (small-cell rule).")
+                   f"that group, or in another group it would give away. {WITHHELD_WHY}")
