@@ -12,6 +12,7 @@ value by subtraction.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -26,6 +27,10 @@ from kpi.engine.scope import GROUPINGS, Scope
 from kpi.stats import suppressed_mask
 
 RowsOf = Callable[[Run, list[Kpi]], list[KpiRows]]
+_CURRENT_DATABASE_SQL = ("SELECT path, readonly FROM duckdb_databases() "
+                         "WHERE database_name = current_database()")
+_REMEMBERED: dict[tuple, np.ndarray] = {}
+REMEMBER_AT_MOST = 512
 
 
 def withheld(run: Run, kpis: list[Kpi], rows_of: RowsOf) -> np.ndarray:
@@ -35,16 +40,43 @@ def withheld(run: Run, kpis: list[Kpi], rows_of: RowsOf) -> np.ndarray:
     protected = [k for k in kpis if k.min_n > 0]
     if not protected or not size:
         return out
-    every, tables = window_tables(run, protected, rows_of)
+    every, patterns = window_patterns(run, protected, rows_of)
     inside = np.isin(np.array(every, dtype=object), np.array(run.scope.departments, dtype=object))
     order = [every.index(d) for d in run.scope.departments]
     rows, cols = _positions(run.scope)
     for i, kpi in enumerate(kpis):
         if kpi.min_n > 0:
-            hidden = window_pattern(tables[kpi.id], kpi.min_n)
+            hidden = patterns[kpi.id]
             mine = np.vstack([hidden[order], filter_totals_withheld(hidden, inside)])
             out[i * size:(i + 1) * size] = mine[rows, cols]
     return out
+
+
+def window_patterns(run: Run, kpis: list[Kpi], rows_of: RowsOf
+                    ) -> tuple[tuple[str, ...], dict[str, np.ndarray]]:
+    """Every department id of the database, and each KPI's withheld cells of the window's
+    table; remembered per read-only database file version, window and KPI."""
+    every = tuple(row[0] for row in run.con.execute(DEPARTMENTS_SQL).fetchall())
+    version = _file_version(run.con)
+    keys = {k.id: (version, every, run.scope.start, run.scope.end, k.id, k.min_n) for k in kpis}
+    missing = [k for k in kpis if version is None or keys[k.id] not in _REMEMBERED]
+    if missing:
+        if len(_REMEMBERED) > REMEMBER_AT_MOST:
+            _REMEMBERED.clear()
+        for kpi_id, counts in window_tables(run, every, missing, rows_of).items():
+            threshold = next(k.min_n for k in missing if k.id == kpi_id)
+            _REMEMBERED[keys[kpi_id]] = window_pattern(counts, threshold)
+    return every, {k.id: _REMEMBERED[keys[k.id]] for k in kpis}
+
+
+def _file_version(con) -> tuple | None:
+    """(path, inode, mtime_ns, size) of the connection's database when it is a file opened
+    read-only (a version that cannot change under us), else None (nothing remembered)."""
+    row = con.execute(_CURRENT_DATABASE_SQL).fetchone()
+    if row is None or not row[0] or not row[1]:
+        return None
+    stat = os.stat(row[0])
+    return row[0], stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def window_pattern(counts: np.ndarray, threshold: int) -> np.ndarray:
@@ -65,17 +97,16 @@ def filter_totals_withheld(hidden: np.ndarray, inside: np.ndarray) -> np.ndarray
     return ~totals
 
 
-def window_tables(run: Run, kpis: list[Kpi], rows_of: RowsOf
-                  ) -> tuple[tuple[str, ...], dict[str, np.ndarray]]:
-    """Every department id of the database, and per KPI id the window's table of n:
-    departments x months with a last column of department totals and a last row of month
-    totals (from one engine run over every department, by department and month)."""
-    every = tuple(row[0] for row in run.con.execute(DEPARTMENTS_SQL).fetchall())
+def window_tables(run: Run, every: tuple[str, ...], kpis: list[Kpi], rows_of: RowsOf
+                  ) -> dict[str, np.ndarray]:
+    """Per KPI id, the window's table of n: every department x months with a last column of
+    department totals and a last row of month totals (one engine run, by department and
+    month, over every department of the database)."""
     scope = replace(run.scope, departments=every, group_by=frozenset(GROUPINGS))
     whole = Run(run.con, scope, run.as_of, kpis, derived=run.derived)
     months = len(scope.periods())
-    return every, {rows.kpi.id: _with_totals(np.nan_to_num(rows.n).reshape(len(every), months))
-                   for rows in rows_of(whole, kpis)}
+    return {rows.kpi.id: _with_totals(np.nan_to_num(rows.n).reshape(len(every), months))
+            for rows in rows_of(whole, kpis)}
 
 
 def _with_totals(table: np.ndarray) -> np.ndarray:
