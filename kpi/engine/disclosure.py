@@ -59,14 +59,16 @@ def window_patterns(run: Run, kpis: list[Kpi], rows_of: RowsOf
     every = tuple(row[0] for row in run.con.execute(DEPARTMENTS_SQL).fetchall())
     version = _file_version(run.con)
     keys = {k.id: (version, every, run.scope.start, run.scope.end, k.id, k.min_n) for k in kpis}
-    missing = [k for k in kpis if version is None or keys[k.id] not in _REMEMBERED]
+    patterns = {k.id: _REMEMBERED.get(keys[k.id]) if version else None for k in kpis}
+    missing = [k for k in kpis if patterns[k.id] is None]
     if missing:
         if len(_REMEMBERED) > REMEMBER_AT_MOST:
             _REMEMBERED.clear()
-        for kpi_id, counts in window_tables(run, every, missing, rows_of).items():
-            threshold = next(k.min_n for k in missing if k.id == kpi_id)
-            _REMEMBERED[keys[kpi_id]] = window_pattern(counts, threshold)
-    return every, {k.id: _REMEMBERED[keys[k.id]] for k in kpis}
+        tables = window_tables(run, every, missing, rows_of)
+        for kpi in missing:
+            patterns[kpi.id] = _REMEMBERED[keys[kpi.id]] = window_pattern(tables[kpi.id],
+                                                                          kpi.min_n)
+    return every, patterns
 
 
 def _file_version(con) -> tuple | None:
