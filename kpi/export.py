@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import math
-from datetime import date, datetime
-from numbers import Integral, Real
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from datetime import datetime
+from numbers import Real
+from typing import TextIO
 
 import pandas as pd
 
-from kpi.csv_cells import number_cell, text_cell
+from kpi.csv_cells import csv_text, number_cell, text_cell
 from kpi.engine import COLUMNS, compute
 from kpi.filters import Filter
 
@@ -33,13 +31,9 @@ def _cell(column: str, value) -> str:
 def snapshot_csv(df: pd.DataFrame, generated_at: str | None = None) -> str:
     """The snapshot CSV text of an engine result (generated_at: an ISO timestamp, else now)."""
     stamp = generated_at or now_iso()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SNAPSHOT_COLUMNS)
     frame = df.assign(generated_at=stamp)[SNAPSHOT_COLUMNS]
-    for row in frame.itertuples(index=False, name=None):
-        writer.writerow([_cell(c, v) for c, v in zip(SNAPSHOT_COLUMNS, row)])
-    return out.getvalue()
+    return csv_text(SNAPSHOT_COLUMNS, ([_cell(c, v) for c, v in zip(SNAPSHOT_COLUMNS, row)]
+                                       for row in frame.itertuples(index=False, name=None)))
 
 
 def write_snapshot(out: TextIO, con, kpi_ids: Sequence[str] | None, flt: Filter,

@@ -6,10 +6,13 @@ every KPI is computed with groupby, merge_asof and numpy.busday_offset.
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
 import numpy as np
 import pandas as pd
+
+from kpi.engine.disclosure import filter_totals_withheld, window_pattern
 
 # From the data contract: scale -> (lowest code, highest code, default top box).
 SCALES = {"frequency4": (1, 4, 4), "yesno": (0, 1, 1), "rating0_10": (0, 10, 9),
@@ -73,13 +76,38 @@ class Reference:
     def all_kpis(self) -> pd.DataFrame:
         """kpi_id, department_id, month, value, n, suppressed for every KPI."""
         results = {**self.survey(), **self.visits(), **self.complaints()}
+        window = self._window_counts() if any(s for _, _, s in results.values()) else {}
         frames = []
         for kpi_id, (value, n, survey) in results.items():
             frame = pd.DataFrame({"value": value, "n": n}).reset_index()
             frame["suppressed"] = survey & (frame.n > 0) & (frame.n < 11)
+            if survey:
+                frame["suppressed"] |= self._complements(window[kpi_id], frame)
             frame.loc[frame.suppressed, ["value", "n"]] = np.nan
             frames.append(frame.assign(kpi_id=kpi_id))
         return pd.concat(frames, ignore_index=True)
+
+    def _window_counts(self) -> dict[str, pd.DataFrame]:
+        """Per survey KPI: n of every department x month of the window (the table that
+        complementary suppression decides on), from this reference's own computation."""
+        every = sorted(self.t["departments"].department_id)
+        whole = copy.copy(self)  # a subclass keeps its own way of reading the sources
+        Reference.__init__(whole, self.t, every, self.start.date(), self.end.date(),
+                           ("department", "month"))
+        return {kpi_id: n.fillna(0).unstack("month").reindex(every).fillna(0)
+                for kpi_id, (_, n, survey) in whole.survey().items() if survey}
+
+    def _complements(self, counts: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
+        """The groups withheld by complementary suppression (the engine's documented rule,
+        kpi.engine.disclosure, applied to this reference's own counts)."""
+        table = counts.to_numpy(dtype=float)
+        table = np.column_stack([table, table.sum(axis=1)])
+        hidden = window_pattern(np.vstack([table, table.sum(axis=0)]), 11)
+        inside = counts.index.isin(self.depts)
+        mine = np.vstack([hidden[:-1], filter_totals_withheld(hidden, inside)])
+        rows = [counts.index.get_loc(d) if d else len(counts) for d in frame.department_id]
+        cols = [counts.columns.get_loc(m) if m else len(counts.columns) for m in frame.month]
+        return mine[rows, cols]
 
     def survey(self) -> dict:
         """Survey KPIs: kpi id -> (value, n, is a survey KPI)."""

@@ -51,4 +51,7 @@ def test_engine_agrees_with_plain_pandas(demo, flt, group_by):
                  | (both.suppressed != both.suppressed_ref)]
     assert wrong.empty, wrong[[*KEYS, "value", "value_ref", "n", "n_ref", "suppressed"]]
     shown = both.value.notna() & (both.n > 0)
-    assert shown.sum() >= 0.3 * len(both) and both.kpi_id[shown].nunique() >= 20
+    # A subset of departments by month at this small scale: its month totals are withheld
+    # wherever one of its departments' months is (complementary suppression).
+    kpis = 10 if flt.departments and group_by == ("month",) else 20
+    assert shown.sum() >= 0.3 * len(both) and both.kpi_id[shown].nunique() >= kpis

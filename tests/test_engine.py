@@ -62,15 +62,21 @@ def test_ungrouped_keys_are_empty_and_every_kpi_is_computed_for_no_ids(con):
 
 
 def test_each_group_equals_the_same_narrower_filter(con):
+    """Where both show it (complementary suppression may withhold a group that alone is
+    shown, and the reverse)."""
     grouped = compute(con, None, Filter(start="2024-01-15", end="2024-03-10"),
                       ["department", "month"])
     months = {"2024-01": ("2024-01-15", "2024-01-31"), "2024-02": ("2024-02-01", "2024-02-29"),
               "2024-03": ("2024-03-01", "2024-03-10")}
+    compared = 0
     for (dept, month), rows in grouped.groupby(["department_id", "month"]):
         start, end = months[month]
         alone = compute(con, None, Filter(departments=(dept,), start=start, end=end))
-        pd.testing.assert_frame_equal(rows[RESULT].reset_index(drop=True),
-                                      alone[RESULT].reset_index(drop=True))
+        rows, alone = rows[RESULT].reset_index(drop=True), alone[RESULT].reset_index(drop=True)
+        shown = ~rows.suppressed & ~alone.suppressed
+        pd.testing.assert_frame_equal(rows[shown], alone[shown])
+        compared += shown.sum()
+    assert compared >= 0.8 * len(grouped)
 
 
 @pytest.mark.parametrize("kpi_ids, flt, group_by, named", [

@@ -49,7 +49,7 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
         axis=None)
     st.dataframe(styled, height=ROW_HEIGHT * (len(text) + 1) + 3, column_config={
         columns[kpi_id]: st.column_config.TextColumn(columns[kpi_id],
-                                                     help=kpis[kpi_id].description)
+                                                     help=markdown_plain(kpis[kpi_id].description))
         for kpi_id in ids})
     without = [kpis[k].label for k in kpis if k not in ids]
     if without:

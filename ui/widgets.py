@@ -24,6 +24,9 @@ from kpi.stats import SUPPRESSION_THRESHOLD
 DELTA_COLOURS = {Direction.HIGHER: "normal", Direction.LOWER: "inverse", Direction.NEUTRAL: "off"}
 BETTER_WORDS = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better"}
 TILES_PER_ROW = 3
+WITHHELD_WHY = ("The value is withheld to protect anonymity: this group has few responses, or "
+                "showing it would let a small group's number be worked out by subtraction "
+                "(small-cell rule, docs/privacy.md).")
 
 
 def threshold(kpi: Kpi) -> int:
@@ -66,7 +69,7 @@ def kpi_tile(kpi: Kpi, row: pd.Series, prior: pd.Series | None = None,
             delta = f"{format_change(change['change'], row['unit'])} vs prior period{verdict}"
         st.metric(markdown_plain(label or kpi.label), value_text(row, threshold(kpi), compact=True),
                   delta=delta, delta_color=DELTA_COLOURS.get(kpi.direction, "off"),
-                  help=kpi.description, border=True)
+                  help=markdown_plain(kpi.description), border=True)
     lines = [detail_text(row)]
     if prior is not None:
         lines.append(f"Prior period ({prior['start']} to {prior['end']}): "
@@ -77,9 +80,9 @@ def kpi_tile(kpi: Kpi, row: pd.Series, prior: pd.Series | None = None,
 def withheld_tile(label: str, kpi: Kpi) -> None:
     """A tile whose value is withheld: the reason in words, sized to fit (a metric cuts it)."""
     with st.container(border=True):
-        st.markdown(markdown_plain(label), help=kpi.description)
+        st.markdown(markdown_plain(label), help=markdown_plain(kpi.description))
         st.markdown(f"**{suppressed_text(threshold(kpi))}**")
-        st.caption("The value is withheld to protect anonymity (small-cell rule).")
+        st.caption(WITHHELD_WHY)
 
 
 def definitions(kpis: Iterable[Kpi], label: str = "Definitions") -> None:
@@ -88,7 +91,7 @@ def definitions(kpis: Iterable[Kpi], label: str = "Definitions") -> None:
         for kpi in kpis:
             st.markdown(f"**{markdown_plain(kpi.label)}** · unit {unit_label(kpi.unit)} · "
                         f"{BETTER_WORDS.get(kpi.direction, 'neither direction is better')}")
-            st.caption(kpi.description)
+            st.caption(markdown_plain(kpi.description))
 
 
 def tiles(kpis: dict[str, Kpi], rows: pd.DataFrame, labels: dict[str, str] | None = None
@@ -125,4 +128,4 @@ def withheld_legend(rows: pd.DataFrame, kpi: Kpi) -> None:
     if rows["suppressed"].astype(bool).any():
         limit = threshold(kpi)
         st.caption(f"{suppressed_short(limit)} and grey crosses: {suppressed_text(limit)} in "
-                   "that group; the value is withheld (small-cell rule).")
+                   f"that group, or in another group it would give away. {WITHHELD_WHY}")

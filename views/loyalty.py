@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.present import charts
+from kpi.present.formatting import markdown_plain
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend
 from ui.widgets import headline, page_header
@@ -23,7 +24,7 @@ def show_kpi(ctx, kpi_id: str, whole) -> None:
     is its row for the whole filter."""
     kpi = ctx.kpis[kpi_id]
     label = LABELS.get(kpi_id, kpi.label)
-    st.header(label)
+    st.header(markdown_plain(label))
     definitions_and_guide(ctx, [kpi], "Definition")
     if kpi_id == "return_visit_rate":
         st.caption(NOT_READMISSION)

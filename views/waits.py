@@ -5,6 +5,7 @@ import streamlit as st
 
 from kpi.catalog.kinds import Direction
 from kpi.present import charts
+from kpi.present.formatting import markdown_plain
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend
 from ui.widgets import headline, page_header
@@ -21,7 +22,7 @@ def main() -> None:
     tables = ctx.spc_tables(KPIS)
     for kpi_id in KPIS:
         kpi = ctx.kpis[kpi_id]
-        st.header(kpi.label)
+        st.header(markdown_plain(kpi.label))
         definitions_and_guide(ctx, [kpi], "Definition")
         spc_trend(ctx, kpi_id, f"spc_{kpi_id}", table=tables[kpi_id])
         grid = ctx.compute([kpi_id], ["department", "month"])

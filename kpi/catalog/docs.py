@@ -21,12 +21,20 @@ computes these KPIs through one engine (`kpi/engine/`).
 
 - A KPI is computed for a filter (departments, service lines, sites, an inclusive date
   window) and optionally by department and/or calendar month; each group is computed as if
-  it were the whole filter.
+  it were the whole filter (what is withheld excepted, below).
 - Nothing to count means no value (empty), never 0.
 - Intervals are 95 % (z = {Z95}): Wilson for shares, the NPS interval for a single-question
   NPS, exact Poisson (Garwood) for the rate per 1,000; none for means, medians, counts,
   multi-question domains or an NPS averaged over several questions.
 - Survey KPIs with 0 < n < {SUPPRESSION_THRESHOLD} are withheld (value, ratio, n and interval).
+- Complementary suppression: wherever a withheld cell sits beside a shown total (a
+  department beside the whole filter, a month beside its department's or the hospital's
+  total), further cells are withheld, the next smallest n first, until no withheld n,
+  numerator or value can be worked out by subtraction. The decision is made once per date
+  window and KPI, on every department x month with their totals, and every tile, table,
+  chart and export takes it; a filter's own totals are shown only where they follow from
+  cells shown anyway. So a group may be withheld although its own n is large. Not
+  covered: differences between two date windows. See `docs/privacy.md`.
 - Working days are Monday to Friday; public holidays are not modelled.
 """
 

@@ -11,12 +11,14 @@ from typing import NamedTuple
 import pandas as pd
 
 from kpi.engine.scope import resolve_scope
+from kpi.engine.table import compute
 from kpi.filters import Filter
 from kpi.scoring import scales_sql_values
 from kpi.stats import SUPPRESSION_THRESHOLD, check_threshold
 
 AGE_BANDS = ("0-7 days", "8-30 days", "31-90 days", "over 90 days")
 COMMENT_LIMIT = 500
+OVERALL_KPI = "patient_satisfaction"  # the KPI of the `overall` domain's answers
 
 
 class Comments(NamedTuple):
@@ -29,7 +31,8 @@ class Comments(NamedTuple):
 def rating_distribution(con, flt: Filter, threshold: int = SUPPRESSION_THRESHOLD) -> pd.DataFrame:
     """Answers to each `overall` patient question in the filter: every code of its scale with
     responses and share (%); a question with 0 < n < threshold valid answers is withheld
-    (one row, suppressed true, no counts)."""
+    (one row, suppressed true, no counts), and so is every question when the engine withholds
+    the filter's overall KPI (its n would give away what complementary suppression hides)."""
     limit = check_threshold(threshold)
     scope = resolve_scope(con, flt)
     return con.execute(f"""
@@ -52,16 +55,22 @@ def rating_distribution(con, flt: Filter, threshold: int = SUPPRESSION_THRESHOLD
         totals AS (
             SELECT *, sum(responses) OVER (PARTITION BY question_id) AS n FROM counted)
         SELECT question_id, question_text, scale,
-               CASE WHEN n > 0 AND n < $limit THEN NULL ELSE answer END AS answer,
-               CASE WHEN n > 0 AND n < $limit THEN NULL ELSE responses END AS responses,
-               CASE WHEN n > 0 AND n < $limit THEN NULL
+               CASE WHEN n > 0 AND (n < $limit OR $withheld) THEN NULL ELSE answer END AS answer,
+               CASE WHEN n > 0 AND (n < $limit OR $withheld) THEN NULL ELSE responses END AS responses,
+               CASE WHEN n > 0 AND (n < $limit OR $withheld) THEN NULL
                     ELSE 100.0 * responses / NULLIF(n, 0) END AS share,
-               CASE WHEN n > 0 AND n < $limit THEN NULL ELSE n END AS n,
-               n > 0 AND n < $limit AS suppressed
+               CASE WHEN n > 0 AND (n < $limit OR $withheld) THEN NULL ELSE n END AS n,
+               n > 0 AND (n < $limit OR $withheld) AS suppressed
         FROM totals
         QUALIFY NOT suppressed OR row_number() OVER (PARTITION BY question_id) = 1
         ORDER BY question_id, answer
-        """, {**scope.params(), "limit": limit}).df()
+        """, {**scope.params(), "limit": limit,
+              "withheld": _withheld_by_engine(con, flt, OVERALL_KPI)}).df()
+
+
+def _withheld_by_engine(con, flt, kpi_id: str) -> bool:
+    """Whether the engine withholds this KPI for the whole filter."""
+    return bool(compute(con, [kpi_id], flt)["suppressed"].iloc[0])
 
 
 def patient_comments(con, flt: Filter, threshold: int = SUPPRESSION_THRESHOLD,

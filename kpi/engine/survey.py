@@ -33,12 +33,13 @@ WITH q AS (
 # Plain: per group, domain and item, scored over the valid answers of the base tables.
 _PLAIN_ITEMS = """, a AS (
     SELECT {groups}, q.domain, q.question_id, q.scale, a.response_id, a.answer,
-           a.answer >= q.top_min AS top, 100.0 * (a.answer - q.low) / (q.high - q.low) AS linear
+           a.answer >= q.top_min AS top, a.answer - q.low AS points, q.high - q.low AS span
     FROM {responses} r JOIN {answers} a USING (response_id) JOIN q USING (question_id)
     WHERE {where} AND a.answer BETWEEN q.low AND q.high
 ), items AS (
     SELECT department_id, month, domain, question_id, any_value(scale) AS scale,
-           count(*) AS valid, count(*) FILTER (WHERE top) AS top, avg(linear) AS linear,
+           count(*) AS valid, count(*) FILTER (WHERE top) AS top,
+           100.0 * sum(points) / (count(*) * any_value(span)) AS linear,
            count(*) FILTER (WHERE answer >= $promoter_min) AS promoters,
            count(*) FILTER (WHERE answer <= $detractor_max) AS detractors
     FROM a GROUP BY ALL
@@ -60,12 +61,15 @@ _DERIVED_ITEMS = """, items AS (
 ITEMS = TwoLevel("derived_survey_items", "derived_survey_items_monthly", DATE_COLUMN)
 ANSWERED = TwoLevel("derived_survey_domains", "derived_survey_domains_monthly", DATE_COLUMN)
 
-# Per group and domain: the items' scores averaged (HCAHPS rule: unanswered items skipped).
+# Per group and domain: the items' scores averaged (HCAHPS rule: unanswered items skipped), in
+# question order so that the float sums, and so the exports, are the same on every run.
 _DOMAIN_SCORES = """
 SELECT department_id, month, domain, any_value(answered.n) AS n,
-       avg(100.0 * top / valid) AS top_box, sum(top) AS top, sum(valid) AS valid,
-       avg(linear) AS linear,
-       avg(100.0 * (promoters - detractors) / valid) FILTER (WHERE scale = $nps_scale) AS nps,
+       avg(100.0 * top / valid ORDER BY question_id) AS top_box, sum(top) AS top,
+       sum(valid) AS valid,
+       avg(linear ORDER BY question_id) AS linear,
+       avg(100.0 * (promoters - detractors) / valid ORDER BY question_id)
+           FILTER (WHERE scale = $nps_scale) AS nps,
        coalesce(sum(valid) FILTER (WHERE scale = $nps_scale), 0) AS nps_n,
        coalesce(sum(promoters) FILTER (WHERE scale = $nps_scale), 0) AS promoters,
        coalesce(sum(detractors) FILTER (WHERE scale = $nps_scale), 0) AS detractors

@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 
 from kpi.catalog.kpis import resolve_kpis
+from kpi.engine.disclosure import withheld
 from kpi.engine.kinds import check_computable, compute_kpi
 from kpi.engine.meta import data_as_of
 from kpi.engine.rows import RESULT_FIELDS, KpiRows
 from kpi.engine.run import Run
 from kpi.engine.scope import KEYS, resolve_scope
 from kpi.filters import Filter
-from kpi.stats import suppressed_mask
 from kpi.store.derived.version import is_current
 
 COLUMNS = ["kpi_id", "kpi_label", "unit", "direction", *KEYS, "start", "end", "value",
@@ -36,22 +36,23 @@ def compute(con, kpi_ids: Sequence[str] | None, flt: Filter,
     check_computable(kpis)
     run = Run(con, resolve_scope(con, flt, group_by), data_as_of(con), kpis,
               derived=is_current(con))
-    results = [compute_kpi(run, k) for k in kpis]
-    return _finish(sorted(results, key=lambda r: r.kpi.id), run)
+    return _finish(_rows(run, kpis), run)
+
+
+def _rows(run: Run, kpis: list) -> list[KpiRows]:
+    """Each KPI's rows on the run's grid, nothing withheld yet, sorted by KPI id."""
+    return sorted((compute_kpi(run, k) for k in kpis), key=lambda r: r.kpi.id)
 
 
 def _finish(results: list[KpiRows], run: Run) -> pd.DataFrame:
-    """Suppression, the KPI's declared fields, types and the contract's row order (KPIs by
+    """Withheld cells, the KPI's declared fields, types and the contract's row order (KPIs by
     id, each on the grid, which is sorted by department and month)."""
     labels = run.scope.grid_labels()
     size = len(labels)
     kpis = [r.kpi for r in results]
     fields = {f: np.concatenate([getattr(r, f) for r in results]) if results else np.empty(0)
               for f in RESULT_FIELDS}
-    min_n = np.repeat([k.min_n for k in kpis], size).astype(int)
-    suppressed = np.zeros(len(min_n), dtype=bool)
-    for threshold in set(min_n[min_n > 0]):
-        suppressed |= (min_n == threshold) & suppressed_mask(fields["n"], threshold)
+    suppressed = withheld(run, kpis, _rows)  # small cells and their complements
     for f in WITHHELD:
         fields[f][suppressed] = np.nan
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import date
 
@@ -13,7 +11,7 @@ import pandas as pd
 from kpi import engine
 from kpi.catalog.kinds import Unit
 from kpi.catalog.kpis import Kpi, resolve_kpis
-from kpi.csv_cells import number_cell, text_cell
+from kpi.csv_cells import csv_text, number_cell, text_cell
 from kpi.filters import Filter
 from kpi.settings import Settings
 from kpi.spc.limits import (
@@ -120,10 +118,6 @@ def series_blocks(table: pd.DataFrame) -> list[tuple[int, int]]:
 def spc_csv(table: pd.DataFrame) -> str:
     """The `python -m kpi spc` CSV: numbers at full precision, text guarded against formulas."""
     numbers = {"value", "n", "centre", "lower", "upper", "target"}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SPC_COLUMNS)
-    for row in table[SPC_COLUMNS].itertuples(index=False, name=None):
-        writer.writerow([number_cell(v) if c in numbers else text_cell(v)
-                         for c, v in zip(SPC_COLUMNS, row)])
-    return out.getvalue()
+    return csv_text(SPC_COLUMNS, ([number_cell(v) if c in numbers else text_cell(v)
+                                   for c, v in zip(SPC_COLUMNS, row)]
+                                  for row in table[SPC_COLUMNS].itertuples(index=False, name=None)))
