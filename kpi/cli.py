@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from kpi.errors import PxError, UsageError
 from kpi.store.connect import resolve_db_path
@@ -17,7 +18,7 @@ def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
 
 
 def _progress(message: str) -> None:
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_ingest(args: argparse.Namespace, db_path: Path) -> None:
+    """`ingest FOLDER`: check and load a delivery into the database; rows per table."""
     from kpi.ingest.delivery import ingest_folder
 
     loaded = ingest_folder(args.folder, db_path, progress=_progress)
@@ -85,6 +87,7 @@ def run_ingest(args: argparse.Namespace, db_path: Path) -> None:
 
 
 def run_demo(args: argparse.Namespace, db_path: Path) -> None:
+    """`demo`: build the demo database, or write it as a delivery with --csv."""
     from kpi.demo.build import build_demo, write_delivery
 
     if args.scale <= 0:
@@ -100,6 +103,7 @@ def run_demo(args: argparse.Namespace, db_path: Path) -> None:
 
 
 def run_export(args: argparse.Namespace, db_path: Path) -> None:
+    """`export`: the snapshot CSV of the chosen KPIs for the filter."""
     from kpi.export import write_snapshot
     from kpi.store.connect import open_readonly
 
@@ -122,6 +126,7 @@ def _output(out: str) -> Iterator[TextIO]:
 
 
 def run_list(args: argparse.Namespace, db_path: Path) -> None:
+    """`list`: every KPI (of the database when there is one) with its definition."""
     from kpi.catalog.kpis import render_list
     from kpi.store.connect import open_readonly
 
@@ -134,6 +139,7 @@ def run_list(args: argparse.Namespace, db_path: Path) -> None:
 
 
 def run_refresh(args: argparse.Namespace, db_path: Path) -> None:
+    """`refresh`: rebuild the derived tables of an existing database."""
     from kpi.store.swap import refresh_derived
 
     refresh_derived(db_path)
@@ -141,12 +147,13 @@ def run_refresh(args: argparse.Namespace, db_path: Path) -> None:
 
 
 def run_spc(args: argparse.Namespace, db_path: Path) -> None:
-    from kpi.settings import load_settings
+    """`spc --kpi ID`: one KPI's monthly control chart as CSV."""
+    from kpi.settings import read_settings_file
     from kpi.spc.series import spc_csv, spc_for_kpi
     from kpi.store.connect import open_readonly
 
     flt = _filter(args)
-    settings = load_settings()
+    settings = read_settings_file()
     con = open_readonly(db_path)
     try:
         text = spc_csv(spc_for_kpi(con, args.kpi, flt, settings, args.rebase))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import math
-from datetime import date, datetime
-from numbers import Integral, Real
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from datetime import datetime
+from numbers import Real
+from typing import TextIO
 
 import pandas as pd
 

@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from kpi_db import build_tiny_db
+
+from tests.support.kpi_db import build_tiny_db
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +25,7 @@ def body(csv_text):
     return [line.rsplit(",", 1)[0] for line in csv_text.splitlines()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options, departments", [
     (["--service-line", "Emergency"], ["D3"]),
     (["--site", "North"], ["D1", "D2"]),
@@ -41,6 +43,7 @@ def test_service_line_and_site_export_the_same_rows_as_their_departments(tiny, o
 
 
 @pytest.mark.parametrize("command", [["export"], ["spc", "--kpi", "visits"]])
+@pytest.mark.slow
 @pytest.mark.parametrize("options, message", [
     (["--site", "Nowhere"], "unknown site 'Nowhere'"),
     (["--service-line", "Dentistry"], "Dentistry"),

@@ -6,12 +6,12 @@ import math
 
 import pandas as pd
 import pytest
-from kpi_cases import CASES, Case
-from kpi_db import build_tiny_db
 
 from kpi.catalog.kpis import available_kpis
 from kpi.engine import compute
 from kpi.store.connect import open_readonly
+from tests.support.kpi_cases import CASES, Case
+from tests.support.kpi_db import build_tiny_db
 
 CHECKED = ("department_id", "month", "value", "n", "numerator", "denominator", "ci_low",
            "ci_high", "suppressed")

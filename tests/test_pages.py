@@ -9,20 +9,20 @@ from datetime import date
 
 import duckdb
 import pytest
-from apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
 
+from kpi import engine
 from kpi.cli import main as cli_main
 from kpi.demo.build import build_demo
-from kpi import engine
 from kpi.filters import Filter
 from kpi.present.formatting import markdown_plain
 from kpi.store.connect import db_version, open_readonly
 from kpi.store.derived import rebuild as derive
 from kpi.store.swap import write_swap
+from tests.support.apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
+from tests.support.demo_test_helpers import PAGES_END as END
 from ui import data
 from ui.exporting import deferred_snapshot
 
-END = date(2025, 6, 30)
 PAGES = {"views/overview.py": "Overview", "views/satisfaction.py": "Satisfaction",
          "views/loyalty.py": "Loyalty", "views/complaints.py": "Complaints",
          "views/staff.py": "Staff morale", "views/waits.py": "Respect for time",
@@ -33,17 +33,10 @@ TILE_FORMATS = {"patient_satisfaction": "{:.1f} %", "nps": "{:+.1f}",
                 "seen_within_15_minutes": "{:.1f} %"}
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("pages") / "px.duckdb"
-    build_demo(path, seed=7, scale=0.02, end=END)
-    return path
-
-
 @pytest.fixture(autouse=True)
-def px_db(demo_db, monkeypatch, tmp_path):
-    use_database(monkeypatch, demo_db, tmp_path / "no-settings.toml")
-    return demo_db
+def px_db(pages_demo, monkeypatch, tmp_path):
+    use_database(monkeypatch, pages_demo, tmp_path / "no-settings.toml")
+    return pages_demo
 
 
 def engine_rows(db, kpi_ids, flt, group_by=()):
@@ -198,9 +191,9 @@ NASTY = "**Palliative** [care](http://example.org/x.png) <b>unit</b> $x$"
 
 
 @pytest.fixture(scope="module")
-def nasty_db(demo_db, tmp_path_factory):
+def nasty_db(pages_demo, tmp_path_factory):
     path = tmp_path_factory.mktemp("nasty") / "px.duckdb"
-    shutil.copyfile(demo_db, path)
+    shutil.copyfile(pages_demo, path)
     with write_swap(path) as con:
         con.execute("UPDATE departments SET department_name = ? WHERE department_id = 'PALL'",
                     [NASTY])
@@ -217,10 +210,10 @@ def test_data_text_is_never_read_as_markdown_or_html(nasty_db, monkeypatch):
     assert "&lt;b&gt;unit&lt;/b&gt;" in figures and "<b>unit</b>" not in figures
 
 
-def test_a_database_with_stale_derived_tables_says_how_to_refresh(demo_db, tmp_path,
+def test_a_database_with_stale_derived_tables_says_how_to_refresh(pages_demo, tmp_path,
                                                                   monkeypatch):
     old = tmp_path / "old.duckdb"
-    shutil.copyfile(demo_db, old)
+    shutil.copyfile(pages_demo, old)
     con = duckdb.connect(str(old))
     con.execute("UPDATE meta SET value = '0' WHERE key = ?", [derive.META_KEY])
     con.close()

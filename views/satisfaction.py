@@ -4,13 +4,13 @@ import streamlit as st
 
 from kpi.catalog.kpis import DOMAIN_KPI_PREFIX
 from kpi.engine import breakdowns
-from kpi.present import charts
+from kpi.present import charts, pages
 from kpi.present.formatting import markdown_plain, suppressed_text
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trends
 from ui.widgets import headline, page_header, threshold, withheld_legend
 
-HEADLINE = ("patient_satisfaction", "satisfaction_mean_score", "survey_responses")
+HEADLINE = pages.SATISFACTION_HEADLINE
 
 
 def domain_ids(kpis) -> list[str]:
@@ -45,7 +45,8 @@ def show_rating(ctx) -> None:
     for question_id, rows in frame.groupby("question_id", sort=True):
         text = rows["question_text"].iloc[0] or question_id
         if rows["suppressed"].any():
-            st.info(f"{markdown_plain(text)}: {suppressed_text(threshold(ctx.kpis['patient_satisfaction']))} "
+            limit = threshold(ctx.kpis["patient_satisfaction"])
+            st.info(f"{markdown_plain(text)}: {suppressed_text(limit)} "
                     "in this filter; the distribution is withheld.")
             continue
         st.plotly_chart(charts.count_bars(

@@ -2,7 +2,7 @@
 
 Within each group a patient's index visit is their first visit in the group; it is eligible
 once index_date + W <= as_of(visits) and a return when their next visit on a later day, in any
-department, is no later than index_date + W. The derived counts (kpi.store.derived.returns) are keyed
+department, is no later than index_date + W. Derived counts (kpi.store.derived.returns) are keyed
 by the day and the patient's previous visit date (same department, or any department), so the
 first visits of a group are the counts whose previous visit is before the group's start. That
 holds for a group of one department or of every department; a group of several (not all)

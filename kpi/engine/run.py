@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Sequence
 
 import pandas as pd
 
@@ -29,7 +29,8 @@ ORDER BY p.position, g.position
 @dataclass
 class Run:
     """What every source's computation needs; grouped aggregates are memoised per query.
-    `derived`: the database has current derived tables (kpi.store.derived.rebuild) to read instead."""
+    `derived`: the database has current derived tables (kpi.store.derived.rebuild) to read
+    instead."""
 
     con: object
     scope: Scope

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Sequence
 
 from kpi.engine.meta import DEPARTMENTS_SQL, default_window
 from kpi.errors import UsageError

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,8 @@ D2 = 1.128
 SIGMA_LIMIT = 3.0
 SIGMA_WARNING = 2.0
 MIN_POINTS_FOR_FIRM_LIMITS = 12
+# Why the limits are trial limits, in words for the pages and charts.
+TOO_FEW_FOR_FIRM_LIMITS = f"fewer than {MIN_POINTS_FOR_FIRM_LIMITS} months"
 LANEY_MIN_MEAN_DENOMINATOR = 1000
 
 ALWAYS_MET = "always met"

@@ -6,8 +6,8 @@ Every rule takes the series and its limits and returns, per point, the side of t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -111,7 +111,8 @@ def detect(values: np.ndarray, limits: Limits,
 
 
 def variation(side: int, direction: str) -> str:
-    """improvement / concern / neutral for a signal's side and the KPI's direction; common if none."""
+    """improvement / concern / neutral for a signal's side and the KPI's direction; common if
+    none."""
     if side == 0:
         return COMMON
     if direction == "neutral":

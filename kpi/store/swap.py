@@ -6,8 +6,8 @@ import contextlib
 import fcntl
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 
@@ -25,7 +25,8 @@ def _exclusive_lock(db_path: Path) -> Iterator[None]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PxError(f"another load is writing {db_path}; try again when it has finished")
+            raise PxError(f"another load is writing {db_path}; "
+                          "try again when it has finished") from None
         yield
 
 
@@ -63,8 +64,8 @@ def write_swap(db_path: Path, fresh: bool = False) -> Iterator[duckdb.DuckDBPyCo
 
 
 def refresh_derived(db_path: Path) -> None:
-    """Rebuild the derived tables of an existing database (after an upgrade of kpi.store.derived.rebuild),
-    in a copy swapped in atomically like a load."""
+    """Rebuild the derived tables of an existing database (after an upgrade of
+    kpi.store.derived.rebuild), in a copy swapped in atomically like a load."""
     db_path = Path(db_path)
     if not db_path.exists():
         raise DatabaseMissing(db_path)
