@@ -56,7 +56,7 @@ def test_case(con, case: Case):
 def test_every_kpi_of_the_tiny_database_has_a_case(con):
     covered = {c.kpi_id for c in CASES}
     missing = [k.id for k in available_kpis(con) if k.id not in covered]
-    assert not missing, f"KPIs without a hand-computed case in tests/kpi_cases.py: {missing}"
+    assert not missing, f"KPIs without a hand-computed case (tests/support/kpi_cases.py): {missing}"
 
 
 def test_the_tiny_database_expands_every_patient_domain(con):
