@@ -1,5 +1,5 @@
-"""The KPIs each dashboard page shows, declared once as data: views/ draws them, the tests
-and the benchmark read them from here (no Streamlit)."""
+"""The KPIs each dashboard page shows, declared once as data: views/ draws them and the tests
+read them from here (no Streamlit)."""
 
 # Overview: one headline tile per area, and the KPIs compared across departments.
 OVERVIEW_HEADLINES = {"Satisfaction": "patient_satisfaction", "Loyalty": "nps",
