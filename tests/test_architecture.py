@@ -69,6 +69,24 @@ def test_the_trial_limits_month_count_is_written_once():
     assert not copies
 
 
+def test_the_rate_scale_is_declared_once():
+    """Rates per 1,000 use kpi.stats.PER_1000: the engine and the u-chart share it."""
+    copies = [str(path) for path in sources(*PACKAGES)
+              if "1000.0" in (ROOT / path).read_text(encoding="utf-8")]
+    assert copies == ["kpi/stats.py"]
+
+
+def test_a_public_function_name_is_defined_once_in_kpi():
+    """Two functions of one name (say load_settings) in kpi/ hide what each one does."""
+    homes: dict[str, list[str]] = {}
+    for path in sources("kpi"):
+        for node in ast.parse((ROOT / path).read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                homes.setdefault(node.name, []).append(str(path))
+    twice = {name: paths for name, paths in homes.items() if len(paths) > 1 and name != "main"}
+    assert not twice
+
+
 def test_every_kpi_a_page_shows_is_declared():
     declared = {kpi.id for kpi in declared_kpis()}
     shown = {name: value for name, value in vars(pages).items() if name.isupper()}
