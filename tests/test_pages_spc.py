@@ -25,7 +25,7 @@ LAST_12 = Filter(start=date(2024, 7, 1), end=END)
 # the satisfaction selectbox starts on its first KPI; no patient of the last 12 months has a
 # full year of follow-up, so the loyalty page draws no return-visit chart.
 TREND_PAGES = {
-    "views/satisfaction.py": pages.SATISFACTION_HEADLINE[:1],
+    "views/satisfaction.py": (pages.SATISFACTION_OVERALL,),
     "views/loyalty.py": tuple(k for k in pages.LOYALTY if k != "return_visit_rate"),
     "views/complaints.py": pages.COMPLAINTS_VOLUME + pages.COMPLAINTS_DEADLINES,
     "views/staff.py": pages.STAFF,

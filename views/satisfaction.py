@@ -15,7 +15,7 @@ HEADLINE = pages.SATISFACTION_HEADLINE
 
 def domain_ids(kpis) -> list[str]:
     """The overall top-box KPI and every patient domain KPI of the database."""
-    return ["patient_satisfaction", *[k for k in kpis if k.startswith(DOMAIN_KPI_PREFIX)]]
+    return [pages.SATISFACTION_OVERALL, *[k for k in kpis if k.startswith(DOMAIN_KPI_PREFIX)]]
 
 
 def show_domains(ctx) -> None:

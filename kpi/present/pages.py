@@ -11,8 +11,10 @@ OVERVIEW_COMPARED = ("patient_satisfaction", "recommend_top_box", "nps", "return
                      "staff_engagement", "staff_wellbeing", "enps", "seen_within_15_minutes",
                      "median_wait_minutes")
 
-# Satisfaction: the headline row (the domain KPIs come from the catalog of the database).
+# Satisfaction: the headline row; the domain charts start with the overall top-box KPI (the
+# domain KPIs come from the catalog of the database).
 SATISFACTION_HEADLINE = ("patient_satisfaction", "satisfaction_mean_score", "survey_responses")
+SATISFACTION_OVERALL = "patient_satisfaction"
 
 # Loyalty: headline row, then each KPI by department and by month.
 LOYALTY = ("recommend_top_box", "nps", "return_visit_rate")
