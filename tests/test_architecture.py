@@ -91,6 +91,7 @@ def test_every_kpi_a_page_shows_is_declared():
     declared = {kpi.id for kpi in declared_kpis()}
     shown = {name: value for name, value in vars(pages).items() if name.isupper()}
     assert set(shown) >= {"OVERVIEW_HEADLINES", "LOYALTY", "COMPLAINTS", "STAFF", "WAITS"}
-    for name, kpi_ids in shown.items():
-        ids = kpi_ids.values() if isinstance(kpi_ids, dict) else kpi_ids
+    for name, value in shown.items():
+        ids = (value.values() if isinstance(value, dict)
+               else [value] if isinstance(value, str) else value)
         assert set(ids) <= declared, name
