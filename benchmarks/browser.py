@@ -7,7 +7,7 @@ import re
 import time
 from pathlib import Path
 
-from benchmarks.server import CHROMIUM, LAUNCH_ARGS, streamlit_server
+from tests.support.server import CHROMIUM, LAUNCH_ARGS, streamlit_server
 
 TIMEOUT_MS = 600_000
 # Remembers that the script ran (the attribute's old or new value was 'running') so that a

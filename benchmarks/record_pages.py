@@ -119,7 +119,7 @@ def record_scenario(recorder: Recorder, scenario: dict, pages: list[tuple[str, s
         if index > 0:
             st.cache_data.clear()
             recorder.take()
-            _run(at, lambda a: a.switch_page(path))
+            _run(at, lambda a, page=path: a.switch_page(page))
         if grouped:
             st.cache_data.clear()
             recorder.take()

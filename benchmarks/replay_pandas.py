@@ -1,19 +1,16 @@
 """The usual way, for comparison: base tables loaded into pandas once, each page's recorded
-KPI calls computed in memory by the independent reference of tests/kpi_reference.py.
+KPI calls computed in memory by the independent reference of tests/support/kpi_reference.py.
 
     python -m benchmarks.replay_pandas --db X.duckdb --workload W.json --runs 1 --out R.json
 """
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
 import pandas as pd
 
 from benchmarks.workload import (
-    ROOT,
     filter_of,
     fingerprint,
     load_workload,
@@ -25,9 +22,7 @@ from benchmarks.workload import (
     write_result,
 )
 from kpi.store.connect import open_readonly
-
-sys.path.insert(0, str(ROOT / "tests"))
-from kpi_reference import Reference, load_tables  # noqa: E402
+from tests.support.kpi_reference import Reference, load_tables
 
 SURVEY_SOURCES = {"patient_survey", "staff_survey"}
 EMPTY_ANSWERS = pd.DataFrame({
@@ -108,8 +103,8 @@ def main() -> None:
         progress(f"pandas: {page}, {scenario}")
         last = {}
 
-        def compute_page():
-            last["frames"] = [reference_kpis(tables, c) for c in kpi_calls]
+        def compute_page(calls=kpi_calls, kept=last):
+            kept["frames"] = [reference_kpis(tables, c) for c in calls]
         timing = timed_runs(compute_page, args.runs, warm_up=False)
         pages.append({"scenario": scenario, "page": page, "kpis": timing,
                       "fingerprints": [fingerprint(f) for f in last["frames"]]})

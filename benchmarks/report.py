@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 TARGET_SCALE = 25.0
 ENGINE_SECONDS = 0.5

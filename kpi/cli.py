@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from kpi.errors import PxError, UsageError
 from kpi.store.connect import damaged_database, resolve_db_path
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_ingest(args: argparse.Namespace, db_path: Path) -> None:
+    """`ingest FOLDER`: check and load a delivery into the database; rows per table."""
     from kpi.ingest.delivery import ingest_folder
 
     loaded = ingest_folder(args.folder, db_path, progress=_progress)
@@ -105,6 +107,7 @@ def run_ingest(args: argparse.Namespace, db_path: Path) -> None:
 
 
 def run_demo(args: argparse.Namespace, db_path: Path) -> None:
+    """`demo`: build the demo database, or write it as a delivery with --csv."""
     from kpi.demo.build import build_demo, write_delivery
 
     if args.scale <= 0:
@@ -120,6 +123,7 @@ def run_demo(args: argparse.Namespace, db_path: Path) -> None:
 
 
 def run_export(args: argparse.Namespace, db_path: Path) -> None:
+    """`export`: the snapshot CSV of the chosen KPIs for the filter."""
     from kpi.export import write_snapshot
     from kpi.store.connect import open_readonly
 
@@ -143,6 +147,7 @@ def _output(out: str) -> Iterator[TextIO]:
 
 
 def run_list(args: argparse.Namespace, db_path: Path) -> None:
+    """`list`: every KPI (of the database when there is one) with its definition."""
     from kpi.catalog.kpis import render_list
     from kpi.store.connect import open_readonly
 
@@ -155,6 +160,7 @@ def run_list(args: argparse.Namespace, db_path: Path) -> None:
 
 
 def run_refresh(args: argparse.Namespace, db_path: Path) -> None:
+    """`refresh`: rebuild the derived tables of an existing database."""
     from kpi.store.swap import refresh_derived
 
     refresh_derived(db_path, progress=_progress)
@@ -162,12 +168,13 @@ def run_refresh(args: argparse.Namespace, db_path: Path) -> None:
 
 
 def run_spc(args: argparse.Namespace, db_path: Path) -> None:
-    from kpi.settings import load_settings
+    """`spc --kpi ID`: one KPI's monthly control chart as CSV."""
+    from kpi.settings import read_settings_file
     from kpi.spc.series import spc_csv, spc_for_kpi
     from kpi.store.connect import open_readonly
 
     flt = _filter(args)
-    settings = load_settings()
+    settings = read_settings_file()
     con = open_readonly(db_path)
     try:
         _note_clamped_window(con, flt)
@@ -179,6 +186,7 @@ def run_spc(args: argparse.Namespace, db_path: Path) -> None:
 
 
 def run_comments(args: argparse.Namespace, db_path: Path) -> None:
+    """`comments classify`: themes, sentiment and masking of a CSV of comments (no database)."""
     from kpi.comments.classify import Classifier
     from kpi.comments.commentfile import classified_csv, read_comment_file
     from kpi.comments.custom import comment_themes

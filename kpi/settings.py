@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from kpi.errors import PxError
 
@@ -35,7 +35,7 @@ def settings_path() -> Path:
     return Path(os.environ.get("PX_SETTINGS") or DEFAULT_SETTINGS_FILE)
 
 
-def load_settings(path: Path | None = None) -> Settings:
+def read_settings_file(path: Path | None = None) -> Settings:
     """Read and check the settings file; defaults when it does not exist."""
     path = settings_path() if path is None else Path(path)
     if not path.exists():
@@ -51,7 +51,8 @@ def load_settings(path: Path | None = None) -> Settings:
     targets = {}
     for kpi_id, value in raw.get("targets", {}).items():
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise SettingsError(f"{path}: [targets] {kpi_id} = {value!r}: a target must be a number")
+            raise SettingsError(f"{path}: [targets] {kpi_id} = {value!r}: "
+                                "a target must be a number")
         targets[kpi_id] = float(value)
     spc = raw.get("spc", {})
     run_length = spc.get("run_length", DEFAULT_RUN_LENGTH)

@@ -1,4 +1,5 @@
-"""Statistics on every KPI value: 95 % intervals (Wilson, NPS, Poisson) and small-cell suppression."""
+"""Statistics on every KPI value: 95 % intervals (Wilson, NPS, Poisson), small-cell
+suppression."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 
 Z95 = 1.959964
 SUPPRESSION_THRESHOLD = 11
+PER_1000 = 1000.0  # a rate of unit 'per_1000' counts events per 1,000 of its exposure
 
 _NAN_PAIR = (math.nan, math.nan)
 _REL_TOL = 1e-13
@@ -33,12 +35,6 @@ def wilson_interval_arrays(successes: np.ndarray, n: np.ndarray,
     return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
 
 
-def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval of successes/n in percent (0-100); (nan, nan) when n == 0."""
-    low, high = wilson_interval_arrays(np.array([successes]), np.array([n]), z)
-    return float(low[0]), float(high[0])
-
-
 def _nps_shares(promoters, detractors, n) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Promoter and detractor shares (0-1) and n as float arrays; nan shares where n == 0."""
     pro = np.asarray(promoters, dtype=float)
@@ -50,17 +46,6 @@ def _nps_shares(promoters, detractors, n) -> tuple[np.ndarray, np.ndarray, np.nd
         return np.where(n > 0, pro / n, np.nan), np.where(n > 0, det / n, np.nan), n
 
 
-def nps_arrays(promoters: np.ndarray, detractors: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """Net Promoter Score 100 x (P - D), element-wise; nan where n == 0."""
-    p, d, _ = _nps_shares(promoters, detractors, n)
-    return 100.0 * (p - d)
-
-
-def nps(promoters: int, detractors: int, n: int) -> float:
-    """Net Promoter Score 100 x (promoters - detractors) / n (-100..100); nan when n == 0."""
-    return float(nps_arrays(np.array([promoters]), np.array([detractors]), np.array([n]))[0])
-
-
 def nps_interval_arrays(promoters: np.ndarray, detractors: np.ndarray, n: np.ndarray,
                         z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
     """NPS +- z x 100 x sqrt((P + D - (P - D)^2) / n), clipped to -100..100; nan where n == 0."""
@@ -70,13 +55,6 @@ def nps_interval_arrays(promoters: np.ndarray, detractors: np.ndarray, n: np.nda
         half = z * 100.0 * np.sqrt(variance / n)
     centre = 100.0 * (p - d)
     return np.clip(centre - half, -100.0, 100.0), np.clip(centre + half, -100.0, 100.0)
-
-
-def nps_interval(promoters: int, detractors: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """NPS 95 % interval (-100..100) from promoter and detractor counts; (nan, nan) when n == 0."""
-    low, high = nps_interval_arrays(np.array([promoters]), np.array([detractors]),
-                                    np.array([n]), z)
-    return float(low[0]), float(high[0])
 
 
 def _gamma_series(a: float, x: float) -> float:
@@ -176,9 +154,10 @@ def poisson_interval(count: int, z: float = Z95) -> tuple[float, float]:
     return low, _gamma_quantile(k + 1, 1.0 - alpha / 2.0)
 
 
-def rate_interval(count: int, exposure: float, per: float = 1000.0,
+def rate_interval(count: int, exposure: float, per: float = PER_1000,
                   z: float = Z95) -> tuple[float, float]:
-    """Garwood interval of count/exposure scaled per `per` (1,000); (nan, nan) when exposure == 0."""
+    """Garwood interval of count/exposure scaled per `per` (1,000); (nan, nan) when exposure is
+    0."""
     if exposure == 0:
         return _NAN_PAIR
     low, high = poisson_interval(count, z)
@@ -203,9 +182,3 @@ def suppressed_mask(n_array, threshold: int = SUPPRESSION_THRESHOLD, *,
     n = np.asarray(n_array, dtype=float)
     return (n > 0) & (n < limit)
 
-
-def is_suppressed(n: int, threshold: int = SUPPRESSION_THRESHOLD, *,
-                  allow_below_cms_minimum: bool = False) -> bool:
-    """True when 0 < n < threshold: the value must be withheld (n = 0 is not suppressed)."""
-    return bool(suppressed_mask(np.array([n if n is not None else np.nan]), threshold,
-                                allow_below_cms_minimum=allow_below_cms_minimum)[0])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import stat
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -18,9 +18,9 @@ def _entry(event=Event.EXPORT, rows=12):
 def test_entries_are_appended_and_read_newest_first(tmp_path):
     path = audit_path(tmp_path / "px.duckdb")
     assert path.name == "px.duckdb.audit.duckdb"
-    record(path, _entry(Event.SIGN_IN, None), at=datetime(2026, 3, 1, 9, tzinfo=timezone.utc))
-    record(path, _entry(), at=datetime(2026, 3, 2, 23, 59, tzinfo=timezone.utc))
-    record(path, _entry(Event.COMMENT_VIEW, 40), at=datetime(2026, 3, 3, tzinfo=timezone.utc))
+    record(path, _entry(Event.SIGN_IN, None), at=datetime(2026, 3, 1, 9, tzinfo=UTC))
+    record(path, _entry(), at=datetime(2026, 3, 2, 23, 59, tzinfo=UTC))
+    record(path, _entry(Event.COMMENT_VIEW, 40), at=datetime(2026, 3, 3, tzinfo=UTC))
     everything = read_audit(path)
     assert list(everything["event"]) == ["comment_view", "export", "sign_in"]
     assert everything["row_count"].tolist()[:2] == [40, 12]
@@ -39,7 +39,7 @@ def test_entries_are_appended_and_read_newest_first(tmp_path):
 def test_the_audit_is_read_by_day_and_event(tmp_path, start, end, event, expected):
     path = tmp_path / "a.duckdb"
     for day, kind in ((1, Event.SIGN_IN), (2, Event.EXPORT), (3, Event.COMMENT_VIEW)):
-        record(path, _entry(kind), at=datetime(2026, 3, day, 12, tzinfo=timezone.utc))
+        record(path, _entry(kind), at=datetime(2026, 3, day, 12, tzinfo=UTC))
     assert list(read_audit(path, start, end, event)["event"]) == expected
 
 

@@ -108,6 +108,7 @@ def test_a_child_over_its_memory_cap_is_stopped(tmp_path):
     assert (tmp_path / "small.log").read_text().split()[-1] == "hello"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="peak RSS from /proc and wait4")
 def test_the_whole_harness_at_a_tiny_scale(tmp_path, capsys):
     main(["--scales", "0.02", "--runs", "1", "--skip-browser", "--pages", "Overview",

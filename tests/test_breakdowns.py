@@ -1,4 +1,5 @@
-"""kpi.engine.breakdowns on a hand-built database: rating distribution, comments, categories, backlog."""
+"""kpi.engine.breakdowns on a hand-built database: rating distribution, comments, categories,
+backlog."""
 
 from datetime import date
 

@@ -1,9 +1,10 @@
 """The dashboard in a real browser: `streamlit run` on a small demo, driven by Playwright.
 
-Every page loads without an exception (a screenshot of each goes to test-artifacts/), the
-department filter and a date preset work and land in the URL, a shared URL reopens the same
-filter, the CSV download arrives, the Overview shows the control-chart badges and every trend
-page draws control charts. Needs Debian's chromium (`apt-get install -y chromium`).
+Every page loads without an exception (a screenshot of each goes to pytest's tmp path, or
+to `--artifacts DIR`), the department filter and a date preset work and land in the URL, a
+shared URL reopens the same filter, the CSV download arrives, the Overview shows the
+control-chart badges and every trend page draws control charts. Needs Debian's chromium
+(`apt-get install -y chromium`); marked `browser` (deselect with -m "not browser").
 """
 
 import csv
@@ -11,13 +12,10 @@ import io
 import os
 import re
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from benchmarks.server import CHROMIUM, LAUNCH_ARGS, streamlit_server
-from kpi.demo.build import build_demo
 from kpi.present.spc_labels import (
     ASSURANCE_BADGES,
     NO_TARGET,
@@ -25,11 +23,11 @@ from kpi.present.spc_labels import (
     NOT_ASSESSED,
     VARIATION_BADGES,
 )
+from tests.support import ROOT
+from tests.support.server import CHROMIUM, LAUNCH_ARGS, streamlit_server
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
+pytestmark = pytest.mark.browser
 DOC_SCREENSHOTS = ROOT / "docs" / "screenshots"
-END = date(2025, 6, 30)
 TREND_PAGES = ("satisfaction", "loyalty", "complaints", "staff", "waits")
 PAGES = {"": "Overview", "satisfaction": "Satisfaction", "loyalty": "Loyalty",
          "complaints": "Complaints", "staff": "Staff morale", "waits": "Respect for time",
@@ -49,10 +47,9 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402  (chromium
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("browser") / "px.duckdb"
-    build_demo(db, seed=7, scale=0.02, end=END)
-    with streamlit_server(db, tmp_path_factory.mktemp("browser-log") / "streamlit.log") as url:
+def server(pages_demo, tmp_path_factory):
+    with streamlit_server(pages_demo,
+                          tmp_path_factory.mktemp("browser-log") / "streamlit.log") as url:
         yield url
 
 
@@ -102,21 +99,20 @@ def metric_values(page) -> list[str]:
     return [m.inner_text() for m in page.locator("[data-testid='stMetricValue']").all()]
 
 
-def test_every_page_loads_without_an_exception(server, tab):
-    ARTIFACTS.mkdir(exist_ok=True)
+def test_every_page_loads_without_an_exception(server, tab, artifacts):
     timings = {}
     requested = []
     tab.on("request", lambda request: requested.append(request.url))
     for path, title in PAGES.items():
         timings[title] = open_page(tab, f"{server}/{path}")
         tab.wait_for_timeout(300)  # let plotly finish drawing before the screenshot
-        tab.screenshot(path=str(ARTIFACTS / f"{title.lower().replace(' ', '-')}.png"))
+        tab.screenshot(path=str(artifacts / f"{title.lower().replace(' ', '-')}.png"))
         assert tab.locator("[data-testid='stException']").count() == 0, title
         assert tab.locator("h1").first.inner_text() == title
         assert "Demo data" in tab.locator("[data-testid='stAlert']").first.inner_text()
     outside = [u for u in requested if not u.startswith((server, "data:", "blob:"))]
     assert not outside, f"the pages fetched from outside the machine: {outside[:5]}"
-    (ARTIFACTS / "render-seconds.txt").write_text(
+    (artifacts / "render-seconds.txt").write_text(
         "".join(f"{title}: {seconds:.2f} s\n" for title, seconds in timings.items()))
 
 
@@ -157,7 +153,7 @@ BAD_LINKS = {
 }
 
 
-def test_bad_links_show_a_warning_and_the_view_never_an_exception(server, tab):
+def test_bad_links_show_a_warning_and_the_view_never_an_exception(server, tab, artifacts):
     timings = {}
     for name, link in BAD_LINKS.items():
         timings[name] = open_page(tab, f"{server}/{link}")
@@ -166,8 +162,7 @@ def test_bad_links_show_a_warning_and_the_view_never_an_exception(server, tab):
         if name == "too-many":  # Streamlit dropped the link: the browser's script says so
             warnings = [sidebar(tab).frame_locator("iframe").locator("#dropped").inner_text()]
         assert warnings and "Showing: " in warnings[-1], (name, warnings)
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "bad-link-seconds.txt").write_text(
+    (artifacts / "bad-link-seconds.txt").write_text(
         "".join(f"{name}: {seconds:.2f} s\n" for name, seconds in timings.items()))
 
 

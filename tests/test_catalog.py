@@ -6,7 +6,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from kpi_db import build_tiny_db
 
 from kpi.catalog import check
 from kpi.catalog.check import validate_catalog
@@ -18,11 +17,12 @@ from kpi.catalog.kpis import (
     available_kpis,
     declared_kpis,
     domain_kpi,
-    kpi_by_id,
     render_list,
+    resolve_kpis,
 )
 from kpi.errors import UsageError
 from kpi.store.connect import open_readonly
+from tests.support.kpi_db import build_tiny_db
 
 SATISFACTION = KPIS[0]
 
@@ -38,9 +38,9 @@ def test_the_catalog_breaks_none_of_its_rules():
     assert validate_catalog() == []
 
 
-COMPLAINTS = kpi_by_id(None, "complaint_count")
-RETURNS = kpi_by_id(None, "return_visit_rate")
-WAITS = kpi_by_id(None, "seen_within_15_minutes")
+COMPLAINTS = resolve_kpis(None, ["complaint_count"])[0]
+RETURNS = resolve_kpis(None, ["return_visit_rate"])[0]
+WAITS = resolve_kpis(None, ["seen_within_15_minutes"])[0]
 RULE_CASES = [
     (check.unique_ids, [SATISFACTION, SATISFACTION], "declared 2 times"),
     (check.has_label_and_description, [replace(SATISFACTION, description=" ")], "description"),
@@ -91,14 +91,14 @@ def test_every_kind_is_used_and_survey_kpis_withhold_small_cells():
 
 
 def test_domain_kpis_come_from_the_database(con):
-    privacy = kpi_by_id(con, "domain_top_box[privacy]")
+    [privacy] = resolve_kpis(con, ["domain_top_box[privacy]"])
     assert (privacy.domain, privacy.audience, privacy.label) == ("privacy", "patient",
                                                                  "Privacy top-box %")
     assert "`privacy`" in privacy.description
     with pytest.raises(UsageError, match=r"domain_top_box\[overall\]"):
-        kpi_by_id(con, "domain_top_box[overall]")
+        resolve_kpis(con, ["domain_top_box[overall]"])
     with pytest.raises(UsageError, match="python -m kpi list"):
-        kpi_by_id(con, "satisfaction")
+        resolve_kpis(con, ["satisfaction"])
     assert [k.id for k in available_kpis(None)] == [k.id for k in KPIS]
 
 

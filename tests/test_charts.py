@@ -1,4 +1,5 @@
-"""kpi.present.charts and kpi.present.formatting: withheld values labelled in words, never drawn as numbers."""
+"""kpi.present.charts and kpi.present.formatting: withheld values labelled in words, never
+drawn as numbers."""
 
 import math
 
@@ -11,7 +12,6 @@ from kpi.present.formatting import (
     detail_text,
     format_interval,
     format_n,
-    format_number,
     format_value,
     value_text,
 )

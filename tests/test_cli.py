@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from damaged_db import KINDS, damage, damaged_inside
-from ingest_helpers import delivery
-from kpi_db import build_tiny_db
 
 from kpi.cli import main as cli_main
+from tests.support.damaged_db import KINDS, damage, damaged_inside
+from tests.support.ingest_helpers import delivery
+from tests.support.kpi_db import build_tiny_db
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +29,7 @@ def body(csv_text):
     return [line.rsplit(",", 1)[0] for line in csv_text.splitlines()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options, departments", [
     (["--service-line", "Emergency"], ["D3"]),
     (["--site", "North"], ["D1", "D2"]),
@@ -46,6 +47,7 @@ def test_service_line_and_site_export_the_same_rows_as_their_departments(tiny, o
 
 
 @pytest.mark.parametrize("command", [["export"], ["spc", "--kpi", "visits"]])
+@pytest.mark.slow
 @pytest.mark.parametrize("options, message", [
     (["--site", "Nowhere"], "unknown site 'Nowhere'"),
     (["--service-line", "Dentistry"], "Dentistry"),

@@ -128,6 +128,6 @@ def test_bad_settings_are_refused_with_a_plain_message(tmp_path, text, message):
 
 
 def test_the_general_settings_loader_accepts_a_comments_section(tmp_path):
-    from kpi.settings import load_settings
+    from kpi.settings import read_settings_file
     settings = write(tmp_path, "settings.toml", '[comments.themes.noise]\nphrases = ["din"]\n')
-    assert load_settings(settings).run_length == 7
+    assert read_settings_file(settings).run_length == 7

@@ -8,7 +8,6 @@ import io
 
 import pandas as pd
 import pytest
-from kpi_db import build_tiny_db
 
 from kpi.csv_cells import csv_field, csv_text
 from kpi.engine import compute
@@ -16,6 +15,7 @@ from kpi.export import snapshot_csv
 from kpi.filters import Filter
 from kpi.spc.series import SPC_COLUMNS, spc_csv
 from kpi.store.connect import open_readonly
+from tests.support.kpi_db import build_tiny_db
 
 STAMP = "2026-01-02T03:04:05+00:00"
 # (text in a cell, what a spreadsheet must read back)

@@ -20,21 +20,14 @@ from kpi.demo.hospital import (
 from kpi.scoring import SCALES, scales_sql_values
 from kpi.store.connect import open_readonly
 from kpi.store.meta import read_meta
-from tests.demo_test_helpers import END, query, share_salt, sorted_tables
+from tests.support.demo_test_helpers import END, query, share_salt, sorted_tables
+from tests.support.demo_test_helpers import SMALL_SCALE as SCALE
 
-SCALE = 0.02
 START = date(2023, 12, 1)      # first day of the month 35 months before END's month
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "px.duckdb"
-    counts = build_demo(path, seed=7, scale=SCALE, end=END)
-    return path, counts
-
-
-def test_same_seed_and_end_give_identical_data_another_seed_differs(demo_db, tmp_path):
-    path, _ = demo_db
+def test_same_seed_and_end_give_identical_data_another_seed_differs(recent_demo, tmp_path):
+    path, _ = recent_demo
     again, other = tmp_path / "again.duckdb", tmp_path / "other.duckdb"
     share_salt(path, again)
     share_salt(path, other)
@@ -48,8 +41,8 @@ def test_same_seed_and_end_give_identical_data_another_seed_differs(demo_db, tmp
     assert different["patient_answers"] != first["patient_answers"]
 
 
-def test_returned_counts_match_the_tables_and_the_load_log(demo_db):
-    path, counts = demo_db
+def test_returned_counts_match_the_tables_and_the_load_log(recent_demo):
+    path, counts = recent_demo
     con = open_readonly(path)
     try:
         for table, rows in counts.items():
@@ -71,11 +64,12 @@ def _volumes(path):
         SELECT (SELECT count(*) FROM visits WHERE department_id <> 'PALL') AS visits,
                (SELECT count(*) FROM patient_responses WHERE department_id <> 'PALL') AS surveys,
                (SELECT count(*) FROM staff_responses WHERE department_id <> 'PALL') AS staff,
-               (SELECT count(*) FROM complaints WHERE department_id <> 'PALL') AS complaints""").iloc[0]
+               (SELECT count(*) FROM complaints WHERE department_id <> 'PALL') AS complaints
+        """).iloc[0]
 
 
-def test_volumes_grow_linearly_with_scale(demo_db, tmp_path):
-    path, _ = demo_db
+def test_volumes_grow_linearly_with_scale(recent_demo, tmp_path):
+    path, _ = recent_demo
     double = tmp_path / "double.duckdb"
     build_demo(double, seed=7, scale=2 * SCALE, end=END)
     small, large = _volumes(path), _volumes(double)
@@ -90,8 +84,8 @@ def test_volumes_grow_linearly_with_scale(demo_db, tmp_path):
         assert large[column] / small[column] == pytest.approx(2, rel=tolerance), column
 
 
-def test_question_catalog_covers_every_scale_and_the_kpi_domains(demo_db):
-    q = query(demo_db[0], "SELECT * FROM questions")
+def test_question_catalog_covers_every_scale_and_the_kpi_domains(recent_demo):
+    q = query(recent_demo[0], "SELECT * FROM questions")
     patient, staff = q[q.audience == "patient"], q[q.audience == "staff"]
     assert set(patient.scale) == set(SCALES)
     assert 18 <= len(patient) <= 22
@@ -109,8 +103,8 @@ def test_question_catalog_covers_every_scale_and_the_kpi_domains(demo_db):
     assert q.top_box_min.isna().all()
 
 
-def test_departments_span_service_lines_and_sites(demo_db):
-    d = query(demo_db[0], "SELECT * FROM departments")
+def test_departments_span_service_lines_and_sites(recent_demo):
+    d = query(recent_demo[0], "SELECT * FROM departments")
     assert len(d) == 12 and d.department_id.is_unique
     assert set(d.service_line) == {"Inpatient", "Outpatient", "Emergency"}
     assert 2 <= d.site.nunique() <= 3
@@ -119,8 +113,8 @@ def test_departments_span_service_lines_and_sites(demo_db):
             story.stable_department} <= set(d.department_id)
 
 
-def test_dates_cover_36_months_ending_at_end(demo_db):
-    dates = query(demo_db[0], """
+def test_dates_cover_36_months_ending_at_end(recent_demo):
+    dates = query(recent_demo[0], """
         SELECT min(visit_date) AS lo, max(visit_date) AS hi,
                count(DISTINCT date_trunc('month', visit_date)) AS months,
                (SELECT max(greatest(received_date, acknowledged_date, resolved_date))
@@ -135,16 +129,16 @@ def test_dates_cover_36_months_ending_at_end(demo_db):
 
 
 @pytest.mark.parametrize("table", ["patient_answers", "staff_answers"])
-def test_no_answer_outside_its_scale(demo_db, table):
-    bad = query(demo_db[0], f"""
+def test_no_answer_outside_its_scale(recent_demo, table):
+    bad = query(recent_demo[0], f"""
         SELECT count(*) AS n FROM {table} a JOIN questions q USING (question_id)
         JOIN {scales_sql_values()} USING (scale)
         WHERE a.answer < scales.low OR a.answer > scales.high""").n[0]
     assert bad == 0
 
 
-def test_codes_and_links_follow_the_contract(demo_db):
-    path = demo_db[0]
+def test_codes_and_links_follow_the_contract(recent_demo):
+    path = recent_demo[0]
     checks = query(path, """
         SELECT
           (SELECT count(*) FROM visits WHERE wait_minutes < 0) AS negative_waits,
@@ -169,14 +163,14 @@ def test_codes_and_links_follow_the_contract(demo_db):
     assert values["severity"] == set(COMPLAINT_SEVERITIES)
 
 
-def test_no_raw_patient_key_in_the_database_file(demo_db):
-    data = demo_db[0].read_bytes()
+def test_no_raw_patient_key_in_the_database_file(recent_demo):
+    data = recent_demo[0].read_bytes()
     assert re.search(rb"PK[0-9A-F]{16}", data) is None
-    assert query(demo_db[0], "SELECT count(DISTINCT patient_hash) AS n FROM visits").n[0] > 1000
+    assert query(recent_demo[0], "SELECT count(DISTINCT patient_hash) AS n FROM visits").n[0] > 1000
 
 
-def test_blanks_comments_and_modes_look_like_a_real_survey(demo_db):
-    path = demo_db[0]
+def test_blanks_comments_and_modes_look_like_a_real_survey(recent_demo):
+    path = recent_demo[0]
     s = query(path, """
         SELECT count(*) AS surveys, count(comment) AS comments, count(visit_id) AS linked,
           (SELECT count(*) FROM patient_answers) AS answers,
@@ -199,8 +193,8 @@ def test_comment_phrases_exercise_quoting_and_formula_guards():
     assert not any(re.search(r"\d{5,}", c) for c in COMMENTS)
 
 
-def test_patients_return_same_day_later_and_elsewhere(demo_db):
-    r = query(demo_db[0], """
+def test_patients_return_same_day_later_and_elsewhere(recent_demo):
+    r = query(recent_demo[0], """
         WITH v AS (SELECT patient_hash, visit_date, department_id FROM visits)
         SELECT
           (SELECT count(*) FROM (SELECT patient_hash FROM v GROUP BY 1 HAVING count(*) > 1))
@@ -215,8 +209,8 @@ def test_patients_return_same_day_later_and_elsewhere(demo_db):
     assert r.same_day_elsewhere > 0 and r.later_elsewhere > 0
 
 
-def test_complaint_deadlines_are_neither_always_met_nor_never(demo_db):
-    c = query(demo_db[0], "SELECT * FROM complaints")
+def test_complaint_deadlines_are_neither_always_met_nor_never(recent_demo):
+    c = query(recent_demo[0], "SELECT * FROM complaints")
     received = c.received_date.values.astype("datetime64[D]")
     deadline = np.busday_offset(received, 3, roll="backward")
     acked = c.acknowledged_date.values.astype("datetime64[D]")

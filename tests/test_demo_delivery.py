@@ -10,9 +10,9 @@ import pytest
 from kpi.cli import main
 from kpi.demo.build import build_demo, write_delivery
 from kpi.demo.hospital import COMMENTS, QUESTIONS
-from tests.demo_test_helpers import END, share_salt, sorted_tables
+from tests.support.demo_test_helpers import END, share_salt, sorted_tables
+from tests.support.demo_test_helpers import SMALL_SCALE as SCALE
 
-SCALE = 0.02
 FILES = {
     "departments": ["department_id", "department_name", "service_line", "site"],
     "questions": ["question_id", "audience", "domain", "scale", "question_text", "top_box_min"],
@@ -72,11 +72,10 @@ def test_the_delivery_is_identical_when_written_again_into_the_same_folder(deliv
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
-def test_ingesting_the_delivery_gives_the_demo_database(delivery, tmp_path):
+def test_ingesting_the_delivery_gives_the_demo_database(delivery, recent_demo, tmp_path):
     from kpi.ingest.delivery import ingest_folder
 
-    built, ingested = tmp_path / "built.duckdb", tmp_path / "ingested.duckdb"
-    build_demo(built, seed=7, scale=SCALE, end=END)
+    built, ingested = recent_demo[0], tmp_path / "ingested.duckdb"
     share_salt(built, ingested)
     ingest_folder(delivery[0], ingested)
     expected = sorted_tables(built)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from kpi.demo.build import build_demo, demo_story
-from tests.demo_test_helpers import END, query
+from tests.support.demo_test_helpers import END, query
 
 STORY = demo_story(END)
 STORY_SCALE = 0.2

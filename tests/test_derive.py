@@ -12,7 +12,6 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 import pytest
-from kpi_db import build_tiny_db
 
 from kpi.demo.build import build_demo
 from kpi.engine import compute
@@ -22,6 +21,7 @@ from kpi.store.derived import rebuild as derive
 from kpi.store.derived import returns as derive_returns
 from kpi.store.salt import load_salt, patient_hash_sql, salt_path
 from kpi.store.swap import write_swap
+from tests.support.kpi_db import build_tiny_db
 
 DEMO_END = date(2025, 6, 30)
 DEMO_DEPARTMENTS = ("CARD", "DERM", "ED", "MAT", "MED", "ONC", "OPH", "ORTH", "PAED", "PALL",
@@ -295,6 +295,7 @@ def test_derived_tables_of_another_version_are_not_read(tmp_path):
         old.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["stale version", "no derived tables"])
 def test_refresh_command_rebuilds_the_derived_tables_of_an_older_database(tmp_path, damage):
     path = build_tiny_db(tmp_path / "tiny.duckdb")

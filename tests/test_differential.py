@@ -6,12 +6,12 @@ from datetime import date
 
 import numpy as np
 import pytest
-from kpi_reference import Reference, load_tables
 
 from kpi.demo.build import build_demo
 from kpi.engine import compute, default_window
 from kpi.filters import Filter
 from kpi.store.connect import open_readonly
+from tests.support.kpi_reference import Reference, load_tables
 
 KEYS = ["kpi_id", "department_id", "month"]
 FILTERS = [

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from disclosure_helpers import Attacker, build_layout, small_sums_given_away
 
 from kpi.engine import compute
 from kpi.engine.complement import protect
 from kpi.filters import Filter
 from kpi.store.connect import open_readonly
+from tests.support.disclosure_helpers import Attacker, build_layout, small_sums_given_away
 
 KPIS = ["patient_satisfaction", "survey_responses"]
 GROUPINGS = [(), ("department",), ("month",), ("department", "month")]

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import pytest
-from kpi_db import build_tiny_db
 
 from kpi.catalog.kpis import available_kpis
 from kpi.engine import COLUMNS, compute, data_as_of, default_window, departments
@@ -16,6 +15,7 @@ from kpi.errors import UsageError
 from kpi.filters import Filter
 from kpi.store.connect import open_readonly
 from kpi.store.swap import write_swap
+from tests.support.kpi_db import build_tiny_db
 
 RESULT = ["value", "numerator", "denominator", "n", "ci_low", "ci_high", "suppressed"]
 

@@ -6,12 +6,12 @@ import math
 
 import pandas as pd
 import pytest
-from kpi_cases import CASES, Case
-from kpi_db import build_tiny_db
 
 from kpi.catalog.kpis import available_kpis
 from kpi.engine import compute
 from kpi.store.connect import open_readonly
+from tests.support.kpi_cases import CASES, Case
+from tests.support.kpi_db import build_tiny_db
 
 CHECKED = ("department_id", "month", "value", "n", "numerator", "denominator", "ci_low",
            "ci_high", "suppressed")
@@ -56,7 +56,7 @@ def test_case(con, case: Case):
 def test_every_kpi_of_the_tiny_database_has_a_case(con):
     covered = {c.kpi_id for c in CASES}
     missing = [k.id for k in available_kpis(con) if k.id not in covered]
-    assert not missing, f"KPIs without a hand-computed case in tests/kpi_cases.py: {missing}"
+    assert not missing, f"KPIs without a hand-computed case (tests/support/kpi_cases.py): {missing}"
 
 
 def test_the_tiny_database_expands_every_patient_domain(con):

@@ -14,12 +14,11 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from kpi_db import build_tiny_db
 
 import kpi.engine
 import kpi.engine.scope
 from kpi.catalog.kinds import Direction, Kind, Param, Source, Unit
-from kpi.catalog.kpis import available_kpis, kpi_by_id
+from kpi.catalog.kpis import available_kpis, resolve_kpis
 from kpi.engine import breakdowns, compute, data_as_of, departments, kinds, table
 from kpi.engine.returns import return_rows
 from kpi.engine.run import Run
@@ -29,8 +28,9 @@ from kpi.filters import Filter
 from kpi.store.connect import open_readonly
 from kpi.store.derived.version import is_current
 from kpi.store.swap import write_swap
+from tests.support.kpi_db import build_tiny_db
 
-VISITS = kpi_by_id(None, "visits")
+VISITS = resolve_kpis(None, ["visits"])[0]
 
 
 # Rows of other departments, dated inside each source's dates (as-of and window unchanged):
@@ -116,9 +116,9 @@ def test_an_unknown_id_is_named(con):
      "odd: kind visit_count reads visits, not source complaints"),
     (replace(VISITS, id="odd", kind="mode"), "odd: kind 'mode' is not one of"),
     (replace(VISITS, id="odd", source="emails"), "odd: source 'emails' is not one of"),
-    (replace(kpi_by_id(None, "seen_within_15_minutes"), id="odd", minutes=None),
+    (replace(resolve_kpis(None, ["seen_within_15_minutes"])[0], id="odd", minutes=None),
      "odd: kind wait_within needs minutes"),
-    (replace(kpi_by_id(None, "nps"), id="odd", domain=None), "odd: kind domain_nps needs a domain"),
+    (replace(resolve_kpis(None, ["nps"])[0], id="odd", domain=None), "odd: kind domain_nps needs a domain"),
 ])
 def test_a_kpi_the_engine_cannot_compute_is_named_not_left_out(con, monkeypatch, odd, complaint):
     monkeypatch.setattr(table, "resolve_kpis", lambda _con, _ids: [odd, VISITS])
@@ -202,7 +202,7 @@ def test_a_scope_of_one_department_reads_no_other(con, other, monkeypatch, name,
 
 def _return_rate(con, scope: Scope) -> tuple:
     rows = return_rows(Run(con, scope, data_as_of(con), [], derived=True),
-                       kpi_by_id(con, "return_visit_rate"))
+                       resolve_kpis(con, ["return_visit_rate"])[0])
     return float(rows.numerator[0]), float(rows.denominator[0])
 
 

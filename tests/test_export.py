@@ -11,7 +11,6 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from kpi_db import build_tiny_db
 
 from kpi.catalog.kpis import available_kpis
 from kpi.csv_cells import number_cell, text_cell
@@ -19,6 +18,7 @@ from kpi.engine import compute
 from kpi.export import SNAPSHOT_COLUMNS, snapshot_csv, write_snapshot
 from kpi.filters import Filter
 from kpi.store.connect import open_readonly
+from tests.support.kpi_db import build_tiny_db
 
 STAMP = "2026-01-02T03:04:05+00:00"
 D1_JAN = Filter(departments=("D1",), start="2024-01-01", end="2024-01-31")

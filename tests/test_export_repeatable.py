@@ -11,7 +11,7 @@ from kpi.demo.build import build_demo
 from kpi.export import write_snapshot
 from kpi.filters import Filter
 from kpi.store.connect import open_readonly
-from tests.demo_test_helpers import END
+from tests.support.demo_test_helpers import END
 
 RUNS = 6
 STAMP = "2026-01-02T03:04:05+00:00"

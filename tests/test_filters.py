@@ -106,7 +106,8 @@ def test_two_bad_dates_give_two_warnings():
 
 
 DESCRIPTIONS = [
-    (Filter(start=D("2025-01-01"), end=D("2025-12-31")), "All departments, 2025-01-01 to 2025-12-31"),
+    (Filter(start=D("2025-01-01"), end=D("2025-12-31")),
+     "All departments, 2025-01-01 to 2025-12-31"),
     (Filter(), "All departments, all dates"),
     (Filter(departments=("ED",), start=D("2024-02-29")), "Department ED, from 2024-02-29"),
     (Filter(departments=("ICU", "ED"), end=D("2024-02-29")),

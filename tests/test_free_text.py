@@ -9,13 +9,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from apptest_helpers import open_app, use_database
 from markdown_it import MarkdownIt
 from streamlit import config
 
 from kpi.demo.build import build_demo
 from kpi.store.swap import write_swap
-from tests.demo_test_helpers import END
+from tests.support.apptest_helpers import open_app, use_database
+from tests.support.demo_test_helpers import END
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ["<b>x</b>", "[a](http://x.example)", "`code`", "*em*", "$x$", "=1+2",

@@ -9,13 +9,13 @@ import stat
 import duckdb
 import pandas as pd
 import pytest
-from ingest_helpers import GOOD, delivery, rows, write_files
 
 from kpi.ingest.delivery import ingest_folder
 from kpi.store.meta import set_meta
 from kpi.store.salt import load_salt, salt_path
 from kpi.store.schema import TABLES
 from kpi.store.swap import write_swap
+from tests.support.ingest_helpers import GOOD, delivery, rows, write_files
 
 D = dt.date
 BIG_COMMENT = ('He said "fine, thanks"\n' + "x" * 3_000_000 + "\r\nend  ")
@@ -136,6 +136,7 @@ def test_counts_per_table_and_the_loads_record(tmp_path):
     assert rows(tmp_path / "px.duckdb", "SELECT count(DISTINCT loaded_at) FROM loads") == [(1,)]
 
 
+@pytest.mark.slow
 def test_loading_the_same_files_twice_gives_the_same_database(tmp_path):
     db = tmp_path / "px.duckdb"
     folder = delivery(tmp_path / "in")
@@ -146,6 +147,7 @@ def test_loading_the_same_files_twice_gives_the_same_database(tmp_path):
     assert rows(db, "SELECT count(*), count(DISTINCT loaded_at) FROM loads") == [(16, 2)]
 
 
+@pytest.mark.slow
 def test_later_loads_add_new_ids_and_replace_redelivered_ones(tmp_path):
     db = tmp_path / "px.duckdb"
     ingest_folder(delivery(tmp_path / "first"), db)

@@ -8,9 +8,10 @@ import subprocess
 import sys
 
 import duckdb
-from ingest_helpers import GOOD, ROOT, delivery, file_hash, rows, run_cli, write_files
+import pytest
 
 from kpi.ingest.delivery import ingest_folder
+from tests.support.ingest_helpers import GOOD, ROOT, delivery, file_hash, rows, run_cli, write_files
 
 READER = """
 import sys, duckdb
@@ -23,6 +24,7 @@ print(con.execute("SELECT count(*) FROM visits").fetchone()[0], flush=True)
 NEW_VISIT = {"visits.csv": GOOD["visits.csv"].splitlines()[0] + "\nV4,PK-0004,D1,2024-03-01,,\n"}
 
 
+@pytest.mark.slow
 def test_a_reader_holding_the_database_keeps_the_old_data_and_the_load_succeeds(tmp_path):
     db = tmp_path / "px.duckdb"
     ingest_folder(delivery(tmp_path / "first"), db)
@@ -52,6 +54,7 @@ def _big_delivery(folder, visits: int):
     return folder
 
 
+@pytest.mark.slow
 def test_a_load_killed_while_writing_leaves_the_database_as_it_was(tmp_path):
     db = tmp_path / "px.duckdb"
     ingest_folder(delivery(tmp_path / "first"), db)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from ingest_helpers import GOOD, delivery, rows
 
 from kpi.errors import RejectedInput
 from kpi.ingest.delivery import ingest_folder
+from tests.support.ingest_helpers import GOOD, delivery, rows
 
 DEPT = "department_id,department_name,service_line,site\n"
 VISIT = "visit_id,patient_key,department_id,visit_date,visit_type,wait_minutes\n"

@@ -8,16 +8,16 @@ import shutil
 
 import duckdb
 import pytest
-from ingest_helpers import GOOD, delivery, rows, write_files
 
 from kpi.errors import RejectedInput
 from kpi.ingest import delivery as ingest
 from kpi.ingest import load as ingest_load
 from kpi.ingest.contract import FILES
 from kpi.ingest.delivery import ingest_folder
-from kpi.ingest.settings import MEMORY_LIMIT, load_settings, spill_folder
+from kpi.ingest.settings import MEMORY_LIMIT, duckdb_settings_for_load, spill_folder
 from kpi.store.salt import salt_path
 from kpi.store.schema import TABLES
+from tests.support.ingest_helpers import GOOD, delivery, rows, write_files
 
 FALLBACK = "reading it again, row by row"
 AWKWARD_VISITS = ("visit_id,patient_key,department_id,visit_date,visit_type,wait_minutes\n"
@@ -85,14 +85,14 @@ def test_spill_folders_stay_beside_the_database_and_are_removed(tmp_path):
     assert not list(db.parent.glob("*.spill-*"))
 
 
-def test_load_settings_point_spills_into_the_database_folder_and_are_reset(tmp_path):
+def test_duckdb_settings_for_load_point_spills_into_the_database_folder_and_are_reset(tmp_path):
     db = tmp_path / "px.duckdb"
     con = duckdb.connect(str(tmp_path / "x.duckdb"))
     setting = "SELECT current_setting('memory_limit'), current_setting('checkpoint_threshold')"
     before = con.execute(setting).fetchone()
     limited = duckdb.connect()
     limited.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    with load_settings(con, db):
+    with duckdb_settings_for_load(con, db):
         assert con.execute(setting).fetchone()[0] == limited.execute(setting).fetchone()[0]
         assert con.execute("SELECT current_setting('temp_directory')").fetchone() == (
             str(spill_folder(db)),)

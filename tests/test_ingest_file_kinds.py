@@ -9,11 +9,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from ingest_helpers import GOOD, delivery, rows
 
 from kpi.errors import RejectedInput
 from kpi.ingest import formats
 from kpi.ingest.delivery import ingest_folder
+from tests.support.ingest_helpers import GOOD, delivery, rows
 
 PASSWD = "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
 NOT_REGULAR = "not a regular file: it was not read"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from ingest_helpers import GOOD, delivery, file_hash, rows, write_files
 
 from kpi.errors import PxError
 from kpi.ingest.contract import FILES
@@ -13,6 +12,7 @@ from kpi.ingest.delivery import PATIENT_HASH, ingest_folder
 from kpi.ingest.read import stage_file
 from kpi.store.salt import patient_hash_sql
 from kpi.store.swap import write_swap
+from tests.support.ingest_helpers import GOOD, delivery, file_hash, rows, write_files
 
 
 def test_patient_keys_are_staged_as_their_hash(tmp_path):

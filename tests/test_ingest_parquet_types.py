@@ -11,10 +11,10 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from ingest_helpers import GOOD, delivery, rows, write_files
 
 from kpi.errors import RejectedInput
 from kpi.ingest.delivery import ingest_folder
+from tests.support.ingest_helpers import GOOD, delivery, rows, write_files
 
 THREE = 3  # rows of the good visits file (and of the arrays below)
 NONE = [None] * THREE

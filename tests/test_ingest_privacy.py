@@ -8,12 +8,12 @@ import io
 from pathlib import Path
 
 import pytest
-from ingest_helpers import GOOD, delivery
 
 from kpi.errors import RejectedInput
 from kpi.ingest.contract import DATE, FILES, INTEGER, NUMBER, TEXT
 from kpi.ingest.delivery import ingest_folder
 from kpi.ingest.privacy import shown
+from tests.support.ingest_helpers import GOOD, delivery
 
 KEYS = ("PK-MRN-00012345", "777001")
 
@@ -95,7 +95,7 @@ def _with_keys(name: str, key: str) -> tuple[str, list[tuple[int, str]]]:
     for column in header:
         if column in {c.name for c in spec.columns} and spec.column(column).kind == TEXT:
             continue  # free text: any value is valid
-        for copy in range(2 if column == spec.key else 1):
+        for _copy in range(2 if column == spec.key else 1):
             row = dict(zip(header, first), **{spec.key: f"X{len(rows)}"})
             row[column] = key if column == spec.key else _breaking(spec, column, key)
             rows.append([row[h] for h in header])

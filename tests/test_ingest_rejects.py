@@ -9,7 +9,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from ingest_helpers import GOOD, delivery, file_hash, rows, write_files
 
 from kpi.errors import RejectedInput
 from kpi.ingest.contract import FILES
@@ -17,6 +16,7 @@ from kpi.ingest.delivery import ingest_folder
 from kpi.ingest.read import Staged
 from kpi.ingest.rules import duplicate_checks, run_check
 from kpi.store.salt import salt_path
+from tests.support.ingest_helpers import GOOD, delivery, file_hash, rows, write_files
 
 DEPT = "department_id,department_name,service_line,site\n"
 QUES = "question_id,audience,domain,scale,question_text,top_box_min\n"

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from demo_test_helpers import share_salt, sorted_tables
-from ingest_helpers import GOOD, delivery, file_hash, write_files
 
 from kpi.cli import main
 from kpi.errors import PxError
@@ -24,6 +22,8 @@ from kpi.store.derived.rebuild import DERIVED_TABLES
 from kpi.store.leftovers import leftovers
 from kpi.store.schema import TABLES
 from kpi.store.swap import write_swap
+from tests.support.demo_test_helpers import share_salt, sorted_tables
+from tests.support.ingest_helpers import GOOD, delivery, file_hash, write_files
 
 NEW_VISIT = {"visits.csv": GOOD["visits.csv"].splitlines()[0] + "\nV4,PK-0004,D1,2024-03-01,,\n"}
 COMPARED = ("meta", *TABLES, *DERIVED_TABLES)

@@ -10,21 +10,21 @@ from datetime import date
 
 import duckdb
 import pytest
-from apptest_helpers import APP, fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
-from damaged_db import KINDS, damage, damaged_inside
 
+from kpi import engine
 from kpi.cli import main as cli_main
 from kpi.demo.build import build_demo
-from kpi import engine
 from kpi.filters import Filter
 from kpi.present.formatting import markdown_plain
 from kpi.store.connect import db_version, open_readonly
 from kpi.store.derived import rebuild as derive
 from kpi.store.swap import write_swap
+from tests.support.apptest_helpers import APP, fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
+from tests.support.damaged_db import KINDS, damage, damaged_inside
+from tests.support.demo_test_helpers import PAGES_END as END
 from ui import data, dropped_link, startup
 from ui.exporting import deferred_snapshot
 
-END = date(2025, 6, 30)
 PAGES = {"views/overview.py": "Overview", "views/satisfaction.py": "Satisfaction",
          "views/loyalty.py": "Loyalty", "views/complaints.py": "Complaints",
          "views/staff.py": "Staff morale", "views/waits.py": "Respect for time",
@@ -35,17 +35,10 @@ TILE_FORMATS = {"patient_satisfaction": "{:.1f} %", "nps": "{:+.1f}",
                 "seen_within_15_minutes": "{:.1f} %"}
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("pages") / "px.duckdb"
-    build_demo(path, seed=7, scale=0.02, end=END)
-    return path
-
-
 @pytest.fixture(autouse=True)
-def px_db(demo_db, monkeypatch, tmp_path):
-    use_database(monkeypatch, demo_db, tmp_path / "no-settings.toml")
-    return demo_db
+def px_db(pages_demo, monkeypatch, tmp_path):
+    use_database(monkeypatch, pages_demo, tmp_path / "no-settings.toml")
+    return pages_demo
 
 
 def engine_rows(db, kpi_ids, flt, group_by=()):
@@ -201,9 +194,9 @@ NASTY = "**Palliative** [care](http://example.org/x.png) <b>unit</b> $x$"
 
 
 @pytest.fixture(scope="module")
-def nasty_db(demo_db, tmp_path_factory):
+def nasty_db(pages_demo, tmp_path_factory):
     path = tmp_path_factory.mktemp("nasty") / "px.duckdb"
-    shutil.copyfile(demo_db, path)
+    shutil.copyfile(pages_demo, path)
     with write_swap(path) as con:
         con.execute("UPDATE departments SET department_name = ? WHERE department_id = 'PALL'",
                     [NASTY])
@@ -220,10 +213,10 @@ def test_data_text_is_never_read_as_markdown_or_html(nasty_db, monkeypatch):
     assert "&lt;b&gt;unit&lt;/b&gt;" in figures and "<b>unit</b>" not in figures
 
 
-def test_a_database_with_stale_derived_tables_says_how_to_refresh(demo_db, tmp_path,
+def test_a_database_with_stale_derived_tables_says_how_to_refresh(pages_demo, tmp_path,
                                                                   monkeypatch):
     old = tmp_path / "old.duckdb"
-    shutil.copyfile(demo_db, old)
+    shutil.copyfile(pages_demo, old)
     con = duckdb.connect(str(old))
     con.execute("UPDATE meta SET value = '0' WHERE key = ?", [derive.META_KEY])
     con.close()
@@ -257,9 +250,9 @@ def test_an_unexpected_error_shows_a_plain_message_and_logs_the_traceback(page, 
 
 @pytest.mark.parametrize("page", ["views/overview.py", "views/export.py"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_damaged_database_is_named_on_the_page_with_how_to_rebuild_it(demo_db, kind, page,
+def test_a_damaged_database_is_named_on_the_page_with_how_to_rebuild_it(pages_demo, kind, page,
                                                                          tmp_path, monkeypatch):
-    db = damage(kind, demo_db, tmp_path / "px.duckdb")
+    db = damage(kind, pages_demo, tmp_path / "px.duckdb")
     use_database(monkeypatch, db, tmp_path / "no-settings.toml")
     at = open_app(page)  # fails on any exception element
     errors = [e.value for e in at.error]
@@ -269,8 +262,8 @@ def test_a_damaged_database_is_named_on_the_page_with_how_to_rebuild_it(demo_db,
 
 
 def test_a_damaged_block_found_while_drawing_a_page_is_named_not_shown_as_a_traceback(
-        demo_db, tmp_path, monkeypatch):
-    db = damaged_inside(demo_db, tmp_path / "px.duckdb")
+        pages_demo, tmp_path, monkeypatch):
+    db = damaged_inside(pages_demo, tmp_path / "px.duckdb")
     use_database(monkeypatch, db, tmp_path / "no-settings.toml")
     errors = [e.value for e in open_app().error]  # fails on any exception element
     assert errors == [markdown_plain(f"{db} is not a readable database (a part of it fails "

@@ -10,7 +10,6 @@ import stat
 from pathlib import Path
 
 import pytest
-from ingest_helpers import GOOD, delivery, file_hash, rows, write_files
 
 from kpi.cli import main
 from kpi.demo.build import build_demo
@@ -18,6 +17,7 @@ from kpi.errors import PxError
 from kpi.ingest.delivery import ingest_folder
 from kpi.store.salt import FINGERPRINT_KEY, load_salt, salt_path
 from kpi.store.swap import refresh_derived, write_swap
+from tests.support.ingest_helpers import GOOD, delivery, file_hash, rows, write_files
 
 NEW_VISIT = {"visits.csv": GOOD["visits.csv"].splitlines()[0] + "\nV4,PK-0001,D1,2024-03-01,,\n"}
 OTHER_SALT = "0123456789abcdef" * 4

@@ -165,4 +165,5 @@ def test_laney_widens_limits_for_overdispersed_large_denominators():
     z = (num / den - p) / np.sqrt(p * (1 - p) / den)
     sigma_z = np.abs(np.diff(z)).mean() / 1.128
     assert sigma_z > 1
-    assert prime.upper[0] - prime.centre[0] == pytest.approx(sigma_z * (plain.upper[0] - plain.centre[0]))
+    plain_width = plain.upper[0] - plain.centre[0]
+    assert prime.upper[0] - prime.centre[0] == pytest.approx(sigma_z * plain_width)

@@ -7,7 +7,6 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kpi.demo.build import build_demo
 from kpi.filters import Filter
 from kpi.settings import Settings
 from kpi.spc.attention import ATTENTION_COLUMNS, attention, latest_point
@@ -18,6 +17,7 @@ from kpi.spc.series import (
     spc_for_kpi,
 )
 from kpi.store.connect import open_readonly
+from tests.support.demo_test_helpers import PAGES_END as END
 
 NAN = math.nan
 MONTHS = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
@@ -81,15 +81,12 @@ def test_nothing_to_list_without_values():
     assert latest_point(series("PALL", "nps", [C, C, G, C, G, G]))["month"] == "2025-04"
 
 
-END = date(2025, 6, 30)
 WINDOW = Filter(start=date(2024, 7, 1), end=END)
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    path = tmp_path_factory.mktemp("spc_attention") / "px.duckdb"
-    build_demo(path, seed=7, scale=0.02, end=END)
-    connection = open_readonly(path)
+def con(pages_demo):
+    connection = open_readonly(pages_demo)
     yield connection
     connection.close()
 

@@ -1,5 +1,6 @@
-"""kpi.present.spc_charts and kpi.present.spc_labels: points styled by variation (colour and shape), limits and
-target drawn, the rule in words on hover, and every month without a value explained."""
+"""kpi.present.spc_charts and kpi.present.spc_labels: points styled by variation (colour and
+shape), limits and target drawn, the rule in words on hover, and every month without a value
+explained."""
 
 import math
 

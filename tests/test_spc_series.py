@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kpi.catalog.kpis import kpi_by_id
+from kpi.catalog.kpis import resolve_kpis
 from kpi.demo.build import build_demo
 from kpi.demo.plan import DemoStory
 from kpi.filters import Filter
@@ -16,6 +16,7 @@ from kpi.spc.series import SPC_COLUMNS, spc_detail, spc_details, spc_for_kpi
 from kpi.spc.targets import target_for
 from kpi.store.connect import open_readonly
 
+pytestmark = pytest.mark.slow  # the demo at scale 1, where every story shows: about 4 s
 END = date(2026, 11, 15)
 STORY = DemoStory(months=())
 
@@ -98,7 +99,7 @@ def test_cli_rejections(demo, args, code, message):
     ("visits", {"visits": 100.0}, None),                         # neutral KPIs have no target
 ])
 def test_target_for(demo, kpi_id, targets, expected):
-    assert target_for(kpi_by_id(demo[1], kpi_id), Settings(targets=targets)) == expected
+    assert target_for(resolve_kpis(demo[1], [kpi_id])[0], Settings(targets=targets)) == expected
 
 
 def test_target_reaches_the_verdict(demo):

@@ -35,7 +35,8 @@ def make_db(path: Path, department_ids: list[str]) -> None:
 def departments(path: Path) -> list[str]:
     con = open_readonly(path)
     try:
-        return [r[0] for r in con.execute("SELECT department_id FROM departments ORDER BY 1").fetchall()]
+        rows = con.execute("SELECT department_id FROM departments ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
     finally:
         con.close()
 

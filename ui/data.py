@@ -20,7 +20,7 @@ from kpi import engine
 from kpi.catalog import kpis as catalog
 from kpi.catalog.kpis import Kpi
 from kpi.filters import Filter
-from kpi.settings import Settings, load_settings, settings_path
+from kpi.settings import Settings, read_settings_file, settings_path
 from kpi.spc import series as spc_series
 from kpi.store.connect import db_version, open_readonly, resolve_db_path
 from kpi.store.derived import version as derive_version
@@ -133,7 +133,7 @@ def read(key: DbKey, reader: Callable, flt: Filter):
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _settings_file(path: str, mtime_ns: int | None) -> Settings:
-    return load_settings(Path(path))
+    return read_settings_file(Path(path))
 
 
 def settings() -> Settings:

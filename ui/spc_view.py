@@ -20,6 +20,7 @@ from kpi.present.spc_labels import (
     variation_badge,
 )
 from kpi.spc.attention import RECENT_MONTHS, attention, latest_point
+from kpi.spc.limits import TOO_FEW_FOR_FIRM_LIMITS
 from ui.tables import attention_table
 from ui.widgets import definitions, threshold
 
@@ -46,7 +47,7 @@ def signal_badges(table: pd.DataFrame, kpi: Kpi, run_length: int) -> None:
     if not is_missing(target):
         notes.append(f"target {format_value(target, kpi.unit)}")
     if len(table) and bool(table["trial_limits"].iloc[0]):
-        notes.append("trial limits: fewer than 12 months with a value")
+        notes.append(f"trial limits: {TOO_FEW_FOR_FIRM_LIMITS} with a value")
     if notes:
         st.caption(" · ".join(notes))
 
@@ -111,8 +112,8 @@ def needs_attention(ctx, kpi_ids: Sequence[str]) -> None:
     st.caption(f"From each department's own control chart of the period: a special-cause "
                f"concern in the last {RECENT_MONTHS} months, or a target the limits say will "
                "not be met without a change."
-               + (" 'trial limits': fewer than 12 months had a value, so the limits may still "
-                  "move." if found["trial_limits"].any() else ""))
+               + (f" 'trial limits': {TOO_FEW_FOR_FIRM_LIMITS} had a value, so the limits may "
+                  "still move." if found["trial_limits"].any() else ""))
     st.dataframe(attention_table(found, ctx.kpis, ctx.names, ctx.settings.run_length),
                  hide_index=True)
     how_to_read_popover(ctx)

@@ -63,7 +63,7 @@ def attention_table(found: pd.DataFrame, kpis: Mapping[str, Kpi], names: Mapping
                     run_length: int) -> pd.DataFrame:
     """kpi.spc.attention.attention's rows for display: department, KPI, latest value with its
     month, the signal in words (badge and rule, or the target never met; 'trial limits' when
-    fewer than 12 months had a value) and since when."""
+    fewer than MIN_POINTS_FOR_FIRM_LIMITS months had a value) and since when."""
     def signal(row: pd.Series) -> str:
         kpi = kpis[row["kpi_id"]]
         if row["signal"] == CONCERN_SIGNAL:

@@ -4,15 +4,14 @@ import streamlit as st
 
 from kpi.engine import breakdowns
 from kpi.engine.breakdowns import AGE_BANDS
-from kpi.present import charts
+from kpi.present import charts, pages
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend, spc_trends
 from ui.widgets import definitions, headline, page_header
 
-KPIS = ("complaint_count", "complaints_per_1000_visits", "ack_within_3_working_days",
-        "resolved_within_7_days", "median_days_to_resolve", "open_complaints")
-VOLUME = ("complaint_count", "complaints_per_1000_visits")
-DEADLINES = ("ack_within_3_working_days", "resolved_within_7_days")
+KPIS = pages.COMPLAINTS
+VOLUME = pages.COMPLAINTS_VOLUME
+DEADLINES = pages.COMPLAINTS_DEADLINES
 HOLIDAYS = ("Working days are Monday to Friday; public holidays are not modelled, so a "
             "deadline that spans a holiday is counted as if the holiday were a working day.")
 

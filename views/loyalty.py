@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from kpi.present import charts
+from kpi.present import charts, pages
 from kpi.present.formatting import markdown_plain
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend
 from ui.widgets import headline, page_header
 
-KPIS = ("recommend_top_box", "nps", "return_visit_rate")
+KPIS = pages.LOYALTY
 LABELS = {"return_visit_rate": "Return visits (loyalty)"}
 FOLLOW_UP = ("No patient in this filter has a full year of follow-up yet: a first visit counts "
              "only once 365 days have passed by the data's as-of date. Choose a period that "

@@ -4,18 +4,15 @@ badges, departments compared, and what needs attention by each department's cont
 import streamlit as st
 
 from kpi.errors import UsageError
+from kpi.present import pages
 from kpi.spc.compare import against_overall, change_vs_prior
 from ui.context import page_context
 from ui.spc_view import needs_attention, tile_badges
 from ui.tables import comparison_table
 from ui.widgets import definitions, kpi_tile, page_header, stop_if_no_data, tile_columns
 
-HEADLINES = {"Satisfaction": "patient_satisfaction", "Loyalty": "nps",
-             "Complaints": "complaints_per_1000_visits", "Staff morale": "staff_engagement",
-             "Respect for time": "seen_within_15_minutes"}
-COMPARED = ("patient_satisfaction", "recommend_top_box", "nps", "return_visit_rate",
-            "complaints_per_1000_visits", "ack_within_3_working_days", "staff_engagement",
-            "staff_wellbeing", "enps", "seen_within_15_minutes", "median_wait_minutes")
+HEADLINES = pages.OVERVIEW_HEADLINES
+COMPARED = pages.OVERVIEW_COMPARED
 
 
 def show_tiles(ctx, whole) -> None:

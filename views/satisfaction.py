@@ -4,18 +4,18 @@ import streamlit as st
 
 from kpi.catalog.kpis import DOMAIN_KPI_PREFIX
 from kpi.engine import breakdowns
-from kpi.present import charts
+from kpi.present import charts, pages
 from kpi.present.formatting import markdown_plain, suppressed_text
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trends
 from ui.widgets import headline, page_header, threshold, withheld_legend
 
-HEADLINE = ("patient_satisfaction", "satisfaction_mean_score", "survey_responses")
+HEADLINE = pages.SATISFACTION_HEADLINE
 
 
 def domain_ids(kpis) -> list[str]:
     """The overall top-box KPI and every patient domain KPI of the database."""
-    return ["patient_satisfaction", *[k for k in kpis if k.startswith(DOMAIN_KPI_PREFIX)]]
+    return [pages.SATISFACTION_OVERALL, *[k for k in kpis if k.startswith(DOMAIN_KPI_PREFIX)]]
 
 
 def show_domains(ctx) -> None:
@@ -45,7 +45,8 @@ def show_rating(ctx) -> None:
     for question_id, rows in frame.groupby("question_id", sort=True):
         text = rows["question_text"].iloc[0] or question_id
         if rows["suppressed"].any():
-            st.info(f"{markdown_plain(text)}: {suppressed_text(threshold(ctx.kpis['patient_satisfaction']))} "
+            limit = threshold(ctx.kpis["patient_satisfaction"])
+            st.info(f"{markdown_plain(text)}: {suppressed_text(limit)} "
                     "in this filter; the distribution is withheld.")
             continue
         st.plotly_chart(charts.count_bars(

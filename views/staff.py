@@ -3,14 +3,14 @@ beside patient satisfaction."""
 
 import streamlit as st
 
-from kpi.present import charts
+from kpi.present import charts, pages
 from kpi.present.formatting import markdown_plain, suppressed_text
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trends
 from ui.widgets import definitions, headline, page_header, threshold
 
-KPIS = ("staff_engagement", "staff_wellbeing", "enps")
-PAIR = ("staff_engagement", "patient_satisfaction")
+KPIS = pages.STAFF
+PAIR = pages.STAFF_BESIDE_PATIENTS
 
 
 def show_scatter(ctx) -> None:

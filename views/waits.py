@@ -4,13 +4,13 @@ department and month."""
 import streamlit as st
 
 from kpi.catalog.kinds import Direction
-from kpi.present import charts
+from kpi.present import charts, pages
 from kpi.present.formatting import markdown_plain
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend
 from ui.widgets import headline, page_header
 
-KPIS = ("median_wait_minutes", "seen_within_15_minutes")
+KPIS = pages.WAITS
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -77,7 +77,7 @@ def _audit_connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def record(path: Path, entry: Entry, at: datetime | None = None) -> None:
     """Append one entry; raises AuditUnavailable when it cannot be written."""
-    stamp = at or datetime.now(timezone.utc)
+    stamp = at or datetime.now(UTC)
     try:
         with _audit_connection(Path(path)) as con:
             con.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?)",

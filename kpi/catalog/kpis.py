@@ -196,11 +196,6 @@ def resolve_kpis(con, kpi_ids) -> list[Kpi]:
     return [by_id[i] for i in dict.fromkeys(kpi_ids)]
 
 
-def kpi_by_id(con, kpi_id: str) -> Kpi:
-    """The KPI with this id (a domain KPI only if its domain is in the database)."""
-    return resolve_kpis(con, [kpi_id])[0]
-
-
 def render_list(con) -> str:
     """The text of `python -m kpi list`: id, label, unit, direction and definition of each KPI."""
     kpis = available_kpis(con) if con is not None else declared_kpis()

@@ -30,7 +30,8 @@ _BILLING = COMPLAINT_CATEGORIES.index("billing")
 
 @dataclass
 class MonthComplaints:
-    """Complaints received in one month, in date order; NaT where not (yet) acknowledged/resolved."""
+    """Complaints received in one month, in date order; NaT where not (yet) acknowledged or
+    resolved."""
 
     complaint_no: np.ndarray
     department: np.ndarray

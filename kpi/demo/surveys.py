@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from statistics import NormalDist
 
 import numpy as np
@@ -53,7 +53,7 @@ class MonthSurveys:
     answer: np.ndarray
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cut_points(audience: str, scale: str) -> np.ndarray:
     """Latent thresholds that reproduce the baseline answer shares at level 0."""
     cumulative = np.cumsum(BASELINE_ANSWER_SHARES[(audience, scale)])[:-1]

@@ -68,14 +68,16 @@ class PatientPool:
             picked = np.empty(len(source), dtype=np.int64)
             for j, pool in enumerate(pools):
                 here = source == j
-                picked[here] = pool[rng.integers(len(pool), size=int(here.sum()))] if len(pool) else 0
+                picked[here] = (pool[rng.integers(len(pool), size=int(here.sum()))]
+                                if len(pool) else 0)
             ids[returning] = picked
         self.history = (self.history + [ids])[-HISTORY_MONTHS:]
         return ids
 
 
 def _day_weights(plan: DemoPlan, month: int) -> tuple[np.ndarray, np.ndarray]:
-    """Day-of-month weights for (ward/emergency, clinic) departments; clinics rarely open weekends."""
+    """Day-of-month weights for (ward/emergency, clinic) departments; clinics rarely open
+    weekends."""
     days = plan.month_start[month] + np.arange(plan.days[month])
     weekend = ((days.astype("datetime64[D]").astype(int) + 3) % 7) >= 5
     every_day = np.full(len(days), 1.0 / len(days))
@@ -114,7 +116,8 @@ def month_visits(rng: np.random.Generator, plan: DemoPlan, month: int, pool: Pat
 
 def _waits(rng: np.random.Generator, plan: DemoPlan, month: int,
            department: np.ndarray) -> np.ndarray:
-    """Log-normal waits in whole minutes around each department's monthly median; NaN if unrecorded."""
+    """Log-normal waits in whole minutes around each department's monthly median; NaN if
+    unrecorded."""
     sigma = np.array([d.wait_sigma for d in DEPARTMENTS])[department]
     recorded = np.array([d.wait_recorded for d in DEPARTMENTS])[department]
     median = plan.wait_median[department, month]

@@ -10,10 +10,9 @@ from kpi.catalog.kpis import Kpi
 from kpi.engine.rows import KpiRows, kpi_rows, proportion_rows
 from kpi.engine.run import Run
 from kpi.engine.visits import visit_aggregates
-from kpi.stats import rate_interval
+from kpi.stats import PER_1000, rate_interval
 
 DATE_COLUMN = "received_date"
-PER = 1000.0
 # The deadline kinds and the date that must come by the deadline.
 DEADLINES = {Kind.ACK_WITHIN_WORKING_DAYS: "acknowledged_date",
              Kind.RESOLVED_WITHIN_DAYS: "resolved_date"}
@@ -103,8 +102,8 @@ def complaint_rate(run: Run, kpi: Kpi) -> KpiRows:
     count = table.complaints.to_numpy(float)
     exposure = visit_aggregates(run).visits.to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.where(exposure > 0, PER * count / exposure, np.nan)
-    bounds = [rate_interval(int(c), e, per=PER) for c, e in zip(count, exposure)]
+        value = np.where(exposure > 0, PER_1000 * count / exposure, np.nan)
+    bounds = [rate_interval(int(c), e) for c, e in zip(count, exposure)]
     ci = (np.array([b[0] for b in bounds]), np.array([b[1] for b in bounds])) if bounds else None
     return kpi_rows(kpi, table, value=value, n=exposure, numerator=count, denominator=exposure,
                     ci=ci)

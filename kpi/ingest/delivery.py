@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 
@@ -14,7 +14,7 @@ from kpi.ingest.load import BrokenRows, direct_tables, load_delivery, load_direc
 from kpi.ingest.read import Staged, find_delivery, stage_file
 from kpi.ingest.report import Finding, file_finding, rejection
 from kpi.ingest.rules import column_rules, duplicate_checks, run_check, run_row_rules
-from kpi.ingest.settings import load_settings, removed_after, spill_folder
+from kpi.ingest.settings import duckdb_settings_for_load, removed_after, spill_folder
 from kpi.store.meta import holds_demo, read_meta, set_meta
 from kpi.store.salt import confirm_salt, load_salt
 from kpi.store.schema import TABLES
@@ -43,7 +43,7 @@ def ingest_folder(folder: Path, db_path: Path,
     with (removed_after(spill_folder(db_path)),
           write_swap(db_path, fresh=replacing_demo, incoming_bytes=files_bytes(paths.values()),
                      progress=progress) as con,
-          load_settings(con, db_path)):
+          duckdb_settings_for_load(con, db_path)):
         confirm_salt(con, db_path, salt)
         hashed_alike = _same_patient_hash(con, db_path, "visits" in paths)
         loaded = None if folder_findings else _load_directly(con, paths, salt, progress)

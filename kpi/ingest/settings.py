@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 
@@ -34,7 +34,8 @@ def removed_after(folder: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def load_settings(con: duckdb.DuckDBPyConnection, db_path: Path) -> Iterator[None]:
+def duckdb_settings_for_load(con: duckdb.DuckDBPyConnection,
+                             db_path: Path) -> Iterator[None]:
     """Settings for staging, checking and loading a delivery, reset when the block succeeds
     (a failed load closes its connection, settings and all); the write lock's holder has
     cleared the spill folders of killed loads (kpi.store.leftovers)."""

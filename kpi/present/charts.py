@@ -164,7 +164,8 @@ def _side_title(pairs: pd.DataFrame, suffix: str, fallback: str) -> str:
 
 def kpi_scatter(df: pd.DataFrame, x_kpi: str, y_kpi: str, names: Mapping[str, str],
                 title: str | None = None, threshold: int = SUPPRESSION_THRESHOLD) -> go.Figure:
-    """One point per department: KPI x against KPI y (departments with a withheld value left out)."""
+    """One point per department: KPI x against KPI y (departments with a withheld value left
+    out)."""
     pairs = pair_kpis(df, x_kpi, y_kpi)
     usable = pairs[pairs["plotted"]]
     label = [html_plain(names.get(d, d)) for d in usable["department_id"]]

@@ -28,6 +28,7 @@ from kpi.present.spc_labels import (
     signal_text,
     variation_badge,
 )
+from kpi.spc.limits import TOO_FEW_FOR_FIRM_LIMITS
 from kpi.stats import SUPPRESSION_THRESHOLD
 
 # Okabe-Ito equivalents of the NHS colours: blue improvement, orange concern, reddish purple
@@ -47,8 +48,8 @@ NO_DATA_MONTH = f"{NO_DATA} this month"
 
 
 def limits_name(trial: bool) -> str:
-    """The legend name of the limit lines ('Trial limits (fewer than 12 months)' when trial)."""
-    return "Trial limits (fewer than 12 months)" if trial else "Process limits"
+    """The legend name of the limit lines ('Trial limits (fewer than N months)' when trial)."""
+    return f"Trial limits ({TOO_FEW_FOR_FIRM_LIMITS})" if trial else "Process limits"
 
 
 def gap_reason(row: pd.Series, threshold: int = SUPPRESSION_THRESHOLD) -> str:

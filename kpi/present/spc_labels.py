@@ -11,7 +11,7 @@ from typing import Any
 
 from kpi.catalog.kinds import Direction
 from kpi.present.formatting import format_value, is_missing
-from kpi.spc.limits import ALWAYS_MET, HIT_AND_MISS, NEVER_MET
+from kpi.spc.limits import ALWAYS_MET, HIT_AND_MISS, NEVER_MET, TOO_FEW_FOR_FIRM_LIMITS
 from kpi.spc.rules import COMMON, CONCERN, IMPROVEMENT, NEUTRAL
 
 
@@ -101,7 +101,7 @@ def assurance_text(assurance: str, target: Any, unit: str) -> str:
 
 
 def limits_words(trial: bool) -> str:
-    """'trial limits' (fewer than 12 months with a value) or 'process limits'."""
+    """'trial limits' (too few months with a value) or 'process limits'."""
     return TRIAL_LIMITS if trial else PROCESS_LIMITS
 
 
@@ -127,6 +127,6 @@ def how_to_read(run_length: int) -> str:
         f"{ASSURANCE_BADGES[NEVER_MET].text} when the target lies outside the limits; "
         f"{ASSURANCE_BADGES[HIT_AND_MISS].text} when it lies between them (some months will "
         "meet it, some will not, by chance alone).\n\n"
-        "With fewer than 12 months the limits are **trial limits**: they may move as months "
-        "are added. Grey crosses at the bottom mark months without a value (withheld below "
+        f"With {TOO_FEW_FOR_FIRM_LIMITS} the limits are **trial limits**: they may move as "
+        "months are added. Grey crosses at the bottom mark months without a value (withheld below "
         "the small-cell threshold, or no data).")

@@ -19,6 +19,8 @@ D2 = 1.128
 SIGMA_LIMIT = 3.0
 SIGMA_WARNING = 2.0
 MIN_POINTS_FOR_FIRM_LIMITS = 12
+# Why the limits are trial limits, in words for the pages and charts.
+TOO_FEW_FOR_FIRM_LIMITS = f"fewer than {MIN_POINTS_FOR_FIRM_LIMITS} months"
 LANEY_MIN_MEAN_DENOMINATOR = 1000
 
 ALWAYS_MET = "always met"

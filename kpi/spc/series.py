@@ -24,13 +24,13 @@ from kpi.spc.limits import (
     u_chart,
 )
 from kpi.spc.targets import target_for
+from kpi.stats import PER_1000
 
 SPC_COLUMNS = ["kpi_id", "month", "value", "n", "centre", "lower", "upper", "rule", "variation",
                "assurance", "target", "trial_limits", "chart"]
 # For charts and lists: why a month has no value (withheld) and whose series it is.
 SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed"]
 SPC_BY_DEPARTMENT_COLUMNS = ["department_id", *SPC_DETAIL_COLUMNS]
-PER_1000 = 1000.0
 
 
 def chart_kind(kpi: Kpi, series: pd.DataFrame) -> ChartKind:

@@ -27,7 +27,7 @@ def holds_demo(db_path: Path) -> bool:
     try:
         con = open_readonly(db_path)
     except duckdb.Error as err:
-        raise PxError(f"cannot open the database {db_path}: {str(err).splitlines()[0]}")
+        raise PxError(f"cannot open the database {db_path}: {str(err).splitlines()[0]}") from None
     try:
         return read_meta(con).get("is_demo") == "true"
     finally:

@@ -52,7 +52,7 @@ def _read_salt(path: Path, db_path: Path) -> str:
         data = path.read_bytes()
     except OSError as err:
         raise PxError(f"the salt file {path} cannot be read ({err.strerror}): let the user "
-                      "who runs loads read it (and nobody else: mode 600); nothing was loaded")
+                      "who runs loads read it (and nobody else: mode 600); nothing was loaded") from None
     if not SALT_FORM.fullmatch(data):
         raise PxError(f"the salt file {path} is not a valid salt: it must hold exactly 64 "
                       f"hexadecimal characters (0-9, a-f) and nothing else; {RESTORE}; "

@@ -43,7 +43,8 @@ def _exclusive_lock(db_path: Path) -> Iterator[None]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PxError(f"another load is writing {db_path}; try again when it has finished")
+            raise PxError(f"another load is writing {db_path}; "
+                          "try again when it has finished") from None
         yield
 
 
@@ -120,8 +121,8 @@ def _write(tmp: Path, progress: Callable[[str], None]) -> Iterator[duckdb.DuckDB
 
 
 def refresh_derived(db_path: Path, progress: Callable[[str], None] = _quiet) -> None:
-    """Rebuild the derived tables of an existing database (after an upgrade of kpi.store.derived.rebuild),
-    in a copy swapped in atomically like a load."""
+    """Rebuild the derived tables of an existing database (after an upgrade of
+    kpi.store.derived.rebuild), in a copy swapped in atomically like a load."""
     db_path = Path(db_path)
     if not db_path.exists():
         raise DatabaseMissing(db_path)

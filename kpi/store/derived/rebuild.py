@@ -1,7 +1,7 @@
 """Derived tables: load-time aggregates the engine reads instead of scanning the base tables.
 
-`rebuild(con)` runs inside `kpi.store.swap.write_swap` after every load (demo or ingest), in the same
-copy of the database, so the derived tables always describe exactly the base tables they sit
+`rebuild(con)` runs inside `kpi.store.swap.write_swap` after every load (demo or ingest), in the
+same copy of the database, so the derived tables always describe exactly the base tables they sit
 beside and are replaced by the same atomic swap. `is_current(con)` tells the engine whether a
 database has them (an older file falls back to the plain computation until its next load).
 """
@@ -17,7 +17,8 @@ from kpi.store.meta import set_meta
 
 __all__ = ["DERIVED_TABLES", "META_KEY", "is_current", "rebuild", "statements"]
 
-DERIVED_TABLES = ("derived_extremes", "derived_survey_items", "derived_survey_domains", "derived_survey_responses",
+DERIVED_TABLES = ("derived_extremes", "derived_survey_items", "derived_survey_domains",
+                  "derived_survey_responses",
                   "derived_survey_items_monthly", "derived_survey_domains_monthly",
                   "derived_visit_waits", "derived_visit_waits_monthly",
                   "derived_returns_by_department", "derived_returns_all_departments",

@@ -7,6 +7,7 @@ META_KEY = "derive_version"
 
 
 def is_current(con) -> bool:
-    """True when the database's derived tables were built by this version of kpi.store.derived.rebuild."""
+    """True when the database's derived tables were built by this version of
+    kpi.store.derived.rebuild."""
     row = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
     return row is not None and row[0] == DERIVE_VERSION

@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support import ROOT
 from ui import data
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = ROOT / "app.py"
 
 
 @pytest.fixture(scope="module", autouse=True)

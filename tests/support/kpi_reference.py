@@ -123,7 +123,7 @@ class Reference:
             by_domain = items.groupby([*KEYS, "domain"])
             answered = scored.groupby([*KEYS, "domain"]).response_id.nunique()
             rating = items[items.scale == "rating0_10"].groupby([*KEYS, "domain"])
-            for kpi_id, (aud, domain, what) in self._survey_kpis(audience).items():
+            for kpi_id, (_, domain, what) in self._survey_kpis(audience).items():
                 if what == "nps":
                     value, n = rating.nps.mean(), rating.valid.sum()
                 else:

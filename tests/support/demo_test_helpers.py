@@ -1,4 +1,4 @@
-"""Helpers for the demo tests: a fixed end date, and reading whole tables back sorted."""
+"""Helpers for the demo tests: fixed end dates and scale, and reading whole tables back sorted."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from kpi.store.salt import salt_path
 from kpi.store.schema import TABLES
 
 END = date(2026, 11, 15)
+PAGES_END = date(2025, 6, 30)  # the page tests' demo: its last 12 months start 2024-07
+SMALL_SCALE = 0.02
 
 
 def share_salt(source_db: Path, target_db: Path) -> None:

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from kpi.store.connect import open_readonly
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
 
 GOOD = {
     "departments.csv": "department_id,department_name,service_line,site\n"
