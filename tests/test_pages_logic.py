@@ -37,18 +37,22 @@ NAN = math.nan
 FIRST = D("2022-07-01")
 
 
-@pytest.mark.parametrize("preset, last, expected_start", [
-    (LAST_3, "2025-06-30", "2025-04-01"),
-    (LAST_12, "2025-06-30", "2024-07-01"),
-    (YEAR_TO_DATE, "2025-06-30", "2025-01-01"),
-    (ALL_DATES, "2025-06-30", "2022-07-01"),
-    (LAST_3, "2025-02-28", "2024-12-01"),   # across the new year
-    (LAST_3, "2025-03-15", "2025-01-01"),   # a part month at the end stays in
-    (LAST_12, "2024-02-29", "2023-03-01"),  # leap day
-    (LAST_12, "2023-01-31", "2022-07-01"),  # never before the first data
+@pytest.mark.parametrize("preset, last, expected", [
+    (LAST_3, "2025-06-30", ("2025-04-01", "2025-06-30")),
+    (LAST_12, "2025-06-30", ("2024-07-01", "2025-06-30")),
+    (YEAR_TO_DATE, "2025-06-30", ("2025-01-01", "2025-06-30")),
+    (ALL_DATES, "2025-06-30", ("2022-07-01", "2025-06-30")),
+    (LAST_3, "2025-02-28", ("2024-12-01", "2025-02-28")),   # across the new year
+    (LAST_3, "2025-03-15", ("2024-12-01", "2025-02-28")),   # the part month is left out
+    (LAST_12, "2026-12-04", ("2025-12-01", "2026-11-30")),  # the demo: not = YTD
+    (YEAR_TO_DATE, "2026-12-04", ("2026-01-01", "2026-12-04")),  # year to date stays
+    (ALL_DATES, "2025-03-15", ("2022-07-01", "2025-03-15")),  # all dates stays
+    (LAST_12, "2024-02-29", ("2023-03-01", "2024-02-29")),  # leap day
+    (LAST_12, "2023-01-31", ("2022-07-01", "2023-01-31")),  # never before the first data
+    (LAST_3, "2022-07-20", ("2022-07-01", "2022-07-20")),   # no complete month: all there is
 ])
-def test_preset_windows_are_whole_months_up_to_the_data_end(preset, last, expected_start):
-    assert preset_window(preset, FIRST, D(last)) == (D(expected_start), D(last))
+def test_preset_windows_are_complete_months_before_the_current_one(preset, last, expected):
+    assert preset_window(preset, FIRST, D(last)) == tuple(map(D, expected))
 
 
 @pytest.mark.parametrize("start, end, expected", [

@@ -2,6 +2,7 @@
 target drawn, the rule in words on hover, and every month without a value explained."""
 
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -36,7 +37,7 @@ def spc_rows(cells, target=NAN, trial=False, chart="xmr"):
                      "centre": 30.0 if present else NAN, "lower": 20.0 if present else NAN,
                      "upper": 40.0 if present else NAN, "rule": rule, "variation": variation,
                      "assurance": "", "target": target, "trial_limits": trial,
-                     "chart": chart, "suppressed": suppressed})
+                     "chart": chart, "provisional": False, "suppressed": suppressed})
     return pd.DataFrame(rows)
 
 
@@ -78,7 +79,8 @@ def test_limits_mean_and_target_are_drawn():
     assert trace(fig, "Mean").y[0] == 30.0
     target = trace(fig, "Target (35 min)")
     assert set(target.y) == {35.0} and len(target.y) == 6
-    assert "process limits from the months shown" in fig.layout.title.subtitle.text
+    assert "process limits from every complete month to the window's end" in \
+        fig.layout.title.subtitle.text
     assert fig.layout.title.subtitle.text.startswith("XmR chart")
 
 
@@ -87,7 +89,8 @@ def test_trial_limits_are_named_and_no_target_no_line():
     names = [t.name for t in fig.data]
     assert "Trial limits (fewer than 12 months)" in names
     assert not any(n.startswith("Target") for n in names)
-    assert fig.layout.title.subtitle.text == "p-chart · trial limits from the months shown"
+    assert fig.layout.title.subtitle.text == ("p-chart · trial limits from every complete "
+                                              "month to the window's end")
 
 
 @pytest.mark.parametrize("month, run_length, expected", [
@@ -134,12 +137,28 @@ def test_labels_are_escaped_for_plotly():
     assert any(t.name == "Seen &lt;b&gt;fast&lt;/b&gt;" for t in fig.data)
 
 
+def test_the_provisional_month_is_hollow_named_with_its_date_and_not_judged():
+    table = TABLE.copy()
+    table.loc[5, ["centre", "lower", "upper", "rule", "variation", "provisional"]] = \
+        [NAN, NAN, NAN, "", "", True]
+    fig = spc_chart(table, WAIT, run_length=7, through=date(2025, 6, 4))
+    point = trace(fig, "Provisional (to 2025-06-04)")
+    assert list(point.x) == ["2025-06-01"] and list(point.y) == [36.0]
+    assert point.marker.symbol == "circle-open"
+    assert list(point.hovertext) == ["2025-06<br>36 min · n = 39<br>Provisional (to "
+                                     "2025-06-04): not judged until the month is complete"]
+    judged = [t for t in fig.data if t.name in {"Common cause", "Special cause — concern",
+                                                "Special cause — improvement"}]
+    assert all("2025-06-01" not in t.x for t in judged)
+    assert not any(t.name.startswith("Special cause — neither") for t in fig.data)
+
+
 def test_a_real_spc_table_draws_its_limits():
     """The spec's test vector: XmR of [10, 50, 40, 30] -> mean 32.5, limits -20.7 / 85.7."""
     series = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-03", "2025-04"],
                            "value": [10.0, 50.0, 40.0, 30.0], "n": [20, 20, 20, 20],
                            "suppressed": False})
-    table = spc_table(series, "lower").assign(chart="xmr")
+    table = spc_table(series, "lower").assign(chart="xmr", provisional=False)
     fig = spc_chart(table, WAIT, 7)
     assert trace(fig, "Mean").y[0] == pytest.approx(32.5)
     assert trace(fig, "Trial limits (fewer than 12 months)").y[0] == pytest.approx(85.7)

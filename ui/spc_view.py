@@ -20,6 +20,8 @@ from kpi.present.spc_labels import (
     variation_badge,
 )
 from kpi.spc.attention import RECENT_MONTHS, attention, latest_point
+from kpi.spc.months import data_through
+from ui import data
 from ui.tables import attention_table
 from ui.widgets import definitions, threshold
 
@@ -46,9 +48,17 @@ def signal_badges(table: pd.DataFrame, kpi: Kpi, run_length: int) -> None:
     if not is_missing(target):
         notes.append(f"target {format_value(target, kpi.unit)}")
     if len(table) and bool(table["trial_limits"].iloc[0]):
-        notes.append("trial limits: fewer than 12 months with a value")
+        notes.append("trial limits: fewer than 12 complete months with a value")
+    if table["provisional"].any():
+        notes.append(f"{table.loc[table['provisional'], 'month'].iloc[-1]} is provisional: "
+                     "not judged until it is complete")
     if notes:
         st.caption(" · ".join(notes))
+
+
+def through(ctx, kpi: Kpi):
+    """The last day of data behind the KPI's charts: its source's as_of, or the window's end."""
+    return data_through(data.data_as_of(ctx.key)[kpi.source], ctx.flt.end)
 
 
 def tile_badges(ctx, kpi_id: str, table: pd.DataFrame) -> None:
@@ -65,7 +75,7 @@ def spc_trend(ctx, kpi_id: str, key: str, label: str | None = None,
     table = ctx.spc(kpi_id) if table is None else table
     run_length = ctx.settings.run_length
     st.plotly_chart(spc_chart(table, kpi, run_length, title=f"{label or kpi.label} by month",
-                              threshold=threshold(kpi)), key=key)
+                              threshold=threshold(kpi), through=through(ctx, kpi)), key=key)
     signal_badges(table, kpi, run_length)
 
 

@@ -4,6 +4,8 @@ value marked with the reason."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -44,6 +46,12 @@ LIMIT_COLOUR = "#595959"
 TARGET_COLOUR = "#009E73"
 MEAN = "Mean"
 NO_DATA_MONTH = f"{NO_DATA} this month"
+NOT_JUDGED = "not judged until the month is complete"
+
+
+def provisional_name(through: date | None) -> str:
+    """The legend name of the incomplete month: 'Provisional (to 2026-12-04)'."""
+    return f"Provisional (to {through.isoformat()})" if through else "Provisional"
 
 
 def limits_name(trial: bool) -> str:
@@ -57,15 +65,17 @@ def gap_reason(row: pd.Series, threshold: int = SUPPRESSION_THRESHOLD) -> str:
 
 
 def point_hover(row: pd.Series, kpi: Kpi, run_length: int,
-                threshold: int = SUPPRESSION_THRESHOLD) -> str:
-    """Hover text of a month: value with unit and n, the signal with its rule, the limits."""
+                threshold: int = SUPPRESSION_THRESHOLD, through: date | None = None) -> str:
+    """Hover text of a month: value with unit and n, the signal with its rule (or why it is
+    not judged), the limits."""
     month = html_plain(row["month"])
     if is_missing(row["value"]):
         return f"{month}<br>{gap_reason(row, threshold)}"
     value = format_value(row["value"], kpi.unit)
     n = format_n(row["n"])
-    lines = [month, f"{value} · {n}" if n else value,
-             signal_text(row["variation"], row["rule"], kpi.direction, run_length)]
+    verdict = (f"{provisional_name(through)}: {NOT_JUDGED}" if bool(row["provisional"])
+               else signal_text(row["variation"], row["rule"], kpi.direction, run_length))
+    lines = [month, f"{value} · {n}" if n else value, verdict]
     if not (is_missing(row["lower"]) or is_missing(row["upper"])):
         lines.append(f"{limits_words(bool(row['trial_limits']))} "
                      f"{format_value(row['lower'], kpi.unit)} to "
@@ -87,9 +97,11 @@ def _line(table: pd.DataFrame, column: str, name: str, colour: str, dash: str,
 
 
 def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None = None,
-              threshold: int = SUPPRESSION_THRESHOLD, height: int = 420) -> go.Figure:
+              threshold: int = SUPPRESSION_THRESHOLD, height: int = 420,
+              through: date | None = None) -> go.Figure:
     """The control chart of an spc_detail table (month, value, n, centre, lower, upper, rule,
-    variation, target, trial_limits, chart, suppressed) for `kpi`."""
+    variation, target, trial_limits, chart, provisional, suppressed) for `kpi`; `through`
+    is the last day of data, named on the provisional month."""
     table = table.sort_values("month").reset_index(drop=True)
     fig = go.Figure()
     trial = bool(table["trial_limits"].any())
@@ -108,7 +120,8 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
     fig.add_trace(go.Scatter(x=month_dates(table["month"]), y=table["value"], mode="lines",
                              name=html_plain(kpi.label), showlegend=False, hoverinfo="skip",
                              line=dict(color=VALUE_LINE_COLOUR, width=2)))
-    hover = [point_hover(row, kpi, run_length, threshold) for _, row in table.iterrows()]
+    hover = [point_hover(row, kpi, run_length, threshold, through)
+             for _, row in table.iterrows()]
     for variation, (colour, symbol) in VARIATION_STYLE.items():
         points = table.index[(table["variation"] == variation) & table["value"].notna()]
         if len(points):
@@ -118,6 +131,14 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
                 marker=dict(color=colour, symbol=symbol, size=10,
                             line=dict(color="white", width=1)),
                 hovertext=[hover[i] for i in points], hoverinfo="text"))
+    provisional = table.index[table["provisional"].astype(bool) & table["value"].notna()]
+    if len(provisional):
+        fig.add_trace(go.Scatter(
+            x=month_dates(table.loc[provisional, "month"]), y=table.loc[provisional, "value"],
+            mode="markers", name=provisional_name(through), cliponaxis=False,
+            marker=dict(color=VARIATION_STYLE[COMMON][0], symbol="circle-open", size=10,
+                        line=dict(width=2)),
+            hovertext=[hover[i] for i in provisional], hoverinfo="text"))
     gaps = table.index[table["value"].isna()]
     if len(gaps):
         fig.add_trace(go.Scatter(
@@ -134,6 +155,7 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
                       yaxis2=dict(overlaying="y", range=[0, 1], visible=False))
     base_layout(fig, title, height)
     fig.update_layout(title=dict(subtitle=dict(
-        text=f"{chart_words(chart)} · {limits_words(trial)} from the months shown")),
+        text=f"{chart_words(chart)} · {limits_words(trial)} from every complete month to the "
+             "window's end")),
         margin=dict(t=70 if title else 40))
     return fig

@@ -17,19 +17,25 @@ ATTENTION_COLUMNS = ["department_id", "kpi_id", "signal", "rule", "since", "late
                      "latest_value", "target", "trial_limits"]
 
 
+def judged_points(table: pd.DataFrame) -> pd.Series:
+    """Per row of an SPC table: True for a month that was judged (it has a value and a
+    variation; provisional months and months without a value have none)."""
+    return table["value"].notna() & table["variation"].fillna("").ne("")
+
+
 def latest_point(table: pd.DataFrame) -> pd.Series | None:
-    """The last month of an SPC table that has a value (None when no month has one)."""
-    present = table[table["value"].notna()]
-    if present.empty:
+    """The last judged month of an SPC table (None when no month was judged)."""
+    judged = table[judged_points(table)]
+    if judged.empty:
         return None
-    return present.sort_values("month").iloc[-1]
+    return judged.sort_values("month").iloc[-1]
 
 
 def attention(tables: pd.DataFrame, recent_months: int = RECENT_MONTHS) -> pd.DataFrame:
     """From spc_by_department's tables: one row per (department, KPI, signal) with a special-
-    cause concern in the last `recent_months` months of the window, or a target never met.
-    Concerns first, then by department and KPI."""
-    months = sorted(tables["month"].dropna().unique())
+    cause concern in the last `recent_months` judged months of the window, or a target never
+    met. Concerns first, then by department and KPI."""
+    months = sorted(tables.loc[judged_points(tables), "month"].unique())
     recent = set(months[-recent_months:])
     ordered = tables.sort_values(["department_id", "kpi_id", "month"], kind="stable",
                                  ignore_index=True)
@@ -54,7 +60,7 @@ def _series_attention(series: dict[str, np.ndarray], is_recent: np.ndarray) -> l
     """The attention rows of one series in month order: a concern in the recent months (rule
     of the latest one, since the start of its run) and a target never met (since the first
     month judged)."""
-    judged = np.flatnonzero(~np.isnan(series["value"]))
+    judged = np.flatnonzero(~np.isnan(series["value"]) & (series["variation"] != ""))
     if len(judged) == 0:
         return []
     latest = judged[-1]

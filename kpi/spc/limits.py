@@ -102,24 +102,30 @@ def spc_table(series: pd.DataFrame, direction: str, kind: ChartKind = XMR,
     """One row per month with value, limits, the rule that fired, variation and assurance.
 
     `series` has columns month ('YYYY-MM'), value, n and, for p/u charts, numerator and
-    denominator. Months without a value (no data or suppressed) are left out of the limits
+    denominator; an optional boolean column `judged` marks the months that may be judged.
+    Months without a value (no data or suppressed) or not judged are left out of the limits
     and rules and kept in the output with empty limits. `rebase` dates start new segments
     whose limits are computed apart.
     """
     order = np.argsort(series["month"].to_numpy(dtype=object), kind="stable")
     table = {column: series[column].array.take(order) for column in series.columns}
+    judged = np.asarray(table["judged"], dtype=bool) if "judged" in table else None
     return pd.DataFrame({**table, **spc_columns(table, direction, kind, target, rebase,
-                                                run_length)})
+                                                run_length, judged)})
 
 
 def spc_columns(table: dict, direction: str, kind: ChartKind = XMR,
                 target: float | None = None, rebase: Sequence[date] = (),
-                run_length: int = DEFAULT_RUN_LENGTH) -> dict[str, np.ndarray]:
+                run_length: int = DEFAULT_RUN_LENGTH,
+                judged: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """spc_table's computed columns (centre ... target) for a series already in month order,
-    given as arrays by column name."""
+    given as arrays by column name; only months with a value and `judged` (default: all)
+    take part in limits, rules and assurance."""
     values = float_column(table, "value")
     size = len(values)
     present = ~np.isnan(values)
+    if judged is not None:
+        present &= judged
     centre, lower, upper = (np.full(size, np.nan) for _ in range(3))
     rules = np.full(size, "", dtype=object)
     variations = np.full(size, "", dtype=object)

@@ -1,0 +1,44 @@
+"""Which months a control chart may judge: a month is complete once the data reach its last
+day; the incomplete (provisional) month is shown but never judged."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+
+
+def month_of(day: date) -> str:
+    """The 'YYYY-MM' month of a date."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def data_through(as_of: date | None, window_end: date | None = None) -> date | None:
+    """The last day a chart's months hold data for: the source's as_of, or the window's end
+    when earlier (None when the source has no data)."""
+    return None if as_of is None else min(as_of, window_end or as_of)
+
+
+def last_complete_day(through: date) -> date:
+    """The last day of the latest month complete by `through` (through itself at a month's
+    end, else the last day of the month before)."""
+    if (through + timedelta(days=1)).day == 1:
+        return through
+    return through.replace(day=1) - timedelta(days=1)
+
+
+def last_complete_month(as_of: date | None, window_end: date | None = None) -> str | None:
+    """The latest 'YYYY-MM' month whose last day is on or before both the source's as_of and
+    the window's end (None when there is no as_of)."""
+    through = data_through(as_of, window_end)
+    return None if through is None else month_of(last_complete_day(through))
+
+
+def provisional_months(months, as_of: date | None, window_end: date | None = None) -> np.ndarray:
+    """Per 'YYYY-MM' month: True when it is incomplete (its last day after as_of or after the
+    window's end); False for every month when the source has no as_of."""
+    months = np.asarray(months, dtype=object)
+    last = last_complete_month(as_of, window_end)
+    if last is None:
+        return np.zeros(len(months), dtype=bool)
+    return months > last

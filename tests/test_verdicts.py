@@ -1,0 +1,165 @@
+"""Which months a chart judges (issue 11): complete and provisional months, limits from every
+complete month up to the window's end, and the provisional month kept out of every verdict."""
+
+import csv
+import io
+import math
+import subprocess
+import sys
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpi.engine import compute
+from kpi.export import provisional_rows, snapshot_csv
+from kpi.filters import Filter
+from kpi.settings import Settings
+from kpi.spc.attention import attention, latest_point
+from kpi.spc.limits import spc_table
+from kpi.spc.months import data_through, last_complete_day, last_complete_month, \
+    provisional_months
+from kpi.spc.series import spc_by_department, spc_details
+from tests.demo_test_helpers import built_demo
+
+D = date.fromisoformat
+NAN = math.nan
+END = D("2026-12-04")  # the issue's demo: December holds 4 days
+SIGNALS = ["month", "centre", "lower", "upper", "rule", "variation", "assurance", "provisional"]
+KPIS = ["complaints_per_1000_visits", "nps", "seen_within_15_minutes", "median_wait_minutes",
+        "patient_satisfaction", "staff_engagement", "complaint_count"]
+
+
+@pytest.mark.parametrize("as_of, window_end, expected", [
+    ("2026-12-04", None, "2026-11"),
+    ("2026-11-30", None, "2026-11"),          # the last day completes the month
+    ("2026-11-29", None, "2026-10"),
+    ("2026-12-04", "2026-06-15", "2026-05"),  # a window ending mid-month cuts its month
+    ("2026-12-04", "2026-06-30", "2026-06"),
+    ("2026-01-03", None, "2025-12"),          # across the new year
+    ("2024-02-29", None, "2024-02"),          # leap day
+    (None, "2026-06-30", None),               # a source without data
+])
+def test_last_complete_month(as_of, window_end, expected):
+    as_of, window_end = (None if d is None else D(d) for d in (as_of, window_end))
+    assert last_complete_month(as_of, window_end) == expected
+
+
+def test_data_through_and_last_complete_day():
+    assert data_through(D("2026-12-04"), D("2026-06-15")) == D("2026-06-15")
+    assert data_through(D("2026-12-04"), D("2027-01-31")) == D("2026-12-04")
+    assert data_through(None, D("2026-06-15")) is None
+    assert last_complete_day(D("2025-03-15")) == D("2025-02-28")
+    assert last_complete_day(D("2025-03-31")) == D("2025-03-31")
+
+
+def test_provisional_months_flags_only_months_after_the_last_complete_one():
+    months = ["2026-10", "2026-11", "2026-12"]
+    assert provisional_months(months, D("2026-12-04")).tolist() == [False, False, True]
+    assert provisional_months(months, D("2026-12-31")).tolist() == [False, False, False]
+    assert provisional_months(months, None).tolist() == [False, False, False]
+
+
+def test_a_month_not_judged_takes_no_part_in_limits_rules_or_assurance():
+    """The spec's vector XmR [10, 50, 40, 30] (mean 32.5, limits -20.7 / 85.7) with a fifth,
+    unjudged month of 1000: same limits, no rule, no variation for it, trial from 4 points."""
+    series = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05"],
+                           "value": [10.0, 50.0, 40.0, 30.0, 1000.0], "n": 20,
+                           "judged": [True, True, True, True, False]})
+    table = spc_table(series, "lower", target=-30.0)
+    assert table["centre"].iloc[0] == pytest.approx(32.5)
+    assert table["upper"].iloc[0] == pytest.approx(85.7)
+    assert table["lower"].iloc[0] == pytest.approx(-20.7)
+    last = table.iloc[-1]
+    assert math.isnan(last["centre"]) and last["rule"] == "" and last["variation"] == ""
+    assert table["variation"].iloc[:4].tolist() == ["common"] * 4
+    assert set(table["assurance"]) == {"never met"}  # from the judged months' limits
+    assert latest_point(table.assign(target=NAN))["month"] == "2025-04"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    yield from built_demo(tmp_path_factory.mktemp("verdicts") / "px.duckdb", END, scale=0.2)
+
+
+def months_back(months: int) -> date:
+    """The first day of the month `months` months before END's month."""
+    index = END.year * 12 + END.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@pytest.mark.parametrize("department", [None, "ED", "MED", "CARD"])
+def test_the_signal_of_every_month_is_the_same_for_any_start(demo, department):
+    depts = (department,) if department else ()
+    tables = {back: spc_details(demo[1], KPIS, Filter(departments=depts, start=months_back(back),
+                                                     end=END), Settings())
+              for back in (12, 24, 36)}
+    for kpi_id in KPIS:
+        shown = {back: t[kpi_id][t[kpi_id]["month"] >= months_back(12).isoformat()[:7]]
+                 .reset_index(drop=True)[SIGNALS] for back, t in tables.items()}
+        assert len(shown[12]) == 13
+        pd.testing.assert_frame_equal(shown[12], shown[24])
+        pd.testing.assert_frame_equal(shown[12], shown[36])
+
+
+def test_by_department_tables_match_each_department_alone(demo):
+    flt = Filter(start=months_back(12), end=END)
+    together = spc_by_department(demo[1], KPIS, flt, Settings())
+    for dept in ("ED", "PALL"):
+        alone = spc_details(demo[1], KPIS, Filter(departments=(dept,), start=flt.start,
+                                                  end=END), Settings())
+        for kpi_id in KPIS:
+            rows = together[(together["department_id"] == dept) & (together["kpi_id"] == kpi_id)]
+            pd.testing.assert_frame_equal(rows.reset_index(drop=True)[SIGNALS],
+                                          alone[kpi_id][SIGNALS])
+
+
+def test_the_partial_month_is_provisional_and_never_reaches_the_attention_list(demo):
+    tables = spc_by_department(demo[1], KPIS, Filter(start=months_back(12), end=END),
+                               Settings())
+    december = tables[tables["month"] == "2026-12"]
+    assert december["provisional"].all() and (december["variation"] == "").all()
+    assert december["value"].notna().any() and december["centre"].isna().all()
+    assert not tables.loc[tables["month"] < "2026-12", "provisional"].any()
+    found = attention(tables)
+    assert not found.empty
+    assert "2026-12" not in set(found["latest_month"]) | set(found["since"])
+
+
+def test_the_spc_command_writes_provisional_last(demo):
+    done = subprocess.run([sys.executable, "-m", "kpi", "--db", str(demo[0]), "spc", "--kpi",
+                           "median_wait_minutes", "--department", "ED", "--start", "2026-01-01",
+                           "--out", "-"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert list(rows[0])[-1] == "provisional"
+    assert [r["month"] for r in rows] == [f"2026-{m:02d}" for m in range(1, 13)]
+    assert [r["provisional"] for r in rows] == ["false"] * 11 + ["true"]
+    assert (rows[-1]["rule"], rows[-1]["variation"], rows[-1]["centre"]) == ("", "", "")
+    assert all(r["variation"] for r in rows[:-1])
+
+
+@pytest.mark.parametrize("end, group_by, expected", [
+    (END, ["month"], {"2026-11": False, "2026-12": True}),
+    (D("2026-06-15"), ["month"], {"2026-05": False, "2026-06": True}),  # cut by the window
+    (D("2026-06-30"), ["month"], {"2026-05": False, "2026-06": False}),
+    (END, [], {None: False}),                       # rows not grouped by month: false
+])
+def test_the_snapshot_says_which_months_are_provisional(demo, end, group_by, expected):
+    rows = compute(demo[1], ["visits", "nps"], Filter(start=D("2026-05-01"), end=end), group_by)
+    flags = dict(zip(rows["month"], provisional_rows(rows)))
+    assert {m: flags[m] for m in expected} == expected
+    text = snapshot_csv(rows, generated_at="2026-12-04T10:00:00+00:00")
+    written = list(csv.DictReader(io.StringIO(text)))
+    assert list(written[0])[-1] == "provisional"
+    assert [r["provisional"] == "true" for r in written] == \
+        [bool(f) for f in provisional_rows(rows)]
+
+
+def test_each_source_has_its_own_as_of():
+    rows = pd.DataFrame({"month": ["2026-11", "2026-11", None],
+                         "data_as_of": [D("2026-11-30"), D("2026-11-20"), D("2026-11-20")],
+                         "end": [D("2026-12-04")] * 3})
+    assert provisional_rows(rows) == [False, True, False]
+    assert np.array_equal(provisional_months(["2026-11"], D("2026-11-20")), [True])
