@@ -15,6 +15,7 @@ from kpi.spc.compare import (
     NO_DATA,
     NOT_COMPARED,
     SIMILAR,
+    TOO_FEW,
     WITHHELD,
     WORSE,
     against_overall,
@@ -74,7 +75,8 @@ def test_an_unknown_preset_is_refused():
 def rows(*cells):
     """Engine-shaped rows from (kpi_id, direction, value, ci_low, ci_high, suppressed)."""
     return pd.DataFrame([{"kpi_id": k, "direction": d, "value": v, "ci_low": lo, "ci_high": hi,
-                          "suppressed": s, "department_id": None} for k, d, v, lo, hi, s in cells])
+                          "suppressed": s, "department_id": None, "n": 100}
+                         for k, d, v, lo, hi, s in cells])
 
 
 def test_change_vs_prior_signs_by_direction_and_skips_withheld():
@@ -112,6 +114,14 @@ def test_a_department_against_the_whole_filter(direction, value, low, high, supp
     overall = rows(("k", direction, 50.0, 48.0, 52.0, False))
     group = rows(("k", direction, value, low, high, suppressed))
     assert list(against_overall(group, overall)) == [expected]
+
+
+@pytest.mark.parametrize("min_n, expected", [
+    ({}, BETTER), ({"k": 100}, BETTER), ({"k": 101}, TOO_FEW), ({"other": 500}, BETTER)])
+def test_a_department_with_too_few_is_not_judged(min_n, expected):
+    overall = rows(("k", "higher", 50.0, 48.0, 52.0, False))
+    group = rows(("k", "higher", 58.0, 55.0, 60.0, False))  # n = 100
+    assert list(against_overall(group, overall, min_n)) == [expected]
 
 
 def test_nothing_is_compared_with_a_withheld_whole_filter_value():

@@ -13,7 +13,7 @@ from apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (
 from kpi.demo.build import build_demo
 from kpi.filters import Filter
 from kpi.present.spc_labels import assurance_badge, variation_badge
-from kpi.settings import Settings
+from kpi.settings import DEFAULT_MIN_N, Settings
 from kpi.spc.attention import latest_point
 from kpi.spc.series import spc_for_kpi
 from kpi.store.connect import open_readonly
@@ -80,14 +80,21 @@ def badges(at) -> list[str]:
 
 
 @pytest.mark.parametrize("page, kpi_ids", TREND_PAGES.items())
-def test_every_trend_page_draws_control_charts_of_the_engines_series(demo_db, page, kpi_ids):
+def test_every_trend_page_draws_control_charts_of_the_engines_series(demo_db, page, kpi_ids,
+                                                                    monkeypatch, tmp_path):
+    # At scale 0.1 a month holds few staff surveys and complaints: with the minimum n of
+    # each kind at 0, every month is judged and every chart has limits to compare.
+    no_minimum = tmp_path / "no-minimum.toml"
+    no_minimum.write_text("[min_n]\n" + "".join(f"{kind} = 0\n" for kind in DEFAULT_MIN_N))
+    use_database(monkeypatch, demo_db, no_minimum)
     at = open_app(page)
     charts = spc_figures(at)
     kpis = data.kpis(data.db_key())
     for kpi_id in kpi_ids:
         fig = next(f for title, f in charts.items() if title.startswith(kpis[kpi_id].label)
                    or kpi_id == "recommend_top_box" and title.startswith("Would recommend"))
-        expected = expected_spc(demo_db, kpi_id)
+        expected = expected_spc(demo_db, kpi_id, settings=Settings(min_n=dict.fromkeys(
+            DEFAULT_MIN_N, 0)))
         names = {t.get("name") for t in fig["data"]}
         assert {"Process limits", "Process limits (lower)"} <= names or \
             {"Trial limits (fewer than 12 months)"} <= names
@@ -99,6 +106,17 @@ def test_every_trend_page_draws_control_charts_of_the_engines_series(demo_db, pa
                                                                      nan_ok=True)
         assert len(limits["x"]) == 12 and limits["x"][0] == "2024-07-01"
     assert "How to read the control chart" in [p.proto.popover.label for p in at.get("popover")]
+
+
+def test_months_with_too_few_are_marked_on_the_staff_charts():
+    """The default minimum n (30 staff surveys a month) at scale 0.1: months are shown as too
+    few to judge, never as a signal."""
+    at = open_app("views/staff.py")
+    fig = spc_figures(at).get("Staff engagement by month") or next(
+        f for f in figures(at) if f["layout"]["title"]["text"] == "Staff engagement by month")
+    names = {t.get("name") for t in fig["data"]}
+    assert "Too few to judge (n < 30)" in names
+    assert not names & {"Special cause — concern", "Special cause — improvement"}
 
 
 def test_a_window_near_the_first_data_says_trial_limits():

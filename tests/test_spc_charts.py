@@ -37,7 +37,8 @@ def spc_rows(cells, target=NAN, trial=False, chart="xmr"):
                      "centre": 30.0 if present else NAN, "lower": 20.0 if present else NAN,
                      "upper": 40.0 if present else NAN, "rule": rule, "variation": variation,
                      "assurance": "", "target": target, "trial_limits": trial,
-                     "chart": chart, "provisional": False, "suppressed": suppressed})
+                     "chart": chart, "provisional": False, "suppressed": suppressed,
+                     "too_few": False})
     return pd.DataFrame(rows)
 
 
@@ -153,12 +154,24 @@ def test_the_provisional_month_is_hollow_named_with_its_date_and_not_judged():
     assert not any(t.name.startswith("Special cause — neither") for t in fig.data)
 
 
+def test_a_month_with_too_few_is_marked_and_says_the_minimum():
+    table = TABLE.copy()
+    table.loc[2, ["centre", "lower", "upper", "rule", "variation", "too_few"]] = \
+        [NAN, NAN, NAN, "", "", True]
+    fig = spc_chart(table, WAIT, run_length=7, min_n=1000)
+    point = trace(fig, "Too few to judge (n < 1,000)")
+    assert list(point.x) == ["2025-03-01"] and point.marker.symbol == "diamond-open"
+    assert point.hovertext[0].split("<br>")[2] == ("Too few to judge (n < 1,000): below the "
+                                                   "minimum for a verdict")
+    assert all("2025-03-01" not in t.x for t in fig.data if t.name.startswith("Special"))
+
+
 def test_a_real_spc_table_draws_its_limits():
     """The spec's test vector: XmR of [10, 50, 40, 30] -> mean 32.5, limits -20.7 / 85.7."""
     series = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-03", "2025-04"],
                            "value": [10.0, 50.0, 40.0, 30.0], "n": [20, 20, 20, 20],
                            "suppressed": False})
-    table = spc_table(series, "lower").assign(chart="xmr", provisional=False)
+    table = spc_table(series, "lower").assign(chart="xmr", provisional=False, too_few=False)
     fig = spc_chart(table, WAIT, 7)
     assert trace(fig, "Mean").y[0] == pytest.approx(32.5)
     assert trace(fig, "Trial limits (fewer than 12 months)").y[0] == pytest.approx(85.7)

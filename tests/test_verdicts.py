@@ -15,11 +15,16 @@ import pytest
 from kpi.engine import compute
 from kpi.export import provisional_rows, snapshot_csv
 from kpi.filters import Filter
-from kpi.settings import Settings
+from kpi.settings import DEFAULT_MIN_N, Settings
 from kpi.spc.attention import attention, latest_point
 from kpi.spc.limits import spc_table
-from kpi.spc.months import data_through, last_complete_day, last_complete_month, \
-    provisional_months
+from kpi.spc.months import (
+    data_through,
+    last_complete_day,
+    last_complete_month,
+    provisional_months,
+    too_few,
+)
 from kpi.spc.series import spc_by_department, spc_details
 from tests.demo_test_helpers import built_demo
 
@@ -163,3 +168,43 @@ def test_each_source_has_its_own_as_of():
                          "end": [D("2026-12-04")] * 3})
     assert provisional_rows(rows) == [False, True, False]
     assert np.array_equal(provisional_months(["2026-11"], D("2026-11-20")), [True])
+
+
+@pytest.mark.parametrize("n, minimum, expected", [
+    ([29, 30, 31], 30, [True, False, False]),
+    ([5, pd.NA, 0], 30, [True, False, False]),  # withheld (NA) or n 0: no value to judge
+    ([5, 50], [10, 60], [True, True]),           # one minimum per point
+    ([5, 50], 0, [False, False]),                # 0: no minimum (counts)
+])
+def test_too_few(n, minimum, expected):
+    assert too_few(pd.array(n, dtype="Int64"), minimum).tolist() == expected
+
+
+def test_a_month_below_the_minimum_n_is_never_flagged_nor_in_the_limits(demo):
+    """A department's median wait with a minimum of 1,000 waits: small months are shown as
+    too few, take no part in limits or rules, and never reach the attention list."""
+    settings = Settings(min_n={**DEFAULT_MIN_N, "median_wait": 1000})
+    flt = Filter(start=months_back(12), end=END)
+    tables = spc_by_department(demo[1], ["median_wait_minutes"], flt, settings)
+    few = tables[tables["too_few"]]
+    assert len(few) and (few["n"] < 1000).all() and few["value"].notna().all()
+    assert (few["variation"] == "").all() and (few["rule"] == "").all()
+    assert few["centre"].isna().all()
+    judged = tables[tables["variation"] != ""]
+    assert len(judged) and (judged["n"] >= 1000).all()
+    found = attention(tables)
+    for _, row in found.iterrows():
+        rows = tables[(tables["department_id"] == row["department_id"])
+                      & (tables["month"] >= row["since"])]
+        assert not rows.loc[rows["month"] <= row["latest_month"], "too_few"].any()
+
+
+def test_limits_ignore_a_month_with_too_few():
+    """[10, 50, 40, 30] judged (limits -20.7 / 85.7) and a month of 500 on n = 3: no signal."""
+    series = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05"],
+                           "value": [10.0, 50.0, 500.0, 40.0, 30.0],
+                           "n": pd.array([20, 20, 3, 20, 20], dtype="Int64")})
+    series["judged"] = ~too_few(series["n"], 10)
+    table = spc_table(series, "lower")
+    assert table["upper"].dropna().unique() == pytest.approx([85.7])
+    assert table["variation"].tolist() == ["common", "common", "", "common", "common"]

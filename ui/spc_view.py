@@ -75,7 +75,8 @@ def spc_trend(ctx, kpi_id: str, key: str, label: str | None = None,
     table = ctx.spc(kpi_id) if table is None else table
     run_length = ctx.settings.run_length
     st.plotly_chart(spc_chart(table, kpi, run_length, title=f"{label or kpi.label} by month",
-                              threshold=threshold(kpi), through=through(ctx, kpi)), key=key)
+                              threshold=threshold(kpi), through=through(ctx, kpi),
+                              min_n=ctx.settings.min_n_for(kpi.kind)), key=key)
     signal_badges(table, kpi, run_length)
 
 

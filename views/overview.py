@@ -4,7 +4,7 @@ badges, departments compared, and what needs attention by each department's cont
 import streamlit as st
 
 from kpi.errors import UsageError
-from kpi.spc.compare import against_overall, change_vs_prior
+from kpi.spc.compare import against_overall, change_vs_prior, min_n_by_kpi
 from ui.context import page_context
 from ui.spc_view import needs_attention, tile_badges
 from ui.tables import comparison_table
@@ -44,7 +44,8 @@ def show_departments(ctx, whole) -> None:
     compared = [k for k in COMPARED if k in ctx.kpis]
     by_dept = ctx.compute(compared, ["department"])
     overall = whole[whole["kpi_id"].isin(compared)]
-    verdict = against_overall(by_dept, overall)
+    verdict = against_overall(by_dept, overall,
+                              min_n_by_kpi(ctx.pick(compared).values(), ctx.settings))
     st.header("Departments compared")
     definitions(ctx.pick(compared).values())
     comparison_table(by_dept, overall, verdict, ctx.pick(compared), ctx.names)

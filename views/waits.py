@@ -3,7 +3,7 @@ department and month."""
 
 import streamlit as st
 
-from kpi.present import charts
+from kpi.present.heatmap import heatmap
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend
 from ui.widgets import headline, page_header
@@ -24,9 +24,10 @@ def main() -> None:
         definitions_and_guide(ctx, [kpi], "Definition")
         spc_trend(ctx, kpi_id, f"spc_{kpi_id}", table=tables[kpi_id])
         grid = ctx.compute([kpi_id], ["department", "month"])
-        st.plotly_chart(charts.heatmap(grid, "department_id", "month", ctx.names,
-                                       title=f"{kpi.label} by department and month",
-                                       lower_is_better=kpi.direction == "lower"),
+        st.plotly_chart(heatmap(grid, "department_id", "month", ctx.names,
+                                title=f"{kpi.label} by department and month",
+                                lower_is_better=kpi.direction == "lower",
+                                min_n=ctx.settings.min_n_for(kpi.kind)),
                         key=f"grid_{kpi_id}")
 
 

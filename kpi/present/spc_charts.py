@@ -27,7 +27,9 @@ from kpi.present.spc_labels import (
     NEUTRAL,
     chart_words,
     limits_words,
-    signal_text,
+    point_verdict,
+    provisional_name,
+    too_few_name,
     variation_badge,
 )
 from kpi.stats import SUPPRESSION_THRESHOLD
@@ -46,14 +48,6 @@ LIMIT_COLOUR = "#595959"
 TARGET_COLOUR = "#009E73"
 MEAN = "Mean"
 NO_DATA_MONTH = f"{NO_DATA} this month"
-NOT_JUDGED = "not judged until the month is complete"
-
-
-def provisional_name(through: date | None) -> str:
-    """The legend name of the incomplete month: 'Provisional (to 2026-12-04)'."""
-    return f"Provisional (to {through.isoformat()})" if through else "Provisional"
-
-
 def limits_name(trial: bool) -> str:
     """The legend name of the limit lines ('Trial limits (fewer than 12 months)' when trial)."""
     return "Trial limits (fewer than 12 months)" if trial else "Process limits"
@@ -65,7 +59,8 @@ def gap_reason(row: pd.Series, threshold: int = SUPPRESSION_THRESHOLD) -> str:
 
 
 def point_hover(row: pd.Series, kpi: Kpi, run_length: int,
-                threshold: int = SUPPRESSION_THRESHOLD, through: date | None = None) -> str:
+                threshold: int = SUPPRESSION_THRESHOLD, through: date | None = None,
+                min_n: int = 0) -> str:
     """Hover text of a month: value with unit and n, the signal with its rule (or why it is
     not judged), the limits."""
     month = html_plain(row["month"])
@@ -73,9 +68,8 @@ def point_hover(row: pd.Series, kpi: Kpi, run_length: int,
         return f"{month}<br>{gap_reason(row, threshold)}"
     value = format_value(row["value"], kpi.unit)
     n = format_n(row["n"])
-    verdict = (f"{provisional_name(through)}: {NOT_JUDGED}" if bool(row["provisional"])
-               else signal_text(row["variation"], row["rule"], kpi.direction, run_length))
-    lines = [month, f"{value} · {n}" if n else value, verdict]
+    lines = [month, f"{value} · {n}" if n else value,
+             point_verdict(row, kpi.direction, run_length, through, min_n)]
     if not (is_missing(row["lower"]) or is_missing(row["upper"])):
         lines.append(f"{limits_words(bool(row['trial_limits']))} "
                      f"{format_value(row['lower'], kpi.unit)} to "
@@ -96,12 +90,22 @@ def _line(table: pd.DataFrame, column: str, name: str, colour: str, dash: str,
                       hoverinfo="skip", showlegend=showlegend, legendgroup=group or name)
 
 
+def _unjudged_points(table: pd.DataFrame, rows: pd.Index, name: str, symbol: str,
+                     hover: list[str]) -> go.Scatter:
+    return go.Scatter(x=month_dates(table.loc[rows, "month"]), y=table.loc[rows, "value"],
+                      mode="markers", name=name, cliponaxis=False,
+                      marker=dict(color=VARIATION_STYLE[COMMON][0], symbol=symbol, size=10,
+                                  line=dict(width=2)),
+                      hovertext=[hover[i] for i in rows], hoverinfo="text")
+
+
 def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None = None,
               threshold: int = SUPPRESSION_THRESHOLD, height: int = 420,
-              through: date | None = None) -> go.Figure:
+              through: date | None = None, min_n: int = 0) -> go.Figure:
     """The control chart of an spc_detail table (month, value, n, centre, lower, upper, rule,
-    variation, target, trial_limits, chart, provisional, suppressed) for `kpi`; `through`
-    is the last day of data, named on the provisional month."""
+    variation, target, trial_limits, chart, provisional, suppressed, too_few) for `kpi`;
+    `through` is the last day of data (named on the provisional month), `min_n` the least
+    n for a verdict."""
     table = table.sort_values("month").reset_index(drop=True)
     fig = go.Figure()
     trial = bool(table["trial_limits"].any())
@@ -120,7 +124,7 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
     fig.add_trace(go.Scatter(x=month_dates(table["month"]), y=table["value"], mode="lines",
                              name=html_plain(kpi.label), showlegend=False, hoverinfo="skip",
                              line=dict(color=VALUE_LINE_COLOUR, width=2)))
-    hover = [point_hover(row, kpi, run_length, threshold, through)
+    hover = [point_hover(row, kpi, run_length, threshold, through, min_n)
              for _, row in table.iterrows()]
     for variation, (colour, symbol) in VARIATION_STYLE.items():
         points = table.index[(table["variation"] == variation) & table["value"].notna()]
@@ -131,14 +135,13 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
                 marker=dict(color=colour, symbol=symbol, size=10,
                             line=dict(color="white", width=1)),
                 hovertext=[hover[i] for i in points], hoverinfo="text"))
-    provisional = table.index[table["provisional"].astype(bool) & table["value"].notna()]
-    if len(provisional):
-        fig.add_trace(go.Scatter(
-            x=month_dates(table.loc[provisional, "month"]), y=table.loc[provisional, "value"],
-            mode="markers", name=provisional_name(through), cliponaxis=False,
-            marker=dict(color=VARIATION_STYLE[COMMON][0], symbol="circle-open", size=10,
-                        line=dict(width=2)),
-            hovertext=[hover[i] for i in provisional], hoverinfo="text"))
+    provisional = table["provisional"].astype(bool) & table["value"].notna()
+    for rows, name, symbol in (
+            (table.index[provisional], provisional_name(through), "circle-open"),
+            (table.index[~provisional & table["too_few"].astype(bool)], too_few_name(min_n),
+             "diamond-open")):
+        if len(rows):
+            fig.add_trace(_unjudged_points(table, rows, name, symbol, hover))
     gaps = table.index[table["value"].isna()]
     if len(gaps):
         fig.add_trace(go.Scatter(

@@ -7,6 +7,7 @@ never relies on colour alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from kpi.present.formatting import format_value, is_missing
@@ -96,6 +97,33 @@ def assurance_text(assurance: str, target: Any, unit: str) -> str:
     """The assurance badge text with the target: '✖ Target never met (target 90.0 %)'."""
     badge = assurance_badge(assurance, target).text
     return badge if is_missing(target) else f"{badge} (target {format_value(target, unit)})"
+
+
+NOT_JUDGED = "not judged until the month is complete"
+
+
+TOO_FEW = "Too few to judge"
+
+
+def provisional_name(through: date | None) -> str:
+    """The legend name of the incomplete month: 'Provisional (to 2026-12-04)'."""
+    return f"Provisional (to {through.isoformat()})" if through else "Provisional"
+
+
+def too_few_name(min_n: int) -> str:
+    """The legend name of points below the minimum n: 'Too few to judge (n < 30)'."""
+    return f"{TOO_FEW} (n < {min_n:,})" if min_n else TOO_FEW
+
+
+def point_verdict(row, direction: str, run_length: int, through: date | None = None,
+                  min_n: int = 0) -> str:
+    """A point's verdict in words (a row of an SPC table): its signal and rule, or why it is
+    not judged."""
+    if bool(row["provisional"]):
+        return f"{provisional_name(through)}: {NOT_JUDGED}"
+    if bool(row["too_few"]):
+        return f"{too_few_name(min_n)}: below the minimum for a verdict"
+    return signal_text(row["variation"], row["rule"], direction, run_length)
 
 
 def limits_words(trial: bool) -> str:

@@ -3,7 +3,13 @@ department stands against the whole filter (interval entirely on one side of the
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import pandas as pd
+
+from kpi.catalog.kpis import Kpi
+from kpi.settings import Settings
+from kpi.spc.months import too_few
 
 BETTER = "better"
 WORSE = "worse"
@@ -11,6 +17,12 @@ SIMILAR = "no different"
 NOT_COMPARED = "not compared"
 WITHHELD = "withheld"
 NO_DATA = "no data"
+TOO_FEW = "too few to judge"
+
+
+def min_n_by_kpi(kpis: Iterable[Kpi], settings: Settings) -> dict[str, int]:
+    """Each KPI's minimum n for a verdict (from its kind), by KPI id."""
+    return {kpi.id: settings.min_n_for(kpi.kind) for kpi in kpis}
 
 
 def _usable(rows: pd.DataFrame) -> pd.Series:
@@ -32,10 +44,12 @@ def change_vs_prior(current: pd.DataFrame, prior: pd.DataFrame) -> pd.DataFrame:
                          "change": change, "improved": improved}, index=now.index)
 
 
-def against_overall(groups: pd.DataFrame, overall: pd.DataFrame) -> pd.Series:
+def against_overall(groups: pd.DataFrame, overall: pd.DataFrame,
+                    min_n: Mapping[str, int] | None = None) -> pd.Series:
     """For each group row: BETTER or WORSE when its 95 % interval lies entirely on that side of
     the whole-filter value of the same KPI, else SIMILAR; NOT_COMPARED without an interval or
-    direction; WITHHELD / NO_DATA where the group has no value to compare."""
+    direction; TOO_FEW when its n is below the KPI's `min_n`; WITHHELD / NO_DATA where the
+    group has no value to compare."""
     whole = overall.set_index("kpi_id")["value"].where(_usable(overall.set_index("kpi_id")))
     reference = groups["kpi_id"].map(whole)
     above = groups["ci_low"] > reference
@@ -46,6 +60,8 @@ def against_overall(groups: pd.DataFrame, overall: pd.DataFrame) -> pd.Series:
     verdict[(below & higher_is_better) | (above & ~higher_is_better)] = WORSE
     verdict[groups["ci_low"].isna() | reference.isna() | (groups["direction"] == "neutral")] = \
         NOT_COMPARED
+    minimum = groups["kpi_id"].map(min_n or {}).fillna(0).to_numpy(dtype=float)
+    verdict[too_few(groups["n"], minimum)] = TOO_FEW
     verdict[groups["value"].isna()] = NO_DATA
     verdict[groups["suppressed"].astype(bool)] = WITHHELD
     return verdict

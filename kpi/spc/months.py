@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 
 
 def month_of(day: date) -> str:
@@ -42,3 +43,11 @@ def provisional_months(months, as_of: date | None, window_end: date | None = Non
     if last is None:
         return np.zeros(len(months), dtype=bool)
     return months > last
+
+
+def too_few(n, minimum) -> np.ndarray:
+    """Per point: True when 0 < n < the minimum for a verdict (one number, or one per point);
+    n 0 or missing (no data, withheld) is not 'too few': there is no value to judge."""
+    counts = np.asarray(pd.array(n, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
+    with np.errstate(invalid="ignore"):
+        return (counts > 0) & (counts < minimum)

@@ -24,13 +24,13 @@ from kpi.spc.limits import (
     spc_table,
     u_chart,
 )
-from kpi.spc.months import month_of, provisional_months
+from kpi.spc.months import month_of, provisional_months, too_few
 from kpi.spc.targets import target_for
 
 SPC_COLUMNS = ["kpi_id", "month", "value", "n", "centre", "lower", "upper", "rule", "variation",
                "assurance", "target", "trial_limits", "chart", "provisional"]
-# For charts and lists: why a month has no value (withheld) and whose series it is.
-SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed"]
+# For charts and lists: why a month has no value (withheld) or no verdict (too few).
+SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed", "too_few"]
 SPC_BY_DEPARTMENT_COLUMNS = ["department_id", *SPC_DETAIL_COLUMNS]
 PER_1000 = 1000.0
 
@@ -64,14 +64,23 @@ def shown_months(months, flt: Filter) -> np.ndarray:
     return months >= month_of(flt.start)
 
 
-def _spc_of_series(kpi: Kpi, series: pd.DataFrame, settings: Settings, provisional: np.ndarray,
+def unjudged(kpi: Kpi, months: np.ndarray, n, as_of: dict, flt: Filter,
+             settings: Settings) -> dict[str, np.ndarray]:
+    """Per month of one series, why it takes no part in limits, rules and verdicts:
+    `provisional` (incomplete) and `too_few` (n below the KPI kind's minimum)."""
+    return {"provisional": provisional_months(months, as_of[kpi.source], flt.end),
+            "too_few": too_few(n, settings.min_n_for(kpi.kind))}
+
+
+def _spc_of_series(kpi: Kpi, series: pd.DataFrame, settings: Settings, skip: dict,
                    rebase: Sequence[date] = ()) -> pd.DataFrame:
     """The SPC table of one KPI's monthly engine rows (one department or the whole filter);
-    provisional months are shown but not judged."""
+    provisional months and months with too few are shown but not judged."""
     kind = chart_kind(kpi, series)
-    table = spc_table(series.assign(judged=~provisional), kpi.direction, kind,
-                      target_for(kpi, settings), rebase, settings.run_length)
-    return table.assign(chart=kind.name, provisional=provisional)
+    table = spc_table(series.assign(judged=~skip["provisional"] & ~skip["too_few"]),
+                      kpi.direction, kind, target_for(kpi, settings), rebase,
+                      settings.run_length)
+    return table.assign(chart=kind.name, **skip)
 
 
 def spc_for_kpi(con, kpi_id: str, flt: Filter, settings: Settings,
@@ -97,8 +106,8 @@ def spc_details(con, kpi_ids: Sequence[str], flt: Filter, settings: Settings,
     for kpi_id, rows in series.groupby("kpi_id", sort=False):
         rows = rows.sort_values("month", kind="stable", ignore_index=True)
         months = rows["month"].astype("str").to_numpy(dtype=object)
-        provisional = provisional_months(months, as_of[kpis[kpi_id].source], flt.end)
-        table = _spc_of_series(kpis[kpi_id], rows, settings, provisional, rebase)
+        skip = unjudged(kpis[kpi_id], months, rows["n"], as_of, flt, settings)
+        table = _spc_of_series(kpis[kpi_id], rows, settings, skip, rebase)
         tables[kpi_id] = table[shown_months(months, flt)].reset_index(drop=True)[
             SPC_DETAIL_COLUMNS]
     return tables
@@ -126,11 +135,11 @@ def spc_by_department(con, kpi_ids: Sequence[str], flt: Filter,
         kpi = kpis[series["kpi_id"].iat[first]]
         kind = _kind_of(kpi, values[first:end], denominators[first:end])
         block = {c: arrays[c][first:end] for c in ("month", "value", "numerator", "denominator")}
-        provisional = provisional_months(months[first:end], as_of[kpi.source], flt.end)
+        skip = unjudged(kpi, months[first:end], arrays["n"][first:end], as_of, flt, settings)
         computed.append({**spc_columns(block, kpi.direction, kind, target_for(kpi, settings),
-                                       run_length=settings.run_length, judged=~provisional),
-                         "chart": np.full(end - first, kind.name, dtype=object),
-                         "provisional": provisional})
+                                       run_length=settings.run_length,
+                                       judged=~skip["provisional"] & ~skip["too_few"]),
+                         "chart": np.full(end - first, kind.name, dtype=object), **skip})
     out = {c: series[c].astype("str") if c in ("department_id", "month") else series[c]
            for c in given}
     out.update({c: np.concatenate([part[c] for part in computed]) for c in computed[0]})
