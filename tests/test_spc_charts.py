@@ -38,7 +38,7 @@ def spc_rows(cells, target=NAN, trial=False, chart="xmr"):
                      "upper": 40.0 if present else NAN, "rule": rule, "variation": variation,
                      "assurance": "", "target": target, "trial_limits": trial,
                      "chart": chart, "provisional": False, "suppressed": suppressed,
-                     "too_few": False})
+                     "too_few": False, "chunky": False})
     return pd.DataFrame(rows)
 
 
@@ -164,6 +164,27 @@ def test_a_month_with_too_few_is_marked_and_says_the_minimum():
     assert point.hovertext[0].split("<br>")[2] == ("Too few to judge (n < 1,000): below the "
                                                    "minimum for a verdict")
     assert all("2025-03-01" not in t.x for t in fig.data if t.name.startswith("Special"))
+
+
+def test_a_chunky_series_is_labelled_and_its_points_not_judged():
+    """Whole-minute median waits 15, 15, 15, 15, 14: mean 14.8, mean moving range 0.25,
+    limits 14.135 to 15.465 hold one whole minute (15): limits drawn, points marked 'too
+    coarse', no rule, no variation, no assurance."""
+    series = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05"],
+                           "value": [15.0, 15.0, 15.0, 15.0, 14.0], "n": 300,
+                           "suppressed": False})
+    table = spc_table(series, "lower", target=10.0).assign(chart="xmr", provisional=False,
+                                                            too_few=False)
+    assert table["chunky"].all() and (table["rule"] == "").all()
+    assert (table["variation"] == "").all() and set(table["assurance"]) == {""}
+    assert (table["lower"].iloc[0], table["upper"].iloc[0]) == pytest.approx((14.135, 15.465))
+    fig = spc_chart(table, WAIT, 7)
+    point = trace(fig, "Too coarse to judge (chunky data)")
+    assert len(point.x) == 5 and point.marker.symbol == "square-open"
+    assert point.hovertext[0].split("<br>")[2].startswith("Too coarse to judge (chunky data): "
+                                                          "fewer than 5 possible values")
+    assert fig.layout.title.subtitle.text.endswith("too coarse to judge (chunky data): no rules")
+    assert not any(t.name.startswith(("Special", "Common")) for t in fig.data)
 
 
 def test_a_real_spc_table_draws_its_limits():

@@ -17,6 +17,7 @@ from kpi.export import provisional_rows, snapshot_csv
 from kpi.filters import Filter
 from kpi.settings import DEFAULT_MIN_N, Settings
 from kpi.spc.attention import attention, latest_point
+from kpi.spc.chunky import measurement_unit, possible_values
 from kpi.spc.limits import spc_table
 from kpi.spc.months import (
     data_through,
@@ -208,3 +209,37 @@ def test_limits_ignore_a_month_with_too_few():
     table = spc_table(series, "lower")
     assert table["upper"].dropna().unique() == pytest.approx([85.7])
     assert table["variation"].tolist() == ["common", "common", "", "common", "common"]
+
+
+@pytest.mark.parametrize("values, unit", [
+    ([15, 15, 16], 1.0), ([15, 14.5, 16], 0.5), ([1.25, 2.5], 0.25), ([3.1, 2.2], 0.1),
+    ([66.66666667, 70.0], None), ([], 1.0),
+])
+def test_measurement_unit(values, unit):
+    assert measurement_unit(np.array(values, dtype=float)) == unit
+
+
+@pytest.mark.parametrize("unit, lower, upper, expected", [
+    (1.0, 14.2, 16.0, 2), (1.0, 14.0, 18.0, 5), (0.5, 14.2, 16.0, 4), (1.0, 14.2, 14.8, 0),
+])
+def test_possible_values_between_the_limits(unit, lower, upper, expected):
+    assert possible_values(unit, lower, upper) == expected
+
+
+@pytest.mark.parametrize("values, chunky", [
+    ([15, 15, 15, 15, 14, 15, 16, 15, 15, 15, 14, 15], True),     # the Dermatology
+    ([15, 17, 12, 20, 14, 18, 11, 16, 19, 13, 15, 17], False),    # a unit fine enough
+    ([15.2, 15.1, 15.3, 15.2, 14.9, 15.0, 15.1, 15.2], False),    # tenths: fine enough
+])
+def test_a_chunky_series_fires_no_rule_and_a_fine_one_is_judged(values, chunky):
+    months = [f"2025-{m:02d}" for m in range(1, 13)][:len(values)]
+    series = pd.DataFrame({"month": months, "value": np.array(values, dtype=float), "n": 500})
+    table = spc_table(series, "lower", target=14.0)
+    assert table["chunky"].all() == chunky and table["chunky"].any() == chunky
+    if chunky:
+        assert (table["rule"] == "").all() and (table["variation"] == "").all()
+        assert set(table["assurance"]) == {""} and table["upper"].notna().all()
+        assert attention(table.assign(department_id="DERM", kpi_id="median_wait_minutes",
+                                      trial_limits=False)).empty
+    else:
+        assert (table["variation"] != "").all()

@@ -21,6 +21,7 @@ from kpi.present.formatting import (
     unit_label,
 )
 from kpi.present.spc_labels import (
+    CHUNKY,
     COMMON,
     CONCERN,
     IMPROVEMENT,
@@ -136,10 +137,12 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
                             line=dict(color="white", width=1)),
                 hovertext=[hover[i] for i in points], hoverinfo="text"))
     provisional = table["provisional"].astype(bool) & table["value"].notna()
+    few = ~provisional & table["too_few"].astype(bool)
+    coarse = ~provisional & ~few & table["chunky"].astype(bool) & table["value"].notna()
     for rows, name, symbol in (
             (table.index[provisional], provisional_name(through), "circle-open"),
-            (table.index[~provisional & table["too_few"].astype(bool)], too_few_name(min_n),
-             "diamond-open")):
+            (table.index[few], too_few_name(min_n), "diamond-open"),
+            (table.index[coarse], CHUNKY, "square-open")):
         if len(rows):
             fig.add_trace(_unjudged_points(table, rows, name, symbol, hover))
     gaps = table.index[table["value"].isna()]
@@ -157,8 +160,9 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
                       yaxis=dict(title=unit_label(kpi.unit)),
                       yaxis2=dict(overlaying="y", range=[0, 1], visible=False))
     base_layout(fig, title, height)
+    note = f" · {CHUNKY.lower()}: no rules" if coarse.any() else ""
     fig.update_layout(title=dict(subtitle=dict(
         text=f"{chart_words(chart)} · {limits_words(trial)} from every complete month to the "
-             "window's end")),
+             f"window's end{note}")),
         margin=dict(t=70 if title else 40))
     return fig

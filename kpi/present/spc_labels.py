@@ -103,6 +103,8 @@ NOT_JUDGED = "not judged until the month is complete"
 
 
 TOO_FEW = "Too few to judge"
+CHUNKY = "Too coarse to judge (chunky data)"
+CHUNKY_WHY = "fewer than 5 possible values between the limits, so no rule is applied"
 
 
 def provisional_name(through: date | None) -> str:
@@ -123,6 +125,8 @@ def point_verdict(row, direction: str, run_length: int, through: date | None = N
         return f"{provisional_name(through)}: {NOT_JUDGED}"
     if bool(row["too_few"]):
         return f"{too_few_name(min_n)}: below the minimum for a verdict"
+    if bool(row["chunky"]):
+        return f"{CHUNKY}: {CHUNKY_WHY}"
     return signal_text(row["variation"], row["rule"], direction, run_length)
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.settings import DEFAULT_RUN_LENGTH
+from kpi.spc.chunky import is_chunky
 from kpi.spc.rules import Limits, detect, variation
 
 XMR_LIMIT_FACTOR = 2.66        # 3 / d2, d2 = 1.128 for moving ranges of two points
@@ -20,6 +21,7 @@ SIGMA_WARNING = 2.0
 MIN_POINTS_FOR_FIRM_LIMITS = 12
 LANEY_MIN_MEAN_DENOMINATOR = 1000
 
+NO_LIMITS = Limits(*(np.array([]),) * 5)
 ALWAYS_MET = "always met"
 NEVER_MET = "never met"
 HIT_AND_MISS = "hit and miss"
@@ -118,9 +120,11 @@ def spc_columns(table: dict, direction: str, kind: ChartKind = XMR,
                 target: float | None = None, rebase: Sequence[date] = (),
                 run_length: int = DEFAULT_RUN_LENGTH,
                 judged: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """spc_table's computed columns (centre ... target) for a series already in month order,
-    given as arrays by column name; only months with a value and `judged` (default: all)
-    take part in limits, rules and assurance."""
+    """spc_table's computed columns (centre ... target, chunky) for a series already in month
+    order, given as arrays by column name; only months with a value and `judged` (default:
+    all) take part in limits, rules and assurance. An XmR segment whose measurement unit is
+    too coarse for its limits (chunky) keeps its limits but gets no rule, variation or
+    assurance."""
     values = float_column(table, "value")
     size = len(values)
     present = ~np.isnan(values)
@@ -129,21 +133,27 @@ def spc_columns(table: dict, direction: str, kind: ChartKind = XMR,
     centre, lower, upper = (np.full(size, np.nan) for _ in range(3))
     rules = np.full(size, "", dtype=object)
     variations = np.full(size, "", dtype=object)
+    chunky = np.zeros(size, dtype=bool)
     segment_ids = _segments(np.asarray(table["month"], dtype=object), rebase)
-    last_limits = Limits(*(np.array([]),) * 5)
+    last_limits = NO_LIMITS
     for segment in np.unique(segment_ids):
         rows = np.flatnonzero((segment_ids == segment) & present)
         if len(rows) == 0:
             continue
         limits = _limits(table, rows, kind)
-        names, sides = detect(values[rows], limits, run_length)
         centre[rows], lower[rows], upper[rows] = limits.centre, limits.lower, limits.upper
+        chunky[rows] = kind.name == "xmr" and is_chunky(values[rows], limits.lower[0],
+                                                        limits.upper[0])
+        if chunky[rows[0]]:  # Wheeler: the rules would give false alarms; no verdict
+            last_limits = NO_LIMITS
+            continue
+        names, sides = detect(values[rows], limits, run_length)
         rules[rows] = names
         variations[rows] = [variation(int(s), direction) for s in sides]
         last_limits = limits
     return {
         "centre": centre, "lower": lower, "upper": upper, "rule": rules,
-        "variation": variations,
+        "variation": variations, "chunky": chunky,
         "trial_limits": np.full(size, int(present.sum()) < MIN_POINTS_FOR_FIRM_LIMITS),
         "assurance": np.full(size, assurance(target, last_limits, direction), dtype=object),
         "target": np.full(size, np.nan if target is None else target)}

@@ -29,8 +29,8 @@ from kpi.spc.targets import target_for
 
 SPC_COLUMNS = ["kpi_id", "month", "value", "n", "centre", "lower", "upper", "rule", "variation",
                "assurance", "target", "trial_limits", "chart", "provisional"]
-# For charts and lists: why a month has no value (withheld) or no verdict (too few).
-SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed", "too_few"]
+# For charts and lists: why a month has no value (withheld) or no verdict (too few, chunky).
+SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed", "too_few", "chunky"]
 SPC_BY_DEPARTMENT_COLUMNS = ["department_id", *SPC_DETAIL_COLUMNS]
 PER_1000 = 1000.0
 
