@@ -146,8 +146,9 @@ def test_the_provisional_month_is_hollow_named_with_its_date_and_not_judged():
     point = trace(fig, "Provisional (to 2025-06-04)")
     assert list(point.x) == ["2025-06-01"] and list(point.y) == [36.0]
     assert point.marker.symbol == "circle-open"
-    assert list(point.hovertext) == ["2025-06<br>36 min · n = 39<br>Provisional (to "
-                                     "2025-06-04): not judged until the month is complete"]
+    assert point.hovertext[0].split("<br>") == [
+        "2025-06", "36 min · n = 39",
+        "Provisional (to 2025-06-04): not judged until the month is complete"]
     judged = [t for t in fig.data if t.name in {"Common cause", "Special cause — concern",
                                                 "Special cause — improvement"}]
     assert all("2025-06-01" not in t.x for t in judged)
