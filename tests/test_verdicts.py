@@ -17,6 +17,7 @@ from kpi.export import provisional_rows, snapshot_csv
 from kpi.filters import Filter
 from kpi.settings import DEFAULT_MIN_N, Settings
 from kpi.spc.attention import attention, latest_point
+from kpi.spc.verdict import verdict_of, verdicts
 from kpi.spc.chunky import measurement_unit, possible_values
 from kpi.spc.limits import spc_table
 from kpi.spc.months import (
@@ -26,7 +27,7 @@ from kpi.spc.months import (
     provisional_months,
     too_few,
 )
-from kpi.spc.series import spc_by_department, spc_details
+from kpi.spc.series import spc_by_department, spc_csv, spc_details
 from tests.demo_test_helpers import built_demo
 
 D = date.fromisoformat
@@ -81,7 +82,9 @@ def test_a_month_not_judged_takes_no_part_in_limits_rules_or_assurance():
     assert math.isnan(last["centre"]) and last["rule"] == "" and last["variation"] == ""
     assert table["variation"].iloc[:4].tolist() == ["common"] * 4
     assert set(table["assurance"]) == {"never met"}  # from the judged months' limits
-    assert latest_point(table.assign(target=NAN))["month"] == "2025-04"
+    few = table.assign(provisional=False, too_few=~series["judged"], chunky=False)
+    assert latest_point(few)["month"] == "2025-05"  # what the verdict reads: too few
+    assert (verdict_of(few)["status"], verdict_of(few)["first_judged"]) == ("too few", "2025-01")
 
 
 @pytest.fixture(scope="module")
@@ -240,6 +243,70 @@ def test_a_chunky_series_fires_no_rule_and_a_fine_one_is_judged(values, chunky):
         assert (table["rule"] == "").all() and (table["variation"] == "").all()
         assert set(table["assurance"]) == {""} and table["upper"].notna().all()
         assert attention(table.assign(department_id="DERM", kpi_id="median_wait_minutes",
-                                      trial_limits=False)).empty
+                                      provisional=False, too_few=False)).empty
     else:
         assert (table["variation"] != "").all()
+
+
+COMPARED = ["patient_satisfaction", "recommend_top_box", "nps", "return_visit_rate",
+            "complaints_per_1000_visits", "ack_within_3_working_days", "staff_engagement",
+            "staff_wellbeing", "enps", "seen_within_15_minutes", "median_wait_minutes",
+            "complaint_count", "open_complaints"]
+
+
+def csv_status(text: str) -> tuple[str | None, str]:
+    """From a `kpi spc` CSV: the latest complete month with a value and its variation."""
+    rows = [r for r in csv.DictReader(io.StringIO(text))
+            if r["provisional"] == "false" and r["value"] != ""]
+    return (rows[-1]["month"], rows[-1]["variation"]) if rows else (None, "")
+
+
+@pytest.mark.parametrize("start", [None, 12])
+def test_tile_attention_list_and_csv_agree_for_every_kpi_and_department(demo, start):
+    flt = Filter(start=months_back(start) if start else None, end=END)
+    tables = spc_by_department(demo[1], COMPARED, flt, Settings())
+    found = verdicts(tables)
+    listed = attention(tables)
+    concerns = set(zip(*listed[listed["signal"] == "concern"][["department_id", "kpi_id"]]
+                       .to_numpy().T)) if len(listed) else set()
+    never = set(zip(*listed[listed["signal"] == "never met"][["department_id", "kpi_id"]]
+                    .to_numpy().T)) if len(listed) else set()
+    assert len(found) == len(set(tables["department_id"])) * len(COMPARED)
+    for department, rows in found.groupby("department_id"):
+        alone = spc_details(demo[1], COMPARED, Filter(departments=(department,),
+                                                      start=flt.start, end=END), Settings())
+        for verdict in rows.to_dict("records"):
+            verdict["month"] = None if pd.isna(verdict["month"]) else verdict["month"]
+            kpi_id = verdict["kpi_id"]
+            tile = verdict_of(alone[kpi_id])                      # what the tile badge reads
+            assert (tile["status"], tile["month"], tile["assurance"]) == \
+                (verdict["status"], verdict["month"], verdict["assurance"])
+            month, variation = csv_status(spc_csv(alone[kpi_id]))  # what `kpi spc` writes
+            assert month == verdict["month"]
+            assert variation == (verdict["status"] if verdict["status"] not in
+                                 ("too few", "chunky") else "")
+            key = (department, kpi_id)
+            assert (key in concerns) == (verdict["status"] == "concern")
+            assert (key in never) == (verdict["assurance"] == "never met")
+    assert "2026-12" not in set(found["month"])
+
+
+@pytest.mark.parametrize("department, kpi_id, status, rule", [
+    ("ED", "median_wait_minutes", "concern", "outside_limits"),      # waits rising since June
+    ("ED", "seen_within_15_minutes", "concern", "outside_limits"),   # the issue's example
+    ("MED", "patient_satisfaction", "improvement", "shift"),          # the staff programme
+    ("CARD", "patient_satisfaction", "common", ""),                  # the stable ward
+])
+def test_the_demo_stories_show_in_the_verdicts(demo, department, kpi_id, status, rule):
+    table = spc_details(demo[1], [kpi_id], Filter(departments=(department,),
+                                                  start=months_back(12), end=END),
+                        Settings())[kpi_id]
+    found = verdict_of(table)
+    assert (found["status"], found["rule"], found["month"]) == (status, rule, "2026-11")
+
+
+def test_the_complaint_spike_is_the_only_point_outside_the_limits(demo):
+    table = spc_details(demo[1], ["complaint_count"], Filter(end=END), Settings())[
+        "complaint_count"]
+    spike = table[table["rule"] == "outside_limits"]
+    assert spike[["month", "variation"]].values.tolist() == [["2026-04", "concern"]]

@@ -15,14 +15,16 @@ from kpi.present.spc_labels import (
     Badge,
     assurance_badge,
     how_to_read,
+    attention_summary,
     rule_words,
     signal_side,
-    variation_badge,
+    verdict_badge,
 )
-from kpi.spc.attention import RECENT_MONTHS, attention, latest_point
+from kpi.spc.attention import attention, attention_counts
+from kpi.spc.verdict import verdict_of
 from kpi.spc.months import data_through
 from ui import data
-from ui.tables import attention_table
+from ui.tables import ROW_HEIGHT, attention_table
 from ui.widgets import definitions, threshold
 
 MAX_TABS = 4  # more KPIs than this: a selectbox instead of tabs
@@ -34,17 +36,19 @@ def badges_markdown(badges: Iterable[Badge]) -> str:
 
 
 def signal_badges(table: pd.DataFrame, kpi: Kpi, run_length: int) -> None:
-    """The latest month's variation and the assurance against the target, as badges, with
-    the month, the rule that fired and the target in words below."""
-    latest = latest_point(table)
-    variation = "" if latest is None else latest["variation"]
-    target = table["target"].iloc[0] if len(table) else None
-    assurance = table["assurance"].iloc[0] if len(table) else ""
-    st.markdown(badges_markdown([variation_badge(variation), assurance_badge(assurance, target)]))
+    """The KPI's verdict (kpi.spc.verdict: the latest complete month's signal) and the
+    assurance against the target, as badges, with the month, the rule that fired and the
+    target in words below."""
+    found = verdict_of(table)
+    target = found["target"]
+    st.markdown(badges_markdown([verdict_badge(found["status"]),
+                                 assurance_badge(found["assurance"], target)]))
     notes = []
-    if latest is not None:
-        rule = rule_words(latest["rule"], run_length, signal_side(variation, kpi.direction))
-        notes.append(f"Latest month {latest['month']}" + (f": {rule}" if rule else ""))
+    if found["month"] is not None:
+        rule = rule_words(found["rule"], run_length, signal_side(found["status"], kpi.direction))
+        notes.append(f"Latest complete month {found['month']}" + (f": {rule}" if rule else "")
+                     + (f", since {found['since']}" if found["since"] not in (None, found["month"])
+                        else ""))
     if not is_missing(target):
         notes.append(f"target {format_value(target, kpi.unit)}")
     if len(table) and bool(table["trial_limits"].iloc[0]):
@@ -111,19 +115,20 @@ def definitions_and_guide(ctx, kpis: Iterable[Kpi], label: str = "Definitions") 
 
 
 def needs_attention(ctx, kpi_ids: Sequence[str]) -> None:
-    """Department x KPI pairs whose own monthly control chart shows a special-cause concern
-    in the latest months, or a target never met."""
+    """Department x KPI pairs whose verdict is a special-cause concern in the latest complete
+    month, or whose target is never met: counts, then every row, most severe first."""
     tables = ctx.spc_by_department(kpi_ids)
     found = attention(tables)
     if found.empty:
-        st.success(f"No department shows a special-cause concern in the last {RECENT_MONTHS} "
-                   "months of the period, and no target is never met.")
+        st.success("No department shows a special-cause concern in its latest complete month, "
+                   "and no target is never met.")
         return
-    st.caption(f"From each department's own control chart of the period: a special-cause "
-               f"concern in the last {RECENT_MONTHS} months, or a target the limits say will "
-               "not be met without a change."
+    st.markdown(f"**{attention_summary(attention_counts(found))}**")
+    st.caption("From each department's own control chart: a special-cause concern in the "
+               "latest complete month (the same verdict as its badge), or a target the limits "
+               "say will not be met without a change. Most severe first."
                + (" 'trial limits': fewer than 12 months had a value, so the limits may still "
                   "move." if found["trial_limits"].any() else ""))
-    st.dataframe(attention_table(found, ctx.kpis, ctx.names, ctx.settings.run_length),
-                 hide_index=True)
+    table = attention_table(found, ctx.kpis, ctx.names, ctx.settings.run_length)
+    st.dataframe(table, hide_index=True, height=ROW_HEIGHT * (len(table) + 1) + 3)
     how_to_read_popover(ctx)

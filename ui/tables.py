@@ -10,7 +10,7 @@ import streamlit as st
 from kpi.catalog.kpis import Kpi
 from kpi.present.formatting import format_value, markdown_plain, value_text
 from kpi.present.spc_labels import TRIAL_LIMITS, assurance_text, signal_text
-from kpi.spc.attention import CONCERN_SIGNAL
+from kpi.spc.attention import CONCERN_SIGNAL, severity
 from kpi.spc.compare import BETTER, WORSE
 from kpi.spc.limits import NEVER_MET
 from kpi.spc.rules import CONCERN
@@ -61,7 +61,8 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
 
 def attention_table(found: pd.DataFrame, kpis: Mapping[str, Kpi], names: Mapping[str, str],
                     run_length: int) -> pd.DataFrame:
-    """kpi.spc.attention.attention's rows for display: department, KPI, latest value with its
+    """kpi.spc.attention.attention's rows for display, most severe first (outside the limits,
+    2 of 3, runs, never met), then by department name: department, KPI, latest value with its
     month, the signal in words (badge and rule, or the target never met; 'trial limits' when
     fewer than 12 months had a value) and since when."""
     def signal(row: pd.Series) -> str:
@@ -79,6 +80,6 @@ def attention_table(found: pd.DataFrame, kpis: Mapping[str, Kpi], names: Mapping
                          f"({r['latest_month']})" for _, r in found.iterrows()],
         "Signal": [signal(r) for _, r in found.iterrows()],
         "Since": found["since"]})
-    kinds = found["signal"] != CONCERN_SIGNAL  # concerns first, then by department name
-    return (table.assign(_kind=kinds).sort_values(["_kind", "Department", "KPI"], kind="stable")
-            .drop(columns="_kind").reset_index(drop=True))
+    ranks = [severity(s, r) for s, r in zip(found["signal"], found["rule"])]
+    return (table.assign(_rank=ranks).sort_values(["_rank", "Department", "KPI"], kind="stable")
+            .drop(columns="_rank").reset_index(drop=True))

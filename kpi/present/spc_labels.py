@@ -13,6 +13,8 @@ from typing import Any
 from kpi.present.formatting import format_value, is_missing
 from kpi.spc.limits import ALWAYS_MET, HIT_AND_MISS, NEVER_MET
 from kpi.spc.rules import COMMON, CONCERN, IMPROVEMENT, NEUTRAL
+from kpi.spc.verdict import CHUNKY as CHUNKY_STATUS
+from kpi.spc.verdict import TOO_FEW as TOO_FEW_STATUS
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,10 @@ VARIATION_BADGES: dict[str, Badge] = {
     COMMON: Badge("●", "Common cause", "gray"),
 }
 NO_VALUE = Badge("○", "No value to judge", "gray")
+NOT_JUDGED_BADGES: dict[str, Badge] = {
+    TOO_FEW_STATUS: Badge("◇", "Too few to judge", "gray"),
+    CHUNKY_STATUS: Badge("□", "Too coarse to judge (chunky data)", "gray"),
+}
 
 ASSURANCE_BADGES: dict[str, Badge] = {
     ALWAYS_MET: Badge("✔", "Target always met", "blue"),
@@ -53,6 +59,24 @@ PROCESS_LIMITS = "process limits"
 def variation_badge(variation: str) -> Badge:
     """The badge of a point's variation ('' = the month has no value)."""
     return VARIATION_BADGES.get(variation, NO_VALUE)
+
+
+def verdict_badge(status: str) -> Badge:
+    """The badge of a KPI's verdict (kpi.spc.verdict): its variation, or why it has none."""
+    return VARIATION_BADGES.get(status) or NOT_JUDGED_BADGES.get(status, NO_VALUE)
+
+
+ATTENTION_KINDS = {"outside_limits": ("concern outside the limits",
+                                      "concerns outside the limits"),
+                   "other_concerns": ("concern from a run or 2 of 3",
+                                      "concerns from runs or 2 of 3"),
+                   "never_met": ("target never met", "targets never met")}
+
+
+def attention_summary(counts: dict[str, int]) -> str:
+    """kpi.spc.attention.attention_counts in words: '2 concerns outside the limits · 1 target
+    never met' (kinds with none left out)."""
+    return " · ".join(f"{n} {ATTENTION_KINDS[kind][n != 1]}" for kind, n in counts.items() if n)
 
 
 def assurance_badge(assurance: str, target: Any) -> Badge:
