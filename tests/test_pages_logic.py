@@ -1,4 +1,4 @@
-"""The pure logic behind the pages: date presets, prior-period change, department verdicts,
+"""The pure logic behind the pages: date presets, department verdicts,
 and the export page's command line."""
 
 import math
@@ -19,7 +19,6 @@ from kpi.spc.compare import (
     WITHHELD,
     WORSE,
     against_overall,
-    change_vs_prior,
 )
 from ui.exporting import cli_command
 from ui.periods import (
@@ -77,24 +76,6 @@ def rows(*cells):
     return pd.DataFrame([{"kpi_id": k, "direction": d, "value": v, "ci_low": lo, "ci_high": hi,
                           "suppressed": s, "department_id": None, "n": 100}
                          for k, d, v, lo, hi, s in cells])
-
-
-def test_change_vs_prior_signs_by_direction_and_skips_withheld():
-    now = rows(("sat", "higher", 70.0, 65, 75, False), ("rate", "lower", 3.0, 2, 4, False),
-               ("staff", "higher", NAN, NAN, NAN, True), ("visits", "neutral", 120.0, NAN, NAN,
-                                                          False),
-               ("same", "higher", 50.0, 45, 55, False))
-    before = rows(("sat", "higher", 65.0, 60, 70, False), ("rate", "lower", 2.0, 1, 3, False),
-                  ("staff", "higher", 40.0, 35, 45, False), ("visits", "neutral", 100.0, NAN, NAN,
-                                                              False),
-                  ("same", "higher", 50.0, 45, 55, False))
-    got = change_vs_prior(now, before)
-    assert got.loc["sat", "change"] == 5.0 and got.loc["sat", "improved"] is True
-    assert got.loc["rate", "change"] == 1.0 and got.loc["rate", "improved"] is False
-    assert math.isnan(got.loc["staff", "change"]) and got.loc["staff", "improved"] is None
-    assert math.isnan(got.loc["staff", "value"]) and got.loc["staff", "prior_value"] == 40.0
-    assert got.loc["visits", "change"] == 20.0 and got.loc["visits", "improved"] is None
-    assert got.loc["same", "change"] == 0.0 and got.loc["same", "improved"] is None
 
 
 @pytest.mark.parametrize("direction, value, low, high, suppressed, expected", [
