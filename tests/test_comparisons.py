@@ -1,6 +1,7 @@
 """Comparisons that test something (issue 11): vs the same period a year earlier, coloured
-only when significant at 95 % (two proportions, Poisson counts and rates, NPS difference);
-medians, means and multi-item scores are never coloured."""
+only when significant at 95 % (two proportions, Poisson counts and rates, NPS difference;
+medians, means and multi-item scores never coloured); departments on a funnel plot, and one
+department against the rest of the hospital."""
 
 import math
 from datetime import date
@@ -12,7 +13,9 @@ from kpi.catalog.kpis import Kpi
 from kpi.errors import UsageError
 from kpi.filters import Filter
 from kpi.present.comparison_words import change_text
-from kpi.spc.compare import change_vs_year_earlier, year_earlier
+from kpi.present.funnel_chart import funnel_chart
+from kpi.spc.compare import change_vs_year_earlier, rest_of_hospital, year_earlier
+from kpi.spc.funnel import funnel_band, funnel_limits, funnel_spread
 from kpi.spc.significance import (
     binomial_two_sided_p,
     nps_difference_z,
@@ -130,3 +133,52 @@ def test_a_withheld_value_has_no_change():
     row = change_vs_year_earlier(NOW, BEFORE, KPIS).loc["gone"]
     assert math.isnan(row["change"]) and row["earlier_value"] == 50.0
     assert row["significant"] is None and row["improved"] is None
+
+
+def reference_row(value, n, unit="%", ci=(NAN, NAN)):
+    return pd.Series({"value": value, "n": n, "denominator": n if unit != "nps" else NAN,
+                      "ci_low": ci[0], "ci_high": ci[1]})
+
+
+@pytest.mark.parametrize("unit, row, expected", [
+    ("%", reference_row(50.0, 400), (50.0, 50.0)),             # 100 sqrt(0.5 x 0.5)
+    ("%", reference_row(90.0, 400), (90.0, 30.0)),             # 100 sqrt(0.9 x 0.1)
+    ("per_1000", reference_row(4.0, 10000, "per_1000"), (4.0, math.sqrt(4000))),
+    ("nps", reference_row(60.0, 100, "nps", (46.99906962, 73.00093038)),
+     (60.0, 100 * math.sqrt(0.44))),                          # sd of the catalog's vector
+    ("minutes", reference_row(20.0, 400, "minutes"), None),   # a median: no funnel
+    ("%", reference_row(NAN, 0), None),
+])
+def test_funnel_spread(unit, row, expected):
+    found = funnel_spread(unit, row)
+    assert found == (None if expected is None else pytest.approx(expected))
+
+
+def test_funnel_band_and_limits():
+    # centre 50, spread 50: at n = 100 sigma 5, 95 % at +-9.8, 99.8 % at +-15.45
+    bands = funnel_band([50, 59, 61, 66, NAN], pd.array([100, 100, 100, 100, 100]), 50, 50)
+    assert bands.tolist() == ["inside", "inside", "outside 95 %", "outside 99.8 %", ""]
+    curves = funnel_limits(50.0, 50.0, 10000, bounds=(0.0, 100.0))
+    at_100 = curves.iloc[(curves["n"] - 100).abs().argmin()]
+    assert at_100["upper_998"] - 50 == pytest.approx(3.090232 * 50 / math.sqrt(at_100["n"]))
+    assert curves["lower_998"].min() == 0.0 and curves["upper_998"].max() == 100.0
+
+
+def test_the_funnel_chart_colours_only_departments_outside_99_8():
+    groups = pd.DataFrame({"department_id": ["A", "B", "C"], "unit": "%",
+                           "value": [70.0, 61.0, 50.0], "n": [100, 100, 400]})
+    verdict = pd.Series(["better", "no different", "no different"])
+    fig = funnel_chart(groups, verdict, (50.0, 50.0), {"A": "Ward A"}, "All departments")
+    names = {t.name: t for t in fig.data}
+    assert list(names["better (outside 99.8 %)"].hovertext) == ["Ward A<br>70.0 % · n = 100"]
+    assert list(names["within 99.8 %"].x) == [100.0, 400.0]
+    assert {"95 % limits", "99.8 % limits"} <= set(names)
+    assert fig.layout.xaxis.type == "log"
+
+
+def test_one_department_is_compared_with_the_rest_of_the_hospital():
+    flt = Filter(departments=("ED",), start=D("2025-01-01"), end=D("2025-12-31"))
+    rest = rest_of_hospital(flt, ["CARD", "ED", "MED"], "ED")
+    assert (rest.departments, rest.start, rest.end) == (("CARD", "MED"), flt.start, flt.end)
+    with pytest.raises(UsageError):
+        rest_of_hospital(flt, ["ED"], "ED")

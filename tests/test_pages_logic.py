@@ -71,37 +71,41 @@ def test_an_unknown_preset_is_refused():
         preset_window(CUSTOM, FIRST, D("2025-06-30"))
 
 
-def rows(*cells):
-    """Engine-shaped rows from (kpi_id, direction, value, ci_low, ci_high, suppressed)."""
+def rows(*cells, unit="%", n=100):
+    """Engine-shaped rows from (kpi_id, direction, value, ci_low, ci_high, suppressed); a
+    proportion with n = denominator."""
     return pd.DataFrame([{"kpi_id": k, "direction": d, "value": v, "ci_low": lo, "ci_high": hi,
-                          "suppressed": s, "department_id": None, "n": 100}
+                          "suppressed": s, "department_id": None, "n": n, "unit": unit,
+                          "numerator": NAN if math.isnan(v) else v * n / 100, "denominator": n}
                          for k, d, v, lo, hi, s in cells])
 
 
-@pytest.mark.parametrize("direction, value, low, high, suppressed, expected", [
-    ("higher", 58.0, 55.0, 60.0, False, BETTER),
-    ("higher", 42.0, 40.0, 45.0, False, WORSE),
-    ("higher", 50.0, 45.0, 55.0, False, SIMILAR),
-    ("higher", 55.0, 50.0, 60.0, False, SIMILAR),   # touching the overall value is not apart
-    ("lower", 58.0, 55.0, 60.0, False, WORSE),
-    ("lower", 42.0, 40.0, 45.0, False, BETTER),
-    ("higher", 58.0, NAN, NAN, False, NOT_COMPARED),
-    ("neutral", 58.0, 55.0, 60.0, False, NOT_COMPARED),
-    ("higher", NAN, NAN, NAN, True, WITHHELD),
-    ("higher", NAN, NAN, NAN, False, NO_DATA),
+# Overall 50 % on n = 400 -> funnel spread 100 x sqrt(0.5 x 0.5) = 50; a department of n = 100
+# has sigma 5: 95 % limits 50 +- 9.8, 99.8 % limits 50 +- 15.45.
+@pytest.mark.parametrize("direction, value, suppressed, unit, expected", [
+    ("higher", 70.0, False, "%", BETTER),     # z = 4
+    ("higher", 30.0, False, "%", WORSE),
+    ("higher", 64.0, False, "%", SIMILAR),    # z = 2.8: outside 95 %, inside 99.8 %: grey
+    ("higher", 50.0, False, "%", SIMILAR),
+    ("lower", 70.0, False, "%", WORSE),
+    ("lower", 30.0, False, "%", BETTER),
+    ("neutral", 70.0, False, "%", NOT_COMPARED),
+    ("higher", 70.0, False, "minutes", NOT_COMPARED),  # a median has no funnel
+    ("higher", NAN, True, "%", WITHHELD),
+    ("higher", NAN, False, "%", NO_DATA),
 ])
-def test_a_department_against_the_whole_filter(direction, value, low, high, suppressed,
-                                                expected):
-    overall = rows(("k", direction, 50.0, 48.0, 52.0, False))
-    group = rows(("k", direction, value, low, high, suppressed))
+def test_a_department_on_the_funnel_of_the_whole_filter(direction, value, suppressed, unit,
+                                                        expected):
+    overall = rows(("k", direction, 50.0, 48.0, 52.0, False), unit=unit, n=400)
+    group = rows(("k", direction, value, NAN, NAN, suppressed), unit=unit)
     assert list(against_overall(group, overall)) == [expected]
 
 
 @pytest.mark.parametrize("min_n, expected", [
     ({}, BETTER), ({"k": 100}, BETTER), ({"k": 101}, TOO_FEW), ({"other": 500}, BETTER)])
 def test_a_department_with_too_few_is_not_judged(min_n, expected):
-    overall = rows(("k", "higher", 50.0, 48.0, 52.0, False))
-    group = rows(("k", "higher", 58.0, 55.0, 60.0, False))  # n = 100
+    overall = rows(("k", "higher", 50.0, 48.0, 52.0, False), n=400)
+    group = rows(("k", "higher", 70.0, 65.0, 75.0, False))  # n = 100
     assert list(against_overall(group, overall, min_n)) == [expected]
 
 
@@ -109,6 +113,15 @@ def test_nothing_is_compared_with_a_withheld_whole_filter_value():
     overall = rows(("k", "higher", NAN, NAN, NAN, True))
     group = rows(("k", "higher", 58.0, 55.0, 60.0, False))
     assert list(against_overall(group, overall)) == [NOT_COMPARED]
+
+
+def test_a_pooled_kpi_is_compared_with_its_departments_not_the_whole_filter():
+    """Return visits: the whole filter's 35 % is not the departments' reference; pooled, the
+    two departments (40 % and 60 % of 100 each) give 50 %, and neither is outside 99.8 %."""
+    overall = rows(("k", "higher", 35.0, NAN, NAN, False), n=400)
+    groups = rows(("k", "higher", 40.0, NAN, NAN, False), ("k", "higher", 60.0, NAN, NAN, False))
+    assert list(against_overall(groups, overall)) == [SIMILAR, BETTER]   # against 35 %
+    assert list(against_overall(groups, overall, pooled=["k"])) == [SIMILAR, SIMILAR]
 
 
 @pytest.mark.parametrize("flt, resolved, expected", [

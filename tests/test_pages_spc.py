@@ -11,6 +11,7 @@ import pytest
 from apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
 
 from kpi.demo.build import build_demo
+from kpi import engine
 from kpi.filters import Filter
 from kpi.present.spc_labels import assurance_badge, verdict_badge
 from kpi.settings import DEFAULT_MIN_N, Settings
@@ -214,3 +215,29 @@ def test_a_target_for_an_unknown_kpi_is_named(tmp_path, monkeypatch):
     monkeypatch.setenv("PX_SETTINGS", str(settings))
     at = open_app(params={"dept": "PALL"})  # one department: a quick first run
     assert any("no\\_such\\_kpi" in w.value for w in at.warning)
+
+
+def test_one_department_is_compared_with_the_rest_of_the_hospital(demo_db):
+    at = open_app(params={"dept": "ED"})
+    table = at.dataframe[0].value
+    assert list(table.index) == ["Rest of the hospital", "Emergency Department"]
+    con = open_readonly(demo_db)
+    try:
+        others = tuple(d for d in data.departments(data.db_key())["department_id"] if d != "ED")
+        rest = engine.compute(con, ["patient_satisfaction"],
+                              Filter(departments=others, start=LAST_12.start, end=END))
+    finally:
+        con.close()
+    assert table.loc["Rest of the hospital", "Patient satisfaction"].startswith(
+        f"{rest['value'].iloc[0]:.1f} %")
+
+
+@pytest.mark.parametrize("page, title", [
+    ("views/satisfaction.py", "Patient satisfaction: departments by n"),
+    ("views/waits.py", "Seen within 15 minutes: departments by n"),
+])
+def test_topic_pages_draw_a_department_funnel(page, title):
+    fig = next(f for f in figures(open_app(page)) if f["layout"]["title"]["text"] == title)
+    names = {t.get("name") for t in fig["data"]}
+    assert {"95 % limits", "99.8 % limits"} <= names
+    assert fig["layout"]["xaxis"]["type"] == "log"

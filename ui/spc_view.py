@@ -14,15 +14,15 @@ from kpi.present.spc_charts import spc_chart
 from kpi.present.spc_labels import (
     Badge,
     assurance_badge,
-    how_to_read,
     attention_summary,
+    how_to_read,
     rule_words,
     signal_side,
     verdict_badge,
 )
 from kpi.spc.attention import attention, attention_counts
-from kpi.spc.verdict import verdict_of
 from kpi.spc.months import data_through
+from kpi.spc.verdict import verdict_of
 from ui import data
 from ui.tables import ROW_HEIGHT, attention_table
 from ui.widgets import definitions, threshold

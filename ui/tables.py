@@ -23,10 +23,12 @@ ROW_HEIGHT = 35  # st.dataframe's row height in pixels: the table shows every de
 
 
 def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.Series,
-                     kpis: Mapping[str, Kpi], names: Mapping[str, str]) -> None:
-    """Departments (rows) x KPIs (columns, in the order of `kpis`), each cell coloured and
-    marked 'better' / 'worse' when its interval lies entirely on that side of the whole-filter
-    value. KPIs without any value in the filter are named below instead of shown empty."""
+                     kpis: Mapping[str, Kpi], names: Mapping[str, str],
+                     reference: str = WHOLE_FILTER) -> None:
+    """Departments (rows) x KPIs (columns, in the order of `kpis`) under the `reference` row
+    they are compared with, each cell coloured and marked 'better' / 'worse' only outside the
+    99.8 % funnel limits (kpi.spc.compare.against_overall). KPIs without any value in the
+    filter are named below instead of shown empty."""
     both = pd.concat([by_dept, overall])
     with_data = set(both.loc[both["value"].notna() | both["suppressed"], "kpi_id"])
     ids = [kpi_id for kpi_id in kpis if kpi_id in with_data]
@@ -40,7 +42,7 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
     text, marks = text.sort_index(), marks.sort_index()
     whole = pd.DataFrame([{r["kpi_id"]: value_text(r, threshold(kpis[r["kpi_id"]]),
                                                    compact=True)
-                           for _, r in overall.iterrows()}], index=[WHOLE_FILTER])
+                           for _, r in overall.iterrows()}], index=[reference])
     text = pd.concat([whole, text])[ids]
     marks = marks.reindex(text.index)[ids]
     columns = {kpi_id: kpis[kpi_id].label for kpi_id in ids}
@@ -54,9 +56,11 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
     without = [kpis[k].label for k in kpis if k not in ids]
     if without:
         st.caption(f"No data in this filter, so not shown: {markdown_plain(', '.join(without))}.")
-    st.caption("Blue 'better' / orange 'worse': the department's 95 % interval lies entirely "
-               "above or below the value for all departments in the filter. KPIs without an "
-               "interval (medians, counts) are not compared.")
+    st.caption(f"Blue 'better' / orange 'worse': the department lies outside the 99.8 % "
+               f"funnel limits around the first row ({reference.lower()}) for its n; return "
+               "visits are compared with the departments pooled. Medians, means, counts and "
+               "multi-item scores are not compared; 'too few to judge' below the KPI's "
+               "minimum n.")
 
 
 def attention_table(found: pd.DataFrame, kpis: Mapping[str, Kpi], names: Mapping[str, str],

@@ -5,6 +5,7 @@ import streamlit as st
 from kpi.engine import breakdowns
 from kpi.engine.breakdowns import AGE_BANDS
 from kpi.present import charts
+from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend, spc_trends
 from ui.widgets import definitions, headline, page_header
@@ -25,6 +26,7 @@ def show_volume(ctx) -> None:
     for column, kpi_id in zip(st.columns(2), VOLUME):
         with column:
             spc_trend(ctx, kpi_id, f"spc_{kpi_id}", table=tables[kpi_id])
+    department_funnel(ctx, "complaints_per_1000_visits", "funnel_complaint_rate")
 
 
 def show_categories(ctx) -> None:

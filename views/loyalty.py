@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.present import charts
+from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend
 from ui.widgets import headline, page_header
@@ -37,6 +38,7 @@ def show_kpi(ctx, kpi_id: str, whole) -> None:
                         key=f"departments_{kpi_id}")
     with right:
         spc_trend(ctx, kpi_id, f"spc_{kpi_id}", label)
+    department_funnel(ctx, kpi_id, f"funnel_{kpi_id}")
 
 
 def main() -> None:

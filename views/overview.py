@@ -5,12 +5,8 @@ control chart."""
 import streamlit as st
 
 from kpi.errors import UsageError
-from kpi.spc.compare import (
-    against_overall,
-    change_vs_year_earlier,
-    min_n_by_kpi,
-    year_earlier,
-)
+from kpi.spc.compare import change_vs_year_earlier, min_n_by_kpi, year_earlier
+from ui.comparisons import reference, verdicts
 from ui.context import page_context
 from ui.spc_view import needs_attention, tile_badges
 from ui.tables import comparison_table
@@ -51,12 +47,11 @@ def show_departments(ctx, whole) -> None:
     control chart needs attention."""
     compared = [k for k in COMPARED if k in ctx.kpis]
     by_dept = ctx.compute(compared, ["department"])
-    overall = whole[whole["kpi_id"].isin(compared)]
-    verdict = against_overall(by_dept, overall,
-                              min_n_by_kpi(ctx.pick(compared).values(), ctx.settings))
+    overall, name = reference(ctx, compared, whole)
     st.header("Departments compared")
     definitions(ctx.pick(compared).values())
-    comparison_table(by_dept, overall, verdict, ctx.pick(compared), ctx.names)
+    comparison_table(by_dept, overall, verdicts(ctx, by_dept, overall, compared),
+                     ctx.pick(compared), ctx.names, name)
 
     st.header("Needs attention")
     needs_attention(ctx, compared)

@@ -7,6 +7,7 @@ from kpi.engine import breakdowns
 from kpi.present import charts
 from kpi.present.formatting import markdown_plain, suppressed_text
 from kpi.present.heatmap import heatmap
+from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trends
 from ui.widgets import headline, page_header, threshold, withheld_legend
@@ -26,6 +27,7 @@ def show_domains(ctx) -> None:
     st.header("Domain scores")
     definitions_and_guide(ctx, ctx.pick(ids).values())
     spc_trends(ctx, ids, "spc_satisfaction")
+    department_funnel(ctx, "patient_satisfaction", "funnel_satisfaction")
     by_dept = ctx.compute(ids, ["department"])
     labels = {k: ctx.kpis[k].label.removesuffix(" top-box %") for k in ids}
     min_n = ctx.settings.min_n_for(ctx.kpis["patient_satisfaction"].kind)

@@ -4,6 +4,7 @@ department and month."""
 import streamlit as st
 
 from kpi.present.heatmap import heatmap
+from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend
 from ui.widgets import headline, page_header
@@ -29,6 +30,7 @@ def main() -> None:
                                 lower_is_better=kpi.direction == "lower",
                                 min_n=ctx.settings.min_n_for(kpi.kind)),
                         key=f"grid_{kpi_id}")
+    department_funnel(ctx, "seen_within_15_minutes", "funnel_seen_within")
 
 
 main()

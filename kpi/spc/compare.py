@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from kpi.catalog.kpis import Kpi
 from kpi.errors import UsageError
 from kpi.filters import Filter
 from kpi.settings import Settings
+from kpi.spc.funnel import OUTSIDE_998, funnel_band, funnel_spread
 from kpi.spc.months import too_few
 from kpi.spc.significance import (
     NOT_TESTED,
@@ -35,6 +38,7 @@ NO_DATA = "no data"
 TOO_FEW = "too few to judge"
 # Counts of events in the window (Poisson, exposure = the window's days); a backlog is not one.
 PERIOD_COUNT_KINDS = {"complaint_count", "visit_count", "response_count"}
+POOLED_KINDS = {"return_rate"}
 
 
 def min_n_by_kpi(kpis: Iterable[Kpi], settings: Settings) -> dict[str, int]:
@@ -111,22 +115,57 @@ def _days(row: pd.Series) -> int:
     return (pd.Timestamp(row["end"]) - pd.Timestamp(row["start"])).days + 1
 
 
+def rest_of_hospital(flt: Filter, every_department: Iterable[str], chosen: str) -> Filter:
+    """The filter's window over every department but `chosen`: what one department is
+    compared with, rather than with itself."""
+    others = tuple(d for d in every_department if d != chosen)
+    if not others:
+        raise UsageError("there is no other department to compare with")
+    return Filter(departments=others, start=flt.start, end=flt.end)
+
+
+def pooled_kpis(kpis: Iterable[Kpi]) -> set[str]:
+    """The KPIs whose departments are compared with their pooled value, never with the whole
+    filter's (return visits: a department's index visits come later in a patient's history)."""
+    return {kpi.id for kpi in kpis if kpi.kind in POOLED_KINDS}
+
+
+def reference_rows(groups: pd.DataFrame, overall: pd.DataFrame,
+                   pooled: Iterable[str] = ()) -> dict[str, pd.Series]:
+    """The row each KPI's groups are compared with: the overall row (whole filter, or the rest
+    of the hospital), or for `pooled` KPIs the groups pooled (sum numerator / sum denominator)."""
+    usable = overall[_usable(overall)]
+    references = {row["kpi_id"]: row for _, row in usable.iterrows()}
+    for kpi_id in set(pooled) & set(groups["kpi_id"]):
+        rows = groups[(groups["kpi_id"] == kpi_id) & _usable(groups)]
+        numerator, denominator = rows["numerator"].sum(), rows["denominator"].sum()
+        references[kpi_id] = pd.Series({
+            "value": 100 * numerator / denominator if denominator else math.nan,
+            "n": denominator, "numerator": numerator, "denominator": denominator,
+            "ci_low": math.nan, "ci_high": math.nan})
+    return references
+
+
 def against_overall(groups: pd.DataFrame, overall: pd.DataFrame,
-                    min_n: Mapping[str, int] | None = None) -> pd.Series:
-    """For each group row: BETTER or WORSE when its 95 % interval lies entirely on that side of
-    the whole-filter value of the same KPI, else SIMILAR; NOT_COMPARED without an interval or
-    direction; TOO_FEW when its n is below the KPI's `min_n`; WITHHELD / NO_DATA where the
-    group has no value to compare."""
-    whole = overall.set_index("kpi_id")["value"].where(_usable(overall.set_index("kpi_id")))
-    reference = groups["kpi_id"].map(whole)
-    above = groups["ci_low"] > reference
-    below = groups["ci_high"] < reference
-    higher_is_better = groups["direction"] == "higher"
-    verdict = pd.Series(SIMILAR, index=groups.index, dtype=object)
-    verdict[(above & higher_is_better) | (below & ~higher_is_better)] = BETTER
-    verdict[(below & higher_is_better) | (above & ~higher_is_better)] = WORSE
-    verdict[groups["ci_low"].isna() | reference.isna() | (groups["direction"] == "neutral")] = \
-        NOT_COMPARED
+                    min_n: Mapping[str, int] | None = None,
+                    pooled: Iterable[str] = ()) -> pd.Series:
+    """For each group row: BETTER or WORSE when it lies outside the 99.8 % funnel limits
+    (Spiegelhalter) around its KPI's reference value (reference_rows) on that side, else
+    SIMILAR; NOT_COMPARED for a KPI without a funnel (medians, means, counts, multi-item
+    scores) or direction; TOO_FEW when its n is below the KPI's `min_n`; WITHHELD / NO_DATA
+    where the group has no value to compare."""
+    references = reference_rows(groups, overall, pooled)
+    verdict = pd.Series(NOT_COMPARED, index=groups.index, dtype=object)
+    for kpi_id, rows in groups.groupby("kpi_id", sort=False):
+        funnel = (funnel_spread(rows["unit"].iloc[0], references[kpi_id])
+                  if kpi_id in references else None)
+        direction = rows["direction"].iloc[0]
+        if funnel is None or direction == "neutral":
+            continue
+        band = funnel_band(rows["value"], rows["n"], *funnel)
+        good = (rows["value"] - funnel[0]) * (1 if direction == "higher" else -1) > 0
+        verdict[rows.index] = np.where(band == OUTSIDE_998, np.where(good, BETTER, WORSE),
+                                       SIMILAR)
     minimum = groups["kpi_id"].map(min_n or {}).fillna(0).to_numpy(dtype=float)
     verdict[too_few(groups["n"], minimum)] = TOO_FEW
     verdict[groups["value"].isna()] = NO_DATA
