@@ -13,6 +13,7 @@ from apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (
 from kpi.demo.build import build_demo
 from kpi import engine
 from kpi.filters import Filter
+from kpi.present.formatting import markdown_plain
 from kpi.present.spc_labels import assurance_badge, verdict_badge
 from kpi.settings import DEFAULT_MIN_N, Settings
 from kpi.spc.series import SPC_COLUMNS, spc_detail
@@ -241,3 +242,9 @@ def test_topic_pages_draw_a_department_funnel(page, title):
     names = {t.get("name") for t in fig["data"]}
     assert {"95 % limits", "99.8 % limits"} <= names
     assert fig["layout"]["xaxis"]["type"] == "log"
+
+
+def test_open_complaints_is_named_a_backlog_on_the_windows_end():
+    at = open_app("views/complaints.py")
+    label = markdown_plain("Open complaints (backlog on 2025-06-30)")  # escaped for markdown
+    assert label in [m.label for m in at.metric]

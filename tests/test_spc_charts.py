@@ -188,6 +188,16 @@ def test_a_chunky_series_is_labelled_and_its_points_not_judged():
     assert not any(t.name.startswith(("Special", "Common")) for t in fig.data)
 
 
+@pytest.mark.parametrize("target, edge", [(90.0, "▲ Target 90 min (above the chart)"),
+                                          (2.0, "▼ Target 2 min (below the chart)")])
+def test_a_far_target_is_an_edge_marker_and_the_axis_fits_the_data(target, edge):
+    fig = spc_chart(TABLE.assign(target=target), WAIT, run_length=7)
+    assert not any(t.name.startswith("Target") for t in fig.data)
+    assert [a.text for a in fig.layout.annotations] == [edge]
+    low, high = fig.layout.yaxis.range  # values 12 to 45.5, limits 20 to 40: margin 8 %
+    assert (low, high) == pytest.approx((12.0 - 2.68, 45.5 + 2.68))
+
+
 def test_a_real_spc_table_draws_its_limits():
     """The spec's test vector: XmR of [10, 50, 40, 30] -> mean 32.5, limits -20.7 / 85.7."""
     series = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-03", "2025-04"],

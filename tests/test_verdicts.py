@@ -310,3 +310,15 @@ def test_the_complaint_spike_is_the_only_point_outside_the_limits(demo):
         "complaint_count"]
     spike = table[table["rule"] == "outside_limits"]
     assert spike[["month", "variation"]].values.tolist() == [["2026-04", "concern"]]
+
+
+@pytest.mark.parametrize("values, bounds, lower, upper", [
+    ([10.0, 50.0, 40.0, 30.0], (0.0, np.inf), 0.0, 85.7),         # the spec's -20.7 at 0
+    ([95.0, 99.0, 100.0, 92.0, 99.0], (0.0, 100.0), 83.7, 100.0),  # mean 97, mean MR 5: 110.3
+    ([10.0, 50.0, 40.0, 30.0], (-np.inf, np.inf), -20.7, 85.7),    # unbounded: as computed
+])
+def test_limits_are_written_truncated_at_the_kpis_bounds(values, bounds, lower, upper):
+    months = [f"2025-{m:02d}" for m in range(1, len(values) + 1)]
+    table = spc_table(pd.DataFrame({"month": months, "value": values, "n": 500}), "higher",
+                      bounds=bounds)
+    assert (table["lower"].iloc[0], table["upper"].iloc[0]) == pytest.approx((lower, upper))

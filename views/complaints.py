@@ -67,7 +67,8 @@ def main() -> None:
     """The complaints page for the sidebar filter."""
     ctx = page_context()
     page_header("Complaints", ctx.flt, "Complaints and grievances received")
-    headline(ctx, KPIS, "complaint data")
+    backlog = f"Open complaints (backlog on {ctx.flt.end})" if ctx.flt.end else None
+    headline(ctx, KPIS, "complaint data", {"open_complaints": backlog} if backlog else None)
     show_volume(ctx)
     show_categories(ctx)
     show_deadlines(ctx)

@@ -84,6 +84,17 @@ def month_dates(months: pd.Series) -> list[str]:
     return [f"{month}-01" for month in months]
 
 
+def fitted_range(table: pd.DataFrame, margin: float = 0.08) -> list[float] | None:
+    """A y-axis range that fits the values and limits, with a margin (None without any)."""
+    numbers = pd.concat([table[c] for c in ("value", "lower", "upper", "centre")]).astype(float)
+    numbers = numbers[numbers.notna()]
+    if numbers.empty:
+        return None
+    low, high = float(numbers.min()), float(numbers.max())
+    pad = (high - low) * margin or max(abs(high) * margin, 1.0)
+    return [low - pad, high + pad]
+
+
 def _line(table: pd.DataFrame, column: str, name: str, colour: str, dash: str,
           showlegend: bool = True, group: str | None = None) -> go.Scatter:
     return go.Scatter(x=month_dates(table["month"]), y=table[column], mode="lines", name=name,
@@ -118,10 +129,18 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
     if table["centre"].notna().any():
         fig.add_trace(_line(table, "centre", MEAN, CENTRE_COLOUR, "solid"))
     target = table["target"].iloc[0] if len(table) else None
-    if not is_missing(target):
+    y_range = fitted_range(table)
+    if not is_missing(target) and (y_range is None or y_range[0] <= target <= y_range[1]):
         fig.add_trace(_line(table.assign(target=float(target)), "target",
                             f"Target ({format_value(target, kpi.unit)})", TARGET_COLOUR,
                             "dashdot"))
+    elif not is_missing(target):  # far away: a marker at the edge, so the data keep the chart
+        above = target > y_range[1]
+        fig.add_annotation(xref="paper", x=1, y=y_range[1] if above else y_range[0],
+                           xanchor="right", yanchor="top" if above else "bottom",
+                           showarrow=False, font=dict(color=TARGET_COLOUR),
+                           text=f"{'▲' if above else '▼'} Target {format_value(target, kpi.unit)}"
+                                f" ({'above' if above else 'below'} the chart)")
     fig.add_trace(go.Scatter(x=month_dates(table["month"]), y=table["value"], mode="lines",
                              name=html_plain(kpi.label), showlegend=False, hoverinfo="skip",
                              line=dict(color=VALUE_LINE_COLOUR, width=2)))
@@ -157,7 +176,7 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
             hovertext=[hover[i] for i in gaps], hoverinfo="text"))
     chart = table["chart"].iloc[0] if len(table) else "xmr"
     fig.update_layout(xaxis=dict(type="date", title=None),
-                      yaxis=dict(title=unit_label(kpi.unit)),
+                      yaxis=dict(title=unit_label(kpi.unit), range=y_range),
                       yaxis2=dict(overlaying="y", range=[0, 1], visible=False))
     base_layout(fig, title, height)
     note = f" · {CHUNKY.lower()}: no rules" if coarse.any() else ""

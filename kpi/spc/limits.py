@@ -22,6 +22,11 @@ MIN_POINTS_FOR_FIRM_LIMITS = 12
 LANEY_MIN_MEAN_DENOMINATOR = 1000
 
 NO_LIMITS = Limits(*(np.array([]),) * 5)
+UNBOUNDED = (-np.inf, np.inf)
+# Where a KPI's values can lie, by unit: limits are written truncated there.
+UNIT_BOUNDS = {"%": (0.0, 100.0), "score": (0.0, 100.0), "nps": (-100.0, 100.0),
+               "count": (0.0, np.inf), "per_1000": (0.0, np.inf), "minutes": (0.0, np.inf),
+               "days": (0.0, np.inf)}
 ALWAYS_MET = "always met"
 NEVER_MET = "never met"
 HIT_AND_MISS = "hit and miss"
@@ -100,7 +105,8 @@ def assurance(target: float | None, limits: Limits, direction: str) -> str:
 
 def spc_table(series: pd.DataFrame, direction: str, kind: ChartKind = XMR,
               target: float | None = None, rebase: Sequence[date] = (),
-              run_length: int = DEFAULT_RUN_LENGTH) -> pd.DataFrame:
+              run_length: int = DEFAULT_RUN_LENGTH,
+              bounds: tuple[float, float] = UNBOUNDED) -> pd.DataFrame:
     """One row per month with value, limits, the rule that fired, variation and assurance.
 
     `series` has columns month ('YYYY-MM'), value, n and, for p/u charts, numerator and
@@ -113,18 +119,19 @@ def spc_table(series: pd.DataFrame, direction: str, kind: ChartKind = XMR,
     table = {column: series[column].array.take(order) for column in series.columns}
     judged = np.asarray(table["judged"], dtype=bool) if "judged" in table else None
     return pd.DataFrame({**table, **spc_columns(table, direction, kind, target, rebase,
-                                                run_length, judged)})
+                                                run_length, judged, bounds)})
 
 
 def spc_columns(table: dict, direction: str, kind: ChartKind = XMR,
                 target: float | None = None, rebase: Sequence[date] = (),
                 run_length: int = DEFAULT_RUN_LENGTH,
-                judged: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                judged: np.ndarray | None = None,
+                bounds: tuple[float, float] = UNBOUNDED) -> dict[str, np.ndarray]:
     """spc_table's computed columns (centre ... target, chunky) for a series already in month
     order, given as arrays by column name; only months with a value and `judged` (default:
     all) take part in limits, rules and assurance. An XmR segment whose measurement unit is
     too coarse for its limits (chunky) keeps its limits but gets no rule, variation or
-    assurance."""
+    assurance. Limits are written truncated at the KPI's `bounds` (0 to 100 for a %)."""
     values = float_column(table, "value")
     size = len(values)
     present = ~np.isnan(values)
@@ -152,7 +159,8 @@ def spc_columns(table: dict, direction: str, kind: ChartKind = XMR,
         variations[rows] = [variation(int(s), direction) for s in sides]
         last_limits = limits
     return {
-        "centre": centre, "lower": lower, "upper": upper, "rule": rules,
+        "centre": centre, "lower": np.clip(lower, *bounds), "upper": np.clip(upper, *bounds),
+        "rule": rules,
         "variation": variations, "chunky": chunky,
         "trial_limits": np.full(size, int(present.sum()) < MIN_POINTS_FOR_FIRM_LIMITS),
         "assurance": np.full(size, assurance(target, last_limits, direction), dtype=object),

@@ -17,6 +17,8 @@ from kpi.filters import Filter
 from kpi.settings import Settings
 from kpi.spc.limits import (
     P_CHART,
+    UNBOUNDED,
+    UNIT_BOUNDS,
     XMR,
     ChartKind,
     float_column,
@@ -79,7 +81,7 @@ def _spc_of_series(kpi: Kpi, series: pd.DataFrame, settings: Settings, skip: dic
     kind = chart_kind(kpi, series)
     table = spc_table(series.assign(judged=~skip["provisional"] & ~skip["too_few"]),
                       kpi.direction, kind, target_for(kpi, settings), rebase,
-                      settings.run_length)
+                      settings.run_length, UNIT_BOUNDS.get(kpi.unit, UNBOUNDED))
     return table.assign(chart=kind.name, **skip)
 
 
@@ -138,7 +140,8 @@ def spc_by_department(con, kpi_ids: Sequence[str], flt: Filter,
         skip = unjudged(kpi, months[first:end], arrays["n"][first:end], as_of, flt, settings)
         computed.append({**spc_columns(block, kpi.direction, kind, target_for(kpi, settings),
                                        run_length=settings.run_length,
-                                       judged=~skip["provisional"] & ~skip["too_few"]),
+                                       judged=~skip["provisional"] & ~skip["too_few"],
+                                       bounds=UNIT_BOUNDS.get(kpi.unit, UNBOUNDED)),
                          "chart": np.full(end - first, kind.name, dtype=object), **skip})
     out = {c: series[c].astype("str") if c in ("department_id", "month") else series[c]
            for c in given}
