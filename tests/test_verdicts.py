@@ -17,7 +17,7 @@ from kpi.export import provisional_rows, snapshot_csv
 from kpi.filters import Filter
 from kpi.settings import DEFAULT_MIN_N, Settings
 from kpi.spc.attention import attention, latest_point
-from kpi.spc.verdict import verdict_of, verdicts
+from kpi.spc.verdict import statuses, verdict_of, verdicts
 from kpi.spc.chunky import measurement_unit, possible_values
 from kpi.spc.limits import spc_table
 from kpi.spc.months import (
@@ -29,6 +29,7 @@ from kpi.spc.months import (
 )
 from kpi.spc.series import spc_by_department, spc_csv, spc_details
 from tests.demo_test_helpers import built_demo
+from ui.tables import signal_mark
 
 D = date.fromisoformat
 NAN = math.nan
@@ -322,3 +323,14 @@ def test_limits_are_written_truncated_at_the_kpis_bounds(values, bounds, lower, 
     table = spc_table(pd.DataFrame({"month": months, "value": values, "n": 500}), "higher",
                       bounds=bounds)
     assert (table["lower"].iloc[0], table["upper"].iloc[0]) == pytest.approx((lower, upper))
+
+
+def test_the_department_table_marks_each_departments_verdict(demo):
+    tables = spc_by_department(demo[1], ["median_wait_minutes", "patient_satisfaction"],
+                               Filter(start=months_back(12), end=END), Settings())
+    found = statuses(tables)
+    assert found[("ED", "median_wait_minutes")] == "concern"
+    assert signal_mark(found[("ED", "median_wait_minutes")]) == " ▼"
+    assert signal_mark(found[("MED", "patient_satisfaction")]) == " ▲"
+    assert signal_mark(found[("CARD", "patient_satisfaction")]) == ""   # common cause
+    assert signal_mark("too few") == signal_mark("chunky") == ""

@@ -9,11 +9,17 @@ import streamlit as st
 
 from kpi.catalog.kpis import Kpi
 from kpi.present.formatting import format_value, markdown_plain, value_text
-from kpi.present.spc_labels import TRIAL_LIMITS, assurance_text, signal_text
+from kpi.present.spc_labels import (
+    TRIAL_LIMITS,
+    VARIATION_BADGES,
+    assurance_text,
+    signal_text,
+)
 from kpi.spc.attention import CONCERN_SIGNAL, severity
 from kpi.spc.compare import BETTER, WORSE
 from kpi.spc.limits import NEVER_MET
 from kpi.spc.rules import CONCERN
+from kpi.spc.verdict import SIGNALS
 from ui.widgets import threshold
 
 # Light tints of Okabe-Ito blue and vermillion, with the verdict also written in the cell.
@@ -24,17 +30,20 @@ ROW_HEIGHT = 35  # st.dataframe's row height in pixels: the table shows every de
 
 def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.Series,
                      kpis: Mapping[str, Kpi], names: Mapping[str, str],
-                     reference: str = WHOLE_FILTER) -> None:
+                     reference: str = WHOLE_FILTER,
+                     signals: Mapping[tuple[str, str], str] | None = None) -> None:
     """Departments (rows) x KPIs (columns, in the order of `kpis`) under the `reference` row
     they are compared with, each cell coloured and marked 'better' / 'worse' only outside the
     99.8 % funnel limits (kpi.spc.compare.against_overall). KPIs without any value in the
-    filter are named below instead of shown empty."""
+    filter are named below instead of shown empty. `signals` (department, KPI) -> the
+    variation of its control-chart verdict (kpi.spc.verdict), shown as its badge symbol."""
     both = pd.concat([by_dept, overall])
     with_data = set(both.loc[both["value"].notna() | both["suppressed"], "kpi_id"])
     ids = [kpi_id for kpi_id in kpis if kpi_id in with_data]
     rows = by_dept.assign(verdict=verdict)
     rows["text"] = [value_text(r, threshold(kpis[r["kpi_id"]]), compact=True)
                     + (f" · {r['verdict']}" if r["verdict"] in VERDICT_STYLE else "")
+                    + signal_mark((signals or {}).get((r["department_id"], r["kpi_id"]), ""))
                     for _, r in rows.iterrows()]
     text = rows.pivot(index="department_id", columns="kpi_id", values="text")
     marks = rows.pivot(index="department_id", columns="kpi_id", values="verdict")
@@ -60,7 +69,13 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
                f"funnel limits around the first row ({reference.lower()}) for its n; return "
                "visits are compared with the departments pooled. Medians, means, counts and "
                "multi-item scores are not compared; 'too few to judge' below the KPI's "
-               "minimum n.")
+               "minimum n. ▲ ▼ ◆: the department's own control-chart verdict (its latest "
+               "complete month), the same as in Needs attention.")
+
+
+def signal_mark(status: str) -> str:
+    """' ▼' for a special-cause verdict (its badge symbol), '' otherwise."""
+    return f" {VARIATION_BADGES[status].symbol}" if status in SIGNALS else ""
 
 
 def attention_table(found: pd.DataFrame, kpis: Mapping[str, Kpi], names: Mapping[str, str],

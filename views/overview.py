@@ -6,6 +6,7 @@ import streamlit as st
 
 from kpi.errors import UsageError
 from kpi.spc.compare import change_vs_year_earlier, min_n_by_kpi, year_earlier
+from kpi.spc.verdict import statuses
 from ui.comparisons import reference, verdicts
 from ui.context import page_context
 from ui.spc_view import needs_attention, tile_badges
@@ -51,7 +52,8 @@ def show_departments(ctx, whole) -> None:
     st.header("Departments compared")
     definitions(ctx.pick(compared).values())
     comparison_table(by_dept, overall, verdicts(ctx, by_dept, overall, compared),
-                     ctx.pick(compared), ctx.names, name)
+                     ctx.pick(compared), ctx.names, name,
+                     statuses(ctx.spc_by_department(compared)))
 
     st.header("Needs attention")
     needs_attention(ctx, compared)

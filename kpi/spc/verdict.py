@@ -62,3 +62,9 @@ def verdicts(tables: pd.DataFrame) -> pd.DataFrame:
              **series_verdict({c: a[first:end] for c, a in arrays.items()})}
             for first, end in series_blocks(ordered)] if len(ordered) else []
     return pd.DataFrame(rows, columns=VERDICT_COLUMNS)
+
+
+def statuses(tables: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(department, KPI) -> its verdict's status, for spc_by_department's tables."""
+    found = verdicts(tables)
+    return dict(zip(zip(found["department_id"], found["kpi_id"]), found["status"]))
