@@ -14,6 +14,7 @@ from kpi.errors import PxError
 
 DEFAULT_RUN_LENGTH = 7  # points in a run or trend that signal special cause
 ALLOWED_RUN_LENGTHS = (6, 7)
+MIN_BASELINE_POINTS = 12  # a fixed baseline needs at least the points of firm limits
 
 DEFAULT_SETTINGS_FILE = Path("settings.toml")
 SECTIONS = {"targets", "spc", "min_n"}
@@ -58,6 +59,7 @@ class Settings:
     targets: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     run_length: int = DEFAULT_RUN_LENGTH
     min_n: Mapping[str, int] = field(default_factory=lambda: DEFAULT_MIN_N)
+    fix_limits_after: int = 0  # MDC "fix limits after N points"; 0: every complete month
 
     def min_n_for(self, kind: str) -> int:
         """The least n a point of a KPI of this kind needs to be judged (0: no minimum)."""
@@ -93,12 +95,19 @@ def load_settings(path: Path | None = None) -> Settings:
         targets[kpi_id] = float(value)
     spc = raw.get("spc", {})
     run_length = spc.get("run_length", DEFAULT_RUN_LENGTH)
+    fix_after = spc.get("fix_limits_after", 0)
+    if isinstance(fix_after, bool) or not isinstance(fix_after, int) or \
+            not (fix_after == 0 or fix_after >= MIN_BASELINE_POINTS):
+        raise SettingsError(f"{path}: [spc] fix_limits_after = {fix_after!r}: must be 0 (limits "
+                            f"from every complete month) or a whole number of at least "
+                            f"{MIN_BASELINE_POINTS}")
     if run_length not in ALLOWED_RUN_LENGTHS or isinstance(run_length, bool):
         raise SettingsError(f"{path}: [spc] run_length = {run_length!r}: must be 6 or 7")
-    extra = set(spc) - {"run_length"}
+    extra = set(spc) - {"run_length", "fix_limits_after"}
     if extra:
         raise SettingsError(f"{path}: [spc] unknown key(s) {', '.join(sorted(extra))}")
-    return Settings(MappingProxyType(targets), run_length, _min_n(path, raw.get("min_n", {})))
+    return Settings(MappingProxyType(targets), run_length, _min_n(path, raw.get("min_n", {})),
+                    fix_after)
 
 
 def _min_n(path: Path, section: Mapping) -> Mapping[str, int]:

@@ -41,6 +41,8 @@ def test_targets_and_run_length_are_read(tmp_path):
     ("[target]\nnps = 10\n", "unknown section(s) target"),
     ("[targets\n", "not a valid TOML file"),
     ("[min_n]\nmedian_wait = -1\n", "[min_n] median_wait = -1: must be a whole number"),
+    ("[spc]\nfix_limits_after = 5\n", "[spc] fix_limits_after = 5: must be 0"),
+    ("[spc]\nfix_limits_after = true\n", "fix_limits_after = True: must be 0"),
     ("[min_n]\nmedian_wait = 2.5\n", "[min_n] median_wait = 2.5: must be a whole number"),
     ("[min_n]\nmedian_wait = true\n", "must be a whole number"),
     ("[min_n]\nmedian = 5\n", "[min_n] unknown KPI kind 'median'"),
@@ -59,6 +61,11 @@ def test_min_n_defaults_are_overridden_per_kind(tmp_path):
     assert settings.min_n_for("domain_top_box") == DEFAULT_MIN_N["domain_top_box"] == 30
     assert settings.min_n_for("no_such_kind") == 0
     assert Settings().min_n_for("complaint_count") == 0  # a count is judged whatever its size
+
+
+def test_limits_can_be_fixed_after_a_baseline(tmp_path):
+    assert Settings().fix_limits_after == 0
+    assert load_settings(write(tmp_path, "[spc]\nfix_limits_after = 20\n")).fix_limits_after == 20
 
 
 def test_every_min_n_default_has_a_reason():

@@ -334,3 +334,19 @@ def test_the_department_table_marks_each_departments_verdict(demo):
     assert signal_mark(found[("MED", "patient_satisfaction")]) == " ▲"
     assert signal_mark(found[("CARD", "patient_satisfaction")]) == ""   # common cause
     assert signal_mark("too few") == signal_mark("chunky") == ""
+
+
+def test_limits_fixed_after_n_months_hold_for_the_later_months():
+    """12 months alternating 10 and 12 (mean 11, mean moving range 2: limits 5.68 to 16.32),
+    then four months of 20: fixed after 12, every month has those limits and the four are
+    outside them; unfixed, the limits widen over all 16 months."""
+    values = [10.0, 12.0] * 6 + [20.0] * 4
+    months = [f"{2024 + i // 12}-{i % 12 + 1:02d}" for i in range(16)]
+    series = pd.DataFrame({"month": months, "value": values, "n": 500})
+    fixed = spc_table(series, "lower", fix_after=12)
+    assert set(fixed["centre"]) == {11.0}
+    assert (fixed["lower"].iloc[0], fixed["upper"].iloc[0]) == pytest.approx((5.68, 16.32))
+    assert fixed["rule"].tolist()[-4:] == ["outside_limits"] * 4
+    assert set(fixed["variation"].iloc[-4:]) == {"concern"}
+    moving = spc_table(series, "lower")
+    assert moving["centre"].iloc[0] == pytest.approx(13.25)

@@ -81,7 +81,8 @@ def _spc_of_series(kpi: Kpi, series: pd.DataFrame, settings: Settings, skip: dic
     kind = chart_kind(kpi, series)
     table = spc_table(series.assign(judged=~skip["provisional"] & ~skip["too_few"]),
                       kpi.direction, kind, target_for(kpi, settings), rebase,
-                      settings.run_length, UNIT_BOUNDS.get(kpi.unit, UNBOUNDED))
+                      settings.run_length, UNIT_BOUNDS.get(kpi.unit, UNBOUNDED),
+                      settings.fix_limits_after)
     return table.assign(chart=kind.name, **skip)
 
 
@@ -141,7 +142,8 @@ def spc_by_department(con, kpi_ids: Sequence[str], flt: Filter,
         computed.append({**spc_columns(block, kpi.direction, kind, target_for(kpi, settings),
                                        run_length=settings.run_length,
                                        judged=~skip["provisional"] & ~skip["too_few"],
-                                       bounds=UNIT_BOUNDS.get(kpi.unit, UNBOUNDED)),
+                                       bounds=UNIT_BOUNDS.get(kpi.unit, UNBOUNDED),
+                                       fix_after=settings.fix_limits_after),
                          "chart": np.full(end - first, kind.name, dtype=object), **skip})
     out = {c: series[c].astype("str") if c in ("department_id", "month") else series[c]
            for c in given}
