@@ -13,12 +13,13 @@ NOT_TESTED_WORDS = "not tested"
 
 def change_text(change: pd.Series, unit: str) -> tuple[str, bool]:
     """The change in words and whether to colour it (only a significant change of a KPI with
-    a direction): '+1.05 vs a year earlier (worse)', '-0.1 vs a year earlier: no significant
-    change', '+2 min vs a year earlier (not tested)'."""
+    a direction): '+1.05 vs a year earlier (worse)', '-0.1: no significant change' (short
+    enough for a tile; the year-earlier value is written below it), '+2.0 vs a year earlier
+    (not tested)'."""
     number = f"{format_change(change['change'], unit)} {VS_YEAR_EARLIER}"
     if change["significant"] is None or pd.isna(change["significant"]):
         return f"{number} ({NOT_TESTED_WORDS})", False
     if not change["significant"]:
-        return f"{number}: {NO_SIGNIFICANT_CHANGE}", False
+        return f"{format_change(change['change'], unit)}: {NO_SIGNIFICANT_CHANGE}", False
     verdict = {True: "better", False: "worse"}.get(change["improved"])
     return (f"{number} ({verdict})", True) if verdict else (f"{number} (significant)", False)

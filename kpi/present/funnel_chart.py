@@ -29,8 +29,10 @@ def funnel_chart(groups: pd.DataFrame, verdict: pd.Series, funnel: tuple[float, 
     unit = groups["unit"].iloc[0]
     centre, spread = funnel
     shown = groups[groups["value"].notna() & groups["n"].notna()]
-    curves = funnel_limits(centre, spread, float(shown["n"].max()) * 1.1 if len(shown) else 10,
-                           bounds=BOUNDS.get(unit, (-np.inf, np.inf)))
+    sizes = shown["n"].astype(float)
+    curves = funnel_limits(centre, spread, sizes.max() * 1.5 if len(shown) else 10,
+                           bounds=BOUNDS.get(unit, (-np.inf, np.inf)),
+                           n_min=sizes.min() / 2 if len(shown) else 1.0)
     fig = go.Figure()
     for level, dash, name in (("95", "dash", "95 % limits"), ("998", "dot", "99.8 % limits")):
         for side in ("upper", "lower"):

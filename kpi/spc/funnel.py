@@ -47,10 +47,12 @@ def funnel_band(value, n, centre: float, spread: float) -> np.ndarray:
 
 
 def funnel_limits(centre: float, spread: float, n_max: float, points: int = 200,
-                  bounds: tuple[float, float] = (-math.inf, math.inf)) -> pd.DataFrame:
-    """The funnel's curves from n = 1 to n_max: columns n, lower_95, upper_95, lower_998,
-    upper_998, clipped to the KPI's bounds (0-100 %, -100..100)."""
-    n = np.unique(np.geomspace(1, max(n_max, 2), points))
+                  bounds: tuple[float, float] = (-math.inf, math.inf),
+                  n_min: float = 1.0) -> pd.DataFrame:
+    """The funnel's curves from n_min (at least 1) to n_max: columns n, lower_95, upper_95,
+    lower_998, upper_998, clipped to the KPI's bounds (0-100 %, -100..100)."""
+    n_min = max(n_min, 1.0)
+    n = np.unique(np.geomspace(n_min, max(n_max, n_min * 2), points))
     width = spread / np.sqrt(n)
     return pd.DataFrame({"n": n,
                          **{f"{side}_{name}": np.clip(centre + sign * z * width, *bounds)
