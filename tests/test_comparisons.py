@@ -12,7 +12,7 @@ import pytest
 from kpi.catalog.kpis import Kpi
 from kpi.errors import UsageError
 from kpi.filters import Filter
-from kpi.present.comparison_words import change_text
+from kpi.present.comparison_words import change_text, cohort_words
 from kpi.present.funnel_chart import funnel_chart
 from kpi.spc.compare import change_vs_year_earlier, rest_of_hospital, year_earlier
 from kpi.spc.funnel import funnel_band, funnel_limits, funnel_spread
@@ -182,3 +182,11 @@ def test_one_department_is_compared_with_the_rest_of_the_hospital():
     assert (rest.departments, rest.start, rest.end) == (("CARD", "MED"), flt.start, flt.end)
     with pytest.raises(UsageError):
         rest_of_hospital(flt, ["ED"], "ED")
+
+
+@pytest.mark.parametrize("days, expected", [
+    (365, "first seen Dec 2024 - Nov 2025, followed 12 months"),
+    (90, "first seen Dec 2024 - Nov 2025, followed 90 days"),
+])
+def test_cohort_words(days, expected):
+    assert cohort_words(D("2024-12-01"), D("2025-11-30"), days) == expected

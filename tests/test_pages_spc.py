@@ -248,3 +248,12 @@ def test_open_complaints_is_named_a_backlog_on_the_windows_end():
     at = open_app("views/complaints.py")
     label = markdown_plain("Open complaints (backlog on 2025-06-30)")  # escaped for markdown
     assert label in [m.label for m in at.metric]
+
+
+def test_return_visits_follow_the_latest_cohort_with_a_full_year():
+    """Visits to 2025-06-30: the first visits of July 2023 to June 2024 have a full year of
+    follow-up; the tile names that cohort (the sidebar's last 12 months have none yet)."""
+    at = open_app("views/loyalty.py")
+    label = markdown_plain("Return visits: first seen Jul 2023 - Jun 2024, followed 12 months")
+    assert label in [m.label for m in at.metric]
+    assert not [i for i in at.info if "follow-up" in i.value]

@@ -22,6 +22,7 @@ from kpi.spc.chunky import measurement_unit, possible_values
 from kpi.spc.limits import spc_table
 from kpi.spc.months import (
     data_through,
+    followed_cohort,
     last_complete_day,
     last_complete_month,
     provisional_months,
@@ -350,3 +351,14 @@ def test_limits_fixed_after_n_months_hold_for_the_later_months():
     assert set(fixed["variation"].iloc[-4:]) == {"concern"}
     moving = spc_table(series, "lower")
     assert moving["centre"].iloc[0] == pytest.approx(13.25)
+
+
+@pytest.mark.parametrize("as_of, days, months, expected", [
+    ("2026-12-04", 365, 12, ("2024-12-01", "2025-11-30")),   # the example
+    ("2026-11-30", 365, 12, ("2024-12-01", "2025-11-30")),
+    ("2026-12-04", 90, 3, ("2026-06-01", "2026-08-31")),
+    ("2025-06-30", 365, 12, ("2023-07-01", "2024-06-30")),
+])
+def test_followed_cohort(as_of, days, months, expected):
+    assert followed_cohort(D(as_of), days, months) == tuple(map(D, expected))
+    assert followed_cohort(None, days) is None

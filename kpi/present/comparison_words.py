@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from kpi.present.formatting import format_change
@@ -9,6 +11,13 @@ from kpi.present.formatting import format_change
 VS_YEAR_EARLIER = "vs a year earlier"
 NO_SIGNIFICANT_CHANGE = "no significant change"
 NOT_TESTED_WORDS = "not tested"
+
+
+def cohort_words(start: date, end: date, days: int) -> str:
+    """The cohort a return rate follows: 'first seen Dec 2024 - Nov 2025, followed 12 months'
+    (or '90 days' when the window is not a whole number of years)."""
+    follow = f"{days // 365 * 12} months" if days % 365 == 0 else f"{days} days"
+    return f"first seen {start:%b %Y} - {end:%b %Y}, followed {follow}"
 
 
 def change_text(change: pd.Series, unit: str) -> tuple[str, bool]:

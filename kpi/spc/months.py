@@ -28,6 +28,17 @@ def last_complete_day(through: date) -> date:
     return through.replace(day=1) - timedelta(days=1)
 
 
+def followed_cohort(as_of: date | None, days: int, months: int = 12
+                    ) -> tuple[date, date] | None:
+    """The latest `months` complete calendar months whose every first visit has `days` of
+    follow-up by as_of (index date + days <= as_of): (their first day, their last day)."""
+    if as_of is None:
+        return None
+    end = last_complete_day(as_of - timedelta(days=days))
+    index = end.year * 12 + end.month - months
+    return date(index // 12, index % 12 + 1, 1), end
+
+
 def last_complete_month(as_of: date | None, window_end: date | None = None) -> str | None:
     """The latest 'YYYY-MM' month whose last day is on or before both the source's as_of and
     the window's end (None when there is no as_of)."""
