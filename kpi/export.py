@@ -12,8 +12,10 @@ import pandas as pd
 from kpi.csv_cells import csv_text, number_cell, text_cell
 from kpi.engine import COLUMNS, compute
 from kpi.filters import Filter
+from kpi.spc.months import last_complete_month
 
-SNAPSHOT_COLUMNS = [*COLUMNS, "generated_at"]
+# The filter_* columns of the contract go between generated_at and provisional.
+SNAPSHOT_COLUMNS = [*COLUMNS, "generated_at", "provisional"]
 NUMBER_COLUMNS = ("value", "numerator", "denominator", "n", "ci_low", "ci_high")
 
 
@@ -28,10 +30,17 @@ def _cell(column: str, value) -> str:
     return text_cell(value.item() if hasattr(value, "item") else value)
 
 
+def provisional_rows(df: pd.DataFrame) -> list[bool]:
+    """Per engine row: True when its month is incomplete (after the last month complete by
+    both its source's as_of and the window's end); False for rows not grouped by month."""
+    return [isinstance(month, str) and month > (last_complete_month(as_of, end) or month)
+            for month, as_of, end in zip(df["month"], df["data_as_of"], df["end"])]
+
+
 def snapshot_csv(df: pd.DataFrame, generated_at: str | None = None) -> str:
     """The snapshot CSV text of an engine result (generated_at: an ISO timestamp, else now)."""
     stamp = generated_at or now_iso()
-    frame = df.assign(generated_at=stamp)[SNAPSHOT_COLUMNS]
+    frame = df.assign(generated_at=stamp, provisional=provisional_rows(df))[SNAPSHOT_COLUMNS]
     return csv_text(SNAPSHOT_COLUMNS, ([_cell(c, v) for c, v in zip(SNAPSHOT_COLUMNS, row)]
                                        for row in frame.itertuples(index=False, name=None)))
 

@@ -1,4 +1,5 @@
-"""The organisation's settings file: KPI targets and the SPC run length (TOML, documented)."""
+"""The organisation's settings file: KPI targets, the SPC run length and the minimum n for a
+verdict per KPI kind (TOML, documented)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,56 @@ from kpi.errors import PxError
 
 DEFAULT_RUN_LENGTH = 7  # points in a run or trend that signal special cause
 ALLOWED_RUN_LENGTHS = (6, 7)
+MIN_BASELINE_POINTS = 12  # a fixed baseline needs at least the points of firm limits
 
 DEFAULT_SETTINGS_FILE = Path("settings.toml")
-SECTIONS = {"targets", "spc", "comments"}  # [comments]: kpi/comments/custom.py
+SECTIONS = {"targets", "spc", "min_n", "comments"}  # [comments]: kpi/comments/custom.py
+
+_PROPORTION = ("a share from fewer answers moves by more than the usual month-to-month "
+               "variation on one answer, and the p-chart's normal approximation needs "
+               "n x p and n x (1 - p) of at least 5 (n 30 covers p from 17 % to 83 %)")
+# The least n (see the catalog's definition of n) a month or group needs before it is
+# judged (control-chart rules, comparisons, attention), by KPI kind, with the reason. The
+# survey small-cell threshold (withholding the value) is separate and stays as it is.
+_FEW_COMPLAINTS = "complaints are few: below 20 one complaint moves the share by more than 5 points"
+_NPS = ("an NPS has about twice the standard error of a share (its interval at n 50 is "
+        "still about +-25 points)")
+_WAITS = "a median of fewer waits rests on a handful of visits (a small unit's month can hold 2)"
+_VISITS = ("n is visits: at about 4 complaints per 1,000 visits, fewer visits expect fewer "
+           "than 4 complaints, and one complaint moves the rate by more than its usual variation")
+_COUNT = "a count is judged whatever its size (its n is the count itself)"
+MIN_N_REASONS: dict[str, tuple[int, str]] = {
+    "domain_top_box": (30, _PROPORTION),
+    "wait_within": (30, _PROPORTION),
+    "return_rate": (30, _PROPORTION),
+    "domain_mean": (30, "a mean of fewer answers is dominated by a few patients' scale use"),
+    "domain_nps": (50, _NPS),
+    "ack_within_working_days": (20, _FEW_COMPLAINTS),
+    "resolved_within_days": (20, _FEW_COMPLAINTS),
+    "median_wait": (30, _WAITS),
+    "median_days_to_resolve": (10, "a median of fewer resolved complaints rests on one or two"),
+    "complaint_rate": (1000, _VISITS),
+    "complaint_count": (0, _COUNT),
+    "open_complaints": (0, _COUNT),
+    "response_count": (0, _COUNT),
+    "visit_count": (0, _COUNT),
+}
+DEFAULT_MIN_N = MappingProxyType({kind: n for kind, (n, _) in MIN_N_REASONS.items()})
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Targets that override the catalog's defaults, and the SPC run length (6 or 7)."""
+    """Targets that override the catalog's defaults, the SPC run length (6 or 7) and the
+    minimum n for a verdict by KPI kind."""
 
     targets: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     run_length: int = DEFAULT_RUN_LENGTH
+    min_n: Mapping[str, int] = field(default_factory=lambda: DEFAULT_MIN_N)
+    fix_limits_after: int = 0  # MDC "fix limits after N points"; 0: every complete month
+
+    def min_n_for(self, kind: str) -> int:
+        """The least n a point of a KPI of this kind needs to be judged (0: no minimum)."""
+        return self.min_n.get(kind, 0)
 
 
 class SettingsError(PxError):
@@ -56,12 +96,33 @@ def read_settings_file(path: Path | None = None) -> Settings:
         targets[kpi_id] = float(value)
     spc = raw.get("spc", {})
     run_length = spc.get("run_length", DEFAULT_RUN_LENGTH)
+    fix_after = spc.get("fix_limits_after", 0)
+    if isinstance(fix_after, bool) or not isinstance(fix_after, int) or \
+            not (fix_after == 0 or fix_after >= MIN_BASELINE_POINTS):
+        raise SettingsError(f"{path}: [spc] fix_limits_after = {fix_after!r}: must be 0 (limits "
+                            f"from every complete month) or a whole number of at least "
+                            f"{MIN_BASELINE_POINTS}")
     if run_length not in ALLOWED_RUN_LENGTHS or isinstance(run_length, bool):
         raise SettingsError(f"{path}: [spc] run_length = {run_length!r}: must be 6 or 7")
-    extra = set(spc) - {"run_length"}
+    extra = set(spc) - {"run_length", "fix_limits_after"}
     if extra:
         raise SettingsError(f"{path}: [spc] unknown key(s) {', '.join(sorted(extra))}")
-    return Settings(MappingProxyType(targets), run_length)
+    return Settings(MappingProxyType(targets), run_length, _min_n(path, raw.get("min_n", {})),
+                    fix_after)
+
+
+def _min_n(path: Path, section: Mapping) -> Mapping[str, int]:
+    """The [min_n] section over the defaults: a whole number >= 0 per known KPI kind."""
+    chosen = dict(DEFAULT_MIN_N)
+    for kind, value in section.items():
+        if kind not in DEFAULT_MIN_N:
+            raise SettingsError(f"{path}: [min_n] unknown KPI kind {kind!r}; known: "
+                                f"{', '.join(sorted(DEFAULT_MIN_N))}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise SettingsError(f"{path}: [min_n] {kind} = {value!r}: must be a whole number "
+                                "of 0 or more")
+        chosen[kind] = value
+    return MappingProxyType(chosen)
 
 
 def unknown_target_ids(settings: Settings, known_ids: set[str]) -> list[str]:

@@ -15,6 +15,7 @@ from kpi.present.formatting import (
     format_value,
     value_text,
 )
+from kpi.present.heatmap import heatmap
 
 NAMES = {"A": "Ward A", "B": "Ward B", "C": "Clinic C"}
 
@@ -96,7 +97,7 @@ def test_department_chart_writes_value_and_n_or_the_reason():
 
 
 def test_heatmap_leaves_withheld_cells_empty_and_marks_them():
-    fig = charts.heatmap(GRID, "department_id", "month", NAMES)
+    fig = heatmap(GRID, "department_id", "month", NAMES)
     heat = fig.data[0]
     assert list(heat.y) == ["Ward B", "Ward A"] and list(heat.x) == ["2025-01", "2025-02"]
     z = np.asarray(heat.z, dtype=float)
@@ -106,8 +107,21 @@ def test_heatmap_leaves_withheld_cells_empty_and_marks_them():
     assert list(marks.x) == ["2025-02"] and list(marks.y) == ["Ward A"]
     assert list(marks.text) == ["<11"]
     assert not heat.reversescale
-    assert charts.heatmap(GRID, "department_id", "month", NAMES,
+    assert heatmap(GRID, "department_id", "month", NAMES,
                           lower_is_better=True).data[0].reversescale
+
+
+@pytest.mark.parametrize("min_n, coloured, labels", [
+    (0, [[60.0, NAN], [81.25, NAN]], [["60.0", ""], ["81.2", ""]]),
+    (35, [[NAN, NAN], [81.25, NAN]], [["n = 30", ""], ["81.2", ""]]),  # B has n 30 < 35
+    (41, [[NAN, NAN], [NAN, NAN]], [["n = 30", ""], ["n = 40", ""]]),
+])
+def test_heatmap_cells_with_too_few_show_their_n_uncoloured(min_n, coloured, labels):
+    heat = heatmap(GRID, "department_id", "month", NAMES, min_n=min_n).data[0]
+    np.testing.assert_array_equal(np.asarray(heat.z, dtype=float), coloured)
+    assert [list(row) for row in heat.text] == labels
+    hover = heat.customdata[0][0]
+    assert hover.endswith(f"Too few to judge (n < {min_n})") == (min_n > 30)
 
 
 def test_scatter_plots_only_departments_with_both_values():

@@ -63,11 +63,11 @@ def test_a_snapshot_row_is_written_exactly(con):
     header, nps, wellbeing = text.splitlines()
     assert header == ",".join(SNAPSHOT_COLUMNS)
     assert nps.startswith("nps,Net Promoter Score,nps,higher,,,2024-01-01,2024-02-29,60,,,100,")
-    assert nps.endswith(f",false,2024-03-11,{STAMP}")
+    assert nps.endswith(f",false,2024-03-11,{STAMP},false")
     low, high = (float(x) for x in nps.split(",")[12:14])
     assert low == pytest.approx(46.99906962) and high == pytest.approx(73.00093038)
     assert wellbeing == ("staff_wellbeing,Staff wellbeing,%,higher,,,2024-01-01,2024-02-29,"
-                         f",,,,,,true,2024-03-05,{STAMP}")
+                         f",,,,,,true,2024-03-05,{STAMP},false")
 
 
 def test_a_formula_like_department_is_prefixed_but_a_negative_number_is_not(con):

@@ -12,10 +12,14 @@ import duckdb
 import pytest
 
 from kpi import engine
+from kpi.catalog.kpis import resolve_kpis
 from kpi.cli import main as cli_main
 from kpi.demo.build import build_demo
 from kpi.filters import Filter
+from kpi.present.comparison_words import change_text
 from kpi.present.formatting import markdown_plain
+from kpi.settings import Settings
+from kpi.spc.compare import change_vs_year_earlier, min_n_by_kpi, year_earlier
 from kpi.store.connect import db_version, open_readonly
 from kpi.store.derived import rebuild as derive
 from kpi.store.swap import write_swap
@@ -65,16 +69,23 @@ def test_overview_tiles_show_the_engines_numbers_and_change(px_db):
     flt = at.session_state["flt_filter"]
     assert (flt.start, flt.end) == (date(2024, 7, 1), END)  # default: last 12 months
     now = engine_rows(px_db, list(TILE_FORMATS), flt)
-    before = engine_rows(px_db, list(TILE_FORMATS), flt.prior_period())
+    before = engine_rows(px_db, list(TILE_FORMATS), year_earlier(flt))
+    assert set(before["start"]) == {date(2023, 7, 1)} and set(before["end"]) == {date(2024, 6, 30)}
+    con = open_readonly(px_db)
+    kpis = {k.id: k for k in resolve_kpis(con, list(TILE_FORMATS))}
+    con.close()
+    changes = change_vs_year_earlier(now.reset_index(), before.reset_index(), kpis,
+                                     min_n_by_kpi(kpis.values(), Settings()))
     shown = {m.label: m for m in at.metric}
     for kpi_id, fmt in TILE_FORMATS.items():
         tile = shown[now.loc[kpi_id, "kpi_label"]]
         assert tile.value == fmt.format(now.loc[kpi_id, "value"])
         change = now.loc[kpi_id, "value"] - before.loc[kpi_id, "value"]
-        better = (change > 0) == (now.loc[kpi_id, "direction"] == "higher")
         decimals = 2 if kpi_id == "complaints_per_1000_visits" else 1
-        assert tile.proto.delta == (f"{change:+.{decimals}f} vs prior period "
-                                    f"({'better' if better else 'worse'})")
+        words, coloured = change_text(changes.loc[kpi_id], now.loc[kpi_id, "unit"])
+        assert words.startswith(f"{change:+.{decimals}f}")
+        assert tile.proto.delta == words
+        assert coloured == bool(changes.loc[kpi_id, "significant"])
 
 
 def test_a_department_choice_changes_the_numbers_and_the_url(px_db):

@@ -1,4 +1,4 @@
-"""The pure logic behind the pages: date presets, prior-period change, department verdicts,
+"""The pure logic behind the pages: date presets, department verdicts,
 and the export page's command line."""
 
 import math
@@ -15,10 +15,10 @@ from kpi.spc.compare import (
     NO_DATA,
     NOT_COMPARED,
     SIMILAR,
+    TOO_FEW,
     WITHHELD,
     WORSE,
     against_overall,
-    change_vs_prior,
 )
 from ui.exporting import cli_command
 from ui.periods import (
@@ -37,18 +37,22 @@ NAN = math.nan
 FIRST = D("2022-07-01")
 
 
-@pytest.mark.parametrize("preset, last, expected_start", [
-    (LAST_3, "2025-06-30", "2025-04-01"),
-    (LAST_12, "2025-06-30", "2024-07-01"),
-    (YEAR_TO_DATE, "2025-06-30", "2025-01-01"),
-    (ALL_DATES, "2025-06-30", "2022-07-01"),
-    (LAST_3, "2025-02-28", "2024-12-01"),   # across the new year
-    (LAST_3, "2025-03-15", "2025-01-01"),   # a part month at the end stays in
-    (LAST_12, "2024-02-29", "2023-03-01"),  # leap day
-    (LAST_12, "2023-01-31", "2022-07-01"),  # never before the first data
+@pytest.mark.parametrize("preset, last, expected", [
+    (LAST_3, "2025-06-30", ("2025-04-01", "2025-06-30")),
+    (LAST_12, "2025-06-30", ("2024-07-01", "2025-06-30")),
+    (YEAR_TO_DATE, "2025-06-30", ("2025-01-01", "2025-06-30")),
+    (ALL_DATES, "2025-06-30", ("2022-07-01", "2025-06-30")),
+    (LAST_3, "2025-02-28", ("2024-12-01", "2025-02-28")),   # across the new year
+    (LAST_3, "2025-03-15", ("2024-12-01", "2025-02-28")),   # the part month is left out
+    (LAST_12, "2026-12-04", ("2025-12-01", "2026-11-30")),  # the issue's demo: not = YTD
+    (YEAR_TO_DATE, "2026-12-04", ("2026-01-01", "2026-12-04")),  # year to date stays
+    (ALL_DATES, "2025-03-15", ("2022-07-01", "2025-03-15")),  # all dates stays
+    (LAST_12, "2024-02-29", ("2023-03-01", "2024-02-29")),  # leap day
+    (LAST_12, "2023-01-31", ("2022-07-01", "2023-01-31")),  # never before the first data
+    (LAST_3, "2022-07-20", ("2022-07-01", "2022-07-20")),   # no complete month: all there is
 ])
-def test_preset_windows_are_whole_months_up_to_the_data_end(preset, last, expected_start):
-    assert preset_window(preset, FIRST, D(last)) == (D(expected_start), D(last))
+def test_preset_windows_are_complete_months_before_the_current_one(preset, last, expected):
+    assert preset_window(preset, FIRST, D(last)) == tuple(map(D, expected))
 
 
 @pytest.mark.parametrize("start, end, expected", [
@@ -67,53 +71,57 @@ def test_an_unknown_preset_is_refused():
         preset_window(CUSTOM, FIRST, D("2025-06-30"))
 
 
-def rows(*cells):
-    """Engine-shaped rows from (kpi_id, direction, value, ci_low, ci_high, suppressed)."""
+def rows(*cells, unit="%", n=100):
+    """Engine-shaped rows from (kpi_id, direction, value, ci_low, ci_high, suppressed); a
+    proportion with n = denominator."""
     return pd.DataFrame([{"kpi_id": k, "direction": d, "value": v, "ci_low": lo, "ci_high": hi,
-                          "suppressed": s, "department_id": None} for k, d, v, lo, hi, s in cells])
+                          "suppressed": s, "department_id": None, "n": n, "unit": unit,
+                          "numerator": NAN if math.isnan(v) else v * n / 100, "denominator": n}
+                         for k, d, v, lo, hi, s in cells])
 
 
-def test_change_vs_prior_signs_by_direction_and_skips_withheld():
-    now = rows(("sat", "higher", 70.0, 65, 75, False), ("rate", "lower", 3.0, 2, 4, False),
-               ("staff", "higher", NAN, NAN, NAN, True), ("visits", "neutral", 120.0, NAN, NAN,
-                                                          False),
-               ("same", "higher", 50.0, 45, 55, False))
-    before = rows(("sat", "higher", 65.0, 60, 70, False), ("rate", "lower", 2.0, 1, 3, False),
-                  ("staff", "higher", 40.0, 35, 45, False), ("visits", "neutral", 100.0, NAN, NAN,
-                                                              False),
-                  ("same", "higher", 50.0, 45, 55, False))
-    got = change_vs_prior(now, before)
-    assert got.loc["sat", "change"] == 5.0 and got.loc["sat", "improved"] is True
-    assert got.loc["rate", "change"] == 1.0 and got.loc["rate", "improved"] is False
-    assert math.isnan(got.loc["staff", "change"]) and got.loc["staff", "improved"] is None
-    assert math.isnan(got.loc["staff", "value"]) and got.loc["staff", "prior_value"] == 40.0
-    assert got.loc["visits", "change"] == 20.0 and got.loc["visits", "improved"] is None
-    assert got.loc["same", "change"] == 0.0 and got.loc["same", "improved"] is None
-
-
-@pytest.mark.parametrize("direction, value, low, high, suppressed, expected", [
-    ("higher", 58.0, 55.0, 60.0, False, BETTER),
-    ("higher", 42.0, 40.0, 45.0, False, WORSE),
-    ("higher", 50.0, 45.0, 55.0, False, SIMILAR),
-    ("higher", 55.0, 50.0, 60.0, False, SIMILAR),   # touching the overall value is not apart
-    ("lower", 58.0, 55.0, 60.0, False, WORSE),
-    ("lower", 42.0, 40.0, 45.0, False, BETTER),
-    ("higher", 58.0, NAN, NAN, False, NOT_COMPARED),
-    ("neutral", 58.0, 55.0, 60.0, False, NOT_COMPARED),
-    ("higher", NAN, NAN, NAN, True, WITHHELD),
-    ("higher", NAN, NAN, NAN, False, NO_DATA),
+# Overall 50 % on n = 400 -> funnel spread 100 x sqrt(0.5 x 0.5) = 50; a department of n = 100
+# has sigma 5: 95 % limits 50 +- 9.8, 99.8 % limits 50 +- 15.45.
+@pytest.mark.parametrize("direction, value, suppressed, unit, expected", [
+    ("higher", 70.0, False, "%", BETTER),     # z = 4
+    ("higher", 30.0, False, "%", WORSE),
+    ("higher", 64.0, False, "%", SIMILAR),    # z = 2.8: outside 95 %, inside 99.8 %: grey
+    ("higher", 50.0, False, "%", SIMILAR),
+    ("lower", 70.0, False, "%", WORSE),
+    ("lower", 30.0, False, "%", BETTER),
+    ("neutral", 70.0, False, "%", NOT_COMPARED),
+    ("higher", 70.0, False, "minutes", NOT_COMPARED),  # a median has no funnel
+    ("higher", NAN, True, "%", WITHHELD),
+    ("higher", NAN, False, "%", NO_DATA),
 ])
-def test_a_department_against_the_whole_filter(direction, value, low, high, suppressed,
-                                                expected):
-    overall = rows(("k", direction, 50.0, 48.0, 52.0, False))
-    group = rows(("k", direction, value, low, high, suppressed))
+def test_a_department_on_the_funnel_of_the_whole_filter(direction, value, suppressed, unit,
+                                                        expected):
+    overall = rows(("k", direction, 50.0, 48.0, 52.0, False), unit=unit, n=400)
+    group = rows(("k", direction, value, NAN, NAN, suppressed), unit=unit)
     assert list(against_overall(group, overall)) == [expected]
+
+
+@pytest.mark.parametrize("min_n, expected", [
+    ({}, BETTER), ({"k": 100}, BETTER), ({"k": 101}, TOO_FEW), ({"other": 500}, BETTER)])
+def test_a_department_with_too_few_is_not_judged(min_n, expected):
+    overall = rows(("k", "higher", 50.0, 48.0, 52.0, False), n=400)
+    group = rows(("k", "higher", 70.0, 65.0, 75.0, False))  # n = 100
+    assert list(against_overall(group, overall, min_n)) == [expected]
 
 
 def test_nothing_is_compared_with_a_withheld_whole_filter_value():
     overall = rows(("k", "higher", NAN, NAN, NAN, True))
     group = rows(("k", "higher", 58.0, 55.0, 60.0, False))
     assert list(against_overall(group, overall)) == [NOT_COMPARED]
+
+
+def test_a_pooled_kpi_is_compared_with_its_departments_not_the_whole_filter():
+    """Return visits: the whole filter's 35 % is not the departments' reference; pooled, the
+    two departments (40 % and 60 % of 100 each) give 50 %, and neither is outside 99.8 %."""
+    overall = rows(("k", "higher", 35.0, NAN, NAN, False), n=400)
+    groups = rows(("k", "higher", 40.0, NAN, NAN, False), ("k", "higher", 60.0, NAN, NAN, False))
+    assert list(against_overall(groups, overall)) == [SIMILAR, BETTER]   # against 35 %
+    assert list(against_overall(groups, overall, pooled=["k"])) == [SIMILAR, SIMILAR]
 
 
 @pytest.mark.parametrize("flt, resolved, expected", [

@@ -9,12 +9,15 @@ from datetime import date
 import numpy as np
 import pytest
 
+from kpi import engine
 from kpi.demo.build import build_demo
 from kpi.filters import Filter
 from kpi.present import pages
-from kpi.present.spc_labels import assurance_badge, variation_badge
-from kpi.settings import Settings
-from kpi.spc.series import spc_for_kpi
+from kpi.present.formatting import markdown_plain
+from kpi.present.spc_labels import assurance_badge, verdict_badge
+from kpi.settings import DEFAULT_MIN_N, Settings
+from kpi.spc.series import SPC_COLUMNS, spc_detail
+from kpi.spc.verdict import verdict_of
 from kpi.store.connect import open_readonly
 from tests.support.apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
 from tests.support.demo_test_helpers import PAGES_END as END
@@ -69,9 +72,13 @@ def numbers(field) -> list:
 
 
 def expected_spc(db, kpi_id, flt=LAST_12, settings=DEFAULTS):
+    return expected_detail(db, kpi_id, flt, settings)[SPC_COLUMNS]
+
+
+def expected_detail(db, kpi_id, flt=LAST_12, settings=DEFAULTS):
     con = open_readonly(db)
     try:
-        return spc_for_kpi(con, kpi_id, flt, settings)
+        return spc_detail(con, kpi_id, flt, settings)
     finally:
         con.close()
 
@@ -81,30 +88,56 @@ def badges(at) -> list[str]:
 
 
 @pytest.mark.parametrize("page, kpi_ids", TREND_PAGES.items())
-def test_every_trend_page_draws_control_charts_of_the_engines_series(demo_db, page, kpi_ids):
+def test_every_trend_page_draws_control_charts_of_the_engines_series(demo_db, page, kpi_ids,
+                                                                    monkeypatch, tmp_path):
+    # At scale 0.1 a month holds few staff surveys and complaints: with the minimum n of
+    # each kind at 0, every month is judged and every chart has limits to compare.
+    no_minimum = tmp_path / "no-minimum.toml"
+    no_minimum.write_text("[min_n]\n" + "".join(f"{kind} = 0\n" for kind in DEFAULT_MIN_N))
+    use_database(monkeypatch, demo_db, no_minimum)
     at = open_app(page)
     charts = spc_figures(at)
     kpis = data.kpis(data.db_key())
     for kpi_id in kpi_ids:
         fig = next(f for title, f in charts.items() if title.startswith(kpis[kpi_id].label)
                    or kpi_id == "recommend_top_box" and title.startswith("Would recommend"))
-        expected = expected_spc(demo_db, kpi_id)
+        expected = expected_spc(demo_db, kpi_id, settings=Settings(min_n=dict.fromkeys(
+            DEFAULT_MIN_N, 0)))
         names = {t.get("name") for t in fig["data"]}
         assert {"Process limits", "Process limits (lower)"} <= names or \
             {"Trial limits (fewer than 12 months)"} <= names
         limits = next(t for t in fig["data"] if t.get("name", "").endswith("limits"))
-        assert numbers(limits["y"])[-1] == pytest.approx(expected["upper"].iloc[-1])
-        assert numbers(trace(fig, "Mean")["y"])[-1] == pytest.approx(expected["centre"].iloc[-1])
+        # a provisional last month (its source's as_of before June 30) has no limits: NaN
+        assert numbers(limits["y"])[-1] == pytest.approx(expected["upper"].iloc[-1],
+                                                          nan_ok=True)
+        assert numbers(trace(fig, "Mean")["y"])[-1] == pytest.approx(expected["centre"].iloc[-1],
+                                                                     nan_ok=True)
         assert len(limits["x"]) == 12 and limits["x"][0] == "2024-07-01"
     assert "How to read the control chart" in [p.proto.popover.label for p in at.get("popover")]
 
 
-def test_a_short_window_says_trial_limits():
-    at = open_app("views/waits.py", {"start": "2025-04-01", "end": "2025-06-30"})
+def test_months_with_too_few_are_marked_on_the_staff_charts():
+    """The default minimum n (30 staff surveys a month) at scale 0.1: months are shown as too
+    few to judge, never as a signal."""
+    at = open_app("views/staff.py")
+    fig = spc_figures(at).get("Staff engagement by month") or next(
+        f for f in figures(at) if f["layout"]["title"]["text"] == "Staff engagement by month")
+    names = {t.get("name") for t in fig["data"]}
+    assert "Too few to judge (n < 30)" in names
+    assert not names & {"Special cause — concern", "Special cause — improvement"}
+
+
+def test_a_window_near_the_first_data_says_trial_limits():
+    """Limits come from every complete month up to the window's end (the demo starts in
+    2022-07): a window ending 2022-12 has 6 such months; one ending 2025-06 has 36."""
+    at = open_app("views/waits.py", {"start": "2022-10-01", "end": "2022-12-31"})
     fig = spc_figures(at)["Median wait by month"]
     assert "Trial limits (fewer than 12 months)" in {t.get("name") for t in fig["data"]}
-    assert fig["layout"]["title"]["subtitle"]["text"] == "XmR chart · trial limits from the " \
-                                                         "months shown"
+    assert fig["layout"]["title"]["subtitle"]["text"].startswith(
+        "XmR chart · trial limits from every complete month to the window's end")
+    at = open_app("views/waits.py", {"start": "2025-04-01", "end": "2025-06-30"})
+    fig = spc_figures(at)["Median wait by month"]
+    assert "Process limits" in {t.get("name") for t in fig["data"]}
 
 
 def test_the_satisfaction_chart_follows_the_chosen_kpi():
@@ -119,10 +152,9 @@ def test_the_overview_shows_variation_and_assurance_badges_for_each_headline(dem
     shown = badges(at)
     assert len(shown) == len(HEADLINES)
     for kpi_id, line in zip(HEADLINES, shown):
-        table = expected_spc(demo_db, kpi_id)
-        latest = table[table["value"].notna()].iloc[-1]
-        variation = variation_badge(latest["variation"])
-        assurance = assurance_badge(table["assurance"].iloc[0], table["target"].iloc[0])
+        found = verdict_of(expected_detail(demo_db, kpi_id))  # the one verdict
+        variation = verdict_badge(found["status"])
+        assurance = assurance_badge(found["assurance"], found["target"])
         assert line == (f":{variation.colour}-badge[{variation.text}] "
                         f":{assurance.colour}-badge[{assurance.text}]")
     assert ":gray-badge[○ No target set]" in shown[1]  # NPS has no default target
@@ -186,3 +218,44 @@ def test_a_target_for_an_unknown_kpi_is_named(tmp_path, monkeypatch):
     monkeypatch.setenv("PX_SETTINGS", str(settings))
     at = open_app(params={"dept": "PALL"})  # one department: a quick first run
     assert any("no\\_such\\_kpi" in w.value for w in at.warning)
+
+
+def test_one_department_is_compared_with_the_rest_of_the_hospital(demo_db):
+    at = open_app(params={"dept": "ED"})
+    table = at.dataframe[0].value
+    assert list(table.index) == ["Rest of the hospital", "Emergency Department"]
+    con = open_readonly(demo_db)
+    try:
+        others = tuple(d for d in data.departments(data.db_key())["department_id"] if d != "ED")
+        rest = engine.compute(con, ["patient_satisfaction"],
+                              Filter(departments=others, start=LAST_12.start, end=END))
+    finally:
+        con.close()
+    assert table.loc["Rest of the hospital", "Patient satisfaction"].startswith(
+        f"{rest['value'].iloc[0]:.1f} %")
+
+
+@pytest.mark.parametrize("page, title", [
+    ("views/satisfaction.py", "Patient satisfaction: departments by n"),
+    ("views/waits.py", "Seen within 15 minutes: departments by n"),
+])
+def test_topic_pages_draw_a_department_funnel(page, title):
+    fig = next(f for f in figures(open_app(page)) if f["layout"]["title"]["text"] == title)
+    names = {t.get("name") for t in fig["data"]}
+    assert {"95 % limits", "99.8 % limits"} <= names
+    assert fig["layout"]["xaxis"]["type"] == "log"
+
+
+def test_open_complaints_is_named_a_backlog_on_the_windows_end():
+    at = open_app("views/complaints.py")
+    label = markdown_plain("Open complaints (backlog on 2025-06-30)")  # escaped for markdown
+    assert label in [m.label for m in at.metric]
+
+
+def test_return_visits_follow_the_latest_cohort_with_a_full_year():
+    """Visits to 2025-06-30: the first visits of July 2023 to June 2024 have a full year of
+    follow-up; the tile names that cohort (the sidebar's last 12 months have none yet)."""
+    at = open_app("views/loyalty.py")
+    label = markdown_plain("Return visits: first seen Jul 2023 - Jun 2024, followed 12 months")
+    assert label in [m.label for m in at.metric]
+    assert not [i for i in at.info if "follow-up" in i.value]

@@ -2,7 +2,14 @@
 
 import pytest
 
-from kpi.settings import Settings, SettingsError, read_settings_file, unknown_target_ids
+from kpi.settings import (
+    DEFAULT_MIN_N,
+    MIN_N_REASONS,
+    Settings,
+    SettingsError,
+    read_settings_file,
+    unknown_target_ids,
+)
 
 
 def write(tmp_path, text):
@@ -33,12 +40,37 @@ def test_targets_and_run_length_are_read(tmp_path):
     ("[spc]\nrunlength = 6\n", "unknown key(s) runlength"),
     ("[target]\nnps = 10\n", "unknown section(s) target"),
     ("[targets\n", "not a valid TOML file"),
+    ("[min_n]\nmedian_wait = -1\n", "[min_n] median_wait = -1: must be a whole number"),
+    ("[spc]\nfix_limits_after = 5\n", "[spc] fix_limits_after = 5: must be 0"),
+    ("[spc]\nfix_limits_after = true\n", "fix_limits_after = True: must be 0"),
+    ("[min_n]\nmedian_wait = 2.5\n", "[min_n] median_wait = 2.5: must be a whole number"),
+    ("[min_n]\nmedian_wait = true\n", "must be a whole number"),
+    ("[min_n]\nmedian = 5\n", "[min_n] unknown KPI kind 'median'"),
 ])
 def test_each_rejection_names_the_key_and_value(tmp_path, text, message):
     path = write(tmp_path, text)
     with pytest.raises(SettingsError) as err:
         read_settings_file(path)
     assert message in str(err.value) and str(path) in str(err.value)
+
+
+def test_min_n_defaults_are_overridden_per_kind(tmp_path):
+    settings = read_settings_file(write(tmp_path, "[min_n]\nmedian_wait = 100\ncomplaint_rate = 0\n"))
+    assert settings.min_n_for("median_wait") == 100
+    assert settings.min_n_for("complaint_rate") == 0
+    assert settings.min_n_for("domain_top_box") == DEFAULT_MIN_N["domain_top_box"] == 30
+    assert settings.min_n_for("no_such_kind") == 0
+    assert Settings().min_n_for("complaint_count") == 0  # a count is judged whatever its size
+
+
+def test_limits_can_be_fixed_after_a_baseline(tmp_path):
+    assert Settings().fix_limits_after == 0
+    assert read_settings_file(write(tmp_path, "[spc]\nfix_limits_after = 20\n")).fix_limits_after == 20
+
+
+def test_every_min_n_default_has_a_reason():
+    assert set(MIN_N_REASONS) == set(DEFAULT_MIN_N)
+    assert all(len(reason) > 20 for _, reason in MIN_N_REASONS.values())
 
 
 def test_environment_variable_points_at_the_file(tmp_path, monkeypatch):

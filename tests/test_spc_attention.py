@@ -23,28 +23,38 @@ NAN = math.nan
 MONTHS = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
 
 
-def series(department, kpi_id, variations, values=None, assurance="", target=NAN, rules=None):
-    """One department x KPI SPC table over MONTHS; '' variation with a NaN value is a gap."""
+def series(department, kpi_id, variations, values=None, assurance="", target=NAN, rules=None,
+           provisional=False):
+    """One department x KPI SPC table over MONTHS; '' variation with a NaN value is a gap;
+    `provisional`: the last month is incomplete (a value, no variation)."""
     values = values or [NAN if v == "" else 50.0 + i for i, v in enumerate(variations)]
     rules = rules or ["outside_limits" if v == "concern" else "" for v in variations]
-    return pd.DataFrame({"department_id": department, "kpi_id": kpi_id, "month": MONTHS,
-                         "value": values, "variation": variations, "rule": rules,
-                         "assurance": assurance, "target": target, "trial_limits": True})
+    table = pd.DataFrame({"department_id": department, "kpi_id": kpi_id, "month": MONTHS,
+                          "value": values, "variation": variations, "rule": rules,
+                          "assurance": assurance, "target": target, "trial_limits": True,
+                          "provisional": False, "too_few": False, "chunky": False})
+    if provisional:
+        table.loc[len(table) - 1, ["variation", "rule", "provisional"]] = ["", "", True]
+    return table
 
 
 C, K, G = "common", "concern", ""
 
 
-@pytest.mark.parametrize("variations, rules, expected", [
-    ([C, C, C, K, K, C], None, ("outside_limits", "2025-04")),       # recent run, its start
-    ([C, K, K, K, K, K], [""] * 5 + ["shift"], ("shift", "2025-02")),  # began before the window
-    ([C, K, G, K, C, C], None, ("outside_limits", "2025-04")),       # a gap breaks the run
-    ([C, K, K, C, C, C], None, None),                                # not in the last 3 months
-    ([C, C, C, C, C, C], None, None),
-    (["improvement"] * 6, None, None),                               # only concerns count
+@pytest.mark.parametrize("variations, rules, provisional, expected", [
+    ([C, C, C, K, K, K], None, False, ("outside_limits", "2025-04")),  # the run's start
+    ([C, K, K, K, K, K], [""] * 5 + ["shift"], False, ("shift", "2025-02")),  # latest rule
+    ([C, K, G, K, K, K], None, False, ("outside_limits", "2025-04")),  # a gap breaks the run
+    ([C, C, C, K, K, C], None, True, ("outside_limits", "2025-04")),   # provisional June
+    ([C, C, C, K, K, C], None, False, None),   # the latest complete month is common cause
+    ([C, K, G, K, C, C], None, False, None),
+    ([C, C, C, C, C, C], None, False, None),
+    (["improvement"] * 6, None, False, None),  # only concerns count
 ])
-def test_a_recent_concern_is_listed_since_its_run_began(variations, rules, expected):
-    found = attention(series("ED", "median_wait_minutes", variations, rules=rules))
+def test_a_concern_in_the_latest_complete_month_is_listed_since_its_run_began(
+        variations, rules, provisional, expected):
+    found = attention(series("ED", "median_wait_minutes", variations, rules=rules,
+                             provisional=provisional))
     concerns = found[found["signal"] == "concern"]
     if expected is None:
         assert concerns.empty

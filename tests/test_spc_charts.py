@@ -3,6 +3,7 @@ shape), limits and target drawn, the rule in words on hover, and every month wit
 explained."""
 
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -37,7 +38,8 @@ def spc_rows(cells, target=NAN, trial=False, chart="xmr"):
                      "centre": 30.0 if present else NAN, "lower": 20.0 if present else NAN,
                      "upper": 40.0 if present else NAN, "rule": rule, "variation": variation,
                      "assurance": "", "target": target, "trial_limits": trial,
-                     "chart": chart, "suppressed": suppressed})
+                     "chart": chart, "provisional": False, "suppressed": suppressed,
+                     "too_few": False, "chunky": False})
     return pd.DataFrame(rows)
 
 
@@ -79,7 +81,8 @@ def test_limits_mean_and_target_are_drawn():
     assert trace(fig, "Mean").y[0] == 30.0
     target = trace(fig, "Target (35 min)")
     assert set(target.y) == {35.0} and len(target.y) == 6
-    assert "process limits from the months shown" in fig.layout.title.subtitle.text
+    assert "process limits from every complete month to the window's end" in \
+        fig.layout.title.subtitle.text
     assert fig.layout.title.subtitle.text.startswith("XmR chart")
 
 
@@ -88,7 +91,8 @@ def test_trial_limits_are_named_and_no_target_no_line():
     names = [t.name for t in fig.data]
     assert "Trial limits (fewer than 12 months)" in names
     assert not any(n.startswith("Target") for n in names)
-    assert fig.layout.title.subtitle.text == "p-chart · trial limits from the months shown"
+    assert fig.layout.title.subtitle.text == ("p-chart · trial limits from every complete "
+                                              "month to the window's end")
 
 
 @pytest.mark.parametrize("month, run_length, expected", [
@@ -135,12 +139,72 @@ def test_labels_are_escaped_for_plotly():
     assert any(t.name == "Seen &lt;b&gt;fast&lt;/b&gt;" for t in fig.data)
 
 
+def test_the_provisional_month_is_hollow_named_with_its_date_and_not_judged():
+    table = TABLE.copy()
+    table.loc[5, ["centre", "lower", "upper", "rule", "variation", "provisional"]] = \
+        [NAN, NAN, NAN, "", "", True]
+    fig = spc_chart(table, WAIT, run_length=7, through=date(2025, 6, 4))
+    point = trace(fig, "Provisional (to 2025-06-04)")
+    assert list(point.x) == ["2025-06-01"] and list(point.y) == [36.0]
+    assert point.marker.symbol == "circle-open"
+    assert point.hovertext[0].split("<br>") == [
+        "2025-06", "36 min · n = 39",
+        "Provisional (to 2025-06-04): not judged until the month is complete"]
+    judged = [t for t in fig.data if t.name in {"Common cause", "Special cause — concern",
+                                                "Special cause — improvement"}]
+    assert all("2025-06-01" not in t.x for t in judged)
+    assert not any(t.name.startswith("Special cause — neither") for t in fig.data)
+
+
+def test_a_month_with_too_few_is_marked_and_says_the_minimum():
+    table = TABLE.copy()
+    table.loc[2, ["centre", "lower", "upper", "rule", "variation", "too_few"]] = \
+        [NAN, NAN, NAN, "", "", True]
+    fig = spc_chart(table, WAIT, run_length=7, min_n=1000)
+    point = trace(fig, "Too few to judge (n < 1,000)")
+    assert list(point.x) == ["2025-03-01"] and point.marker.symbol == "diamond-open"
+    assert point.hovertext[0].split("<br>")[2] == ("Too few to judge (n < 1,000): below the "
+                                                   "minimum for a verdict")
+    assert all("2025-03-01" not in t.x for t in fig.data if t.name.startswith("Special"))
+
+
+def test_a_chunky_series_is_labelled_and_its_points_not_judged():
+    """Whole-minute median waits 15, 15, 15, 15, 14: mean 14.8, mean moving range 0.25,
+    limits 14.135 to 15.465 hold one whole minute (15): limits drawn, points marked 'too
+    coarse', no rule, no variation, no assurance."""
+    series = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05"],
+                           "value": [15.0, 15.0, 15.0, 15.0, 14.0], "n": 300,
+                           "suppressed": False})
+    table = spc_table(series, "lower", target=10.0).assign(chart="xmr", provisional=False,
+                                                            too_few=False)
+    assert table["chunky"].all() and (table["rule"] == "").all()
+    assert (table["variation"] == "").all() and set(table["assurance"]) == {""}
+    assert (table["lower"].iloc[0], table["upper"].iloc[0]) == pytest.approx((14.135, 15.465))
+    fig = spc_chart(table, WAIT, 7)
+    point = trace(fig, "Too coarse to judge (chunky data)")
+    assert len(point.x) == 5 and point.marker.symbol == "square-open"
+    assert point.hovertext[0].split("<br>")[2].startswith("Too coarse to judge (chunky data): "
+                                                          "fewer than 5 possible values")
+    assert fig.layout.title.subtitle.text.endswith("too coarse to judge (chunky data): no rules")
+    assert not any(t.name.startswith(("Special", "Common")) for t in fig.data)
+
+
+@pytest.mark.parametrize("target, edge", [(90.0, "▲ Target 90 min (above the chart)"),
+                                          (2.0, "▼ Target 2 min (below the chart)")])
+def test_a_far_target_is_an_edge_marker_and_the_axis_fits_the_data(target, edge):
+    fig = spc_chart(TABLE.assign(target=target), WAIT, run_length=7)
+    assert not any(t.name.startswith("Target") for t in fig.data)
+    assert [a.text for a in fig.layout.annotations] == [edge]
+    low, high = fig.layout.yaxis.range  # values 12 to 45.5, limits 20 to 40: margin 8 %
+    assert (low, high) == pytest.approx((12.0 - 2.68, 45.5 + 2.68))
+
+
 def test_a_real_spc_table_draws_its_limits():
     """The spec's test vector: XmR of [10, 50, 40, 30] -> mean 32.5, limits -20.7 / 85.7."""
     series = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-03", "2025-04"],
                            "value": [10.0, 50.0, 40.0, 30.0], "n": [20, 20, 20, 20],
                            "suppressed": False})
-    table = spc_table(series, "lower").assign(chart="xmr")
+    table = spc_table(series, "lower").assign(chart="xmr", provisional=False, too_few=False)
     fig = spc_chart(table, WAIT, 7)
     assert trace(fig, "Mean").y[0] == pytest.approx(32.5)
     assert trace(fig, "Trial limits (fewer than 12 months)").y[0] == pytest.approx(85.7)

@@ -27,8 +27,9 @@ from kpi.store.derived import version as derive_version
 from kpi.store.meta import read_meta
 
 DbKey = tuple[str, int, int]
-# The settings as a cache key: (run length, sorted (kpi_id, target) pairs).
-SettingsKey = tuple[int, tuple[tuple[str, float], ...]]
+# The settings as a cache key: (run length, sorted (kpi_id, target) and (kind, min n) pairs,
+# fix limits after).
+SettingsKey = tuple[int, tuple[tuple[str, float], ...], tuple[tuple[str, int], ...], int]
 
 
 def db_path() -> Path:
@@ -146,11 +147,13 @@ def settings() -> Settings:
 
 def settings_key(chosen: Settings) -> SettingsKey:
     """The hashable form of settings that the SPC caches are keyed on."""
-    return chosen.run_length, tuple(sorted(chosen.targets.items()))
+    return (chosen.run_length, tuple(sorted(chosen.targets.items())),
+            tuple(sorted(chosen.min_n.items())), chosen.fix_limits_after)
 
 
 def _from_key(key: SettingsKey) -> Settings:
-    return Settings(targets=types.MappingProxyType(dict(key[1])), run_length=key[0])
+    return Settings(targets=types.MappingProxyType(dict(key[1])), run_length=key[0],
+                    min_n=types.MappingProxyType(dict(key[2])), fix_limits_after=key[3])
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

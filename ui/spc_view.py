@@ -14,14 +14,18 @@ from kpi.present.spc_charts import spc_chart
 from kpi.present.spc_labels import (
     Badge,
     assurance_badge,
+    attention_summary,
     how_to_read,
     rule_words,
     signal_side,
-    variation_badge,
+    verdict_badge,
 )
-from kpi.spc.attention import RECENT_MONTHS, attention, latest_point
+from kpi.spc.attention import attention, attention_counts
 from kpi.spc.limits import TOO_FEW_FOR_FIRM_LIMITS
-from ui.tables import attention_table
+from kpi.spc.months import data_through
+from kpi.spc.verdict import verdict_of
+from ui import data
+from ui.tables import ROW_HEIGHT, attention_table
 from ui.widgets import definitions, threshold
 
 MAX_TABS = 4  # more KPIs than this: a selectbox instead of tabs
@@ -33,23 +37,33 @@ def badges_markdown(badges: Iterable[Badge]) -> str:
 
 
 def signal_badges(table: pd.DataFrame, kpi: Kpi, run_length: int) -> None:
-    """The latest month's variation and the assurance against the target, as badges, with
-    the month, the rule that fired and the target in words below."""
-    latest = latest_point(table)
-    variation = "" if latest is None else latest["variation"]
-    target = table["target"].iloc[0] if len(table) else None
-    assurance = table["assurance"].iloc[0] if len(table) else ""
-    st.markdown(badges_markdown([variation_badge(variation), assurance_badge(assurance, target)]))
+    """The KPI's verdict (kpi.spc.verdict: the latest complete month's signal) and the
+    assurance against the target, as badges, with the month, the rule that fired and the
+    target in words below."""
+    found = verdict_of(table)
+    target = found["target"]
+    st.markdown(badges_markdown([verdict_badge(found["status"]),
+                                 assurance_badge(found["assurance"], target)]))
     notes = []
-    if latest is not None:
-        rule = rule_words(latest["rule"], run_length, signal_side(variation, kpi.direction))
-        notes.append(f"Latest month {latest['month']}" + (f": {rule}" if rule else ""))
+    if found["month"] is not None:
+        rule = rule_words(found["rule"], run_length, signal_side(found["status"], kpi.direction))
+        notes.append(f"Latest complete month {found['month']}" + (f": {rule}" if rule else "")
+                     + (f", since {found['since']}" if found["since"] not in (None, found["month"])
+                        else ""))
     if not is_missing(target):
         notes.append(f"target {format_value(target, kpi.unit)}")
     if len(table) and bool(table["trial_limits"].iloc[0]):
         notes.append(f"trial limits: {TOO_FEW_FOR_FIRM_LIMITS} with a value")
+    if table["provisional"].any():
+        notes.append(f"{table.loc[table['provisional'], 'month'].iloc[-1]} is provisional: "
+                     "not judged until it is complete")
     if notes:
         st.caption(" · ".join(notes))
+
+
+def through(ctx, kpi: Kpi):
+    """The last day of data behind the KPI's charts: its source's as_of, or the window's end."""
+    return data_through(data.data_as_of(ctx.key)[kpi.source], ctx.flt.end)
 
 
 def tile_badges(ctx, kpi_id: str, table: pd.DataFrame) -> None:
@@ -66,7 +80,8 @@ def spc_trend(ctx, kpi_id: str, key: str, label: str | None = None,
     table = ctx.spc(kpi_id) if table is None else table
     run_length = ctx.settings.run_length
     st.plotly_chart(spc_chart(table, kpi, run_length, title=f"{label or kpi.label} by month",
-                              threshold=threshold(kpi)), key=key)
+                              threshold=threshold(kpi), through=through(ctx, kpi),
+                              min_n=ctx.settings.min_n_for(kpi.kind)), key=key)
     signal_badges(table, kpi, run_length)
 
 
@@ -101,19 +116,20 @@ def definitions_and_guide(ctx, kpis: Iterable[Kpi], label: str = "Definitions") 
 
 
 def needs_attention(ctx, kpi_ids: Sequence[str]) -> None:
-    """Department x KPI pairs whose own monthly control chart shows a special-cause concern
-    in the latest months, or a target never met."""
+    """Department x KPI pairs whose verdict is a special-cause concern in the latest complete
+    month, or whose target is never met: counts, then every row, most severe first."""
     tables = ctx.spc_by_department(kpi_ids)
     found = attention(tables)
     if found.empty:
-        st.success(f"No department shows a special-cause concern in the last {RECENT_MONTHS} "
-                   "months of the period, and no target is never met.")
+        st.success("No department shows a special-cause concern in its latest complete month, "
+                   "and no target is never met.")
         return
-    st.caption(f"From each department's own control chart of the period: a special-cause "
-               f"concern in the last {RECENT_MONTHS} months, or a target the limits say will "
-               "not be met without a change."
+    st.markdown(f"**{attention_summary(attention_counts(found))}**")
+    st.caption("From each department's own control chart: a special-cause concern in the "
+               "latest complete month (the same verdict as its badge), or a target the limits "
+               "say will not be met without a change. Most severe first."
                + (f" 'trial limits': {TOO_FEW_FOR_FIRM_LIMITS} had a value, so the limits may "
                   "still move." if found["trial_limits"].any() else ""))
-    st.dataframe(attention_table(found, ctx.kpis, ctx.names, ctx.settings.run_length),
-                 hide_index=True)
+    table = attention_table(found, ctx.kpis, ctx.names, ctx.settings.run_length)
+    st.dataframe(table, hide_index=True, height=ROW_HEIGHT * (len(table) + 1) + 3)
     how_to_read_popover(ctx)

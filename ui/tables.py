@@ -9,11 +9,17 @@ import streamlit as st
 
 from kpi.catalog.kpis import Kpi
 from kpi.present.formatting import format_value, markdown_plain, value_text
-from kpi.present.spc_labels import TRIAL_LIMITS, assurance_text, signal_text
-from kpi.spc.attention import CONCERN_SIGNAL
+from kpi.present.spc_labels import (
+    TRIAL_LIMITS,
+    VARIATION_BADGES,
+    assurance_text,
+    signal_text,
+)
+from kpi.spc.attention import CONCERN_SIGNAL, severity
 from kpi.spc.compare import BETTER, WORSE
 from kpi.spc.limits import NEVER_MET
 from kpi.spc.rules import CONCERN
+from kpi.spc.verdict import SIGNALS
 from ui.widgets import threshold
 
 # Light tints of Okabe-Ito blue and vermillion, with the verdict also written in the cell.
@@ -23,16 +29,21 @@ ROW_HEIGHT = 35  # st.dataframe's row height in pixels: the table shows every de
 
 
 def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.Series,
-                     kpis: Mapping[str, Kpi], names: Mapping[str, str]) -> None:
-    """Departments (rows) x KPIs (columns, in the order of `kpis`), each cell coloured and
-    marked 'better' / 'worse' when its interval lies entirely on that side of the whole-filter
-    value. KPIs without any value in the filter are named below instead of shown empty."""
+                     kpis: Mapping[str, Kpi], names: Mapping[str, str],
+                     reference: str = WHOLE_FILTER,
+                     signals: Mapping[tuple[str, str], str] | None = None) -> None:
+    """Departments (rows) x KPIs (columns, in the order of `kpis`) under the `reference` row
+    they are compared with, each cell coloured and marked 'better' / 'worse' only outside the
+    99.8 % funnel limits (kpi.spc.compare.against_overall). KPIs without any value in the
+    filter are named below instead of shown empty. `signals` (department, KPI) -> the
+    variation of its control-chart verdict (kpi.spc.verdict), shown as its badge symbol."""
     both = pd.concat([by_dept, overall])
     with_data = set(both.loc[both["value"].notna() | both["suppressed"], "kpi_id"])
     ids = [kpi_id for kpi_id in kpis if kpi_id in with_data]
     rows = by_dept.assign(verdict=verdict)
     rows["text"] = [value_text(r, threshold(kpis[r["kpi_id"]]), compact=True)
                     + (f" · {r['verdict']}" if r["verdict"] in VERDICT_STYLE else "")
+                    + signal_mark((signals or {}).get((r["department_id"], r["kpi_id"]), ""))
                     for _, r in rows.iterrows()]
     text = rows.pivot(index="department_id", columns="kpi_id", values="text")
     marks = rows.pivot(index="department_id", columns="kpi_id", values="verdict")
@@ -40,7 +51,7 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
     text, marks = text.sort_index(), marks.sort_index()
     whole = pd.DataFrame([{r["kpi_id"]: value_text(r, threshold(kpis[r["kpi_id"]]),
                                                    compact=True)
-                           for _, r in overall.iterrows()}], index=[WHOLE_FILTER])
+                           for _, r in overall.iterrows()}], index=[reference])
     text = pd.concat([whole, text])[ids]
     marks = marks.reindex(text.index)[ids]
     columns = {kpi_id: kpis[kpi_id].label for kpi_id in ids}
@@ -54,14 +65,23 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
     without = [kpis[k].label for k in kpis if k not in ids]
     if without:
         st.caption(f"No data in this filter, so not shown: {markdown_plain(', '.join(without))}.")
-    st.caption("Blue 'better' / orange 'worse': the department's 95 % interval lies entirely "
-               "above or below the value for all departments in the filter. KPIs without an "
-               "interval (medians, counts) are not compared.")
+    st.caption(f"Blue 'better' / orange 'worse': the department lies outside the 99.8 % "
+               f"funnel limits around the first row ({reference.lower()}) for its n; return "
+               "visits are compared with the departments pooled. Medians, means, counts and "
+               "multi-item scores are not compared; 'too few to judge' below the KPI's "
+               "minimum n. ▲ ▼ ◆: the department's own control-chart verdict (its latest "
+               "complete month), the same as in Needs attention.")
+
+
+def signal_mark(status: str) -> str:
+    """' ▼' for a special-cause verdict (its badge symbol), '' otherwise."""
+    return f" {VARIATION_BADGES[status].symbol}" if status in SIGNALS else ""
 
 
 def attention_table(found: pd.DataFrame, kpis: Mapping[str, Kpi], names: Mapping[str, str],
                     run_length: int) -> pd.DataFrame:
-    """kpi.spc.attention.attention's rows for display: department, KPI, latest value with its
+    """kpi.spc.attention.attention's rows for display, most severe first (outside the limits,
+    2 of 3, runs, never met), then by department name: department, KPI, latest value with its
     month, the signal in words (badge and rule, or the target never met; 'trial limits' when
     fewer than MIN_POINTS_FOR_FIRM_LIMITS months had a value) and since when."""
     def signal(row: pd.Series) -> str:
@@ -79,6 +99,6 @@ def attention_table(found: pd.DataFrame, kpis: Mapping[str, Kpi], names: Mapping
                          f"({r['latest_month']})" for _, r in found.iterrows()],
         "Signal": [signal(r) for _, r in found.iterrows()],
         "Since": found["since"]})
-    kinds = found["signal"] != CONCERN_SIGNAL  # concerns first, then by department name
-    return (table.assign(_kind=kinds).sort_values(["_kind", "Department", "KPI"], kind="stable")
-            .drop(columns="_kind").reset_index(drop=True))
+    ranks = [severity(s, r) for s, r in zip(found["signal"], found["rule"])]
+    return (table.assign(_rank=ranks).sort_values(["_rank", "Department", "KPI"], kind="stable")
+            .drop(columns="_rank").reset_index(drop=True))

@@ -10,9 +10,9 @@ import streamlit as st
 from kpi.catalog.kinds import Direction
 from kpi.catalog.kpis import Kpi
 from kpi.filters import Filter
+from kpi.present.comparison_words import change_text
 from kpi.present.formatting import (
     detail_text,
-    format_change,
     markdown_plain,
     suppressed_short,
     suppressed_text,
@@ -58,21 +58,22 @@ def stop_if_no_departments(flt_departments: Iterable[str]) -> None:
 
 def kpi_tile(kpi: Kpi, row: pd.Series, prior: pd.Series | None = None,
              change: pd.Series | None = None, label: str | None = None) -> None:
-    """A bordered metric: value with unit, change vs the prior period, n and interval below,
-    the definition behind the help icon; withheld values say so in words."""
+    """A bordered metric: value with unit, change vs the same period a year earlier (coloured
+    only when significant), n and interval below, the definition behind the help icon;
+    withheld values say so in words."""
     if bool(row["suppressed"]):
         withheld_tile(label or kpi.label, kpi)
     else:
-        delta = None
+        delta, coloured = None, False
         if change is not None and not pd.isna(change["change"]):
-            verdict = {True: " (better)", False: " (worse)"}.get(change["improved"], "")
-            delta = f"{format_change(change['change'], row['unit'])} vs prior period{verdict}"
+            delta, coloured = change_text(change, row["unit"])
         st.metric(markdown_plain(label or kpi.label), value_text(row, threshold(kpi), compact=True),
-                  delta=delta, delta_color=DELTA_COLOURS.get(kpi.direction, "off"),
+                  delta=delta,
+                  delta_color=DELTA_COLOURS.get(kpi.direction, "off") if coloured else "off",
                   help=markdown_plain(kpi.description), border=True)
     lines = [detail_text(row)]
     if prior is not None:
-        lines.append(f"Prior period ({prior['start']} to {prior['end']}): "
+        lines.append(f"A year earlier ({prior['start']} to {prior['end']}): "
                      f"{value_text(prior, threshold(kpi))}")
     st.caption("  \n".join(line for line in lines if line))
 

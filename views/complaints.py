@@ -5,6 +5,7 @@ import streamlit as st
 from kpi.engine import breakdowns
 from kpi.engine.breakdowns import AGE_BANDS
 from kpi.present import charts, pages
+from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend, spc_trends
 from ui.widgets import definitions, headline, page_header
@@ -24,6 +25,7 @@ def show_volume(ctx) -> None:
     for column, kpi_id in zip(st.columns(2), VOLUME):
         with column:
             spc_trend(ctx, kpi_id, f"spc_{kpi_id}", table=tables[kpi_id])
+    department_funnel(ctx, "complaints_per_1000_visits", "funnel_complaint_rate")
 
 
 def show_categories(ctx) -> None:
@@ -64,7 +66,8 @@ def main() -> None:
     """The complaints page for the sidebar filter."""
     ctx = page_context()
     page_header("Complaints", ctx.flt, "Complaints and grievances received")
-    headline(ctx, KPIS, "complaint data")
+    backlog = f"Open complaints (backlog on {ctx.flt.end})" if ctx.flt.end else None
+    headline(ctx, KPIS, "complaint data", {"open_complaints": backlog} if backlog else None)
     show_volume(ctx)
     show_categories(ctx)
     show_deadlines(ctx)

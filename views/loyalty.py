@@ -1,36 +1,36 @@
 """Loyalty: would recommend, Net Promoter Score with its interval, return visits."""
 
-import pandas as pd
+from dataclasses import replace
+
 import streamlit as st
 
 from kpi.present import charts, pages
+from kpi.present.comparison_words import cohort_words
 from kpi.present.formatting import markdown_plain
+from kpi.spc.months import followed_cohort
+from ui import data
+from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend
-from ui.widgets import headline, page_header
+from ui.widgets import headline, kpi_tile, page_header
 
+RETURNS = pages.LOYALTY_RETURNS
 KPIS = pages.LOYALTY
 LABELS = {"return_visit_rate": "Return visits (loyalty)"}
-FOLLOW_UP = ("No patient in this filter has a full year of follow-up yet: a first visit counts "
-             "only once 365 days have passed by the data's as-of date. Choose a period that "
-             "ends at least a year before the latest visit (for example 'All dates').")
+FOLLOW_UP = ("No patient has a full year of follow-up yet: a first visit counts only once "
+             "365 days have passed by the data's as-of date.")
 NOT_READMISSION = ("Return visits measure loyalty: patients choosing to come back within a "
                    "year. This is not a readmission measure and says nothing about quality "
                    "of care.")
 
 
-def show_kpi(ctx, kpi_id: str, whole) -> None:
-    """One KPI by department (dots with 95 % intervals) and by month (control chart); `whole`
-    is its row for the whole filter."""
+def show_kpi(ctx, kpi_id: str) -> None:
+    """One KPI by department (dots with 95 % intervals, a funnel) and by month (control
+    chart)."""
     kpi = ctx.kpis[kpi_id]
     label = LABELS.get(kpi_id, kpi.label)
     st.header(markdown_plain(label))
     definitions_and_guide(ctx, [kpi], "Definition")
-    if kpi_id == "return_visit_rate":
-        st.caption(NOT_READMISSION)
-        if pd.isna(whole["value"]) and not whole["suppressed"]:
-            st.info(FOLLOW_UP)
-            return
     by_dept = ctx.compute([kpi_id], ["department"])
     left, right = st.columns(2)
     with left:
@@ -38,15 +38,44 @@ def show_kpi(ctx, kpi_id: str, whole) -> None:
                         key=f"departments_{kpi_id}")
     with right:
         spc_trend(ctx, kpi_id, f"spc_{kpi_id}", label)
+    department_funnel(ctx, kpi_id, f"funnel_{kpi_id}")
+
+
+def show_return_visits(ctx) -> None:
+    """Return visits of the latest 12 complete months whose patients have a full year of
+    follow-up (the cohort named on its tile), by department (dots and a funnel among the
+    departments), and by month of the sidebar filter (control chart)."""
+    kpi = ctx.kpis[RETURNS]
+    st.header(LABELS[RETURNS])
+    definitions_and_guide(ctx, [kpi], "Definition")
+    st.caption(NOT_READMISSION)
+    window = followed_cohort(data.data_as_of(ctx.key)["visits"], kpi.days)
+    if window is None or window[1] < window[0]:
+        st.info(FOLLOW_UP)
+        return
+    cohort = replace(ctx, flt=ctx.flt.with_window(*window))
+    row = cohort.compute([RETURNS]).set_index("kpi_id").loc[RETURNS]
+    kpi_tile(kpi, row, label=f"Return visits: {cohort_words(*window, kpi.days)}")
+    by_dept = cohort.compute([RETURNS], ["department"])
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(charts.department_chart(by_dept, ctx.names,
+                                                title="Return visits by department (cohort)"),
+                        key=f"departments_{RETURNS}")
+    with right:
+        spc_trend(ctx, RETURNS, f"spc_{RETURNS}", LABELS[RETURNS])
+    department_funnel(cohort, RETURNS, f"funnel_{RETURNS}")
 
 
 def main() -> None:
     """The loyalty page for the sidebar filter."""
     ctx = page_context()
     page_header("Loyalty", ctx.flt, "Would patients recommend us, and do they come back?")
-    rows = headline(ctx, KPIS, "loyalty data", LABELS)
-    for kpi_id, whole in rows.set_index("kpi_id").loc[list(KPIS)].iterrows():
-        show_kpi(ctx, kpi_id, whole)
+    headline(ctx, KPIS[:2], "loyalty data", LABELS)
+    for kpi_id in KPIS[:2]:
+        show_kpi(ctx, kpi_id)
+    if RETURNS in ctx.kpis:
+        show_return_visits(ctx)
 
 
 main()

@@ -1,11 +1,14 @@
-"""Overview: headline KPIs per area with the change vs the prior period and their control-chart
-badges, departments compared, and what needs attention by each department's control chart."""
+"""Overview: headline KPIs per area with the change vs the same period a year earlier and their
+control-chart badges, departments compared, and what needs attention by each department's
+control chart."""
 
 import streamlit as st
 
 from kpi.errors import UsageError
 from kpi.present import pages
-from kpi.spc.compare import against_overall, change_vs_prior
+from kpi.spc.compare import change_vs_year_earlier, min_n_by_kpi, year_earlier
+from kpi.spc.verdict import statuses
+from ui.comparisons import reference, verdicts
 from ui.context import page_context
 from ui.spc_view import needs_attention, tile_badges
 from ui.tables import comparison_table
@@ -16,15 +19,17 @@ COMPARED = pages.OVERVIEW_COMPARED
 
 
 def show_tiles(ctx, whole) -> None:
-    """One tile per area: the value, its change vs the prior period, n and interval, and the
-    variation and assurance badges of its control chart."""
+    """One tile per area: the value, its change vs the same period a year earlier (coloured
+    only when significant), n and interval, and the verdict and assurance badges of its
+    control chart."""
     areas = {area: kpi_id for area, kpi_id in HEADLINES.items() if kpi_id in ctx.kpis}
     current = whole[whole["kpi_id"].isin(areas.values())]
     try:
-        prior = ctx.compute(areas.values(), flt=ctx.flt.prior_period())
+        prior = ctx.compute(areas.values(), flt=year_earlier(ctx.flt))
     except UsageError:
         prior = None
-    changes = change_vs_prior(current, prior) if prior is not None else None
+    changes = None if prior is None else change_vs_year_earlier(
+        current, prior, ctx.kpis, min_n_by_kpi(ctx.pick(areas.values()).values(), ctx.settings))
     tables = ctx.spc_tables(areas.values())
     for column, (area, kpi_id) in zip(tile_columns(len(areas)), areas.items()):
         with column:
@@ -40,11 +45,12 @@ def show_departments(ctx, whole) -> None:
     control chart needs attention."""
     compared = [k for k in COMPARED if k in ctx.kpis]
     by_dept = ctx.compute(compared, ["department"])
-    overall = whole[whole["kpi_id"].isin(compared)]
-    verdict = against_overall(by_dept, overall)
+    overall, name = reference(ctx, compared, whole)
     st.header("Departments compared")
     definitions(ctx.pick(compared).values())
-    comparison_table(by_dept, overall, verdict, ctx.pick(compared), ctx.names)
+    comparison_table(by_dept, overall, verdicts(ctx, by_dept, overall, compared),
+                     ctx.pick(compared), ctx.names, name,
+                     statuses(ctx.spc_by_department(compared)))
 
     st.header("Needs attention")
     needs_attention(ctx, compared)
@@ -53,7 +59,7 @@ def show_departments(ctx, whole) -> None:
 def main() -> None:
     """Tiles, the department comparison table and the attention list for the sidebar filter."""
     ctx = page_context()
-    page_header("Overview", ctx.flt, "Headline KPIs against the prior period of equal length, "
+    page_header("Overview", ctx.flt, "Headline KPIs against the same period a year earlier, "
                                      "with their control-chart signals")
     shown = dict.fromkeys([*HEADLINES.values(), *COMPARED])
     whole = ctx.compute([kpi_id for kpi_id in shown if kpi_id in ctx.kpis])

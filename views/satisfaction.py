@@ -6,6 +6,8 @@ from kpi.catalog.kpis import DOMAIN_KPI_PREFIX
 from kpi.engine import breakdowns
 from kpi.present import charts, pages
 from kpi.present.formatting import markdown_plain, suppressed_text
+from kpi.present.heatmap import heatmap
+from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trends
 from ui.widgets import headline, page_header, threshold, withheld_legend
@@ -25,16 +27,19 @@ def show_domains(ctx) -> None:
     st.header("Domain scores")
     definitions_and_guide(ctx, ctx.pick(ids).values())
     spc_trends(ctx, ids, "spc_satisfaction")
+    department_funnel(ctx, "patient_satisfaction", "funnel_satisfaction")
     by_dept = ctx.compute(ids, ["department"])
     labels = {k: ctx.kpis[k].label.removesuffix(" top-box %") for k in ids}
-    st.plotly_chart(charts.heatmap(by_dept, "department_id", "kpi_id", ctx.names, labels,
-                                   title="Top-box % by department and domain"))
+    min_n = ctx.settings.min_n_for(ctx.kpis["patient_satisfaction"].kind)
+    st.plotly_chart(heatmap(by_dept, "department_id", "kpi_id", ctx.names, labels,
+                            title="Top-box % by department and domain", min_n=min_n))
     withheld_legend(by_dept, ctx.kpis["patient_satisfaction"])
     chosen = st.selectbox("Domain by department and month", ids,
                           format_func=lambda k: ctx.kpis[k].label, key="sat_domain")
     grid = ctx.compute([chosen], ["department", "month"])
-    st.plotly_chart(charts.heatmap(grid, "department_id", "month", ctx.names,
-                                   title=f"{ctx.kpis[chosen].label} by department and month"))
+    st.plotly_chart(heatmap(grid, "department_id", "month", ctx.names,
+                            title=f"{ctx.kpis[chosen].label} by department and month",
+                            min_n=min_n))
     withheld_legend(grid, ctx.kpis[chosen])
 
 

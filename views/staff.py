@@ -5,6 +5,7 @@ import streamlit as st
 
 from kpi.present import charts, pages
 from kpi.present.formatting import markdown_plain, suppressed_text
+from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trends
 from ui.widgets import definitions, headline, page_header, threshold
@@ -44,6 +45,7 @@ def main() -> None:
         rows = ctx.compute([kpi_id], ["department"])
         st.plotly_chart(charts.department_chart(rows, ctx.names, title=ctx.kpis[kpi_id].label),
                         key=f"departments_{kpi_id}")
+    department_funnel(ctx, "enps", "funnel_enps")
     show_scatter(ctx)
 
 

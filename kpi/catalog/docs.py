@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kpi.catalog.kinds import Unit
 from kpi.catalog.kpis import Kpi, declared_kpis
+from kpi.settings import MIN_N_REASONS
 from kpi.stats import SUPPRESSION_THRESHOLD, Z95
 
 DOCS_PATH = Path("docs/kpis.md")
@@ -36,6 +37,18 @@ computes these KPIs through one engine (`kpi/engine/`).
   cells shown anyway. So a group may be withheld although its own n is large. Not
   covered: differences between two date windows. See `docs/privacy.md`.
 - Working days are Monday to Friday; public holidays are not modelled.
+
+Verdicts (control charts, comparisons, attention; details in `docs/verdicts.md`):
+- A month is complete when its source's as-of date (and the window's end) reaches its last
+  day; the incomplete month is drawn hollow as "provisional (to DATE)" and never judged.
+- Limits and rules come from every complete month up to the window's end; the window's start
+  only chooses the months shown.
+- A point whose n is below its KPI kind's minimum for a verdict (below) is "too few to judge";
+  an XmR series with fewer than 5 possible values of its measurement unit between the limits
+  is "chunky" (Wheeler) and fires no rule.
+- One verdict per series (the latest complete month's signal) feeds the tile badge, the
+  attention list and the CSV; changes are tested against the same period a year earlier (95 %)
+  and departments are placed on a funnel (flagged only outside 99.8 %).
 """
 
 
@@ -48,12 +61,20 @@ def _computation(k: Kpi) -> str:
     return ", ".join(parts)
 
 
+def _verdict(k: Kpi) -> str:
+    minimum, reason = MIN_N_REASONS.get(k.kind, (0, "no minimum set"))
+    if not minimum:
+        return f"judged at any n ({reason})"
+    return f"judged when n >= {minimum:,} ({reason})"
+
+
 def _section(k: Kpi) -> str:
     suppression = (f"withheld when 0 < n < {k.min_n}" if k.min_n else "never withheld")
     return (f"### `{k.id}`: {k.label}\n\n{k.description}\n\n"
             f"- area: {k.area}; unit: {UNIT_WORDS[k.unit]} (`{k.unit}`); "
             f"better: {k.direction}\n"
-            f"- source: `{k.source}`; computed as {_computation(k)}; {suppression}\n")
+            f"- source: `{k.source}`; computed as {_computation(k)}; {suppression}\n"
+            f"- verdict: {_verdict(k)}\n")
 
 
 def render_markdown() -> str:

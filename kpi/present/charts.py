@@ -12,8 +12,6 @@ from kpi.present.formatting import (
     format_n,
     format_number,
     html_plain,
-    suppressed_short,
-    suppressed_text,
     unit_label,
     value_text,
 )
@@ -43,7 +41,8 @@ def base_layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
     return fig
 
 
-def _hover(row: pd.Series, threshold: int, prefix: str) -> str:
+def cell_hover(row: pd.Series, threshold: int, prefix: str) -> str:
+    """Hover text of one KPI row: the prefix, its value (or why none) and its detail."""
     detail = detail_text(row)
     lines = [prefix, value_text(row, threshold)] + ([detail] if detail else [])
     return "<br>".join(lines)
@@ -71,7 +70,7 @@ def department_chart(df: pd.DataFrame, names: Mapping[str, str], title: str | No
         x=shown["value"], y=shown["name"], mode="markers", showlegend=False,
         name=html_plain(df["kpi_label"].iloc[0]) if len(df) else "",
         marker=dict(color=OKABE_ITO[0], size=11, line=dict(color="white", width=1)),
-        hovertext=[_hover(r, threshold, r["name"]) for _, r in shown.iterrows()],
+        hovertext=[cell_hover(r, threshold, r["name"]) for _, r in shown.iterrows()],
         hoverinfo="text"))
     for _, r in df.iterrows():
         usable = not r["suppressed"] and pd.notna(r["value"])
@@ -89,49 +88,6 @@ def department_chart(df: pd.DataFrame, names: Mapping[str, str], title: str | No
         fig.update_layout(title=dict(subtitle=dict(text="dot: value; line: 95 % interval")),
                           margin=dict(t=70))
     return fig
-
-
-def heatmap(df: pd.DataFrame, rows: str, columns: str, row_names: Mapping[str, str],
-            column_names: Mapping[str, str] | None = None, title: str | None = None,
-            threshold: int = SUPPRESSION_THRESHOLD, lower_is_better: bool = False) -> go.Figure:
-    """A grid of values (e.g. department x month) on a colour-blind-safe scale; '<11' cells grey."""
-    column_names = column_names or {}
-    withheld = df["suppressed"].astype(bool)
-    cells = df.assign(
-        _row=df[rows].map(lambda v: html_plain(row_names.get(v, v))),
-        _col=df[columns].map(lambda v: html_plain(column_names.get(v, v))),
-        shown=df["value"].where(~withheld),
-        label=[format_number(v, u) for v, u in zip(df["value"], df["unit"])])
-    cells["label"] = cells["label"].where(~withheld & df["value"].notna(), "")
-    cells["hover"] = [_hover(r, threshold, f"{r['_row']} · {r['_col']}")
-                      for _, r in cells.iterrows()]
-    row_order = sorted(dict.fromkeys(cells["_row"]), reverse=True)
-    col_order = list(dict.fromkeys(cells.sort_values(columns)["_col"]))
-
-    def grid(column: str) -> pd.DataFrame:
-        table = cells.pivot(index="_row", columns="_col", values=column)
-        return table.reindex(index=row_order, columns=col_order)
-
-    unit = df["unit"].iloc[0] if len(df) else ""
-    fig = go.Figure(go.Heatmap(
-        z=grid("shown").to_numpy(dtype=float), x=col_order, y=row_order,
-        text=grid("label").fillna("").to_numpy(), texttemplate="%{text}",
-        customdata=grid("hover").fillna("").to_numpy(),
-        hovertemplate="%{customdata}<extra></extra>",
-        colorscale=SEQUENTIAL, reversescale=lower_is_better, hoverongaps=False,
-        colorbar=dict(title=dict(text=unit_label(unit)))))
-    marks = cells[withheld]
-    if len(marks):
-        fig.add_trace(go.Scatter(
-            x=marks["_col"], y=marks["_row"], mode="text",
-            text=[suppressed_short(threshold)] * len(marks),
-            textfont=dict(color=WITHHELD_COLOUR), name=suppressed_text(threshold),
-            hovertext=marks["_row"] + " · " + marks["_col"] + "<br>" + suppressed_text(threshold),
-            hoverinfo="text", showlegend=False))
-    fig.update_layout(xaxis=dict(type="category", categoryorder="array", categoryarray=col_order),
-                      yaxis=dict(type="category", categoryorder="array", categoryarray=row_order),
-                      plot_bgcolor="#F2F2F2")
-    return base_layout(fig, title, max(260, 30 * len(row_order) + 120))
 
 
 _SIDE_FIELDS = ("kpi_label", "value", "unit", "n", "ci_low", "ci_high", "suppressed")

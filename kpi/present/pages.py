@@ -17,7 +17,8 @@ SATISFACTION_HEADLINE = ("patient_satisfaction", "satisfaction_mean_score", "sur
 SATISFACTION_OVERALL = "patient_satisfaction"
 
 # Loyalty: headline row, then each KPI by department and by month.
-LOYALTY = ("recommend_top_box", "nps", "return_visit_rate")
+LOYALTY_RETURNS = "return_visit_rate"  # a cohort KPI: its tile names the followed cohort
+LOYALTY = ("recommend_top_box", "nps", LOYALTY_RETURNS)
 
 # Complaints: headline row; volume and deadlines are control charts by month.
 COMPLAINTS = ("complaint_count", "complaints_per_1000_visits", "ack_within_3_working_days",

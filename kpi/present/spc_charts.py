@@ -4,6 +4,8 @@ value marked with the reason."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -19,13 +21,16 @@ from kpi.present.formatting import (
     unit_label,
 )
 from kpi.present.spc_labels import (
+    CHUNKY,
     COMMON,
     CONCERN,
     IMPROVEMENT,
     NEUTRAL,
     chart_words,
     limits_words,
-    signal_text,
+    point_verdict,
+    provisional_name,
+    too_few_name,
     variation_badge,
 )
 from kpi.spc.limits import TOO_FEW_FOR_FIRM_LIMITS
@@ -45,8 +50,6 @@ LIMIT_COLOUR = "#595959"
 TARGET_COLOUR = "#009E73"
 MEAN = "Mean"
 NO_DATA_MONTH = f"{NO_DATA} this month"
-
-
 def limits_name(trial: bool) -> str:
     """The legend name of the limit lines ('Trial limits (fewer than N months)' when trial)."""
     return f"Trial limits ({TOO_FEW_FOR_FIRM_LIMITS})" if trial else "Process limits"
@@ -58,15 +61,17 @@ def gap_reason(row: pd.Series, threshold: int = SUPPRESSION_THRESHOLD) -> str:
 
 
 def point_hover(row: pd.Series, kpi: Kpi, run_length: int,
-                threshold: int = SUPPRESSION_THRESHOLD) -> str:
-    """Hover text of a month: value with unit and n, the signal with its rule, the limits."""
+                threshold: int = SUPPRESSION_THRESHOLD, through: date | None = None,
+                min_n: int = 0) -> str:
+    """Hover text of a month: value with unit and n, the signal with its rule (or why it is
+    not judged), the limits."""
     month = html_plain(row["month"])
     if is_missing(row["value"]):
         return f"{month}<br>{gap_reason(row, threshold)}"
     value = format_value(row["value"], kpi.unit)
     n = format_n(row["n"])
     lines = [month, f"{value} · {n}" if n else value,
-             signal_text(row["variation"], row["rule"], kpi.direction, run_length)]
+             point_verdict(row, kpi.direction, run_length, through, min_n)]
     if not (is_missing(row["lower"]) or is_missing(row["upper"])):
         lines.append(f"{limits_words(bool(row['trial_limits']))} "
                      f"{format_value(row['lower'], kpi.unit)} to "
@@ -80,6 +85,17 @@ def month_dates(months: pd.Series) -> list[str]:
     return [f"{month}-01" for month in months]
 
 
+def fitted_range(table: pd.DataFrame, margin: float = 0.08) -> list[float] | None:
+    """A y-axis range that fits the values and limits, with a margin (None without any)."""
+    numbers = pd.concat([table[c] for c in ("value", "lower", "upper", "centre")]).astype(float)
+    numbers = numbers[numbers.notna()]
+    if numbers.empty:
+        return None
+    low, high = float(numbers.min()), float(numbers.max())
+    pad = (high - low) * margin or max(abs(high) * margin, 1.0)
+    return [low - pad, high + pad]
+
+
 def _line(table: pd.DataFrame, column: str, name: str, colour: str, dash: str,
           showlegend: bool = True, group: str | None = None) -> go.Scatter:
     return go.Scatter(x=month_dates(table["month"]), y=table[column], mode="lines", name=name,
@@ -87,10 +103,22 @@ def _line(table: pd.DataFrame, column: str, name: str, colour: str, dash: str,
                       hoverinfo="skip", showlegend=showlegend, legendgroup=group or name)
 
 
+def _unjudged_points(table: pd.DataFrame, rows: pd.Index, name: str, symbol: str,
+                     hover: list[str]) -> go.Scatter:
+    return go.Scatter(x=month_dates(table.loc[rows, "month"]), y=table.loc[rows, "value"],
+                      mode="markers", name=name, cliponaxis=False,
+                      marker=dict(color=VARIATION_STYLE[COMMON][0], symbol=symbol, size=10,
+                                  line=dict(width=2)),
+                      hovertext=[hover[i] for i in rows], hoverinfo="text")
+
+
 def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None = None,
-              threshold: int = SUPPRESSION_THRESHOLD, height: int = 420) -> go.Figure:
+              threshold: int = SUPPRESSION_THRESHOLD, height: int = 420,
+              through: date | None = None, min_n: int = 0) -> go.Figure:
     """The control chart of an spc_detail table (month, value, n, centre, lower, upper, rule,
-    variation, target, trial_limits, chart, suppressed) for `kpi`."""
+    variation, target, trial_limits, chart, provisional, suppressed, too_few) for `kpi`;
+    `through` is the last day of data (named on the provisional month), `min_n` the least
+    n for a verdict."""
     table = table.sort_values("month").reset_index(drop=True)
     fig = go.Figure()
     trial = bool(table["trial_limits"].any())
@@ -102,14 +130,23 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
     if table["centre"].notna().any():
         fig.add_trace(_line(table, "centre", MEAN, CENTRE_COLOUR, "solid"))
     target = table["target"].iloc[0] if len(table) else None
-    if not is_missing(target):
+    y_range = fitted_range(table)
+    if not is_missing(target) and (y_range is None or y_range[0] <= target <= y_range[1]):
         fig.add_trace(_line(table.assign(target=float(target)), "target",
                             f"Target ({format_value(target, kpi.unit)})", TARGET_COLOUR,
                             "dashdot"))
+    elif not is_missing(target):  # far away: a marker at the edge, so the data keep the chart
+        above = target > y_range[1]
+        fig.add_annotation(xref="paper", x=1, y=y_range[1] if above else y_range[0],
+                           xanchor="right", yanchor="top" if above else "bottom",
+                           showarrow=False, font=dict(color=TARGET_COLOUR),
+                           text=f"{'▲' if above else '▼'} Target {format_value(target, kpi.unit)}"
+                                f" ({'above' if above else 'below'} the chart)")
     fig.add_trace(go.Scatter(x=month_dates(table["month"]), y=table["value"], mode="lines",
                              name=html_plain(kpi.label), showlegend=False, hoverinfo="skip",
                              line=dict(color=VALUE_LINE_COLOUR, width=2)))
-    hover = [point_hover(row, kpi, run_length, threshold) for _, row in table.iterrows()]
+    hover = [point_hover(row, kpi, run_length, threshold, through, min_n)
+             for _, row in table.iterrows()]
     for variation, (colour, symbol) in VARIATION_STYLE.items():
         points = table.index[(table["variation"] == variation) & table["value"].notna()]
         if len(points):
@@ -119,6 +156,15 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
                 marker=dict(color=colour, symbol=symbol, size=10,
                             line=dict(color="white", width=1)),
                 hovertext=[hover[i] for i in points], hoverinfo="text"))
+    provisional = table["provisional"].astype(bool) & table["value"].notna()
+    few = ~provisional & table["too_few"].astype(bool)
+    coarse = ~provisional & ~few & table["chunky"].astype(bool) & table["value"].notna()
+    for rows, name, symbol in (
+            (table.index[provisional], provisional_name(through), "circle-open"),
+            (table.index[few], too_few_name(min_n), "diamond-open"),
+            (table.index[coarse], CHUNKY, "square-open")):
+        if len(rows):
+            fig.add_trace(_unjudged_points(table, rows, name, symbol, hover))
     gaps = table.index[table["value"].isna()]
     if len(gaps):
         fig.add_trace(go.Scatter(
@@ -131,10 +177,12 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
             hovertext=[hover[i] for i in gaps], hoverinfo="text"))
     chart = table["chart"].iloc[0] if len(table) else "xmr"
     fig.update_layout(xaxis=dict(type="date", title=None),
-                      yaxis=dict(title=unit_label(kpi.unit)),
+                      yaxis=dict(title=unit_label(kpi.unit), range=y_range),
                       yaxis2=dict(overlaying="y", range=[0, 1], visible=False))
     base_layout(fig, title, height)
+    note = f" · {CHUNKY.lower()}: no rules" if coarse.any() else ""
     fig.update_layout(title=dict(subtitle=dict(
-        text=f"{chart_words(chart)} · {limits_words(trial)} from the months shown")),
+        text=f"{chart_words(chart)} · {limits_words(trial)} from every complete month to the "
+             f"window's end{note}")),
         margin=dict(t=70 if title else 40))
     return fig

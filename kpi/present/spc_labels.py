@@ -7,12 +7,15 @@ never relies on colour alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from kpi.catalog.kinds import Direction
 from kpi.present.formatting import format_value, is_missing
 from kpi.spc.limits import ALWAYS_MET, HIT_AND_MISS, NEVER_MET, TOO_FEW_FOR_FIRM_LIMITS
 from kpi.spc.rules import COMMON, CONCERN, IMPROVEMENT, NEUTRAL
+from kpi.spc.verdict import CHUNKY as CHUNKY_STATUS
+from kpi.spc.verdict import TOO_FEW as TOO_FEW_STATUS
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,10 @@ VARIATION_BADGES: dict[str, Badge] = {
     COMMON: Badge("●", "Common cause", "gray"),
 }
 NO_VALUE = Badge("○", "No value to judge", "gray")
+NOT_JUDGED_BADGES: dict[str, Badge] = {
+    TOO_FEW_STATUS: Badge("◇", "Too few to judge", "gray"),
+    CHUNKY_STATUS: Badge("□", "Too coarse to judge (chunky data)", "gray"),
+}
 
 ASSURANCE_BADGES: dict[str, Badge] = {
     ALWAYS_MET: Badge("✔", "Target always met", "blue"),
@@ -53,6 +60,24 @@ PROCESS_LIMITS = "process limits"
 def variation_badge(variation: str) -> Badge:
     """The badge of a point's variation ('' = the month has no value)."""
     return VARIATION_BADGES.get(variation, NO_VALUE)
+
+
+def verdict_badge(status: str) -> Badge:
+    """The badge of a KPI's verdict (kpi.spc.verdict): its variation, or why it has none."""
+    return VARIATION_BADGES.get(status) or NOT_JUDGED_BADGES.get(status, NO_VALUE)
+
+
+ATTENTION_KINDS = {"outside_limits": ("concern outside the limits",
+                                      "concerns outside the limits"),
+                   "other_concerns": ("concern from a run or 2 of 3",
+                                      "concerns from runs or 2 of 3"),
+                   "never_met": ("target never met", "targets never met")}
+
+
+def attention_summary(counts: dict[str, int]) -> str:
+    """kpi.spc.attention.attention_counts in words: '2 concerns outside the limits · 1 target
+    never met' (kinds with none left out)."""
+    return " · ".join(f"{n} {ATTENTION_KINDS[kind][n != 1]}" for kind, n in counts.items() if n)
 
 
 def assurance_badge(assurance: str, target: Any) -> Badge:
@@ -98,6 +123,37 @@ def assurance_text(assurance: str, target: Any, unit: str) -> str:
     """The assurance badge text with the target: '✖ Target never met (target 90.0 %)'."""
     badge = assurance_badge(assurance, target).text
     return badge if is_missing(target) else f"{badge} (target {format_value(target, unit)})"
+
+
+NOT_JUDGED = "not judged until the month is complete"
+
+
+TOO_FEW = "Too few to judge"
+CHUNKY = "Too coarse to judge (chunky data)"
+CHUNKY_WHY = "fewer than 5 possible values between the limits, so no rule is applied"
+
+
+def provisional_name(through: date | None) -> str:
+    """The legend name of the incomplete month: 'Provisional (to 2026-12-04)'."""
+    return f"Provisional (to {through.isoformat()})" if through else "Provisional"
+
+
+def too_few_name(min_n: int) -> str:
+    """The legend name of points below the minimum n: 'Too few to judge (n < 30)'."""
+    return f"{TOO_FEW} (n < {min_n:,})" if min_n else TOO_FEW
+
+
+def point_verdict(row, direction: str, run_length: int, through: date | None = None,
+                  min_n: int = 0) -> str:
+    """A point's verdict in words (a row of an SPC table): its signal and rule, or why it is
+    not judged."""
+    if bool(row["provisional"]):
+        return f"{provisional_name(through)}: {NOT_JUDGED}"
+    if bool(row["too_few"]):
+        return f"{too_few_name(min_n)}: below the minimum for a verdict"
+    if bool(row["chunky"]):
+        return f"{CHUNKY}: {CHUNKY_WHY}"
+    return signal_text(row["variation"], row["rule"], direction, run_length)
 
 
 def limits_words(trial: bool) -> str:

@@ -1,77 +1,56 @@
-"""What needs attention, read from control charts: recent special-cause concerns and targets
-that are never met, per department and KPI; and the latest judged point of a series."""
+"""What needs attention, read from each department's verdict (kpi.spc.verdict): a special-cause
+concern in the latest complete month, or a target never met, most severe first."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from kpi.spc.limits import NEVER_MET
 from kpi.spc.rules import CONCERN
-from kpi.spc.series import series_blocks
+from kpi.spc.verdict import verdict_of, verdicts
 
-RECENT_MONTHS = 3
 CONCERN_SIGNAL = "concern"
 NEVER_MET_SIGNAL = "never met"
 ATTENTION_COLUMNS = ["department_id", "kpi_id", "signal", "rule", "since", "latest_month",
                      "latest_value", "target", "trial_limits"]
+# Most severe first: a point outside the limits, 2 of 3 near them, a run, a target never met.
+SEVERITY = {"outside_limits": 0, "two_of_three": 1, "trend": 2, "shift": 3}
+NEVER_MET_SEVERITY = len(SEVERITY)
+
+
+def severity(signal: str, rule: str) -> int:
+    """The rank of an attention row (0 = most severe): concerns by rule, then never met."""
+    return SEVERITY.get(rule, NEVER_MET_SEVERITY - 1) if signal == CONCERN_SIGNAL \
+        else NEVER_MET_SEVERITY
 
 
 def latest_point(table: pd.DataFrame) -> pd.Series | None:
-    """The last month of an SPC table that has a value (None when no month has one)."""
-    present = table[table["value"].notna()]
-    if present.empty:
-        return None
-    return present.sort_values("month").iloc[-1]
+    """The row of an SPC table that its verdict reads (the latest complete month with a
+    value), or None when there is none."""
+    month = verdict_of(table)["month"]
+    return None if month is None else table[table["month"] == month].iloc[0]
 
 
-def attention(tables: pd.DataFrame, recent_months: int = RECENT_MONTHS) -> pd.DataFrame:
-    """From spc_by_department's tables: one row per (department, KPI, signal) with a special-
-    cause concern in the last `recent_months` months of the window, or a target never met.
-    Concerns first, then by department and KPI."""
-    months = sorted(tables["month"].dropna().unique())
-    recent = set(months[-recent_months:])
-    ordered = tables.sort_values(["department_id", "kpi_id", "month"], kind="stable",
-                                 ignore_index=True)
-    columns = {c: ordered[c].to_numpy(dtype=object) for c in
-               ("department_id", "kpi_id", "month", "variation", "rule", "assurance")}
-    columns["value"] = ordered["value"].to_numpy(dtype=float, na_value=np.nan)
-    columns["target"] = ordered["target"].to_numpy(dtype=float, na_value=np.nan)
-    columns["trial_limits"] = ordered["trial_limits"].to_numpy(dtype=bool)
-    is_recent = np.isin(columns["month"], list(recent))
-    rows = []
-    for first, end in series_blocks(ordered):
-        block = {c: values[first:end] for c, values in columns.items()}
-        rows += _series_attention(block, is_recent[first:end])
-    found = pd.DataFrame(rows, columns=ATTENTION_COLUMNS)
-    order = found["signal"].map({CONCERN_SIGNAL: 0, NEVER_MET_SIGNAL: 1})
-    return (found.assign(_order=order)
+def attention(tables: pd.DataFrame) -> pd.DataFrame:
+    """From spc_by_department's tables: one row per (department, KPI, signal) whose verdict is
+    a special-cause concern (since its run began), or whose target is never met (since the
+    first judged month); most severe first, then by department and KPI."""
+    found = verdicts(tables)
+    base = found.rename(columns={"month": "latest_month", "value": "latest_value"})
+    concerns = base[base["status"] == CONCERN].assign(signal=CONCERN_SIGNAL)
+    never = base[base["assurance"] == NEVER_MET].assign(
+        signal=NEVER_MET_SIGNAL, rule="", since=lambda rows: rows["first_judged"])
+    rows = pd.concat([concerns, never], ignore_index=True)[ATTENTION_COLUMNS]
+    order = [severity(s, r) for s, r in zip(rows["signal"], rows["rule"])]
+    return (rows.assign(_order=order)
             .sort_values(["_order", "department_id", "kpi_id"], kind="stable")
             .drop(columns="_order").reset_index(drop=True))
 
 
-def _series_attention(series: dict[str, np.ndarray], is_recent: np.ndarray) -> list[dict]:
-    """The attention rows of one series in month order: a concern in the recent months (rule
-    of the latest one, since the start of its run) and a target never met (since the first
-    month judged)."""
-    judged = np.flatnonzero(~np.isnan(series["value"]))
-    if len(judged) == 0:
-        return []
-    latest = judged[-1]
-    base = {"department_id": series["department_id"][0], "kpi_id": series["kpi_id"][0],
-            "latest_month": series["month"][latest], "latest_value": series["value"][latest],
-            "target": series["target"][0], "trial_limits": bool(series["trial_limits"][0])}
-    rows = []
-    concern = series["variation"] == CONCERN
-    recent_concerns = np.flatnonzero(concern & is_recent)
-    if len(recent_concerns):
-        last = recent_concerns[-1]
-        first = last
-        while first > 0 and concern[first - 1]:
-            first -= 1
-        rows.append({**base, "signal": CONCERN_SIGNAL, "rule": series["rule"][last],
-                     "since": series["month"][first]})
-    if (series["assurance"] == NEVER_MET).any():
-        rows.append({**base, "signal": NEVER_MET_SIGNAL, "rule": "",
-                     "since": series["month"][judged[0]]})
-    return rows
+def attention_counts(found: pd.DataFrame) -> dict[str, int]:
+    """How many attention rows of each kind: outside the limits, other concerns, never met."""
+    ranks = pd.Series([severity(s, r) for s, r in zip(found["signal"], found["rule"])],
+                      dtype=int)
+    return {"outside_limits": int((ranks == 0).sum()),
+            "other_concerns": int(((ranks > 0) & (ranks < NEVER_MET_SEVERITY)).sum()),
+            "never_met": int((ranks == NEVER_MET_SEVERITY).sum())}

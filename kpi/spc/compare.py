@@ -1,11 +1,34 @@
-"""Comparisons of engine results the dashboard shows: change vs the prior period, and how each
-department stands against the whole filter (interval entirely on one side of the overall value)."""
+"""Comparisons of engine results the dashboard shows: change vs the same period a year earlier
+(tested at 95 %), and how each department stands against the whole filter."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import numpy as np
 import pandas as pd
 
-from kpi.catalog.kinds import Direction
+from kpi.catalog.kinds import Direction, Unit
+from kpi.catalog.kpis import Kpi
+from kpi.errors import UsageError
+from kpi.filters import Filter
+from kpi.settings import Settings
+from kpi.spc.funnel import OUTSIDE_998, funnel_band, funnel_spread
+from kpi.spc.months import too_few
+from kpi.spc.significance import (
+    NOT_TESTED,
+    NPS_DIFFERENCE,
+    POISSON,
+    TWO_PROPORTIONS,
+    nps_difference_z,
+    poisson_rates_p,
+    se_from_interval,
+    significant_p,
+    significant_z,
+    two_proportions_z,
+)
 
 BETTER = "better"
 WORSE = "worse"
@@ -13,41 +36,139 @@ SIMILAR = "no different"
 NOT_COMPARED = "not compared"
 WITHHELD = "withheld"
 NO_DATA = "no data"
+TOO_FEW = "too few to judge"
+# Counts of events in the window (Poisson, exposure = the window's days); a backlog is not one.
+PERIOD_COUNT_KINDS = {"complaint_count", "visit_count", "response_count"}
+POOLED_KINDS = {"return_rate"}
+
+
+def min_n_by_kpi(kpis: Iterable[Kpi], settings: Settings) -> dict[str, int]:
+    """Each KPI's minimum n for a verdict (from its kind), by KPI id."""
+    return {kpi.id: settings.min_n_for(kpi.kind) for kpi in kpis}
 
 
 def _usable(rows: pd.DataFrame) -> pd.Series:
     return rows["value"].notna() & ~rows["suppressed"].astype(bool)
 
 
-def change_vs_prior(current: pd.DataFrame, prior: pd.DataFrame) -> pd.DataFrame:
-    """Per KPI (ungrouped rows): value, prior_value and change = value - prior_value (empty when
-    either is withheld or missing), and `improved` (True/False; None if no change or neutral)."""
+def year_earlier(flt: Filter) -> Filter:
+    """The same filter one year earlier (29 February becomes the 28th)."""
+    if flt.start is None or flt.end is None:
+        raise UsageError("the same period a year earlier needs both a start and an end date")
+    return flt.with_window(*(_year_before(day) for day in (flt.start, flt.end)))
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def change_vs_year_earlier(current: pd.DataFrame, earlier: pd.DataFrame,
+                           kpis: Mapping[str, Kpi],
+                           min_n: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """Per KPI (ungrouped rows): value, earlier_value, change (empty when either is withheld
+    or missing), the test used, `significant` (at 95 %; None when not tested: medians, means,
+    multi-item scores, backlogs, or n below the KPI's minimum) and `improved` (True/False
+    only when significant and the KPI has a direction)."""
     now = current.set_index("kpi_id")
-    before = prior.set_index("kpi_id").reindex(now.index)
+    before = earlier.set_index("kpi_id").reindex(now.index)
     both = _usable(now) & _usable(before)
     change = (now["value"] - before["value"]).where(both)
+    tested = [_test(kpis[k], now.loc[k], before.loc[k]) if both[k] and
+              _enough(now.loc[k], before.loc[k], (min_n or {}).get(k, 0)) else (NOT_TESTED, None)
+              for k in now.index]
     sign = now["direction"].map({Direction.HIGHER: 1.0, Direction.LOWER: -1.0})
-    improved = [None if pd.isna(c) or pd.isna(s) or c == 0 else bool(c * s > 0)
-                for c, s in zip(change, sign)]
+    improved = [bool(c * s > 0) if significant and not pd.isna(s) and c != 0 else None
+                for c, s, (_, significant) in zip(change, sign, tested)]
     return pd.DataFrame({"value": now["value"].where(_usable(now)),
-                         "prior_value": before["value"].where(_usable(before)),
-                         "change": change, "improved": improved}, index=now.index)
+                         "earlier_value": before["value"].where(_usable(before)),
+                         "change": change, "test": [t for t, _ in tested],
+                         "significant": [sig for _, sig in tested], "improved": improved},
+                        index=now.index)
 
 
-def against_overall(groups: pd.DataFrame, overall: pd.DataFrame) -> pd.Series:
-    """For each group row: BETTER or WORSE when its 95 % interval lies entirely on that side of
-    the whole-filter value of the same KPI, else SIMILAR; NOT_COMPARED without an interval or
-    direction; WITHHELD / NO_DATA where the group has no value to compare."""
-    whole = overall.set_index("kpi_id")["value"].where(_usable(overall.set_index("kpi_id")))
-    reference = groups["kpi_id"].map(whole)
-    above = groups["ci_low"] > reference
-    below = groups["ci_high"] < reference
-    higher_is_better = groups["direction"] == Direction.HIGHER
-    verdict = pd.Series(SIMILAR, index=groups.index, dtype=object)
-    verdict[(above & higher_is_better) | (below & ~higher_is_better)] = BETTER
-    verdict[(below & higher_is_better) | (above & ~higher_is_better)] = WORSE
-    neutral = groups["direction"] == Direction.NEUTRAL
-    verdict[groups["ci_low"].isna() | reference.isna() | neutral] = NOT_COMPARED
+def _enough(now: pd.Series, before: pd.Series, minimum: int) -> bool:
+    return not (too_few([now["n"]], minimum)[0] or too_few([before["n"]], minimum)[0])
+
+
+def _test(kpi: Kpi, now: pd.Series, before: pd.Series) -> tuple[str, bool | None]:
+    """The test that fits the KPI and whether the change is significant at 95 %."""
+    counts = all(not pd.isna(r[c]) for r in (now, before) for c in ("numerator", "denominator"))
+    if kpi.unit == Unit.PERCENT and counts:
+        return TWO_PROPORTIONS, significant_z(two_proportions_z(
+            now["numerator"], now["denominator"], before["numerator"], before["denominator"]))
+    if kpi.unit == Unit.PER_1000 and counts:
+        return POISSON, significant_p(poisson_rates_p(
+            now["numerator"], now["denominator"], before["numerator"], before["denominator"]))
+    if kpi.kind in PERIOD_COUNT_KINDS:
+        return POISSON, significant_p(poisson_rates_p(now["value"], _days(now),
+                                                      before["value"], _days(before)))
+    if kpi.unit == Unit.NPS and not pd.isna(now["ci_low"]) and not pd.isna(before["ci_low"]):
+        return NPS_DIFFERENCE, significant_z(nps_difference_z(
+            now["value"], se_from_interval(now["ci_low"], now["ci_high"]),
+            before["value"], se_from_interval(before["ci_low"], before["ci_high"])))
+    return NOT_TESTED, None
+
+
+def _days(row: pd.Series) -> int:
+    return (pd.Timestamp(row["end"]) - pd.Timestamp(row["start"])).days + 1
+
+
+def rest_of_hospital(flt: Filter, every_department: Iterable[str], chosen: str) -> Filter:
+    """The filter's window over every department but `chosen`: what one department is
+    compared with, rather than with itself."""
+    others = tuple(d for d in every_department if d != chosen)
+    if not others:
+        raise UsageError("there is no other department to compare with")
+    return Filter(departments=others, start=flt.start, end=flt.end)
+
+
+def pooled_kpis(kpis: Iterable[Kpi]) -> set[str]:
+    """The KPIs whose departments are compared with their pooled value, never with the whole
+    filter's (return visits: a department's index visits come later in a patient's history)."""
+    return {kpi.id for kpi in kpis if kpi.kind in POOLED_KINDS}
+
+
+def reference_rows(groups: pd.DataFrame, overall: pd.DataFrame,
+                   pooled: Iterable[str] = ()) -> dict[str, pd.Series]:
+    """The row each KPI's groups are compared with: the overall row (whole filter, or the rest
+    of the hospital), or for `pooled` KPIs the groups pooled (sum numerator / sum denominator)."""
+    usable = overall[_usable(overall)]
+    references = {row["kpi_id"]: row for _, row in usable.iterrows()}
+    for kpi_id in set(pooled) & set(groups["kpi_id"]):
+        rows = groups[(groups["kpi_id"] == kpi_id) & _usable(groups)]
+        numerator, denominator = rows["numerator"].sum(), rows["denominator"].sum()
+        references[kpi_id] = pd.Series({
+            "value": 100 * numerator / denominator if denominator else math.nan,
+            "n": denominator, "numerator": numerator, "denominator": denominator,
+            "ci_low": math.nan, "ci_high": math.nan})
+    return references
+
+
+def against_overall(groups: pd.DataFrame, overall: pd.DataFrame,
+                    min_n: Mapping[str, int] | None = None,
+                    pooled: Iterable[str] = ()) -> pd.Series:
+    """For each group row: BETTER or WORSE when it lies outside the 99.8 % funnel limits
+    (Spiegelhalter) around its KPI's reference value (reference_rows) on that side, else
+    SIMILAR; NOT_COMPARED for a KPI without a funnel (medians, means, counts, multi-item
+    scores) or direction; TOO_FEW when its n is below the KPI's `min_n`; WITHHELD / NO_DATA
+    where the group has no value to compare."""
+    references = reference_rows(groups, overall, pooled)
+    verdict = pd.Series(NOT_COMPARED, index=groups.index, dtype=object)
+    for kpi_id, rows in groups.groupby("kpi_id", sort=False):
+        funnel = (funnel_spread(rows["unit"].iloc[0], references[kpi_id])
+                  if kpi_id in references else None)
+        direction = rows["direction"].iloc[0]
+        if funnel is None or direction == Direction.NEUTRAL:
+            continue
+        band = funnel_band(rows["value"], rows["n"], *funnel)
+        good = (rows["value"] - funnel[0]) * (1 if direction == Direction.HIGHER else -1) > 0
+        verdict[rows.index] = np.where(band == OUTSIDE_998, np.where(good, BETTER, WORSE),
+                                       SIMILAR)
+    minimum = groups["kpi_id"].map(min_n or {}).fillna(0).to_numpy(dtype=float)
+    verdict[too_few(groups["n"], minimum)] = TOO_FEW
     verdict[groups["value"].isna()] = NO_DATA
     verdict[groups["suppressed"].astype(bool)] = WITHHELD
     return verdict

@@ -16,6 +16,8 @@ from kpi.filters import Filter
 from kpi.settings import Settings
 from kpi.spc.limits import (
     P_CHART,
+    UNBOUNDED,
+    UNIT_BOUNDS,
     XMR,
     ChartKind,
     float_column,
@@ -23,13 +25,14 @@ from kpi.spc.limits import (
     spc_table,
     u_chart,
 )
+from kpi.spc.months import month_of, provisional_months, too_few
 from kpi.spc.targets import target_for
 from kpi.stats import PER_1000
 
 SPC_COLUMNS = ["kpi_id", "month", "value", "n", "centre", "lower", "upper", "rule", "variation",
-               "assurance", "target", "trial_limits", "chart"]
-# For charts and lists: why a month has no value (withheld) and whose series it is.
-SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed"]
+               "assurance", "target", "trial_limits", "chart", "provisional"]
+# For charts and lists: why a month has no value (withheld) or no verdict (too few, chunky).
+SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed", "too_few", "chunky"]
 SPC_BY_DEPARTMENT_COLUMNS = ["department_id", *SPC_DETAIL_COLUMNS]
 
 
@@ -48,18 +51,44 @@ def _kind_of(kpi: Kpi, values: np.ndarray, denominators: np.ndarray) -> ChartKin
     return XMR
 
 
-def _spc_of_series(kpi: Kpi, series: pd.DataFrame, settings: Settings,
+def baseline_filter(flt: Filter) -> Filter:
+    """The filter whose months a chart's limits come from: every month up to the window's end
+    (the window's start only chooses which months are shown)."""
+    return flt.with_window(None, flt.end)
+
+
+def shown_months(months, flt: Filter) -> np.ndarray:
+    """Per 'YYYY-MM' month: True when it lies in the filter's window (from its start month)."""
+    months = np.asarray(months, dtype=object)
+    if flt.start is None:
+        return np.ones(len(months), dtype=bool)
+    return months >= month_of(flt.start)
+
+
+def unjudged(kpi: Kpi, months: np.ndarray, n, as_of: dict, flt: Filter,
+             settings: Settings) -> dict[str, np.ndarray]:
+    """Per month of one series, why it takes no part in limits, rules and verdicts:
+    `provisional` (incomplete) and `too_few` (n below the KPI kind's minimum)."""
+    return {"provisional": provisional_months(months, as_of[kpi.source], flt.end),
+            "too_few": too_few(n, settings.min_n_for(kpi.kind))}
+
+
+def _spc_of_series(kpi: Kpi, series: pd.DataFrame, settings: Settings, skip: dict,
                    rebase: Sequence[date] = ()) -> pd.DataFrame:
-    """The SPC table of one KPI's monthly engine rows (one department or the whole filter)."""
+    """The SPC table of one KPI's monthly engine rows (one department or the whole filter);
+    provisional months and months with too few are shown but not judged."""
     kind = chart_kind(kpi, series)
-    table = spc_table(series, kpi.direction, kind, target_for(kpi, settings), rebase,
-                      settings.run_length)
-    return table.assign(chart=kind.name)
+    table = spc_table(series.assign(judged=~skip["provisional"] & ~skip["too_few"]),
+                      kpi.direction, kind, target_for(kpi, settings), rebase,
+                      settings.run_length, UNIT_BOUNDS.get(kpi.unit, UNBOUNDED),
+                      settings.fix_limits_after)
+    return table.assign(chart=kind.name, **skip)
 
 
 def spc_for_kpi(con, kpi_id: str, flt: Filter, settings: Settings,
                 rebase: Sequence[date] = ()) -> pd.DataFrame:
-    """One row per month of the filter's window: the engine's value and n, limits and signals."""
+    """One row per month of the filter's window: the engine's value and n, limits and signals
+    (limits and rules from every complete month up to the window's end)."""
     return spc_detail(con, kpi_id, flt, settings, rebase)[SPC_COLUMNS]
 
 
@@ -73,10 +102,17 @@ def spc_details(con, kpi_ids: Sequence[str], flt: Filter, settings: Settings,
                 rebase: Sequence[date] = ()) -> dict[str, pd.DataFrame]:
     """spc_detail's table of each of these KPIs, by KPI id, from one engine call."""
     kpis = {k.id: k for k in resolve_kpis(con, kpi_ids)}
-    series = engine.compute(con, list(kpis), flt, ["month"])
-    return {kpi_id: _spc_of_series(kpis[kpi_id], rows.reset_index(drop=True), settings,
-                                   rebase)[SPC_DETAIL_COLUMNS]
-            for kpi_id, rows in series.groupby("kpi_id", sort=False)}
+    as_of = engine.data_as_of(con)
+    series = engine.compute(con, list(kpis), baseline_filter(flt), ["month"])
+    tables = {}
+    for kpi_id, rows in series.groupby("kpi_id", sort=False):
+        rows = rows.sort_values("month", kind="stable", ignore_index=True)
+        months = rows["month"].astype("str").to_numpy(dtype=object)
+        skip = unjudged(kpis[kpi_id], months, rows["n"], as_of, flt, settings)
+        table = _spc_of_series(kpis[kpi_id], rows, settings, skip, rebase)
+        tables[kpi_id] = table[shown_months(months, flt)].reset_index(drop=True)[
+            SPC_DETAIL_COLUMNS]
+    return tables
 
 
 def spc_by_department(con, kpi_ids: Sequence[str], flt: Filter,
@@ -86,25 +122,33 @@ def spc_by_department(con, kpi_ids: Sequence[str], flt: Filter,
     if not kpi_ids:
         return pd.DataFrame(columns=SPC_BY_DEPARTMENT_COLUMNS)
     kpis = {k.id: k for k in resolve_kpis(con, kpi_ids)}
-    series = engine.compute(con, list(kpis), flt, ["department", "month"]).sort_values(
+    as_of = engine.data_as_of(con)
+    series = engine.compute(con, list(kpis), baseline_filter(flt),
+                            ["department", "month"]).sort_values(
         ["department_id", "kpi_id", "month"], kind="stable", ignore_index=True)
     if series.empty:
         return pd.DataFrame(columns=SPC_BY_DEPARTMENT_COLUMNS)
     given = [c for c in SPC_BY_DEPARTMENT_COLUMNS if c in series.columns]
     arrays = {c: series[c].array for c in {*given, "numerator", "denominator"}}
     values, denominators = float_column(arrays, "value"), float_column(arrays, "denominator")
+    months = series["month"].astype("str").to_numpy(dtype=object)
     computed = []
     for first, end in series_blocks(series):
         kpi = kpis[series["kpi_id"].iat[first]]
         kind = _kind_of(kpi, values[first:end], denominators[first:end])
         block = {c: arrays[c][first:end] for c in ("month", "value", "numerator", "denominator")}
+        skip = unjudged(kpi, months[first:end], arrays["n"][first:end], as_of, flt, settings)
         computed.append({**spc_columns(block, kpi.direction, kind, target_for(kpi, settings),
-                                       run_length=settings.run_length),
-                         "chart": np.full(end - first, kind.name, dtype=object)})
+                                       run_length=settings.run_length,
+                                       judged=~skip["provisional"] & ~skip["too_few"],
+                                       bounds=UNIT_BOUNDS.get(kpi.unit, UNBOUNDED),
+                                       fix_after=settings.fix_limits_after),
+                         "chart": np.full(end - first, kind.name, dtype=object), **skip})
     out = {c: series[c].astype("str") if c in ("department_id", "month") else series[c]
            for c in given}
     out.update({c: np.concatenate([part[c] for part in computed]) for c in computed[0]})
-    return pd.DataFrame(out)[SPC_BY_DEPARTMENT_COLUMNS]
+    return pd.DataFrame(out)[shown_months(months, flt)].reset_index(drop=True)[
+        SPC_BY_DEPARTMENT_COLUMNS]
 
 
 def series_blocks(table: pd.DataFrame) -> list[tuple[int, int]]:

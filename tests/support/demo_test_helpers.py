@@ -17,6 +17,18 @@ PAGES_END = date(2025, 6, 30)  # the page tests' demo: its last 12 months start 
 SMALL_SCALE = 0.02
 
 
+def built_demo(path: Path, end: date, scale: float, seed: int = 7):
+    """For a fixture: build the demo at `path`, yield (path, a read-only connection), close."""
+    from kpi.demo.build import build_demo
+
+    build_demo(path, seed=seed, scale=scale, end=end)
+    con = open_readonly(path)
+    try:
+        yield path, con
+    finally:
+        con.close()
+
+
 def share_salt(source_db: Path, target_db: Path) -> None:
     """Give target_db the same patient-key salt as source_db (so hashes compare)."""
     shutil.copyfile(salt_path(source_db), salt_path(target_db))

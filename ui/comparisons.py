@@ -1,0 +1,66 @@
+"""Departments compared on the pages: the reference they are compared with (the whole filter,
+or the rest of the hospital when one department is chosen) and the funnel plot of a KPI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from kpi.errors import UsageError
+from kpi.present.formatting import markdown_plain
+from kpi.present.funnel_chart import funnel_chart
+from kpi.spc.compare import (
+    against_overall,
+    min_n_by_kpi,
+    pooled_kpis,
+    reference_rows,
+    rest_of_hospital,
+)
+from kpi.spc.funnel import funnel_spread
+from ui import data
+from ui.tables import WHOLE_FILTER
+
+REST_OF_HOSPITAL = "Rest of the hospital"
+
+
+def reference(ctx, kpi_ids: Sequence[str], whole: pd.DataFrame | None = None
+              ) -> tuple[pd.DataFrame, str]:
+    """The rows departments are compared with, and their name: the rest of the hospital when
+    the filter holds one department, else the whole filter (`whole`, when the page has it)."""
+    chosen = data.filter_departments(ctx.key, ctx.flt)
+    if len(chosen) == 1:
+        try:
+            rest = rest_of_hospital(ctx.flt, data.departments(ctx.key)["department_id"],
+                                    chosen[0])
+            return ctx.compute(kpi_ids, flt=rest), REST_OF_HOSPITAL
+        except UsageError:
+            pass
+    rows = whole if whole is not None else ctx.compute(kpi_ids)
+    return rows[rows["kpi_id"].isin(kpi_ids)], WHOLE_FILTER
+
+
+def verdicts(ctx, by_dept: pd.DataFrame, overall: pd.DataFrame, kpi_ids) -> pd.Series:
+    """Each department row's funnel verdict (better / worse only outside 99.8 %)."""
+    kpis = ctx.pick(kpi_ids).values()
+    return against_overall(by_dept, overall, min_n_by_kpi(kpis, ctx.settings), pooled_kpis(kpis))
+
+
+def department_funnel(ctx, kpi_id: str, key: str) -> None:
+    """The funnel plot of one KPI's departments for the filter (a note where the KPI has no
+    funnel: medians, means, counts, multi-item scores)."""
+    kpi = ctx.kpis[kpi_id]
+    by_dept = ctx.compute([kpi_id], ["department"])
+    overall, name = reference(ctx, [kpi_id])
+    row = reference_rows(by_dept, overall, pooled_kpis([kpi])).get(kpi_id)
+    funnel = None if row is None else funnel_spread(kpi.unit, row)
+    if funnel is None:
+        st.caption(f"No funnel plot: {markdown_plain(kpi.label)} is not a share, rate or NPS "
+                   "with counts in this filter.")
+        return
+    st.plotly_chart(funnel_chart(by_dept, verdicts(ctx, by_dept, overall, [kpi_id]), funnel,
+                                 ctx.names, name, title=f"{kpi.label}: departments by n"),
+                    key=key)
+    st.caption("Each dot is a department. The limits narrow as n grows (Spiegelhalter funnel, "
+               "95 % dashed, 99.8 % dotted); only a department outside 99.8 % is coloured.")
