@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from numbers import Real
@@ -14,8 +15,9 @@ from kpi.engine import COLUMNS, compute
 from kpi.filters import Filter
 from kpi.spc.months import last_complete_month
 
-# The filter_* columns of the contract go between generated_at and provisional.
-SNAPSHOT_COLUMNS = [*COLUMNS, "generated_at", "provisional"]
+FILTER_COLUMNS = ["filter_departments", "filter_service_lines", "filter_sites"]
+SNAPSHOT_COLUMNS = [*COLUMNS, "generated_at", *FILTER_COLUMNS, "provisional"]
+ALL = Filter()  # every department, the whole window
 NUMBER_COLUMNS = ("value", "numerator", "denominator", "n", "ci_low", "ci_high")
 
 
@@ -37,10 +39,19 @@ def provisional_rows(df: pd.DataFrame) -> list[bool]:
             for month, as_of, end in zip(df["month"], df["data_as_of"], df["end"])]
 
 
-def snapshot_csv(df: pd.DataFrame, generated_at: str | None = None) -> str:
-    """The snapshot CSV text of an engine result (generated_at: an ISO timestamp, else now)."""
+def filter_cells(flt: Filter) -> dict[str, str]:
+    """The filter that made a snapshot: its department ids, service lines and sites, each joined
+    by ';' (empty for all)."""
+    return dict(zip(FILTER_COLUMNS, (";".join(flt.departments), ";".join(flt.service_lines),
+                                     ";".join(flt.sites))))
+
+
+def snapshot_csv(df: pd.DataFrame, generated_at: str | None = None, flt: Filter = ALL) -> str:
+    """The snapshot CSV text of an engine result computed for flt (generated_at: an ISO
+    timestamp, else now)."""
     stamp = generated_at or now_iso()
-    frame = df.assign(generated_at=stamp, provisional=provisional_rows(df))[SNAPSHOT_COLUMNS]
+    frame = df.assign(generated_at=stamp, **filter_cells(flt),
+                      provisional=provisional_rows(df))[SNAPSHOT_COLUMNS]
     return csv_text(SNAPSHOT_COLUMNS, ([_cell(c, v) for c, v in zip(SNAPSHOT_COLUMNS, row)]
                                        for row in frame.itertuples(index=False, name=None)))
 
@@ -48,4 +59,13 @@ def snapshot_csv(df: pd.DataFrame, generated_at: str | None = None) -> str:
 def write_snapshot(out: TextIO, con, kpi_ids: Sequence[str] | None, flt: Filter,
                    group_by: Sequence[str] = (), generated_at: str | None = None) -> None:
     """Compute the KPIs (every KPI when kpi_ids is empty) and write the snapshot CSV to out."""
-    out.write(snapshot_csv(compute(con, kpi_ids or None, flt, group_by), generated_at))
+    out.write(snapshot_csv(compute(con, kpi_ids or None, flt, group_by), generated_at, flt))
+
+
+def snapshot_file_name(flt: Filter) -> str:
+    """A file name that names the filter: px-snapshot-ED-2026-01-01-to-2026-11-30.csv (all
+    departments when unfiltered; ids, service lines and sites kept to safe characters)."""
+    chosen = [*flt.departments, *flt.service_lines, *flt.sites]
+    words = "+".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", w) for w in chosen)[:60] or "all"
+    window = f"{flt.start or 'first'}-to-{flt.end or 'last'}"
+    return f"px-snapshot-{words}-{window}.csv"

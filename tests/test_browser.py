@@ -172,7 +172,7 @@ def test_the_csv_download_arrives(server, tab):
     with tab.expect_download() as download:
         tab.get_by_role("button", name="Download snapshot CSV").click()
     file = download.value
-    assert file.suggested_filename == "px-snapshot-2025-01-01-to-2025-06-30.csv"
+    assert file.suggested_filename == "px-snapshot-all-2025-01-01-to-2025-06-30.csv"
     rows = list(csv.reader(io.StringIO(Path(file.path()).read_text(encoding="utf-8"))))
     assert rows[0][:3] == ["kpi_id", "kpi_label", "unit"] and rows[0][-1] == "provisional"
     assert {row[6] for row in rows[1:]} == {"2025-01-01"}

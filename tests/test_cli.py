@@ -45,9 +45,12 @@ def test_service_line_and_site_export_the_same_rows_as_their_departments(tiny, o
     by_department = kpi(tiny, "export", "--out", "-", "--by", "department",
                         *[arg for d in departments for arg in ("--department", d)])
     assert by_option.returncode == 0, by_option.stderr
-    assert body(by_option.stdout) == body(by_department.stdout)
-    rows = csv.DictReader(io.StringIO(by_option.stdout))
-    assert {row["department_id"] for row in rows} == set(departments)
+    numbers = [{k: v for k, v in row.items() if not k.startswith(("filter_", "generated_at"))}
+               for row in csv.DictReader(io.StringIO(by_option.stdout))]
+    assert numbers == [{k: v for k, v in row.items()
+                        if not k.startswith(("filter_", "generated_at"))}
+                       for row in csv.DictReader(io.StringIO(by_department.stdout))]
+    assert {row["department_id"] for row in numbers} == set(departments)
 
 
 @pytest.mark.parametrize("command", [["export"], ["spc", "--kpi", "visits"]])

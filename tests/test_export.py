@@ -63,11 +63,11 @@ def test_a_snapshot_row_is_written_exactly(con):
     header, nps, wellbeing = text.splitlines()
     assert header == ",".join(SNAPSHOT_COLUMNS)
     assert nps.startswith("nps,Net Promoter Score,nps,higher,,,2024-01-01,2024-02-29,60,,,100,")
-    assert nps.endswith(f",false,2024-03-11,{STAMP},false")
+    assert nps.endswith(f",false,2024-03-11,{STAMP},,,,false")
     low, high = (float(x) for x in nps.split(",")[12:14])
     assert low == pytest.approx(46.99906962) and high == pytest.approx(73.00093038)
     assert wellbeing == ("staff_wellbeing,Staff wellbeing,%,higher,,,2024-01-01,2024-02-29,"
-                         f",,,,,,true,2024-03-05,{STAMP},false")
+                         f",,,,,,true,2024-03-05,{STAMP},,,,false")
 
 
 def test_a_formula_like_department_is_prefixed_but_a_negative_number_is_not(con):
@@ -82,7 +82,7 @@ def test_the_writer_and_the_download_are_byte_identical(con):
     out = io.StringIO()
     write_snapshot(out, con, ["visits", "nps"], D1_JAN, ["month"], generated_at=STAMP)
     assert out.getvalue() == snapshot_csv(compute(con, ["visits", "nps"], D1_JAN, ["month"]),
-                                          generated_at=STAMP)
+                                          generated_at=STAMP, flt=D1_JAN)
 
 
 def test_no_kpi_ids_export_every_kpi_with_a_timestamp(con):
@@ -109,6 +109,22 @@ def test_cli_export_by_department_and_month(db):
     assert [(r["department_id"], r["month"], r["value"]) for r in rows] == [
         ("D1", "2024-02", "1"), ("D1", "2024-03", "3"), ("D2", "2024-02", "0"),
         ("D2", "2024-03", "0"), ("D3", "2024-02", "1"), ("D3", "2024-03", "0")]
+
+
+@pytest.mark.parametrize("options, cells", [
+    ([], ("", "", "")),
+    (["--department", "D1", "--department", "D2"], ("D1;D2", "", "")),
+    (["--site", "North", "--service-line", "Outpatient"], ("", "Outpatient", "North")),
+])
+def test_every_snapshot_row_names_the_filter_that_made_it(db, options, cells):
+    done = _cli("--db", str(db), "export", "--out", "-", "--kpi", "visits", "--by", "department",
+                *options)
+    assert done.returncode == 0, done.stderr
+    rows = _rows(done.stdout)
+    assert list(rows[0])[-5:] == ["generated_at", "filter_departments", "filter_service_lines",
+                                  "filter_sites", "provisional"]
+    assert {(r["filter_departments"], r["filter_service_lines"], r["filter_sites"])
+            for r in rows} == {cells}
 
 
 @pytest.mark.parametrize("args, code, message", [

@@ -160,7 +160,9 @@ def test_a_filter_that_leaves_no_department_says_so(page):
 
 
 def _rows_without_stamp(text: str) -> list[list[str]]:
-    return [row[:-1] for row in csv.reader(io.StringIO(text))]
+    rows = list(csv.reader(io.StringIO(text)))
+    stamp = rows[0].index("generated_at")
+    return [row[:stamp] + row[stamp + 1:] for row in rows]
 
 
 def test_the_export_download_is_the_file_the_shown_cli_command_writes(px_db, tmp_path):
@@ -171,7 +173,7 @@ def test_the_export_download_is_the_file_the_shown_cli_command_writes(px_db, tmp
     assert at.get("download_button")[0].proto.label == "Download snapshot CSV"
     command = shlex.split(at.code[0].value)
     assert command[:4] == ["python", "-m", "kpi", "export"]
-    assert command.count("--department") == 2  # ED and UCC: the Emergency service line
+    assert command[command.index("--service-line") + 1] == "Emergency"  # the filter as chosen
     out = tmp_path / "cli.csv"
     args = command[3:]
     args[args.index("--out") + 1] = str(out)
@@ -179,10 +181,13 @@ def test_the_export_download_is_the_file_the_shown_cli_command_writes(px_db, tmp
     flt = at.session_state["flt_filter"]
     rows = data.compute(db_version(px_db), ("patient_satisfaction", "complaint_count"), flt,
                         ("department", "month"))
-    page_csv = deferred_snapshot(rows)()
+    page_csv = deferred_snapshot(rows, flt)()
     cli_csv = out.read_text(encoding="utf-8")
     assert _rows_without_stamp(page_csv) == _rows_without_stamp(cli_csv)
     assert len(_rows_without_stamp(cli_csv)) == 1 + 2 * 2 * 6  # header, 2 KPIs x 2 depts x 6
+    records = list(csv.DictReader(io.StringIO(cli_csv)))
+    assert {(r["filter_departments"], r["filter_service_lines"], r["filter_sites"])
+            for r in records} == {("", "Emergency", "")}
 
 
 def test_the_first_start_without_a_database_builds_the_demo(tmp_path, monkeypatch):

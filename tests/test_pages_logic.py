@@ -124,18 +124,21 @@ def test_a_pooled_kpi_is_compared_with_its_departments_not_the_whole_filter():
     assert list(against_overall(groups, overall, pooled=["k"])) == [SIMILAR, SIMILAR]
 
 
-@pytest.mark.parametrize("flt, resolved, expected", [
-    (Filter(start=D("2025-01-01"), end=D("2025-06-30")), ("A", "B"),
+@pytest.mark.parametrize("flt, name, expected", [
+    (Filter(start=D("2025-01-01"), end=D("2025-06-30")), "all-2025-01-01-to-2025-06-30",
      "--start 2025-01-01 --end 2025-06-30 --by department"),
     (Filter(service_lines=("Emergency",), start=D("2025-01-01"), end=D("2025-06-30")),
-     ("ED", "UCC"),
-     "--department ED --department UCC --start 2025-01-01 --end 2025-06-30 --by department"),
-    (Filter(departments=("O'Brien ward",)), ("O'Brien ward",),
+     "Emergency-2025-01-01-to-2025-06-30",
+     "--service-line Emergency --start 2025-01-01 --end 2025-06-30 --by department"),
+    (Filter(departments=("ED", "UCC"), sites=("North",)), "ED+UCC+North-first-to-last",
+     "--department ED --department UCC --site North --by department"),
+    (Filter(departments=("O'Brien ward",)), "O_Brien_ward-first-to-last",
      "--department 'O'\"'\"'Brien ward' --by department"),
 ])
-def test_the_cli_command_names_the_resolved_departments(flt, resolved, expected):
-    command = cli_command(["nps"], flt, ["department"], resolved)
-    assert command == f"python -m kpi export --out snapshot.csv --kpi nps {expected}"
+def test_the_cli_command_carries_the_filter_as_chosen_and_names_it_in_the_file(flt, name,
+                                                                                expected):
+    command = cli_command(["nps"], flt, ["department"])
+    assert command == f"python -m kpi export --out px-snapshot-{name}.csv --kpi nps {expected}"
     assert shlex.split(command)[-1] == "department"
 
 

@@ -7,26 +7,26 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from kpi.export import snapshot_csv
+from kpi.export import snapshot_csv, snapshot_file_name
 from kpi.filters import Filter
 
 
-def deferred_snapshot(rows: pd.DataFrame) -> Callable[[], str]:
+def deferred_snapshot(rows: pd.DataFrame, flt: Filter) -> Callable[[], str]:
     """A no-argument callable for st.download_button: the snapshot CSV of the previewed engine
-    rows, stamped (generated_at) when it is clicked."""
-    return lambda: snapshot_csv(rows)
+    rows (computed for flt), stamped (generated_at) when it is clicked."""
+    return lambda: snapshot_csv(rows, flt=flt)
 
 
-def cli_command(kpi_ids: Sequence[str], flt: Filter, group_by: Sequence[str],
-                departments: Sequence[str]) -> str:
-    """The `python -m kpi export` command that writes the same snapshot; `departments` are the
-    filter's departments resolved (the command line has no service line or site option)."""
-    words = ["python", "-m", "kpi", "export", "--out", "snapshot.csv"]
+def cli_command(kpi_ids: Sequence[str], flt: Filter, group_by: Sequence[str]) -> str:
+    """The `python -m kpi export` command that writes the same snapshot (filter columns
+    included)."""
+    words = ["python", "-m", "kpi", "export", "--out", snapshot_file_name(flt)]
     for kpi_id in kpi_ids:
         words += ["--kpi", kpi_id]
-    if flt.departments or flt.service_lines or flt.sites:
-        for department in departments:
-            words += ["--department", department]
+    for option, values in (("--department", flt.departments),
+                           ("--service-line", flt.service_lines), ("--site", flt.sites)):
+        for value in values:
+            words += [option, value]
     if flt.start:
         words += ["--start", flt.start.isoformat()]
     if flt.end:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpi.engine.scope import GROUPINGS
-from ui import data
+from kpi.export import snapshot_file_name
 from ui.context import page_context
 from ui.exporting import cli_command, deferred_snapshot
 from ui.widgets import definitions, page_header
@@ -24,15 +24,14 @@ def main() -> None:
                         help="Without grouping: one row per KPI for the whole filter.")
     group_by = [g for g in GROUPINGS if g in (group_by or [])]
     rows = ctx.compute(chosen, group_by)
-    st.download_button("Download snapshot CSV", deferred_snapshot(rows), on_click="ignore",
-                       file_name=f"px-snapshot-{ctx.flt.start}-to-{ctx.flt.end}.csv",
+    st.download_button("Download snapshot CSV", deferred_snapshot(rows, ctx.flt), on_click="ignore",
+                       file_name=snapshot_file_name(ctx.flt),
                        mime="text/csv", type="primary")
     st.caption(f"{len(rows):,} rows. Withheld values (fewer than the threshold of responses) "
                "are empty with suppressed = true; numbers are at full precision.")
     st.dataframe(rows.head(PREVIEW_ROWS), hide_index=True)
     st.caption("The same file from the command line:")
-    st.code(cli_command(chosen, ctx.flt, group_by, data.filter_departments(ctx.key, ctx.flt)),
-            language="bash")
+    st.code(cli_command(chosen, ctx.flt, group_by), language="bash")
 
 
 main()

@@ -53,7 +53,7 @@ def format_number(value: Any, unit: str) -> str:
         return NO_DATA
     decimals, _, _ = _UNIT_STYLE.get(unit, (1, "", ""))
     number = float(value)
-    if unit == "nps":
+    if unit == Unit.NPS:
         return f"{number:+,.{decimals}f}"
     if decimals == 1 and unit in ("minutes", "days") and number.is_integer():
         decimals = 0
