@@ -12,6 +12,7 @@ from kpi import engine
 from kpi.catalog.kinds import Unit
 from kpi.catalog.kpis import Kpi, resolve_kpis
 from kpi.csv_cells import csv_text, number_cell, text_cell
+from kpi.engine.table import WITHHELD
 from kpi.filters import Filter
 from kpi.settings import Settings
 from kpi.spc.limits import (
@@ -55,6 +56,26 @@ def baseline_filter(flt: Filter) -> Filter:
     """The filter whose months a chart's limits come from: every month up to the window's end
     (the window's start only chooses which months are shown)."""
     return flt.with_window(None, flt.end)
+
+
+def series_rows(con, kpi_ids: list[str], flt: Filter, group_by: list[str]) -> pd.DataFrame:
+    """The engine rows a chart reads: every month up to the window's end (its baseline), with
+    the window's own withholding applied to the months it shows, so a chart never shows (nor
+    draws limits from) a cell the window's tables withhold."""
+    series = engine.compute(con, kpi_ids, baseline_filter(flt), group_by)
+    if flt.start is None or series.empty:
+        return series
+    keys = ["kpi_id", *(f"{g}_id" if g == "department" else g for g in group_by)]
+    windowed = engine.compute(con, kpi_ids, flt, group_by)
+    hidden = windowed.loc[windowed["suppressed"].astype(bool), keys]
+    if hidden.empty:
+        return series
+    mask = series[keys].merge(hidden.assign(_hidden=True), on=keys, how="left")["_hidden"]
+    mask = mask.fillna(False).to_numpy(dtype=bool)
+    series = series.copy()
+    series.loc[mask, WITHHELD] = np.nan
+    series.loc[mask, "suppressed"] = True
+    return series
 
 
 def shown_months(months, flt: Filter) -> np.ndarray:
@@ -103,7 +124,7 @@ def spc_details(con, kpi_ids: Sequence[str], flt: Filter, settings: Settings,
     """spc_detail's table of each of these KPIs, by KPI id, from one engine call."""
     kpis = {k.id: k for k in resolve_kpis(con, kpi_ids)}
     as_of = engine.data_as_of(con)
-    series = engine.compute(con, list(kpis), baseline_filter(flt), ["month"])
+    series = series_rows(con, list(kpis), flt, ["month"])
     tables = {}
     for kpi_id, rows in series.groupby("kpi_id", sort=False):
         rows = rows.sort_values("month", kind="stable", ignore_index=True)
@@ -123,8 +144,7 @@ def spc_by_department(con, kpi_ids: Sequence[str], flt: Filter,
         return pd.DataFrame(columns=SPC_BY_DEPARTMENT_COLUMNS)
     kpis = {k.id: k for k in resolve_kpis(con, kpi_ids)}
     as_of = engine.data_as_of(con)
-    series = engine.compute(con, list(kpis), baseline_filter(flt),
-                            ["department", "month"]).sort_values(
+    series = series_rows(con, list(kpis), flt, ["department", "month"]).sort_values(
         ["department_id", "kpi_id", "month"], kind="stable", ignore_index=True)
     if series.empty:
         return pd.DataFrame(columns=SPC_BY_DEPARTMENT_COLUMNS)
