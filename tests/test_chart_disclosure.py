@@ -9,6 +9,7 @@ import pytest
 
 from kpi.demo.build import build_demo
 from kpi.engine import compute
+from kpi.engine.table import withheld_groups
 from kpi.filters import Filter
 from kpi.settings import Settings
 from kpi.spc.series import spc_by_department, spc_details
@@ -56,3 +57,14 @@ def test_a_whole_filter_chart_shows_nothing_its_window_withholds(con):
     for kpi_id, table in spc_details(con, KPIS, flt, Settings()).items():
         shown = set(table.loc[table["value"].notna(), "month"].astype(str))
         assert not shown & {m for k, m in withheld if k == kpi_id}, kpi_id
+
+
+@pytest.mark.parametrize("group_by", [[], ["month"], ["department"], ["department", "month"]])
+@pytest.mark.parametrize("flt", [Filter(start=date(2024, 10, 1), end=PAGES_END),
+                                 Filter(departments=("PALL", "ED"), start=date(2025, 1, 1),
+                                        end=date(2025, 5, 31))])
+def test_the_withheld_groups_are_those_compute_withholds(con, flt, group_by):
+    rows = compute(con, KPIS, flt, group_by)
+    expected = rows.loc[rows["suppressed"].astype(bool), ["kpi_id", "department_id", "month"]]
+    found = withheld_groups(con, KPIS, flt, group_by)
+    assert found.values.tolist() == expected.values.tolist()

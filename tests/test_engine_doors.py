@@ -141,6 +141,8 @@ def test_every_kind_of_the_catalog_is_computed_once_per_kpi(con):
 # called every way it reads: compute ungrouped and grouped, each breakdown reader.
 ENTRY_POINTS = {
     "kpi.engine.table.compute": lambda con, flt: [compute(con, None, flt, g) for g in GROUPINGS],
+    "kpi.engine.table.withheld_groups":
+        lambda con, flt: [table.withheld_groups(con, None, flt, g) for g in GROUPINGS],
     "kpi.engine.breakdowns.rating_distribution":
         lambda con, flt: [breakdowns.rating_distribution(con, flt)],
     "kpi.engine.breakdowns.patient_comments":

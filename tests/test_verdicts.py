@@ -106,12 +106,19 @@ def test_the_signal_of_every_month_is_the_same_for_any_start(demo, department):
     tables = {back: spc_details(demo[1], KPIS, Filter(departments=depts, start=months_back(back),
                                                      end=END), Settings())
               for back in (12, 24, 36)}
+    compared = 0
     for kpi_id in KPIS:
         shown = {back: t[kpi_id][t[kpi_id]["month"] >= months_back(12).isoformat()[:7]]
-                 .reset_index(drop=True)[SIGNALS] for back, t in tables.items()}
+                 .reset_index(drop=True) for back, t in tables.items()}
         assert len(shown[12]) == 13
-        pd.testing.assert_frame_equal(shown[12], shown[24])
-        pd.testing.assert_frame_equal(shown[12], shown[36])
+        # a month one window withholds (complementary suppression is decided per window) shows
+        # nothing there; every month the three windows show carries the same signal
+        both = ~(shown[12]["suppressed"] | shown[24]["suppressed"] | shown[36]["suppressed"])
+        compared += int(both.sum())
+        for back in (24, 36):
+            pd.testing.assert_frame_equal(shown[12].loc[both, SIGNALS],
+                                          shown[back].loc[both, SIGNALS])
+    assert compared >= 13 * len(KPIS) // 2  # most months are compared
 
 
 def test_by_department_tables_match_each_department_alone(demo):

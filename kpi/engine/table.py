@@ -22,7 +22,7 @@ COLUMNS = ["kpi_id", "kpi_label", "unit", "direction", *KEYS, "start", "end", "v
 WITHHELD = ["value", "numerator", "denominator", "n", "ci_low", "ci_high"]
 COUNTS = ["numerator", "denominator", "n"]
 
-__all__ = ["COLUMNS", "compute"]
+__all__ = ["COLUMNS", "compute", "withheld_groups"]
 
 
 def compute(con, kpi_ids: Sequence[str] | None, flt: Filter,
@@ -37,6 +37,21 @@ def compute(con, kpi_ids: Sequence[str] | None, flt: Filter,
     run = Run(con, resolve_scope(con, flt, group_by), data_as_of(con), kpis,
               derived=is_current(con))
     return _finish(_rows(run, kpis), run)
+
+
+def withheld_groups(con, kpi_ids: Sequence[str] | None, flt: Filter,
+                    group_by: Sequence[str] = ()) -> pd.DataFrame:
+    """The groups compute withholds for this filter (kpi_id, department_id, month, as compute
+    writes them), decided the same way but without computing the groups' values."""
+    kpis = sorted(resolve_kpis(con, kpi_ids), key=lambda k: k.id)
+    check_computable(kpis)
+    run = Run(con, resolve_scope(con, flt, group_by), data_as_of(con), kpis,
+              derived=is_current(con))
+    labels = run.scope.grid_labels()
+    hidden = withheld(run, kpis, _rows)
+    groups = [(k.id, d, m) for k in kpis for d, m in labels]
+    return pd.DataFrame([g for g, h in zip(groups, hidden) if h],
+                        columns=["kpi_id", *KEYS])
 
 
 def _rows(run: Run, kpis: list) -> list[KpiRows]:

@@ -12,7 +12,7 @@ from kpi import engine
 from kpi.catalog.kinds import Unit
 from kpi.catalog.kpis import Kpi, resolve_kpis
 from kpi.csv_cells import csv_text, number_cell, text_cell
-from kpi.engine.table import WITHHELD
+from kpi.engine.table import withheld_groups
 from kpi.filters import Filter
 from kpi.settings import Settings
 from kpi.spc.limits import (
@@ -35,6 +35,9 @@ SPC_COLUMNS = ["kpi_id", "month", "value", "n", "centre", "lower", "upper", "rul
 # For charts and lists: why a month has no value (withheld) or no verdict (too few, chunky).
 SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed", "too_few", "chunky"]
 SPC_BY_DEPARTMENT_COLUMNS = ["department_id", *SPC_DETAIL_COLUMNS]
+# What a point withheld by its window shows: nothing of its own (its limits would give n away).
+WINDOW_BLANKED = ["value", "n", "lower", "upper", "rule", "variation", "assurance"]
+WINDOW_BLANKED_TEXT = ("rule", "variation", "assurance")
 
 
 def chart_kind(kpi: Kpi, series: pd.DataFrame) -> ChartKind:
@@ -59,23 +62,33 @@ def baseline_filter(flt: Filter) -> Filter:
 
 
 def series_rows(con, kpi_ids: list[str], flt: Filter, group_by: list[str]) -> pd.DataFrame:
-    """The engine rows a chart reads: every month up to the window's end (its baseline), with
-    the window's own withholding applied to the months it shows, so a chart never shows (nor
-    draws limits from) a cell the window's tables withhold."""
+    """The engine rows a chart reads: every month up to the window's end (its baseline, so the
+    window's start never changes a month's signal), with a `window_withheld` column: the
+    groups the window's own tables withhold, which the chart then shows as withheld too."""
     series = engine.compute(con, kpi_ids, baseline_filter(flt), group_by)
+    series["window_withheld"] = False
     if flt.start is None or series.empty:
         return series
     keys = ["kpi_id", *(f"{g}_id" if g == "department" else g for g in group_by)]
-    windowed = engine.compute(con, kpi_ids, flt, group_by)
-    hidden = windowed.loc[windowed["suppressed"].astype(bool), keys]
-    if hidden.empty:
-        return series
-    mask = series[keys].merge(hidden.assign(_hidden=True), on=keys, how="left")["_hidden"]
-    mask = mask.fillna(False).to_numpy(dtype=bool)
-    series = series.copy()
-    series.loc[mask, WITHHELD] = np.nan
-    series.loc[mask, "suppressed"] = True
+    hidden = withheld_groups(con, kpi_ids, flt, group_by)[keys]
+    if not hidden.empty:
+        mask = series[keys].merge(hidden.assign(_hidden=True), on=keys, how="left")["_hidden"]
+        series["window_withheld"] = mask.fillna(False).to_numpy(dtype=bool)
     return series
+
+
+def withhold_shown(table: pd.DataFrame, hidden) -> pd.DataFrame:
+    """The chart's rows with the window-withheld points blanked: no value, n, limits or signal
+    (a point's limits would give its n away), marked suppressed."""
+    hidden = np.asarray(hidden, dtype=bool)
+    if not hidden.any():
+        return table
+    table = table.copy()
+    for column in WINDOW_BLANKED:
+        if column in table.columns:
+            table.loc[hidden, column] = "" if column in WINDOW_BLANKED_TEXT else np.nan
+    table.loc[hidden, "suppressed"] = True
+    return table
 
 
 def shown_months(months, flt: Filter) -> np.ndarray:
@@ -130,7 +143,8 @@ def spc_details(con, kpi_ids: Sequence[str], flt: Filter, settings: Settings,
         rows = rows.sort_values("month", kind="stable", ignore_index=True)
         months = rows["month"].astype("str").to_numpy(dtype=object)
         skip = unjudged(kpis[kpi_id], months, rows["n"], as_of, flt, settings)
-        table = _spc_of_series(kpis[kpi_id], rows, settings, skip, rebase)
+        table = withhold_shown(_spc_of_series(kpis[kpi_id], rows, settings, skip, rebase),
+                               rows["window_withheld"])
         tables[kpi_id] = table[shown_months(months, flt)].reset_index(drop=True)[
             SPC_DETAIL_COLUMNS]
     return tables
@@ -167,8 +181,8 @@ def spc_by_department(con, kpi_ids: Sequence[str], flt: Filter,
     out = {c: series[c].astype("str") if c in ("department_id", "month") else series[c]
            for c in given}
     out.update({c: np.concatenate([part[c] for part in computed]) for c in computed[0]})
-    return pd.DataFrame(out)[shown_months(months, flt)].reset_index(drop=True)[
-        SPC_BY_DEPARTMENT_COLUMNS]
+    table = withhold_shown(pd.DataFrame(out), series["window_withheld"])
+    return table[shown_months(months, flt)].reset_index(drop=True)[SPC_BY_DEPARTMENT_COLUMNS]
 
 
 def series_blocks(table: pd.DataFrame) -> list[tuple[int, int]]:
