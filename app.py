@@ -27,6 +27,7 @@ def main() -> None:
     """Build the navigation and the sidebar, then run the chosen page."""
     st.set_page_config(page_title="Patient experience KPIs", layout="wide")
     page = st.navigation(PAGES)
+    startup.local_mode_gate()
     startup.ensure_database(data.db_path())
     key = data.db_key()
     startup.demo_banner(key)

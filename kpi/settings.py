@@ -17,7 +17,8 @@ ALLOWED_RUN_LENGTHS = (6, 7)
 MIN_BASELINE_POINTS = 12  # a fixed baseline needs at least the points of firm limits
 
 DEFAULT_SETTINGS_FILE = Path("settings.toml")
-SECTIONS = {"targets", "spc", "min_n", "comments"}  # [comments]: kpi/comments/custom.py
+SECTIONS = {"targets", "spc", "min_n", "comments", "access"}  # [comments]: kpi/comments/custom.py;
+# [access]: kpi/access/serving.py (and, with sign-in, the access file)
 
 _PROPORTION = ("a share from fewer answers moves by more than the usual month-to-month "
                "variation on one answer, and the p-chart's normal approximation needs "

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from kpi.access.serving import LOCAL_MODE_NOTE, allows_unauthenticated_network, local_mode_refusal
 from kpi.errors import PxError
 from kpi.present.formatting import markdown_plain
 from kpi.store.connect import damaged_database
@@ -32,6 +33,18 @@ def run_safely(draw: Callable[[], None]) -> None:
         damaged = damaged_database(data.db_path(), err)  # found while reading, past the open
         LOG.exception("page failed")
         st.error(markdown_plain(damaged) if damaged else UNEXPECTED)
+
+
+def local_mode_gate() -> None:
+    """Without sign-in, serve on this machine only: refuse (a plain message, nothing else on
+    the page) any other server.address unless the settings accept it; say so on every page."""
+    refusal = local_mode_refusal(st.get_option("server.address"),
+                                 allows_unauthenticated_network())
+    if refusal:
+        LOG.error("refused to serve: %s", refusal)
+        st.error(markdown_plain(refusal))
+        st.stop()
+    st.sidebar.caption(LOCAL_MODE_NOTE)
 
 
 def ensure_database(path: Path) -> None:
