@@ -59,11 +59,16 @@ def test_every_page_says_local_mode(pages_demo, monkeypatch, tmp_path, address):
     assert not at.error
 
 
-@pytest.mark.parametrize("accepted", [False, True])
+@pytest.mark.parametrize("settings_text, accepted", [
+    ("[access]\nallow_unauthenticated_network = false\n", False),
+    ("[access]\nallow_unauthenticated_network = true\n", True),
+    ("[access\nallow_unauthenticated_network = true\n", False),  # a broken file accepts nothing
+])
 def test_a_network_address_is_refused_unless_the_settings_accept_it(pages_demo, monkeypatch,
-                                                                     tmp_path, address, accepted):
+                                                                     tmp_path, address,
+                                                                     settings_text, accepted):
     settings = tmp_path / "settings.toml"
-    settings.write_text(f"[access]\nallow_unauthenticated_network = {str(accepted).lower()}\n")
+    settings.write_text(settings_text)
     use_database(monkeypatch, pages_demo, settings)
     address("0.0.0.0")
     at = AppTest.from_file(str(APP), default_timeout=60).run()

@@ -12,6 +12,7 @@ import streamlit as st
 from kpi.access.serving import LOCAL_MODE_NOTE, allows_unauthenticated_network, local_mode_refusal
 from kpi.errors import PxError
 from kpi.present.formatting import markdown_plain
+from kpi.settings import SettingsError
 from kpi.store.connect import damaged_database
 from ui import data
 
@@ -38,13 +39,24 @@ def run_safely(draw: Callable[[], None]) -> None:
 def local_mode_gate() -> None:
     """Without sign-in, serve on this machine only: refuse (a plain message, nothing else on
     the page) any other server.address unless the settings accept it; say so on every page."""
-    refusal = local_mode_refusal(st.get_option("server.address"),
-                                 allows_unauthenticated_network())
+    address = st.get_option("server.address")
+    refusal = local_mode_refusal(address, False)
+    if refusal and _network_accepted():
+        refusal = None
     if refusal:
         LOG.error("refused to serve: %s", refusal)
         st.error(markdown_plain(refusal))
         st.stop()
     st.sidebar.caption(LOCAL_MODE_NOTE)
+
+
+def _network_accepted() -> bool:
+    """The settings accept an unauthenticated network server; a broken settings file accepts
+    nothing (the pages report the file's problem themselves)."""
+    try:
+        return allows_unauthenticated_network()
+    except SettingsError:
+        return False
 
 
 def ensure_database(path: Path) -> None:
