@@ -39,11 +39,8 @@ def run_safely(draw: Callable[[], None]) -> None:
 def local_mode_gate() -> None:
     """Without sign-in, serve on this machine only: refuse (a plain message, nothing else on
     the page) any other server.address unless the settings accept it; say so on every page."""
-    address = st.get_option("server.address")
-    refusal = local_mode_refusal(address, False)
-    if refusal and _network_accepted():
-        refusal = None
-    if refusal:
+    refusal = local_mode_refusal(st.get_option("server.address"), allow_network=False)
+    if refusal and not _network_accepted():
         LOG.error("refused to serve: %s", refusal)
         st.error(markdown_plain(refusal))
         st.stop()

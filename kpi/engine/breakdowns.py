@@ -11,7 +11,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from kpi.engine.scope import resolve_scope
-from kpi.engine.table import compute
+from kpi.engine.table import withheld_groups
 from kpi.filters import Filter
 from kpi.scoring import scales_sql_values
 from kpi.stats import SUPPRESSION_THRESHOLD, check_threshold
@@ -69,8 +69,9 @@ def rating_distribution(con, flt: Filter, threshold: int = SUPPRESSION_THRESHOLD
 
 
 def _withheld_by_engine(con, flt, kpi_id: str) -> bool:
-    """Whether the engine withholds this KPI for the whole filter."""
-    return bool(compute(con, [kpi_id], flt)["suppressed"].iloc[0])
+    """Whether the engine withholds this KPI for the whole filter (decided as compute decides,
+    without computing the KPI's value)."""
+    return not withheld_groups(con, [kpi_id], flt).empty
 
 
 def patient_comments(con, flt: Filter, threshold: int = SUPPRESSION_THRESHOLD,
