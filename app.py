@@ -1,4 +1,5 @@
-"""Patient-experience KPI dashboard: the page registry, the shared sidebar, the first-run demo.
+"""Patient-experience KPI dashboard: sign-in, the page registry, the shared sidebar, the
+first-run demo.
 
 Run with `streamlit run app.py`. The database is $PX_DB, else data/px.duckdb; with no database,
 the first start builds the demo hospital.
@@ -10,24 +11,35 @@ page file without this shell (no sidebar filter, no demo banner).
 
 import streamlit as st
 
-from ui import data, sidebar, startup
+from kpi.access.user import Access
+from ui import audit_trail, data, sidebar, signin, startup
 
 PAGES = [
-    st.Page("views/overview.py", title="Overview", default=True),
-    st.Page("views/satisfaction.py", title="Satisfaction"),
-    st.Page("views/loyalty.py", title="Loyalty"),
-    st.Page("views/complaints.py", title="Complaints"),
-    st.Page("views/staff.py", title="Staff morale"),
-    st.Page("views/waits.py", title="Respect for time"),
-    st.Page("views/export.py", title="Export"),
+    ("views/overview.py", "Overview"),
+    ("views/satisfaction.py", "Satisfaction"),
+    ("views/loyalty.py", "Loyalty"),
+    ("views/complaints.py", "Complaints"),
+    ("views/staff.py", "Staff morale"),
+    ("views/waits.py", "Respect for time"),
 ]
+EXPORT_PAGE = ("views/export.py", "Export")
+AUDIT_PAGE = ("views/audit.py", "Audit")
+
+
+def pages_for(access: Access) -> list[st.Page]:
+    """The pages this person may open: exports only with an export right, the audit only with
+    the audit right."""
+    chosen = [*PAGES, *([EXPORT_PAGE] if not access.exports.empty else []),
+              *([AUDIT_PAGE] if access.audit else [])]
+    return [st.Page(path, title=title, default=path == PAGES[0][0]) for path, title in chosen]
 
 
 def main() -> None:
-    """Build the navigation and the sidebar, then run the chosen page."""
+    """Sign in, build the navigation and the sidebar, then run the chosen page."""
     st.set_page_config(page_title="Patient experience KPIs", layout="wide")
-    page = st.navigation(PAGES)
-    startup.local_mode_gate()
+    access = signin.gate()
+    page = st.navigation(pages_for(access))
+    st.session_state[audit_trail.PAGE] = page.title
     startup.ensure_database(data.db_path())
     key = data.db_key()
     startup.demo_banner(key)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from kpi.errors import UsageError
+from kpi.reach import EVERY_DEPARTMENT, Reach
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LIST_PARAMS = {"dept": "departments", "service_line": "service_lines", "site": "sites"}
@@ -56,13 +57,16 @@ def _names_phrase(values: tuple[str, ...], singular: str, plural: str) -> str:
 
 @dataclass(frozen=True)
 class Filter:
-    """Departments, service lines and sites (empty = all) and an inclusive date window."""
+    """Departments, service lines and sites (empty = all) and an inclusive date window, within
+    the reach of the person asking (every department unless sign-in narrows it; never read
+    from a URL)."""
 
     departments: tuple[str, ...] = ()
     service_lines: tuple[str, ...] = ()
     sites: tuple[str, ...] = ()
     start: date | None = None
     end: date | None = None
+    within: Reach = EVERY_DEPARTMENT
 
     def __post_init__(self) -> None:
         for name in ("departments", "service_lines", "sites"):
@@ -95,8 +99,9 @@ class Filter:
 
     def describe(self) -> str:
         """Plain words, e.g. 'All departments, 2025-01-01 to 2025-12-31'."""
+        every = "All departments" if self.within.every else "All your departments"
         parts = [_names_phrase(self.departments, "Department", "Departments")
-                 if self.departments else "All departments"]
+                 if self.departments else every]
         if self.service_lines:
             parts.append(_names_phrase(self.service_lines, "service line", "service lines"))
         if self.sites:

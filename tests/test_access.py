@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kpi.access.grants import AccessFileError, Role, read_access_file
-from kpi.access.user import LOCAL_ACCESS, Reach, access_for, claim_groups
+from kpi.access.user import LOCAL_ACCESS, access_for, claim_groups
+from kpi.reach import Reach
 
 DEPARTMENTS = [("ED", "Urgent care", "North"), ("CARD", "Medicine", "North"),
                ("MAT", "Women", "South"), ("DERM", "Medicine", "South")]

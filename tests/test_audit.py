@@ -7,7 +7,16 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from kpi.access.audit import AuditUnavailable, Entry, Event, audit_path, read_audit, record
+from kpi.access.audit import (
+    AuditUnavailable,
+    Entry,
+    Event,
+    audit_csv,
+    audit_path,
+    audited,
+    read_audit,
+    record,
+)
 
 
 def _entry(event=Event.EXPORT, rows=12):
@@ -53,3 +62,28 @@ def test_an_unwritable_audit_raises_a_plain_error(tmp_path):
     (folder / "a.duckdb").mkdir()  # a directory where the file should be
     with pytest.raises(AuditUnavailable, match="cannot be written"):
         record(folder / "a.duckdb", _entry())
+
+
+def test_an_audited_action_happens_only_after_its_entry(tmp_path):
+    made = []
+    path = tmp_path / "a.duckdb"
+    assert audited(path, _entry(), lambda: made.append(1) or "csv") == "csv"
+    assert made == [1] and list(read_audit(path)["event"]) == ["export"]
+    blocked = tmp_path / "blocked.duckdb"
+    blocked.mkdir()  # a folder where the file should be: the entry cannot be written
+    with pytest.raises(AuditUnavailable, match="nothing was exported"):
+        audited(blocked, _entry(), lambda: made.append(2) or "csv")
+    assert made == [1]
+
+
+def test_the_audit_csv_neutralises_text_and_keeps_counts(tmp_path):
+    path = tmp_path / "a.duckdb"
+    record(path, Entry("=cmd@x.example", "quality", Event.EXPORT, "Export", "dept=ED", 7),
+           at=datetime(2026, 3, 1, 9, 30, tzinfo=UTC))
+    record(path, _entry(Event.SIGN_IN, None), at=datetime(2026, 3, 2, tzinfo=UTC))
+    lines = audit_csv(read_audit(path)).splitlines()
+    assert lines[0] == "happened_at,user_email,roles,event,page,filter_query,row_count"
+    assert lines[1].endswith(",department_lead,sign_in,Export,dept=ED&start=2026-01-01,")
+    assert lines[2].split(",")[1:] == ["'=cmd@x.example", "quality", "export", "Export",
+                                       "dept=ED", "7"]
+    assert lines[2].startswith("2026-03-01T09:30:00")

@@ -25,6 +25,7 @@ from kpi.engine.run import Run
 from kpi.engine.scope import Scope, resolve_scope
 from kpi.errors import PxError, UsageError
 from kpi.filters import Filter
+from kpi.reach import EVERY_DEPARTMENT, NO_DEPARTMENT, Reach
 from kpi.store.connect import open_readonly
 from kpi.store.derived.version import is_current
 from kpi.store.swap import write_swap
@@ -209,7 +210,7 @@ def _return_rate(con, scope: Scope) -> tuple:
 
 
 def test_an_access_scope_narrows_every_department_to_the_allowed_ones(con, other):
-    scope = resolve_scope(other, Filter(), allowed_departments=["D1"])
+    scope = resolve_scope(other, Filter(within=Reach(departments={"D1"})))
     assert (scope.departments, scope.every_department) == (("D1",), False)
     assert _return_rate(other, scope) == _return_rate(con, resolve_scope(con, ONLY_D1))
 
@@ -223,22 +224,47 @@ def test_the_return_counts_keep_the_department_condition(con, other, chosen):
     assert _return_rate(other, scope) == _return_rate(con, scope)
 
 
-@pytest.mark.parametrize("flt, allowed, kept, every", [
-    (Filter(), None, ("D1", "D2", "D3"), True),
-    (Filter(), ["D1"], ("D1",), False),
-    (Filter(), ["D3", "D1", "D2"], ("D1", "D2", "D3"), True),
-    (Filter(sites=("North",)), ["D2", "D3"], ("D2",), False),
-    (Filter(departments=("D3",)), ["D1"], (), False),
-    (Filter(departments=("D1", "D2", "D3")), ["D1", "D2"], ("D1", "D2"), False),
+@pytest.mark.parametrize("flt, reach, kept, every", [
+    (Filter(), EVERY_DEPARTMENT, ("D1", "D2", "D3"), True),
+    (Filter(), Reach(departments={"D1"}), ("D1",), False),
+    (Filter(), Reach(departments={"D3", "D1", "D2"}), ("D1", "D2", "D3"), True),
+    (Filter(), Reach(service_lines={"Outpatient"}), ("D2",), False),
+    (Filter(), Reach(sites={"North"}), ("D1", "D2"), False),
+    (Filter(), Reach(departments={"D3"}, sites={"North"}), ("D1", "D2", "D3"), True),
+    (Filter(sites=("North",)), Reach(departments={"D2", "D3"}), ("D2",), False),
+    (Filter(departments=("D1", "D2")), Reach(departments={"D1", "D3"}), None, None),
+    (Filter(departments=("D1",)), Reach(departments={"D1", "D2"}), ("D1",), False),
+    (Filter(), NO_DEPARTMENT, (), False),
 ])
-def test_allowed_departments_intersect_the_filter(con, flt, allowed, kept, every):
-    scope = resolve_scope(con, flt, allowed_departments=allowed)
+def test_the_reach_intersects_the_filter(con, flt, reach, kept, every):
+    if kept is None:  # a chosen department outside the reach is as unknown as a missing one
+        with pytest.raises(UsageError, match="unknown department 'D2'"):
+            resolve_scope(con, replace(flt, within=reach))
+        return
+    scope = resolve_scope(con, replace(flt, within=reach))
     assert (scope.departments, scope.every_department) == (kept, every)
 
 
-def test_an_unknown_department_is_named_even_when_not_allowed(con):
-    with pytest.raises(UsageError, match="unknown department 'D9'"):
-        resolve_scope(con, Filter(departments=("D9",)), allowed_departments=["D1"])
+@pytest.mark.parametrize("flt, message", [
+    (Filter(departments=("D9",)), "unknown department 'D9'"),
+    (Filter(departments=("D3",)), "unknown department 'D3'"),
+    (Filter(service_lines=("Emergency",)), "unknown service line 'Emergency'"),
+    (Filter(sites=("South",)), "unknown site 'South'"),
+])
+def test_outside_the_reach_reads_as_unknown(con, flt, message):
+    with pytest.raises(UsageError, match=message):
+        resolve_scope(con, replace(flt, within=Reach(departments={"D1"})))
+
+
+@pytest.mark.parametrize("derived", [True, False], ids=["derived", "plain"])
+@pytest.mark.parametrize("name", sorted(ENTRY_POINTS))
+def test_every_entry_point_reads_only_the_reach(con, other, monkeypatch, name, derived):
+    """A reach of D1 with no department chosen reads exactly what choosing D1 reads, even in
+    a database with more departments and rows."""
+    if not derived:
+        monkeypatch.setattr(table, "is_current", lambda _con: False)
+    read = ENTRY_POINTS[name]
+    assert _same(read(con, ONLY_D1), read(other, Filter(within=Reach(departments={"D1"}))))
 
 
 @pytest.mark.parametrize("dates, keys", [

@@ -7,7 +7,8 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from kpi.access.serving import LOCAL_MODE_NOTE, allows_unauthenticated_network, local_mode_refusal
+from kpi.access.config import read_access_settings
+from kpi.access.serving import LOCAL_MODE_NOTE, local_mode_refusal
 from kpi.settings import SettingsError
 from tests.support.apptest_helpers import APP, fresh_caches, open_app, use_database  # noqa: F401
 
@@ -38,10 +39,10 @@ def test_the_setting_that_accepts_a_network_server(tmp_path, text, expected):
     if text is not None:
         path.write_text(text)
     if isinstance(expected, bool):
-        assert allows_unauthenticated_network(path) is expected
+        assert read_access_settings(path).allow_unauthenticated_network is expected
     else:
         with pytest.raises(SettingsError, match=expected.replace("(", r"\(").replace(")", r"\)")):
-            allows_unauthenticated_network(path)
+            read_access_settings(path)
 
 
 @pytest.fixture
@@ -77,5 +78,5 @@ def test_a_network_address_is_refused_unless_the_settings_accept_it(pages_demo, 
     if accepted:
         assert not errors and at.metric  # the Overview's tiles are drawn
     else:
-        assert len(errors) == 1 and "no sign-in yet" in errors[0] and "0.0.0.0" in errors[0]
+        assert len(errors) == 1 and "no sign-in configured" in errors[0] and "0.0.0.0" in errors[0]
         assert not at.metric and not at.sidebar.multiselect  # nothing else: no numbers, no filter

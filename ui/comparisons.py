@@ -23,6 +23,7 @@ from ui import data
 from ui.tables import WHOLE_FILTER
 
 REST_OF_HOSPITAL = "Rest of the hospital"
+REST_OF_YOURS = "Rest of your departments"
 
 
 def reference(ctx, kpi_ids: Sequence[str], whole: pd.DataFrame | None = None
@@ -32,9 +33,10 @@ def reference(ctx, kpi_ids: Sequence[str], whole: pd.DataFrame | None = None
     chosen = data.filter_departments(ctx.key, ctx.flt)
     if len(chosen) == 1:
         try:
-            rest = rest_of_hospital(ctx.flt, data.departments(ctx.key)["department_id"],
-                                    chosen[0])
-            return ctx.compute(kpi_ids, flt=rest), REST_OF_HOSPITAL
+            every = data.departments(ctx.key, ctx.flt.within)["department_id"]
+            rest = rest_of_hospital(ctx.flt, every, chosen[0])
+            return ctx.compute(kpi_ids, flt=rest), (REST_OF_HOSPITAL if ctx.flt.within.every
+                                                    else REST_OF_YOURS)
         except UsageError:
             pass
     rows = whole if whole is not None else ctx.compute(kpi_ids)

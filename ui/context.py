@@ -62,7 +62,7 @@ def page_context() -> PageContext:
     flt = current_filter()
     stop_if_no_departments(data.filter_departments(key, flt))
     kpis = data.kpis(key)
-    return PageContext(key, flt, kpis, department_labels(data.departments(key)),
+    return PageContext(key, flt, kpis, department_labels(data.departments(key, flt.within)),
                        page_settings(set(kpis)))
 
 

@@ -20,6 +20,7 @@ from kpi import engine
 from kpi.catalog import kpis as catalog
 from kpi.catalog.kpis import Kpi
 from kpi.filters import Filter
+from kpi.reach import Reach
 from kpi.settings import Settings, read_settings_file, settings_path
 from kpi.spc import series as spc_series
 from kpi.store.connect import db_version, open_readonly, resolve_db_path
@@ -98,11 +99,11 @@ def default_window(key: DbKey) -> tuple[date, date]:
         return tuple(engine.default_window(cur))
 
 
-@st.cache_data(show_spinner=False)
-def departments(key: DbKey) -> pd.DataFrame:
-    """Every department one may choose, with its name, service line and site."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def departments(key: DbKey, within: Reach) -> pd.DataFrame:
+    """Every department within reach, with its name, service line and site."""
     with cursor(key) as cur:
-        return engine.departments(cur, Filter())
+        return engine.departments(cur, Filter(within=within))
 
 
 @st.cache_data(show_spinner=False)

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import pandas as pd
 
 from kpi.export import snapshot_csv, snapshot_file_name
 from kpi.filters import Filter
+from ui.audit_trail import audited_download
+from ui.signin import current_access
 
 
 def deferred_snapshot(rows: pd.DataFrame, flt: Filter) -> Callable[[], str]:
     """A no-argument callable for st.download_button: the snapshot CSV of the previewed engine
-    rows (computed for flt), stamped (generated_at) when it is clicked."""
-    return lambda: snapshot_csv(rows, flt=flt)
+    rows (computed for flt), audited and stamped (generated_at) when it is clicked."""
+    return audited_download(lambda: snapshot_csv(rows, flt=flt), flt, len(rows))
+
+
+def export_filter(flt: Filter) -> Filter:
+    """The filter within the departments this person may export (a department lead who also
+    views other departments exports their own only)."""
+    return replace(flt, within=current_access().exports)
 
 
 def cli_command(kpi_ids: Sequence[str], flt: Filter, group_by: Sequence[str]) -> str:

@@ -17,6 +17,7 @@ from kpi.filters import Filter
 from kpi.present.formatting import markdown_plain
 from ui import data, dropped_link
 from ui.periods import CUSTOM, DEFAULT_PRESET, PRESETS, matching_preset, preset_window
+from ui.signin import current_access
 
 SEEDED = "flt_seeded"
 DEPARTMENTS = "flt_departments"
@@ -80,7 +81,8 @@ def _shown_view() -> Filter:
     start, end = st.session_state[APPLIED_DATES]
     return Filter(departments=tuple(st.session_state.get(DEPARTMENTS, [])),
                   service_lines=tuple(st.session_state.get(SERVICE_LINES, [])),
-                  sites=tuple(st.session_state.get(SITES, [])), start=start, end=end)
+                  sites=tuple(st.session_state.get(SITES, [])), start=start, end=end,
+                  within=current_access().numbers)
 
 
 def _view_words() -> str:
@@ -121,7 +123,7 @@ def _department_choices(depts: pd.DataFrame) -> list[str]:
 
 def render_filters(key: data.DbKey) -> Filter:
     """Draw the filter widgets in the sidebar and return the filter they describe."""
-    depts = data.departments(key)
+    depts = data.departments(key, current_access().numbers)
     first, last = data.default_window(key)
     if not st.session_state.get(SEEDED):
         _seed_from_url(depts, first, last)
@@ -157,7 +159,7 @@ def render_filters(key: data.DbKey) -> Filter:
 
 def current_filter() -> Filter:
     """The filter the sidebar applied in this run (every page reads it from here)."""
-    return st.session_state.get(FILTER, Filter())
+    return st.session_state.get(FILTER) or Filter(within=current_access().numbers)
 
 
 def render_data_as_of(key: data.DbKey) -> None:

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpi.access.serving import LOCAL_MODE_NOTE, allows_unauthenticated_network, local_mode_refusal
 from kpi.errors import PxError
 from kpi.present.formatting import markdown_plain
-from kpi.settings import SettingsError
 from kpi.store.connect import damaged_database
 from ui import data
 
@@ -34,26 +32,6 @@ def run_safely(draw: Callable[[], None]) -> None:
         damaged = damaged_database(data.db_path(), err)  # found while reading, past the open
         LOG.exception("page failed")
         st.error(markdown_plain(damaged) if damaged else UNEXPECTED)
-
-
-def local_mode_gate() -> None:
-    """Without sign-in, serve on this machine only: refuse (a plain message, nothing else on
-    the page) any other server.address unless the settings accept it; say so on every page."""
-    refusal = local_mode_refusal(st.get_option("server.address"), allow_network=False)
-    if refusal and not _network_accepted():
-        LOG.error("refused to serve: %s", refusal)
-        st.error(markdown_plain(refusal))
-        st.stop()
-    st.sidebar.caption(LOCAL_MODE_NOTE)
-
-
-def _network_accepted() -> bool:
-    """The settings accept an unauthenticated network server; a broken settings file accepts
-    nothing (the pages report the file's problem themselves)."""
-    try:
-        return allows_unauthenticated_network()
-    except SettingsError:
-        return False
 
 
 def ensure_database(path: Path) -> None:

@@ -1,11 +1,13 @@
 """Export: choose KPIs and grouping, preview, download the snapshot CSV (as the CLI writes it)."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from kpi.engine.scope import GROUPINGS
 from kpi.export import snapshot_file_name
 from ui.context import page_context
-from ui.exporting import cli_command, deferred_snapshot
+from ui.exporting import cli_command, deferred_snapshot, export_filter
 from ui.widgets import definitions, page_header
 
 PREVIEW_ROWS = 500
@@ -14,6 +16,7 @@ PREVIEW_ROWS = 500
 def main() -> None:
     """The export page for the sidebar filter."""
     ctx = page_context()
+    ctx = replace(ctx, flt=export_filter(ctx.flt))
     page_header("Export", ctx.flt, "A KPI snapshot CSV: the same file as `python -m kpi export` "
                                    "writes for the same choices")
     chosen = st.multiselect("KPIs", list(ctx.kpis), key="export_kpis",

@@ -7,6 +7,7 @@ from kpi.engine import breakdowns
 from kpi.present import charts, pages
 from kpi.present.formatting import markdown_plain, suppressed_text
 from kpi.present.heatmap import heatmap
+from ui.comments_access import audited_comment_view, comment_reading
 from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trends
@@ -60,9 +61,12 @@ def show_rating(ctx) -> None:
 
 
 def show_comments(ctx) -> None:
-    """Patient comments for the filter, as plain text; small departments withheld."""
+    """Patient comments for the filter, as plain text; small departments withheld; only
+    those this person may read, and each view audited."""
     st.header("Patient comments")
-    found = ctx.read(breakdowns.patient_comments)
+    found = comment_reading(ctx)
+    if found is None:
+        return
     limit = threshold(ctx.kpis["patient_satisfaction"])
     if found.withheld_departments:
         where = markdown_plain(", ".join(sorted(ctx.names.get(d, d)
@@ -72,6 +76,8 @@ def show_comments(ctx) -> None:
         st.info("No comments to show for this filter.")
         return
     table = found.shown.assign(department=found.shown["department_id"].map(ctx.names))
+    if not audited_comment_view(ctx, len(table)):
+        return
     st.caption(f"The {len(table):,} most recent comments, shown exactly as written.")
     st.dataframe(table[["response_date", "department", "comment"]], hide_index=True,
                  column_config={"response_date": st.column_config.DateColumn(

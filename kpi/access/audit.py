@@ -6,15 +6,17 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
+from kpi.csv_cells import csv_text, number_cell, text_cell
 from kpi.errors import PxError
 
 AUDIT_SCHEMA = """
@@ -23,6 +25,7 @@ CREATE TABLE IF NOT EXISTS audit (
     event VARCHAR NOT NULL, page VARCHAR NOT NULL, filter_query VARCHAR NOT NULL,
     row_count BIGINT)
 """
+T = TypeVar("T")
 COLUMNS = ["happened_at", "user_email", "roles", "event", "page", "filter_query", "row_count"]
 
 
@@ -88,6 +91,13 @@ def record(path: Path, entry: Entry, at: datetime | None = None) -> None:
                                f"({type(err).__name__}); nothing was exported") from None
 
 
+def audited(path: Path, entry: Entry, make: Callable[[], T]) -> T:
+    """`make()` once its entry is appended: nothing is made when the audit cannot be written
+    (AuditUnavailable)."""
+    record(path, entry)
+    return make()
+
+
 def read_audit(path: Path, start: date | None = None, end: date | None = None,
                event: Event | None = None) -> pd.DataFrame:
     """Audit entries, newest first, optionally within [start, end] (UTC days) and of one event."""
@@ -99,3 +109,10 @@ def read_audit(path: Path, start: date | None = None, end: date | None = None,
             "AND ($end IS NULL OR happened_at < $end::DATE + 1) AND ($event IS NULL OR event = $event) "
             "ORDER BY happened_at DESC",
             {"start": start, "end": end, "event": event.value if event else None}).df()
+
+
+def audit_csv(entries: pd.DataFrame) -> str:
+    """The entries as CSV (timestamps in ISO, no text run as a spreadsheet formula)."""
+    rows = ([text_cell(getattr(row, c)) if c != "row_count" else number_cell(row.row_count)
+             for c in COLUMNS] for row in entries.itertuples(index=False))
+    return csv_text(COLUMNS, rows)

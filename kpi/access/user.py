@@ -7,44 +7,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kpi.access.grants import WHOLE_HOSPITAL_ROLES, Grant, Role
+from kpi.reach import EVERY_DEPARTMENT, Reach
 
 COMMENT_ROLES = frozenset({Role.LEADERSHIP, Role.QUALITY, Role.DEPARTMENT_LEAD})
 EXPORT_ROLES = COMMENT_ROLES
 AUDIT_ROLES = WHOLE_HOSPITAL_ROLES
 
 
-@dataclass(frozen=True)
-class Reach:
-    """A set of departments: every one, or those named or reached by service line or site."""
-
-    every: bool = False
-    departments: frozenset[str] = frozenset()
-    service_lines: frozenset[str] = frozenset()
-    sites: frozenset[str] = frozenset()
-
-    @property
-    def empty(self) -> bool:
-        """True when the reach holds no department at all."""
-        return not (self.every or self.departments or self.service_lines or self.sites)
-
-    def union(self, other: Reach) -> Reach:
-        """Departments in either reach."""
-        return Reach(self.every or other.every, self.departments | other.departments,
-                     self.service_lines | other.service_lines, self.sites | other.sites)
-
-    def department_ids(self, rows: Iterable[tuple[str, str | None, str | None]]
-                       ) -> frozenset[str] | None:
-        """The ids in reach among (department_id, service_line, site) rows; None for every one."""
-        if self.every:
-            return None
-        return frozenset(d for d, line, site in rows if d in self.departments
-                         or line in self.service_lines or site in self.sites)
-
-
 def grant_reach(grant: Grant) -> Reach:
     """The departments one grant opens."""
     if grant.role in WHOLE_HOSPITAL_ROLES:
-        return Reach(every=True)
+        return EVERY_DEPARTMENT
     return Reach(False, grant.departments, grant.service_lines, grant.sites)
 
 
@@ -60,8 +33,8 @@ class Access:
     audit: bool
 
 
-LOCAL_ACCESS = Access(frozenset({Role.LEADERSHIP}), Reach(every=True), Reach(every=True),
-                      Reach(every=True), audit=True)
+LOCAL_ACCESS = Access(frozenset({Role.LEADERSHIP}), EVERY_DEPARTMENT, EVERY_DEPARTMENT,
+                      EVERY_DEPARTMENT, audit=True)
 
 
 def access_for(grants: Sequence[Grant], email: str | None, groups: Iterable[str] = ()

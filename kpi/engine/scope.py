@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -115,23 +115,23 @@ def _unknown(chosen: Sequence[str], known: set, what: str) -> None:
         raise UsageError(f"unknown {what} {', '.join(map(repr, missing))}")
 
 
-def resolve_scope(con, flt: Filter, group_by: Sequence[str] = (),
-                  allowed_departments: Collection[str] | None = None) -> Scope:
-    """The filter's departments (UsageError naming unknown ones) among the allowed ones (all
-    when None: the one place an access scope narrows what any query reads), window cut to the
-    data's extent (UsageError when it holds none) and groups."""
+def resolve_scope(con, flt: Filter, group_by: Sequence[str] = ()) -> Scope:
+    """The filter's departments within its reach (the one place an access scope narrows what
+    any query reads; a department, service line or site outside the reach is as unknown as
+    one that does not exist: UsageError naming it), window cut to the data's extent
+    (UsageError when it holds none) and groups."""
     unknown_groups = [g for g in group_by if g not in GROUPINGS]
     if unknown_groups:
         raise UsageError(f"cannot group by {', '.join(map(repr, unknown_groups))}; "
                          f"choose from {', '.join(GROUPINGS)}")
-    rows = con.execute(DEPARTMENTS_SQL).fetchall()  # id, name, service line, site
+    every = con.execute(DEPARTMENTS_SQL).fetchall()  # id, name, service line, site
+    rows = [row for row in every if flt.within.admits(row[0], row[2], row[3])]
     choices = ((0, flt.departments, "department"), (2, flt.service_lines, "service line"),
                (3, flt.sites, "site"))
     for column, chosen, what in choices:
         _unknown(chosen, {row[column] for row in rows if row[column] is not None}, what)
     kept = [row[0] for row in rows
-            if all(not chosen or row[column] in chosen for column, chosen, _ in choices)
-            and (allowed_departments is None or row[0] in allowed_departments)]
+            if all(not chosen or row[column] in chosen for column, chosen, _ in choices)]
     flt, _ = flt.clamped(*default_window(con))  # never a window (or month) beyond the data
     return Scope(tuple(kept), flt.start, flt.end, frozenset(group_by),
-                 every_department=len(kept) == len(rows))
+                 every_department=len(kept) == len(every))

@@ -122,7 +122,7 @@ def rest_of_hospital(flt: Filter, every_department: Iterable[str], chosen: str) 
     others = tuple(d for d in every_department if d != chosen)
     if not others:
         raise UsageError("there is no other department to compare with")
-    return Filter(departments=others, start=flt.start, end=flt.end)
+    return Filter(departments=others, start=flt.start, end=flt.end, within=flt.within)
 
 
 def pooled_kpis(kpis: Iterable[Kpi]) -> set[str]:

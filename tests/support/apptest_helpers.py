@@ -26,10 +26,12 @@ def use_database(monkeypatch, db: Path, settings: Path) -> None:
     monkeypatch.setenv("PX_SETTINGS", str(settings))
 
 
-def open_app(page=None, params=None) -> AppTest:
-    """Run the app once (the Overview), with these URL parameters, then switch to `page`;
-    fails on any exception."""
-    at = AppTest.from_file(str(APP), default_timeout=60)
+def open_app(page=None, params=None, prepare=None) -> AppTest:
+    """Run the app once (the Overview), with these URL parameters (and `prepare(at)` first,
+    e.g. a signed-in user), then switch to `page`; fails on any exception."""
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    if prepare:
+        prepare(at)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
@@ -37,3 +39,19 @@ def open_app(page=None, params=None) -> AppTest:
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def page_text(at: AppTest) -> str:
+    """Everything the run drew (sidebar included) as text: labels, values, options, chart
+    specifications and table cells, for a test that a word appears nowhere."""
+    parts = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)
