@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tests.support import ROOT
@@ -41,16 +41,19 @@ def wait_healthy(url: str, server: subprocess.Popen, seconds: float = 120) -> No
 
 
 @contextlib.contextmanager
-def streamlit_server(db: Path, log: Path) -> Iterator[str]:
-    """Run the dashboard on the database (output to `log`); yields its URL once healthy."""
-    port = free_port()
+def streamlit_server(db: Path, log: Path, port: int | None = None, options: Sequence[str] = (),
+                     env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run the dashboard on the database (output to `log`), with more command-line options and
+    environment variables; yields its URL once healthy."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     with open(log, "w", encoding="utf-8") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env={**os.environ, "PX_DB": str(db)}, stdout=out, stderr=subprocess.STDOUT)
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options],
+            cwd=ROOT, env={**os.environ, "PX_DB": str(db), **(env or {})}, stdout=out,
+            stderr=subprocess.STDOUT)
         try:
             wait_healthy(url, server)
             yield url
