@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from kpi.access.audit import audit_path, read_audit
@@ -180,3 +181,58 @@ def test_without_an_audit_nobody_is_let_in(signed_in):
         "The dashboard cannot record sign-ins right now, so it lets nobody in. Tell whoever "
         "runs the dashboard."]
     assert not at.metric
+
+
+@pytest.fixture
+def behind_a_proxy():
+    """server.trustedUserHeaders set, as for a proxy that signs people in."""
+    before = config.get_option("server.trustedUserHeaders")
+    config.set_option("server.trustedUserHeaders",
+                      {"X-Forwarded-Email": "email", "X-Forwarded-Groups": "groups"})
+    yield
+    config.set_option("server.trustedUserHeaders", before)
+
+
+def _from_the_proxy(user: dict):
+    def prepare(at: AppTest) -> None:
+        at.user = user  # the headers' values, no is_logged_in (as Streamlit fills them)
+    return prepare
+
+
+def test_behind_a_signing_in_proxy_the_headers_say_who_it_is(signed_in, behind_a_proxy):
+    at = open_app(prepare=_from_the_proxy({"email": "q@hospital.example",
+                                           "groups": "nurses, px-quality"}))
+    assert len(at.sidebar.multiselect(key="flt_departments").options) == len(NAMES)
+    assert "Signed in as q@hospital.example (quality)" in [
+        c.value.replace("\\", "") for c in at.sidebar.caption]
+    assert not at.sidebar.button  # the proxy signs people out, not the dashboard
+    assert list(read_audit(audit_path(signed_in))["user_email"]) == ["q@hospital.example"]
+
+
+def test_behind_a_proxy_a_request_without_the_email_header_sees_nothing(signed_in,
+                                                                          behind_a_proxy):
+    at = open_app(prepare=_from_the_proxy({"groups": "px-quality"}))
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        "You are not signed in: the sign-in did not say who you are (no email). Sign in "
+        "again, or ask whoever runs the dashboard."]
+    assert not at.metric and not at.sidebar.multiselect
+
+
+@pytest.mark.parametrize("settings_text, access_text, message", [
+    ('[access]\ncontact = "x"\n', None, "sign-in is configured but no access file is"),
+    ('[access]\nfile = "missing.toml"\n', None, "missing.toml does not exist"),
+    ('[access]\nfile = "access.toml"\n', "[[grant]]\nrole = 'boss'\nusers = ['a@b']\n",
+     "grant 1: role must be one of"),
+    ('[access]\nsession_hours = -1\n', ACCESS, "The settings file cannot be used, so nobody"),
+])
+def test_a_broken_access_setup_lets_nobody_in_and_says_why(signed_in, tmp_path,
+                                                           settings_text, access_text, message):
+    (tmp_path / "settings.toml").write_text(settings_text)
+    if access_text is not None:
+        (tmp_path / "access.toml").write_text(access_text)
+    else:
+        (tmp_path / "access.toml").unlink()
+    at = as_user({"email": "ceo@hospital.example"})
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert len(errors) == 1 and message in errors[0], errors
+    assert not at.metric and not at.sidebar.multiselect
