@@ -48,13 +48,17 @@ def rejection(folder: Path, findings: list[Finding]) -> RejectedInput:
     if hints:
         lines.append("likely cause" + ("s:" if len(hints) > 1 else ":"))
         lines += [f"  {hint.where}: {hint.text}" for hint in hints]
-    lines.append(f"{total:,} problem{'s' if total != 1 else ''} found:")
+    lines.append(f"{counted(total, 'problem')} found:")
     for finding in findings:
         lines += [f"  {p}" for p in finding.problems]
         if finding.more:
-            rows = "row" if finding.more == 1 else "rows"
-            lines.append(f"    ... and {finding.more:,} more {rows} like this")
+            lines.append(f"    ... and {counted(finding.more, 'more row')} like this")
     return RejectedInput(problems, "\n".join(lines))
+
+
+def counted(n: int, noun: str) -> str:
+    """A count and its noun, plural unless it is one: 1 row, 11,783 rows."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _position(finding: Finding) -> tuple[str, int]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from kpi.ingest.contract import SURVEY_TABLES
+from kpi.ingest.report import counted
 from kpi.store.derived.extremes import SOURCE_DATES
 
 
@@ -72,8 +73,8 @@ def summary_text(summary: LoadSummary) -> str:
              + (" (it held the demo data: that is replaced)" if summary.replaced_demo else "")]
     width = max(len(f.file) for f in summary.files) if summary.files else 0
     for f in summary.files:
-        answers = "" if f.answers is None else f", {f.answers:,} answers"
-        lines.append(f"  {f.file:<{width}}  {f.rows:,} rows: {f.added:,} added, "
+        answers = "" if f.answers is None else f", {counted(f.answers, 'answer')}"
+        lines.append(f"  {f.file:<{width}}  {counted(f.rows, 'row')}: {f.added:,} added, "
                      f"{f.replaced:,} replaced{answers}")
     lines.append("dates now covered:")
     width = max(map(len, summary.covered))
