@@ -71,7 +71,8 @@ def timed_ingest(folder: Path, db: Path, rows: dict[str, int]) -> dict:
     for stale in (db, Path(f"{db}.tmp"), Path(f"{db}.wal"), Path(f"{db}.salt")):
         stale.unlink(missing_ok=True)
     log = db.parent / "logs" / "ingest.log"
-    run = run_module("kpi", ["--db", str(db), "ingest", str(folder)], log)
+    run = run_module("kpi", ["--db", str(db), "ingest", "--progress", str(folder)],
+                     log)
     total = sum(rows.values())
     return {"seconds": run["seconds"], "rows": total, "rows_per_second": total / run["seconds"],
             "peak_rss_mb": run["peak_rss_mb"], "db_mb": _megabytes(db),

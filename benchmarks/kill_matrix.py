@@ -102,7 +102,7 @@ def _demo_delivery(folder: Path, scale: float, seed: int) -> Path:
 
 def _ingest_child(db: Path, folder: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "kpi", "--db", str(db), "ingest",
-                             str(folder)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             "--progress", str(folder)], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
 
 

@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", parents=[db_option], help="load a delivery folder")
     ingest.add_argument("folder", type=Path)
+    said = ingest.add_mutually_exclusive_group()
+    said.add_argument("--quiet", action="store_true",
+                      help="print nothing on success (errors still go to stderr)")
+    said.add_argument("--json", action="store_true",
+                      help="print the load's summary as JSON on stdout")
+    ingest.add_argument("--progress", action="store_true",
+                        help="progress on stderr even when it is not a terminal (a log)")
 
     demo = sub.add_parser("demo", parents=[db_option], help="build the demo hospital")
     demo.add_argument("--seed", type=int, default=7)
@@ -98,12 +105,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_ingest(args: argparse.Namespace, db_path: Path) -> None:
-    """`ingest FOLDER`: check and load a delivery into the database; rows per table."""
-    from kpi.ingest.delivery import ingest_folder
+    """`ingest FOLDER`: check and load a delivery; its summary in words, as JSON or not at all;
+    progress on stderr when that is a terminal (or with --progress)."""
+    from kpi.ingest.delivery import load_folder
+    from kpi.ingest.summary import summary_json, summary_text
 
-    loaded = ingest_folder(args.folder, db_path, progress=_progress)
-    for table, rows in loaded.items():
-        print(f"{table}: {rows:,} rows")
+    shown = not args.quiet and (args.progress or sys.stderr.isatty())
+    summary = load_folder(args.folder, db_path, progress=_progress if shown else _silent)
+    if args.json:
+        print(summary_json(summary))
+    elif not args.quiet:
+        print(summary_text(summary))
+
+
+def _silent(message: str) -> None:
+    """Progress into nothing (stderr is a log, or --quiet)."""
 
 
 def run_demo(args: argparse.Namespace, db_path: Path) -> None:

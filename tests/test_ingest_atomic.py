@@ -61,7 +61,8 @@ def test_a_load_killed_while_writing_leaves_the_database_as_it_was(tmp_path):
     before = file_hash(db)
     folder = _big_delivery(tmp_path / "big", 1_500_000)
     load = subprocess.Popen([sys.executable, "-m", "kpi", "--db", str(db), "ingest",
-                             str(folder)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                             "--progress", str(folder)], cwd=ROOT, stderr=subprocess.PIPE,
+                            text=True)
     try:
         for line in load.stderr:
             if line.startswith("departments:") and "loaded" in line:
@@ -76,13 +77,13 @@ def test_a_load_killed_while_writing_leaves_the_database_as_it_was(tmp_path):
     assert ingest_folder(write_files(tmp_path / "again", NEW_VISIT), db) == {"visits": 1}
 
 
-def test_cli_loads_and_prints_rows_per_table(tmp_path):
+def test_cli_loads_and_prints_rows_per_file(tmp_path):
     db = tmp_path / "px.duckdb"
     done = run_cli("--db", str(db), "ingest", str(delivery(tmp_path / "in")))
     assert done.returncode == 0, done.stderr
-    assert "visits: 3 rows\n" in done.stdout and "patient_answers: 5 rows\n" in done.stdout
-    assert "visits: 3 rows read" in done.stderr
-    assert "Traceback" not in done.stderr
+    assert "  visits.csv          3 rows: 3 added, 0 replaced\n" in done.stdout
+    assert "  patient_survey.csv  2 rows: 2 added, 0 replaced, 5 answers\n" in done.stdout
+    assert done.stderr == ""  # no progress into a log: stderr is not a terminal here
 
 
 def test_cli_rejects_with_exit_code_1_a_plain_report_and_no_change(tmp_path):
@@ -93,9 +94,9 @@ def test_cli_rejects_with_exit_code_1_a_plain_report_and_no_change(tmp_path):
                                          "V5,PK,D1,2024-02-30,,\n", "notes.txt": "hello"})
     done = run_cli("--db", str(db), "ingest", str(bad))
     assert done.returncode == 1
-    assert "\nerror: nothing was loaded: the delivery in " in done.stderr
-    assert "visits.csv, row 2, column visit_date, value '2024-02-30': is not a real date" \
-        in done.stderr
+    assert done.stderr.startswith("error: nothing was loaded: the delivery in ")
+    assert ("visits.csv, row 2 (spreadsheet line 3, visit_id V5), column visit_date, "
+            "value '2024-02-30': is not a real date") in done.stderr
     assert "notes.txt: is not a file of the data contract" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
     assert file_hash(db) == before

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -15,6 +17,7 @@ from kpi.ingest.read import Staged, find_delivery, stage_file
 from kpi.ingest.report import Finding, file_finding, rejection
 from kpi.ingest.rules import column_rules, duplicate_checks, run_check, run_row_rules
 from kpi.ingest.settings import duckdb_settings_for_load, removed_after, spill_folder
+from kpi.ingest.summary import LoadSummary, covered_dates, file_loads
 from kpi.store.meta import holds_demo, read_meta, set_meta
 from kpi.store.salt import confirm_salt, load_salt
 from kpi.store.schema import TABLES
@@ -34,6 +37,14 @@ def ingest_folder(folder: Path, db_path: Path,
                   progress: Callable[[str], None] = _quiet) -> dict[str, int]:
     """Load every contract file in `folder` into the database, or raise RejectedInput and
     leave the database exactly as it was. Returns the rows loaded per database table."""
+    return load_folder(folder, db_path, progress).tables
+
+
+def load_folder(folder: Path, db_path: Path,
+                progress: Callable[[str], None] = _quiet) -> LoadSummary:
+    """`ingest_folder`, returning the load's summary: rows added and replaced per file, the
+    dates each source covers now, the seconds it took (the swap included)."""
+    started = time.monotonic()
     folder, db_path = Path(folder), Path(db_path)
     paths, folder_findings = find_delivery(folder)
     replacing_demo = holds_demo(db_path)
@@ -49,7 +60,7 @@ def ingest_folder(folder: Path, db_path: Path,
         loaded = None if folder_findings else _load_directly(con, paths, salt, progress)
         if loaded is None:
             staged, findings = stage_delivery(con, paths, salt, progress)
-            staged, more = check_delivery(con, staged)
+            staged, more = check_delivery(con, staged, salt=salt)
             findings += folder_findings + more
             if findings:
                 raise rejection(folder, findings)
@@ -57,7 +68,11 @@ def ingest_folder(folder: Path, db_path: Path,
         set_meta(con, "is_demo", "false")
         if hashed_alike:
             set_meta(con, *PATIENT_HASH)
-    return loaded
+        files = {name: paths[name].name for name in FILES if name in paths}
+        tables, replaced = loaded
+        summary = LoadSummary(folder, db_path, file_loads(files, tables, replaced), tables,
+                              covered_dates(con), replacing_demo)
+    return replace(summary, seconds=time.monotonic() - started)
 
 
 def _same_patient_hash(con: duckdb.DuckDBPyConnection, db_path: Path,
@@ -76,7 +91,8 @@ def _same_patient_hash(con: duckdb.DuckDBPyConnection, db_path: Path,
 
 
 def _load_directly(con: duckdb.DuckDBPyConnection, paths: dict[str, Path], salt: str,
-                   progress: Callable[[str], None]) -> dict[str, int] | None:
+                   progress: Callable[[str], None],
+                   ) -> tuple[dict[str, int], dict[str, int]] | None:
     """The fast way, in one transaction: the files that can go straight into their empty
     tables do, checked as they stream; the rest is staged and checked as usual. Any broken
     rule rolls it all back and gives None: staging everything then names every problem."""
@@ -87,7 +103,7 @@ def _load_directly(con: duckdb.DuckDBPyConnection, paths: dict[str, Path], salt:
     try:
         staged, findings = stage_delivery(con, paths, salt, progress, direct)
         if not findings:
-            staged, findings = check_delivery(con, staged, progress)
+            staged, findings = check_delivery(con, staged, progress, salt)
         loaded = None if findings else load_delivery(con, staged, progress)
     except (duckdb.Error, BrokenRows):
         loaded = None
@@ -120,10 +136,11 @@ def stage_delivery(con: duckdb.DuckDBPyConnection, paths: dict[str, Path], salt:
 
 
 def check_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged],
-                   progress: Callable[[str], None] = _quiet,
+                   progress: Callable[[str], None] = _quiet, salt: str | None = None,
                    ) -> tuple[dict[str, Staged], list[Finding]]:
     """Every rule of the contract over the staged files and the stored rows. A file to load
-    directly is inserted here, its row rules checked as it streams (a broken one raises)."""
+    directly is inserted here, its row rules checked as it streams (a broken one raises).
+    With the database's `salt`, a reported row names its id where that may be shown."""
     staged = dict(staged)
     prepare_links(con, staged)
     findings, answer_rules = survey_findings(con, staged)
@@ -134,10 +151,10 @@ def check_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged],
             staged[name] = load_direct(con, s, file_rules)
             progress(f"{name}: {staged[name].rows:,} rows read")
         else:
-            findings += run_row_rules(con, file_rules, s)
+            findings += run_row_rules(con, file_rules, s, salt)
     checks = [c for s in staged.values() for c in duplicate_checks(s)] + link_checks(staged)
     for check in checks:
-        findings += run_check(con, check, staged[check.file])
+        findings += run_check(con, check, staged[check.file], salt)
     return staged, findings
 
 

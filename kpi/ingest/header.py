@@ -32,13 +32,13 @@ def match_header(spec: FileSpec, header: list[str],
                                     f"is not a column of {spec.name} (its columns are "
                                     f"{', '.join(c.name for c in spec.columns)})"))
         seen.setdefault(name, i)
+    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+        problems.insert(0, Problem(file, None, None, None, "looks separated by semicolons, tabs "
+                                   "or bars; only the comma separates columns"))
     for column in spec.columns:
         if column.required and column.name not in positions:
             problems.append(Problem(file, None, column.name, None,
                                     "is a required column but is missing from the header"))
-    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
-        problems.append(Problem(file, None, None, None, "looks separated by semicolons, tabs or "
-                                "bars; only the comma separates columns"))
     if not positions:  # no header at all: its cells are data, which a report never shows
         problems = [p for p in problems if p.column in contract or p.column is None]
         problems.append(Problem(file, None, None, None, (

@@ -75,27 +75,29 @@ def load_direct(con: duckdb.DuckDBPyConnection, staged: Staged, rules: list[RowR
 
 
 def load_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged],
-                  progress: Callable[[str], None]) -> dict[str, int]:
-    """Replace the rows whose ids are re-delivered, insert the delivery; rows per table.
-    Inserts in any order (faster; stored order means nothing) and restores the file order
-    when done: a caller that goes on after a failure must RESET preserve_insertion_order."""
+                  progress: Callable[[str], None]) -> tuple[dict[str, int], dict[str, int]]:
+    """Replace the rows whose ids are re-delivered, insert the delivery; rows per table, and
+    the stored rows each table's delivery replaced. Inserts in any order (faster; stored
+    order means nothing) and restores the file order when done: a caller that goes on after
+    a failure must RESET preserve_insertion_order."""
     con.execute("SET preserve_insertion_order = false")
-    loaded = {}
+    loaded, replaced = {}, {}
     for table, file, key, select in LOADS:
         if staged[file].file is None:
             continue
         if staged[file].loaded_into != table:
-            con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM stage_{file})")
+            replaced[table] = con.execute(f"DELETE FROM {table} WHERE {key} IN "
+                                          f"(SELECT {key} FROM stage_{file})").fetchone()[0]
             loaded[table] = con.execute(f"INSERT INTO {table} "
                                         f"{select or answers_sql(staged[file])}").fetchone()[0]
         else:
-            loaded[table] = staged[file].rows
+            loaded[table], replaced[table] = staged[file].rows, 0  # its table was empty
         progress(f"{table}: {loaded[table]:,} rows loaded")
     con.execute("RESET preserve_insertion_order")  # staging numbers rows by their order
     loaded_at = datetime.now()
     con.executemany("INSERT INTO loads VALUES (?, 'ingest', ?, ?)",
                     [(loaded_at, table, rows) for table, rows in loaded.items()])
-    return loaded
+    return loaded, replaced
 
 
 def answers_sql(staged: Staged) -> str:

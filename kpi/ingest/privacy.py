@@ -3,8 +3,10 @@
 Any cell may hold a key or a name when a file's columns are swapped or its header is missing,
 so a value is shown only in a shape that no key or name takes: a date-like value in a date
 column, a short number in a number column, a word of the contract's own list in a coded
-column. Ids, keys, free text and everything else are never shown: the file, row and column
-locate the cell in the file the user already holds.
+column. Keys, free text and everything else are never shown: the file, row and column
+locate the cell in the file the user already holds. A row's own id (visit_id, response_id,
+...) is shown beside its row number only in the shape of an id (`shown_id`), and only when
+`kpi.ingest.records` finds it once in its file and no patient's key.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ DATE_LIKE = re.compile(rf"({_YEAR}[-/.][0-9]{{1,2}}[-/.][0-9]{{1,2}}|"
 # A number of at most four digits before the point (an answer, a top box, minutes): a key
 # of five digits or more does not fit.
 SHORT_NUMBER = re.compile(r"[+-]?[0-9]{1,4}([.,][0-9]{1,4})?([eE][+-]?[0-9]{1,3})?")
+# An id as exports write them (V-0099, R12, 2024/000123): letters, digits and a few marks,
+# no space (a name has one, or no digit), starting with a letter or a digit (never a formula).
+ID_SHAPE = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._/:#-]{{0,{MAX_SHOWN_CHARS - 1}}}")
 
 
 def shown(file: str, column: str, value: str | None) -> str | None:
@@ -40,6 +45,14 @@ def shown(file: str, column: str, value: str | None) -> str | None:
     if kind.choices and value.lower() in kind.choices:
         return value
     return None
+
+
+def shown_id(value: str | None) -> str | None:
+    """A row's id as a report may show it beside the row: printable, at most 30 characters,
+    no space, at least one digit; else None."""
+    if value is None or not ID_SHAPE.fullmatch(value) or not any(c.isdigit() for c in value):
+        return None
+    return value
 
 
 def _column(file: str, column: str) -> Column | None:

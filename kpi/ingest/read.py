@@ -16,8 +16,9 @@ from kpi.ingest.contract import FILES, PSEUDONYM, TEXT, FileSpec
 from kpi.ingest.control import control_flag, control_note_sql
 from kpi.ingest.formats import create_stage, read_header, reader_rejects, unreadable
 from kpi.ingest.header import match_header
+from kpi.ingest.hints import renamed_hints, semicolon_hint
 from kpi.ingest.parquet_types import type_problems
-from kpi.ingest.report import Finding, file_finding
+from kpi.ingest.report import Finding, Hint, file_finding
 from kpi.store.salt import patient_hash_sql
 
 SUFFIXES = (".csv", ".parquet")
@@ -108,8 +109,9 @@ def stage_file(con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path | None
     positions, questions, header_problems = match_header(spec, header, path.name)
     typed = type_problems(con, spec, path, positions, questions)
     problems += header_problems + typed
+    hints = _header_hints(spec, header, path.name, bool(positions))
     if typed or not positions:  # rows of wrong types, or with no header, are not read
-        return Staged(spec, path.name), [Finding((p,)) for p in problems]
+        return Staged(spec, path.name), _findings(problems, hints)
     select = [_cell_sql(spec, c.name, positions, cells) for c in spec.columns]
     select += [f"{trimmed(cells[i])} AS q{n}" for n, (i, _) in enumerate(questions)]
     keys = [c.name for c in spec.columns if c.kind == PSEUDONYM and c.name in positions]
@@ -122,18 +124,35 @@ def stage_file(con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path | None
                     tuple((f"q{n}", name) for n, (_, name) in enumerate(questions)),
                     reading=reading)
     if direct:
-        return replace(staged, loaded_into=direct), [Finding((p,)) for p in problems]
+        return replace(staged, loaded_into=direct), _findings(problems, hints)
     try:
         create_stage(con, spec.name, path, reading.width, reading.select, reading.outer,
                      reading.params)
     except duckdb.Error as err:
         _stage_empty(con, spec)
         problems.append(Problem(path.name, None, None, None, unreadable(path, err)))
-        return Staged(spec, path.name), [Finding((p,)) for p in problems]
+        return Staged(spec, path.name), _findings(problems, hints)
     skipped, reader_findings = reader_rejects(con, spec.name, path, header)
     rows = con.execute(f"SELECT count(*) FROM stage_{spec.name}").fetchone()[0]
     return (replace(staged, rows=rows, skipped=skipped),
-            [Finding((p,)) for p in problems] + reader_findings)
+            _findings(problems, hints) + reader_findings)
+
+
+def _header_hints(spec: FileSpec, header: list[str], file: str,
+                  named: bool) -> dict[str | None, Hint]:
+    """Likely causes of a header's problems by the column they name (None: the file): a
+    semicolon-separated file explains them all; a renamed column, its missing column."""
+    semicolons = semicolon_hint(file, header)
+    if semicolons is not None:
+        return {None: semicolons}
+    return dict(renamed_hints(spec, header, file)) if named else {}
+
+
+def _findings(problems: list[Problem], hints: dict[str | None, Hint]) -> list[Finding]:
+    """One finding per problem of the reading; a problem about the file or a column of its
+    header carries the likely cause found for it."""
+    return [Finding((p,), hint=hints.get(p.column) if p.row is None else None)
+            for p in problems]
 
 
 def _stage_empty(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:

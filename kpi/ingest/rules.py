@@ -15,8 +15,10 @@ from kpi.ingest.control import (
     control_note_sql,
     has_control_sql,
 )
+from kpi.ingest.hints import date_hint
 from kpi.ingest.privacy import shown
 from kpi.ingest.read import Staged
+from kpi.ingest.records import record_ids
 from kpi.ingest.report import CAP, Finding
 
 ISO_DATE = "'[0-9]{4}-[0-9]{2}-[0-9]{2}'"
@@ -31,7 +33,8 @@ class RowRule:
     table for the offending value and a detail that the plain-words `rule` may use as {note}.
     `joins` marks a condition that looks rows up in another table, on columns that load as
     they are staged: a direct load checks it on the loaded rows (a join while streaming
-    loses the file order).
+    loses the file order). `dates` marks a date rule, whose rejected cells are read for a
+    hint (written DD/MM/YYYY, say).
     """
 
     file: str
@@ -41,6 +44,7 @@ class RowRule:
     value: str
     note: str = "NULL"
     joins: bool = False
+    dates: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,9 @@ def _rules_for(file: str, column: Column) -> list[RowRule]:
         rules.append(rule("is empty, but this column is required", empty))
     if column.kind == DATE:
         real_date = f"regexp_full_match({c}, {ISO_DATE}) AND TRY_CAST({c} AS DATE) IS NOT NULL"
-        rules.append(rule("is not a real date written YYYY-MM-DD",
-                          f"{c} IS NOT NULL AND NOT coalesce({real_date}, false)"))
+        rules.append(RowRule(file, c, "is not a real date written YYYY-MM-DD",
+                             f"{c} IS NOT NULL AND NOT coalesce({real_date}, false)", c,
+                             dates=True))
     if column.kind == INTEGER:
         fits = f"{whole_number_sql(c)} AND abs(TRY_CAST({c} AS DOUBLE)) <= {INTEGER_MAX}"
         rules.append(rule("is not a whole number", f"{c} IS NOT NULL AND NOT ({fits})"))
@@ -130,9 +135,10 @@ def duplicate_checks(staged: Staged) -> list[Check]:
                   "{other_row}); each id may appear once", sql, unless=increasing)]
 
 
-def run_row_rules(con: duckdb.DuckDBPyConnection, rules: list[RowRule],
-                  staged: Staged) -> list[Finding]:
-    """Count every rule of one file in a single scan; list the first rows of those broken."""
+def run_row_rules(con: duckdb.DuckDBPyConnection, rules: list[RowRule], staged: Staged,
+                  salt: str | None = None) -> list[Finding]:
+    """Count every rule of one file in a single scan; list the first rows of those broken,
+    with each row's id where it may be shown (`salt`: see records.record_ids)."""
     if not rules:
         return []
     counts = con.execute("SELECT " + ", ".join(  # sum(CASE) is about 2.5x a FILTER clause
@@ -144,14 +150,19 @@ def run_row_rules(con: duckdb.DuckDBPyConnection, rules: list[RowRule],
             continue
         rows = con.execute(f"SELECT rowid, {rule.value}, {rule.note} FROM {staged.table} "
                            f"WHERE {rule.condition} ORDER BY rowid LIMIT {CAP}").fetchall()
+        ids = record_ids(con, staged, [r for r, _, _ in rows], salt)
         problems = tuple(Problem(staged.file, staged.row_number(r), rule.column,
-                                 shown(rule.file, rule.column, value), rule.rule.format(note=note))
+                                 shown(rule.file, rule.column, value), rule.rule.format(note=note),
+                                 ids.get(r))
                          for r, value, note in rows)
-        findings.append(Finding(problems, total - len(problems)))
+        hint = date_hint(con, staged.table, rule.column, rule.condition,
+                         f"{staged.file}, column {rule.column}") if rule.dates else None
+        findings.append(Finding(problems, total - len(problems), hint))
     return findings
 
 
-def run_check(con: duckdb.DuckDBPyConnection, check: Check, staged: Staged) -> list[Finding]:
+def run_check(con: duckdb.DuckDBPyConnection, check: Check, staged: Staged,
+              salt: str | None = None) -> list[Finding]:
     """The rows that break a check, listed up to CAP per column with a count of the rest."""
     if check.unless and con.execute(check.unless, check.params).fetchone()[0]:
         return []
@@ -159,13 +170,15 @@ def run_check(con: duckdb.DuckDBPyConnection, check: Check, staged: Staged) -> l
         f"SELECT r, col, v, note, other, count(*) OVER (PARTITION BY col) AS n "
         f"FROM ({check.sql}) QUALIFY row_number() OVER (PARTITION BY col ORDER BY r) <= {CAP} "
         f"ORDER BY col, r", check.params).fetchall()
+    ids = record_ids(con, staged, [row[0] for row in rows], salt)
     by_column: dict[str, list[Problem]] = {}
     totals: dict[str, int] = {}
     for r, col, value, note, other, total in rows:
         other_row = None if other is None else staged.row_number(other)
         rule = check.rule.format(note=note, other_row=other_row)
-        by_column.setdefault(col, []).append(
-            Problem(staged.file, staged.row_number(r), col, shown(check.file, col, value), rule))
+        by_column.setdefault(col, []).append(Problem(
+            staged.file, staged.row_number(r), col, shown(check.file, col, value), rule,
+            ids.get(r)))
         totals[col] = total
     return [Finding(tuple(problems), totals[col] - len(problems))
             for col, problems in by_column.items()]
