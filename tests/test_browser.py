@@ -25,6 +25,7 @@ from kpi.present.spc_labels import (
     VARIATION_BADGES,
 )
 from tests.support import ROOT
+from tests.support.browser_helpers import rendered, require_chromium
 from tests.support.server import CHROMIUM, LAUNCH_ARGS, streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -33,16 +34,8 @@ TREND_PAGES = ("satisfaction", "loyalty", "complaints", "staff", "waits")
 PAGES = {"": "Overview", "satisfaction": "Satisfaction", "loyalty": "Loyalty",
          "complaints": "Complaints", "staff": "Staff morale", "waits": "Respect for time",
          "export": "Export"}
-RENDERED = """() => document.querySelector(
-    "[data-testid='stApp'][data-test-script-state='notRunning']") !== null
-    && document.querySelectorAll("[data-testid='stSkeleton']").length === 0
-    && document.querySelector("[data-testid='stMain'] h1") !== null"""
 
-if not CHROMIUM.exists():
-    message = "browser tests need Debian's chromium: apt-get install -y chromium"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message, allow_module_level=True)
+require_chromium()
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402  (chromium is there)
 
@@ -69,13 +62,6 @@ def tab(chromium):
     tab = context.new_page()
     yield tab
     context.close()
-
-
-def rendered(page) -> None:
-    """Wait until the script has finished, every lazy element has been drawn and the page
-    title is there (so a wait cannot end on the empty shell before the first run)."""
-    page.wait_for_timeout(200)
-    page.wait_for_function(RENDERED, timeout=60_000)
 
 
 def open_page(page, url: str) -> float:

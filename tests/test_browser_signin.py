@@ -7,28 +7,24 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import secrets
 from pathlib import Path
 
 import pytest
 
 from kpi.access.audit import audit_path, read_audit
+from tests.support.browser_helpers import rendered, require_chromium
 from tests.support.server import CHROMIUM, LAUNCH_ARGS, free_port, streamlit_server
 
 pytestmark = pytest.mark.browser
 
-if not CHROMIUM.exists():
-    message = "browser tests need Debian's chromium: apt-get install -y chromium"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message, allow_module_level=True)
+require_chromium()
 
 from oidc_provider_mock import User, run_server_in_thread  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 LEAD = "ed.lead@hospital.example"
-ACCESS = f"""
+ACCESS = """
 [[grant]]
 role = "department_lead"
 groups = ["ed-leads"]
@@ -38,16 +34,6 @@ departments = ["ED"]
 role = "leadership"
 users = ["ceo@hospital.example"]
 """
-RENDERED = """() => document.querySelector(
-    "[data-testid='stApp'][data-test-script-state='notRunning']") !== null
-    && document.querySelectorAll("[data-testid='stSkeleton']").length === 0
-    && document.querySelector("[data-testid='stMain'] h1") !== null"""
-
-
-def rendered(page) -> None:
-    """Wait until the script has finished and the page title is drawn."""
-    page.wait_for_timeout(200)
-    page.wait_for_function(RENDERED, timeout=60_000)
 
 
 @pytest.fixture(scope="module")

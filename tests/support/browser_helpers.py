@@ -1,0 +1,31 @@
+"""Shared by the browser tests: skip (or, under CI, fail) without Chromium, and the wait for
+a fully rendered page."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.support.server import CHROMIUM
+
+RENDERED = """() => document.querySelector(
+    "[data-testid='stApp'][data-test-script-state='notRunning']") !== null
+    && document.querySelectorAll("[data-testid='stSkeleton']").length === 0
+    && document.querySelector("[data-testid='stMain'] h1") !== null"""
+
+
+def require_chromium() -> None:
+    """Skip the module without Debian's chromium, saying how to install it; fail under CI."""
+    if not CHROMIUM.exists():
+        message = "browser tests need Debian's chromium: apt-get install -y chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message, allow_module_level=True)
+
+
+def rendered(page) -> None:
+    """Wait until the script has finished, every lazy element has been drawn and the page
+    title is there (so a wait cannot end on the empty shell before the first run)."""
+    page.wait_for_timeout(200)
+    page.wait_for_function(RENDERED, timeout=60_000)
