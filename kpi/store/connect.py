@@ -15,7 +15,9 @@ HEADERS_BYTES = 3 * 4096
 DAMAGE_WORDS = {"not a valid DuckDB database file": "not a DuckDB database file",
                 "Could not read enough bytes": "it is cut short",
                 "Corrupt database file": "a part of it fails DuckDB's checksum"}
-BLOCKS_SQL = ("SELECT total_blocks, block_size FROM pragma_database_size() "
+# The used blocks must all be in the file; free blocks at its end may have been cut off by
+# DuckDB itself (a file whose later loads freed blocks is shorter than its total blocks).
+BLOCKS_SQL = ("SELECT used_blocks, block_size FROM pragma_database_size() "
               "WHERE database_name = 'px'")
 
 
