@@ -29,8 +29,13 @@ departments = ["ED"]
 
 [[grant]]
 role = "viewer"
-users = ["viewer@hospital.example"]
+users = ["viewer@hospital.example", "mixed@hospital.example"]
 departments = ["CARD"]
+
+[[grant]]
+role = "department_lead"
+users = ["mixed@hospital.example"]
+departments = ["MED"]
 
 [[grant]]
 role = "department_lead"
@@ -236,3 +241,17 @@ def test_a_broken_access_setup_lets_nobody_in_and_says_why(signed_in, tmp_path,
     errors = [e.value.replace("\\", "") for e in at.error]
     assert len(errors) == 1 and message in errors[0], errors
     assert not at.metric and not at.sidebar.multiselect
+
+
+@pytest.mark.parametrize("dept, shown", [("MED", True), ("CARD", False)])
+def test_a_lead_who_also_views_reads_the_comments_of_their_own_departments_only(
+        signed_in, dept, shown):
+    at = as_user({"email": "mixed@hospital.example"}, "views/satisfaction.py", {"dept": dept})
+    infos = [i.value for i in at.info]
+    refused = "The comments of the chosen departments are not part of your access." in infos
+    assert refused is not shown
+    comments = [d.value for d in at.dataframe if "comment" in d.value.columns]
+    assert bool(comments) is shown
+    if shown:
+        assert set(comments[0]["department"]) == {NAMES["MED"]}
+        assert list(read_audit(audit_path(signed_in))["event"]) == ["comment_view", "sign_in"]
