@@ -13,32 +13,20 @@ import streamlit as st
 
 from kpi.access.user import Access
 from ui import audit_trail, data, sidebar, signin, startup
-
-PAGES = [
-    ("views/overview.py", "Overview"),
-    ("views/satisfaction.py", "Satisfaction"),
-    ("views/loyalty.py", "Loyalty"),
-    ("views/complaints.py", "Complaints"),
-    ("views/staff.py", "Staff morale"),
-    ("views/waits.py", "Respect for time"),
-]
-EXPORT_PAGE = ("views/export.py", "Export")
-AUDIT_PAGE = ("views/audit.py", "Audit")
+from ui.page_registry import pages_for
 
 
-def pages_for(access: Access) -> list[st.Page]:
-    """The pages this person may open: exports only with an export right, the audit only with
-    the audit right."""
-    chosen = [*PAGES, *([EXPORT_PAGE] if not access.exports.empty else []),
-              *([AUDIT_PAGE] if access.audit else [])]
-    return [st.Page(path, title=title, default=path == PAGES[0][0]) for path, title in chosen]
+def navigation_pages(access: Access) -> list[st.Page]:
+    """The st.Page of every page this person may open (the Overview first, the default)."""
+    return [st.Page(path, title=title, default=index == 0)
+            for index, (path, title) in enumerate(pages_for(access))]
 
 
 def main() -> None:
     """Sign in, build the navigation and the sidebar, then run the chosen page."""
     st.set_page_config(page_title="Patient experience KPIs", layout="wide")
     access = signin.gate()
-    page = st.navigation(pages_for(access))
+    page = st.navigation(navigation_pages(access))
     st.session_state[audit_trail.PAGE] = page.title
     startup.ensure_database(data.db_path())
     key = data.db_key()

@@ -8,10 +8,12 @@ scenario, with empty caches per page.
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
 from pathlib import Path
+
+from kpi.access.user import LOCAL_ACCESS
+from ui.page_registry import pages_for
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -19,15 +21,9 @@ EXPORT_GROUPING_KEY = "export_by"
 TIMEOUT_SECONDS = 1800
 
 
-def app_pages(app: Path = APP) -> list[tuple[str, str]]:
-    """(path, title) of every st.Page in app.py, in the order of the navigation."""
-    pages = []
-    for node in ast.walk(ast.parse(app.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page":
-            titles = [k.value.value for k in node.keywords if k.arg == "title"]
-            path = node.args[0].value
-            pages.append((path, titles[0] if titles else Path(path).stem))
-    return pages
+def app_pages() -> list[tuple[str, str]]:
+    """(path, title) of every page the local-mode navigation offers, in its order."""
+    return pages_for(LOCAL_ACCESS)
 
 
 # The control-chart functions the pages call (through ui.data) and the grouping each asks of
