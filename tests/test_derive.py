@@ -92,7 +92,7 @@ def test_fast_path_equals_the_plain_computation(demo_pair, flt, group_by):
 
 def test_the_comparison_covers_returns_waits_and_surveys(demo_pair):
     fast, _ = demo_pair
-    result = compute(fast, ["return_visit_rate", "median_wait_minutes", "nps"],
+    result = compute(fast, ["return_visit_rate", "return_visit_rate_90d", "median_wait_minutes", "nps"],
                      Filter(start="2023-01-01", end="2024-06-30"), ["department", "month"])
     shown = result[result.value.notna() & (result.n > 0)]
     assert shown.groupby("kpi_id").size().min() >= 30
@@ -156,17 +156,20 @@ def test_return_visits_by_hand(return_pair, flt, group_by, expected):
 def test_return_counts_by_department_day_and_previous_visit(tmp_path):
     con = open_readonly(build_tiny_db(tmp_path / "tiny.duckdb"))
     try:
-        by_department = con.execute(
-            "SELECT department_id, visit_date::VARCHAR, prev_date::VARCHAR, visits, returned "
-            "FROM derived_returns_by_department ORDER BY ALL").fetchall()
-        everywhere = con.execute(
-            "SELECT visit_date::VARCHAR, prev_date::VARCHAR, visits, returned "
-            "FROM derived_returns_all_departments ORDER BY ALL").fetchall()
-        windows = con.execute("SELECT DISTINCT window_days FROM derived_returns_by_department"
-                              ).fetchall()
+        by_department, everywhere, by_department_90, everywhere_90 = (con.execute(
+            f"SELECT {keys}visit_date::VARCHAR, prev_date::VARCHAR, visits, returned "
+            f"FROM {table} WHERE window_days = $days ORDER BY ALL", {"days": days}).fetchall()
+            for days in (365, 90) for keys, table in (
+                ("department_id, ", "derived_returns_by_department"),
+                ("", "derived_returns_all_departments")))
+        windows = con.execute("SELECT DISTINCT window_days FROM derived_returns_by_department "
+                              "ORDER BY 1").fetchall()
     finally:
         con.close()
-    assert windows == [(365,)]
+    assert windows == [(90,), (365,)]  # the catalog's return windows
+    # Within 90 days the same visits, but P1's return on the leap day (+365) is too late.
+    late = {("D1", "2023-03-01", None, 3, 1): ("D1", "2023-03-01", None, 3, 0),
+            ("2023-03-01", None, 3, 1): ("2023-03-01", None, 3, 0)}
     # P1 returns on the leap day (+365), P2 a day too late, P3 twice the same day, no return.
     assert by_department == [
         ("D1", "2023-01-10", None, 1, 1), ("D1", "2023-01-20", "2023-01-10", 1, 0),
@@ -180,16 +183,18 @@ def test_return_counts_by_department_day_and_previous_visit(tmp_path):
         ("2023-02-01", None, 1, 0), ("2023-03-01", None, 3, 1), ("2024-01-10", None, 1, 1),
         ("2024-01-20", "2024-01-10", 1, 0), ("2024-02-29", "2023-03-01", 1, 0),
         ("2024-03-01", "2023-03-01", 1, 0), ("2024-03-31", None, 1, 0)]
+    assert by_department_90 == [late.get(row, row) for row in by_department]
+    assert everywhere_90 == [late.get(row, row) for row in everywhere]
 
 
 def test_a_patient_seen_in_two_departments_on_one_day_counts_once_overall(return_pair):
     fast, _ = return_pair
     day = {"day": date(2024, 1, 5)}
     assert fast.execute("SELECT department_id, visits FROM derived_returns_by_department "
-                        "WHERE visit_date = $day ORDER BY 1", day).fetchall() == [("A", 1),
-                                                                                  ("B", 1)]
+                        "WHERE visit_date = $day AND window_days = 365 ORDER BY 1", day
+                        ).fetchall() == [("A", 1), ("B", 1)]
     assert fast.execute("SELECT sum(visits) FROM derived_returns_all_departments "
-                        "WHERE visit_date = $day", day).fetchall() == [(1,)]
+                        "WHERE visit_date = $day AND window_days = 365", day).fetchall() == [(1,)]
 
 
 def test_derived_tables_hold_no_patient_key(return_pair):

@@ -41,6 +41,18 @@ def _survey(**fields) -> Kpi:
     return Kpi(min_n=SUPPRESSION_THRESHOLD, **fields)
 
 
+def _return_rate(kpi_id: str, label: str, days: int) -> Kpi:
+    """A return-visit rate with a window of `days` (one definition, parametrised by W)."""
+    return Kpi(id=kpi_id, label=label, area="Loyalty", unit=Unit.PERCENT,
+               direction=Direction.HIGHER, source=Source.VISITS, kind=Kind.RETURN_RATE,
+               days=days,
+               description="Share of patients who came back: a patient's index visit is their "
+               f"first visit in the filter; it counts once its {days}-day window has ended by the "
+               "data's as-of date, and it is a return when the patient has any later visit, in "
+               f"any department, within {days} days (same-day visits never count). Loyalty, not a "
+               "readmission measure.")
+
+
 KPIS: tuple[Kpi, ...] = (
     _survey(id="patient_satisfaction", label="Patient satisfaction", area="Satisfaction",
             unit=Unit.PERCENT, direction=Direction.HIGHER, source=Source.PATIENT_SURVEY,
@@ -65,12 +77,8 @@ KPIS: tuple[Kpi, ...] = (
             description="% promoters (9-10) minus % detractors (0-6) on the 0-10 `recommend` "
             "questions; passives stay in the denominator. Several such questions: the mean of "
             "their NPS, without interval. n = valid answers."),
-    Kpi(id="return_visit_rate", label="Return visit rate", area="Loyalty", unit=Unit.PERCENT,
-        direction=Direction.HIGHER, source=Source.VISITS, kind=Kind.RETURN_RATE, days=365,
-        description="Share of patients who came back: a patient's index visit is their first "
-        "visit in the filter; it counts once its 365-day window has ended by the data's as-of "
-        "date, and it is a return when the patient has any later visit, in any department, "
-        "within 365 days (same-day visits never count). Loyalty, not a readmission measure."),
+    _return_rate("return_visit_rate", "Return visit rate", 365),
+    _return_rate("return_visit_rate_90d", "Return visit rate (90 days)", 90),
     Kpi(id="complaint_count", label="Complaints", area="Complaints", unit=Unit.COUNT,
         direction=Direction.LOWER, source=Source.COMPLAINTS, kind=Kind.COMPLAINT_COUNT,
         description="Complaints received in the filter's departments and dates."),
