@@ -314,6 +314,20 @@ def test_the_demo_stories_show_in_the_verdicts(demo, department, kpi_id, status,
     assert (found["status"], found["rule"], found["month"]) == (status, rule, "2026-11")
 
 
+def test_the_ed_wait_concern_shows_on_the_hospital_median_wait_chart(demo):
+    """The chart plots the grouped median: the hospital's monthly median wait is no longer
+    rounded to whole minutes (which were too coarse to judge), so ED's rising waits show."""
+    flt = Filter(start=months_back(12), end=END)
+    table = spc_details(demo[1], ["median_wait_minutes"], flt, Settings())[
+        "median_wait_minutes"]
+    found = verdict_of(table)
+    assert (found["status"], found["rule"], found["month"]) == ("concern", "outside_limits",
+                                                                "2026-11")
+    assert not table["chunky"].any() and measurement_unit(table["value"]) is None
+    whole = compute(demo[1], ["median_wait_minutes"], flt, ["month"])
+    assert measurement_unit(whole["value"]) in (0.5, 1.0)  # the tiles' median: whole minutes
+
+
 def test_the_complaint_spike_is_the_only_point_outside_the_limits(demo):
     table = spc_details(demo[1], ["complaint_count"], Filter(end=END), Settings())[
         "complaint_count"]

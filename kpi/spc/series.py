@@ -62,10 +62,11 @@ def baseline_filter(flt: Filter) -> Filter:
 
 
 def series_rows(con, kpi_ids: list[str], flt: Filter, group_by: list[str]) -> pd.DataFrame:
-    """The engine rows a chart reads: every month up to the window's end (its baseline, so the
-    window's start never changes a month's signal), with a `window_withheld` column: the
-    groups the window's own tables withhold, which the chart then shows as withheld too."""
-    series = engine.compute(con, kpi_ids, baseline_filter(flt), group_by)
+    """The engine rows a chart reads (each KPI as its chart plots it, kpi.catalog.charted):
+    every month up to the window's end (its baseline, so the window's start never changes a
+    month's signal), with a `window_withheld` column: the groups the window's own tables
+    withhold, which the chart then shows as withheld too."""
+    series = engine.compute(con, kpi_ids, baseline_filter(flt), group_by, chart=True)
     series["window_withheld"] = False
     if flt.start is None or series.empty:
         return series
