@@ -151,7 +151,8 @@ def test_the_spc_command_writes_provisional_last(demo):
                            "--out", "-"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
-    assert list(rows[0])[-1] == "provisional"
+    assert list(rows[0])[-3:] == ["provisional", "too_few", "chunky"]  # additions after it
+    assert {r["too_few"] for r in rows} == {r["chunky"] for r in rows} == {"false"}
     assert [r["month"] for r in rows] == [f"2026-{m:02d}" for m in range(1, 13)]
     assert [r["provisional"] for r in rows] == ["false"] * 11 + ["true"]
     assert (rows[-1]["rule"], rows[-1]["variation"], rows[-1]["centre"]) == ("", "", "")
@@ -255,6 +256,33 @@ def test_a_chunky_series_fires_no_rule_and_a_fine_one_is_judged(values, chunky):
                                       provisional=False, too_few=False)).empty
     else:
         assert (table["variation"] != "").all()
+
+
+def _csv_rows(table: pd.DataFrame) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(spc_csv(table))))
+
+
+def test_the_spc_csv_says_a_month_was_too_few_to_judge(demo):
+    settings = Settings(min_n={**DEFAULT_MIN_N, "median_wait": 10 ** 9})
+    table = spc_details(demo[1], ["median_wait_minutes"],
+                        Filter(departments=("ED",), start=months_back(6), end=END), settings)[
+        "median_wait_minutes"]
+    rows = _csv_rows(table)
+    assert len(rows) == 7 and all(r["value"] for r in rows)
+    assert {(r["too_few"], r["chunky"], r["rule"], r["variation"], r["centre"])
+            for r in rows} == {("true", "false", "", "", "")}
+
+
+def test_the_spc_csv_says_a_series_was_chunky():
+    values = [15, 15, 15, 15, 14, 15, 16, 15, 15, 15, 14, 15]  # the Dermatology
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    table = spc_table(pd.DataFrame({"month": months, "value": np.array(values, dtype=float),
+                                    "n": 500}), "lower")
+    rows = _csv_rows(table.assign(kpi_id="median_wait_minutes", chart="xmr", provisional=False,
+                                  too_few=False))
+    assert {(r["chunky"], r["too_few"], r["rule"], r["variation"]) for r in rows} == {
+        ("true", "false", "", "")}
+    assert all(r["centre"] and r["lower"] and r["upper"] for r in rows)  # limits kept, drawn
 
 
 COMPARED = ["patient_satisfaction", "recommend_top_box", "nps", "return_visit_rate",

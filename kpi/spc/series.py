@@ -30,10 +30,12 @@ from kpi.spc.months import month_of, provisional_months, too_few
 from kpi.spc.targets import target_for
 from kpi.stats import PER_1000
 
+# The `python -m kpi spc` columns: the contract's, ending `provisional`, then why a complete
+# month has no verdict: `too_few` (n below its kind's minimum) and `chunky` (Wheeler).
 SPC_COLUMNS = ["kpi_id", "month", "value", "n", "centre", "lower", "upper", "rule", "variation",
-               "assurance", "target", "trial_limits", "chart", "provisional"]
-# For charts and lists: why a month has no value (withheld) or no verdict (too few, chunky).
-SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed", "too_few", "chunky"]
+               "assurance", "target", "trial_limits", "chart", "provisional", "too_few", "chunky"]
+# For charts and lists: also why a month has no value (withheld).
+SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed"]
 SPC_BY_DEPARTMENT_COLUMNS = ["department_id", *SPC_DETAIL_COLUMNS]
 # What a point withheld by its window shows: nothing of its own (its limits would give n away).
 WINDOW_BLANKED = ["value", "n", "lower", "upper", "rule", "variation", "assurance"]
