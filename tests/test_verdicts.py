@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kpi.catalog.kpis import resolve_kpis
 from kpi.engine import compute
 from kpi.export import provisional_rows, snapshot_csv
 from kpi.filters import Filter
@@ -27,7 +28,7 @@ from kpi.spc.months import (
     provisional_months,
     too_few,
 )
-from kpi.spc.series import spc_by_department, spc_csv, spc_details
+from kpi.spc.series import complete_by, spc_by_department, spc_csv, spc_details
 from kpi.spc.verdict import statuses, verdict_of, verdicts
 from tests.support.demo_test_helpers import built_demo
 from ui.tables import signal_mark
@@ -256,6 +257,40 @@ def test_a_chunky_series_fires_no_rule_and_a_fine_one_is_judged(values, chunky):
                                       provisional=False, too_few=False)).empty
     else:
         assert (table["variation"] != "").all()
+
+
+@pytest.mark.parametrize("kpi_id, days, as_of, complete", [
+    ("return_visit_rate", 365, "2026-12-04", "2025-12-04"),
+    ("return_visit_rate_90d", 90, "2026-12-04", "2026-09-05"),
+    ("median_wait_minutes", None, "2026-12-04", "2026-12-04"),  # not a cohort: as_of itself
+    ("return_visit_rate", 365, None, None),
+])
+def test_a_return_rates_month_is_complete_once_its_first_visits_are_followed(kpi_id, days,
+                                                                               as_of, complete):
+    kpi = resolve_kpis(None, [kpi_id])[0]
+    assert kpi.days == days
+    day = complete_by(kpi, {kpi.source: None if as_of is None else D(as_of)})
+    assert day == (None if complete is None else D(complete))
+
+
+def test_return_visits_raise_no_alarm_from_the_cohort_edges(demo):
+    """The issue's "Return visit rate 7 points below the mean since 2025-12" in nine
+    departments at once: 2025-12 held only the first visits of its first 4 days (the rest not
+    followed a year yet) and is provisional now; and the demo's first months are no warm-up
+    (patients seen before its data return too), so their rates do not lift the mean."""
+    kpi_ids = ["return_visit_rate", "return_visit_rate_90d"]
+    for start in (None, months_back(12)):
+        tables = spc_by_department(demo[1], kpi_ids, Filter(start=start, end=END), Settings())
+        assert attention(tables).empty
+        provisional = tables[tables["provisional"]]
+        assert provisional.groupby("kpi_id")["month"].min().to_dict() == {
+            "return_visit_rate": "2025-12", "return_visit_rate_90d": "2026-09"}
+        assert (provisional["variation"] == "").all()
+        assert provisional.groupby("kpi_id")["department_id"].nunique().min() == 12
+    whole = compute(demo[1], ["return_visit_rate"], Filter(end=END), ["month"]).set_index(
+        "month")["value"]
+    assert abs(whole[["2024-01", "2024-02", "2024-03"]].mean()
+               - whole[["2025-01", "2025-02", "2025-03"]].mean()) < 3
 
 
 def _csv_rows(table: pd.DataFrame) -> list[dict]:

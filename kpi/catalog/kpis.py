@@ -52,7 +52,9 @@ def _return_rate(kpi_id: str, label: str, days: int) -> Kpi:
                f"first visit in the filter; it counts once its {days}-day window has ended by the "
                "data's as-of date, and it is a return when the patient has any later visit, in "
                f"any department, within {days} days (same-day visits never count). Loyalty, not a "
-               "readmission measure.")
+               "readmission measure. On the control chart a month is complete (judged) once the "
+               f"first visits of its last day have {days} days of follow-up; until then it is "
+               "provisional.")
 
 
 KPIS: tuple[Kpi, ...] = (

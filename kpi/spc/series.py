@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
 from kpi import engine
-from kpi.catalog.kinds import Unit
+from kpi.catalog.kinds import Kind, Unit
 from kpi.catalog.kpis import Kpi, resolve_kpis
 from kpi.csv_cells import csv_text, number_cell, text_cell
 from kpi.engine.table import withheld_groups
@@ -102,11 +102,21 @@ def shown_months(months, flt: Filter) -> np.ndarray:
     return months >= month_of(flt.start)
 
 
+def complete_by(kpi: Kpi, as_of: dict) -> date | None:
+    """The day a KPI's months are complete by: its source's as_of; for a return rate, as_of
+    less its window W (a month's value is final once its last day's first visits have W days
+    of follow-up; until then it holds only the first visits of its earlier days)."""
+    day = as_of[kpi.source]
+    if day is None or kpi.kind != Kind.RETURN_RATE:
+        return day
+    return day - timedelta(days=kpi.days)
+
+
 def unjudged(kpi: Kpi, months: np.ndarray, n, as_of: dict, flt: Filter,
              settings: Settings) -> dict[str, np.ndarray]:
     """Per month of one series, why it takes no part in limits, rules and verdicts:
-    `provisional` (incomplete) and `too_few` (n below the KPI kind's minimum)."""
-    return {"provisional": provisional_months(months, as_of[kpi.source], flt.end),
+    `provisional` (incomplete, complete_by) and `too_few` (n below the KPI kind's minimum)."""
+    return {"provisional": provisional_months(months, complete_by(kpi, as_of), flt.end),
             "too_few": too_few(n, settings.min_n_for(kpi.kind))}
 
 
