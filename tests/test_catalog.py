@@ -62,6 +62,10 @@ RULE_CASES = [
     (check.parameters_present, [replace(RETURNS, days=None)], "needs days > 0"),
     (check.parameters_present, [replace(RETURNS, days=0)], "needs days > 0"),
     (check.parameters_present, [replace(WAITS, minutes=None)], "needs minutes"),
+    (check.chart_kind_fits, [replace(WAITS, chart_kind=Kind.COMPLAINT_COUNT)],
+     "chart kind 'complaint_count' must be a kind that reads visits"),
+    (check.chart_kind_fits, [replace(WAITS, chart_kind="mode")],
+     "chart kind 'mode' must be a kind that reads visits"),
 ]
 
 
@@ -84,7 +88,8 @@ def test_the_engine_rules_are_the_ones_about_kind_source_and_parameters():
 
 
 def test_every_kind_is_used_and_survey_kpis_withhold_small_cells():
-    assert {k.kind for k in declared_kpis()} == set(Kind)
+    assert {k.kind for k in declared_kpis()} | {k.chart_kind for k in declared_kpis()} == {
+        *Kind, None}  # a kind is a KPI's own or what its control chart plots
     assert {k.id for k in KPIS if k.min_n} == {
         "patient_satisfaction", "satisfaction_mean_score", "recommend_top_box", "nps",
         "staff_engagement", "staff_wellbeing", "enps", "survey_responses"}

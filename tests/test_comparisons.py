@@ -14,6 +14,7 @@ from kpi.errors import UsageError
 from kpi.filters import Filter
 from kpi.present.comparison_words import change_text, cohort_words
 from kpi.present.funnel_chart import funnel_chart
+from kpi.present.pages import cohort_months
 from kpi.spc.compare import change_vs_year_earlier, rest_of_hospital, year_earlier
 from kpi.spc.funnel import funnel_band, funnel_limits, funnel_spread
 from kpi.spc.significance import (
@@ -190,3 +191,8 @@ def test_one_department_is_compared_with_the_rest_of_the_hospital():
 ])
 def test_cohort_words(days, expected):
     assert cohort_words(D("2024-12-01"), D("2025-11-30"), days) == expected
+
+
+@pytest.mark.parametrize("days, months", [(365, 12), (730, 12), (364, 3), (90, 3)])
+def test_a_return_rate_tile_follows_a_year_or_the_latest_quarter(days, months):
+    assert cohort_months(days) == months

@@ -21,25 +21,12 @@ from kpi.store.derived import rebuild as derive
 from kpi.store.derived import returns as derive_returns
 from kpi.store.salt import load_salt, patient_hash_sql, salt_path
 from kpi.store.swap import write_swap
-from tests.support.kpi_db import build_tiny_db
+from tests.support.kpi_db import build_tiny_db, without_derived
 
 DEMO_END = date(2025, 6, 30)
 DEMO_DEPARTMENTS = ("CARD", "DERM", "ED", "MAT", "MED", "ONC", "OPH", "ORTH", "PAED", "PALL",
                     "SURG", "UCC")
 GROUPINGS = ((), ("department",), ("month",), ("department", "month"))
-
-
-def without_derived(source, target):
-    """A copy of the database as an older version wrote it: no derived tables."""
-    shutil.copyfile(source, target)
-    con = duckdb.connect(str(target))
-    try:
-        con.execute("DELETE FROM meta WHERE key = ?", [derive.META_KEY])
-        for table in derive.DERIVED_TABLES:
-            con.execute(f"DROP TABLE {table}")
-    finally:
-        con.close()
-    return target
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +77,18 @@ def test_fast_path_equals_the_plain_computation(demo_pair, flt, group_by):
     pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("group_by", GROUPINGS)
+def test_the_charted_grouped_median_wait_is_the_same_both_ways(demo_pair, group_by):
+    flt = Filter(departments=("ED", "MAT"), start="2024-02-10", end="2025-03-20")
+    got, want = (compute(con, ["median_wait_minutes"], flt, group_by, chart=True)
+                 for con in demo_pair)
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, atol=1e-12)
+    assert got["value"].notna().mean() > 0.8  # a few MAT months at this scale hold no wait
+
+
 def test_the_comparison_covers_returns_waits_and_surveys(demo_pair):
     fast, _ = demo_pair
-    result = compute(fast, ["return_visit_rate", "median_wait_minutes", "nps"],
+    result = compute(fast, ["return_visit_rate", "return_visit_rate_90d", "median_wait_minutes", "nps"],
                      Filter(start="2023-01-01", end="2024-06-30"), ["department", "month"])
     shown = result[result.value.notna() & (result.n > 0)]
     assert shown.groupby("kpi_id").size().min() >= 30
@@ -156,17 +152,20 @@ def test_return_visits_by_hand(return_pair, flt, group_by, expected):
 def test_return_counts_by_department_day_and_previous_visit(tmp_path):
     con = open_readonly(build_tiny_db(tmp_path / "tiny.duckdb"))
     try:
-        by_department = con.execute(
-            "SELECT department_id, visit_date::VARCHAR, prev_date::VARCHAR, visits, returned "
-            "FROM derived_returns_by_department ORDER BY ALL").fetchall()
-        everywhere = con.execute(
-            "SELECT visit_date::VARCHAR, prev_date::VARCHAR, visits, returned "
-            "FROM derived_returns_all_departments ORDER BY ALL").fetchall()
-        windows = con.execute("SELECT DISTINCT window_days FROM derived_returns_by_department"
-                              ).fetchall()
+        by_department, everywhere, by_department_90, everywhere_90 = (con.execute(
+            f"SELECT {keys}visit_date::VARCHAR, prev_date::VARCHAR, visits, returned "
+            f"FROM {table} WHERE window_days = $days ORDER BY ALL", {"days": days}).fetchall()
+            for days in (365, 90) for keys, table in (
+                ("department_id, ", "derived_returns_by_department"),
+                ("", "derived_returns_all_departments")))
+        windows = con.execute("SELECT DISTINCT window_days FROM derived_returns_by_department "
+                              "ORDER BY 1").fetchall()
     finally:
         con.close()
-    assert windows == [(365,)]
+    assert windows == [(90,), (365,)]  # the catalog's return windows
+    # Within 90 days the same visits, but P1's return on the leap day (+365) is too late.
+    late = {("D1", "2023-03-01", None, 3, 1): ("D1", "2023-03-01", None, 3, 0),
+            ("2023-03-01", None, 3, 1): ("2023-03-01", None, 3, 0)}
     # P1 returns on the leap day (+365), P2 a day too late, P3 twice the same day, no return.
     assert by_department == [
         ("D1", "2023-01-10", None, 1, 1), ("D1", "2023-01-20", "2023-01-10", 1, 0),
@@ -180,16 +179,18 @@ def test_return_counts_by_department_day_and_previous_visit(tmp_path):
         ("2023-02-01", None, 1, 0), ("2023-03-01", None, 3, 1), ("2024-01-10", None, 1, 1),
         ("2024-01-20", "2024-01-10", 1, 0), ("2024-02-29", "2023-03-01", 1, 0),
         ("2024-03-01", "2023-03-01", 1, 0), ("2024-03-31", None, 1, 0)]
+    assert by_department_90 == [late.get(row, row) for row in by_department]
+    assert everywhere_90 == [late.get(row, row) for row in everywhere]
 
 
 def test_a_patient_seen_in_two_departments_on_one_day_counts_once_overall(return_pair):
     fast, _ = return_pair
     day = {"day": date(2024, 1, 5)}
     assert fast.execute("SELECT department_id, visits FROM derived_returns_by_department "
-                        "WHERE visit_date = $day ORDER BY 1", day).fetchall() == [("A", 1),
-                                                                                  ("B", 1)]
+                        "WHERE visit_date = $day AND window_days = 365 ORDER BY 1", day
+                        ).fetchall() == [("A", 1), ("B", 1)]
     assert fast.execute("SELECT sum(visits) FROM derived_returns_all_departments "
-                        "WHERE visit_date = $day", day).fetchall() == [(1,)]
+                        "WHERE visit_date = $day AND window_days = 365", day).fetchall() == [(1,)]
 
 
 def test_derived_tables_hold_no_patient_key(return_pair):

@@ -27,7 +27,8 @@ from ui import data
 LAST_12 = Filter(start=date(2024, 7, 1), end=END)
 # Each trend page and the KPIs its control charts show first (tabs and columns all render):
 # the satisfaction selectbox starts on its first KPI; no patient of the last 12 months has a
-# full year of follow-up, so the loyalty page draws no return-visit chart.
+# full year of follow-up, so the loyalty page draws no yearly return-visit chart (the 90-day
+# rate's months to March 2025 have their follow-up).
 TREND_PAGES = {
     "views/satisfaction.py": (pages.SATISFACTION_OVERALL,),
     "views/loyalty.py": tuple(k for k in pages.LOYALTY if k != "return_visit_rate"),
@@ -35,6 +36,8 @@ TREND_PAGES = {
     "views/staff.py": pages.STAFF,
     "views/waits.py": pages.WAITS,
 }
+CHART_TITLES = {"recommend_top_box": "Would recommend",
+                "return_visit_rate_90d": "Return visits within 90 days"}  # else the KPI's label
 HEADLINES = list(pages.OVERVIEW_HEADLINES.values())
 DEFAULTS = Settings()
 
@@ -100,8 +103,8 @@ def test_every_trend_page_draws_control_charts_of_the_engines_series(demo_db, pa
     charts = spc_figures(at)
     kpis = data.kpis(data.db_key())
     for kpi_id in kpi_ids:
-        fig = next(f for title, f in charts.items() if title.startswith(kpis[kpi_id].label)
-                   or kpi_id == "recommend_top_box" and title.startswith("Would recommend"))
+        fig = next(f for title, f in charts.items()
+                   if title.startswith(CHART_TITLES.get(kpi_id, kpis[kpi_id].label)))
         expected = expected_spc(demo_db, kpi_id, settings=Settings(min_n=dict.fromkeys(
             DEFAULT_MIN_N, 0)))
         names = {t.get("name") for t in fig["data"]}
@@ -260,3 +263,21 @@ def test_return_visits_follow_the_latest_cohort_with_a_full_year():
     label = markdown_plain("Return visits: first seen Jul 2023 - Jun 2024, followed 12 months")
     assert label in [m.label for m in at.metric]
     assert not [i for i in at.info if "follow-up" in i.value]
+
+
+def test_return_visits_within_90_days_follow_the_latest_quarter_with_90_days(demo_db):
+    """Visits to 2025-06-30: 2025-06-30 - 90 days = 2025-04-01, so the first visits of January
+    to March 2025 have 90 days of follow-up; the tile names that cohort and shows the engine's
+    value for those months, and a funnel compares the departments."""
+    at = open_app("views/loyalty.py")
+    label = markdown_plain("Return visits: first seen Jan 2025 - Mar 2025, followed 90 days")
+    tile = next(m for m in at.metric if m.label == label)
+    con = open_readonly(demo_db)
+    try:
+        cohort = engine.compute(con, ["return_visit_rate_90d"],
+                                Filter(start=date(2025, 1, 1), end=date(2025, 3, 31)))
+    finally:
+        con.close()
+    assert cohort["n"].iloc[0] > 0 and tile.value.startswith(f"{cohort['value'].iloc[0]:.1f} %")
+    assert "Return visit rate (90 days): departments by n" in [
+        f["layout"]["title"]["text"] for f in figures(at)]

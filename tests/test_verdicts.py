@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kpi.catalog.kpis import resolve_kpis
 from kpi.engine import compute
 from kpi.export import provisional_rows, snapshot_csv
 from kpi.filters import Filter
@@ -27,7 +28,7 @@ from kpi.spc.months import (
     provisional_months,
     too_few,
 )
-from kpi.spc.series import spc_by_department, spc_csv, spc_details
+from kpi.spc.series import complete_by, spc_by_department, spc_csv, spc_details
 from kpi.spc.verdict import statuses, verdict_of, verdicts
 from tests.support.demo_test_helpers import built_demo
 from ui.tables import signal_mark
@@ -151,7 +152,8 @@ def test_the_spc_command_writes_provisional_last(demo):
                            "--out", "-"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
-    assert list(rows[0])[-1] == "provisional"
+    assert list(rows[0])[-3:] == ["provisional", "too_few", "chunky"]  # additions after it
+    assert {r["too_few"] for r in rows} == {r["chunky"] for r in rows} == {"false"}
     assert [r["month"] for r in rows] == [f"2026-{m:02d}" for m in range(1, 13)]
     assert [r["provisional"] for r in rows] == ["false"] * 11 + ["true"]
     assert (rows[-1]["rule"], rows[-1]["variation"], rows[-1]["centre"]) == ("", "", "")
@@ -257,6 +259,67 @@ def test_a_chunky_series_fires_no_rule_and_a_fine_one_is_judged(values, chunky):
         assert (table["variation"] != "").all()
 
 
+@pytest.mark.parametrize("kpi_id, days, as_of, complete", [
+    ("return_visit_rate", 365, "2026-12-04", "2025-12-04"),
+    ("return_visit_rate_90d", 90, "2026-12-04", "2026-09-05"),
+    ("median_wait_minutes", None, "2026-12-04", "2026-12-04"),  # not a cohort: as_of itself
+    ("return_visit_rate", 365, None, None),
+])
+def test_a_return_rates_month_is_complete_once_its_first_visits_are_followed(kpi_id, days,
+                                                                               as_of, complete):
+    kpi = resolve_kpis(None, [kpi_id])[0]
+    assert kpi.days == days
+    day = complete_by(kpi, {kpi.source: None if as_of is None else D(as_of)})
+    assert day == (None if complete is None else D(complete))
+
+
+def test_return_visits_raise_no_alarm_from_the_cohort_edges(demo):
+    """The issue's "Return visit rate 7 points below the mean since 2025-12" in nine
+    departments at once: 2025-12 held only the first visits of its first 4 days (the rest not
+    followed a year yet) and is provisional now; and the demo's first months are no warm-up
+    (patients seen before its data return too), so their rates do not lift the mean."""
+    kpi_ids = ["return_visit_rate", "return_visit_rate_90d"]
+    for start in (None, months_back(12)):
+        tables = spc_by_department(demo[1], kpi_ids, Filter(start=start, end=END), Settings())
+        assert attention(tables).empty
+        provisional = tables[tables["provisional"]]
+        assert provisional.groupby("kpi_id")["month"].min().to_dict() == {
+            "return_visit_rate": "2025-12", "return_visit_rate_90d": "2026-09"}
+        assert (provisional["variation"] == "").all()
+        assert provisional.groupby("kpi_id")["department_id"].nunique().min() == 12
+    whole = compute(demo[1], ["return_visit_rate"], Filter(end=END), ["month"]).set_index(
+        "month")["value"]
+    assert abs(whole[["2024-01", "2024-02", "2024-03"]].mean()
+               - whole[["2025-01", "2025-02", "2025-03"]].mean()) < 3
+
+
+def _csv_rows(table: pd.DataFrame) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(spc_csv(table))))
+
+
+def test_the_spc_csv_says_a_month_was_too_few_to_judge(demo):
+    settings = Settings(min_n={**DEFAULT_MIN_N, "median_wait": 10 ** 9})
+    table = spc_details(demo[1], ["median_wait_minutes"],
+                        Filter(departments=("ED",), start=months_back(6), end=END), settings)[
+        "median_wait_minutes"]
+    rows = _csv_rows(table)
+    assert len(rows) == 7 and all(r["value"] for r in rows)
+    assert {(r["too_few"], r["chunky"], r["rule"], r["variation"], r["centre"])
+            for r in rows} == {("true", "false", "", "", "")}
+
+
+def test_the_spc_csv_says_a_series_was_chunky():
+    values = [15, 15, 15, 15, 14, 15, 16, 15, 15, 15, 14, 15]  # the issue's Dermatology
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    table = spc_table(pd.DataFrame({"month": months, "value": np.array(values, dtype=float),
+                                    "n": 500}), "lower")
+    rows = _csv_rows(table.assign(kpi_id="median_wait_minutes", chart="xmr", provisional=False,
+                                  too_few=False))
+    assert {(r["chunky"], r["too_few"], r["rule"], r["variation"]) for r in rows} == {
+        ("true", "false", "", "")}
+    assert all(r["centre"] and r["lower"] and r["upper"] for r in rows)  # limits kept, drawn
+
+
 COMPARED = ["patient_satisfaction", "recommend_top_box", "nps", "return_visit_rate",
             "complaints_per_1000_visits", "ack_within_3_working_days", "staff_engagement",
             "staff_wellbeing", "enps", "seen_within_15_minutes", "median_wait_minutes",
@@ -312,6 +375,20 @@ def test_the_demo_stories_show_in_the_verdicts(demo, department, kpi_id, status,
                         Settings())[kpi_id]
     found = verdict_of(table)
     assert (found["status"], found["rule"], found["month"]) == (status, rule, "2026-11")
+
+
+def test_the_ed_wait_concern_shows_on_the_hospital_median_wait_chart(demo):
+    """The chart plots the grouped median: the hospital's monthly median wait is no longer
+    rounded to whole minutes (which were too coarse to judge), so ED's rising waits show."""
+    flt = Filter(start=months_back(12), end=END)
+    table = spc_details(demo[1], ["median_wait_minutes"], flt, Settings())[
+        "median_wait_minutes"]
+    found = verdict_of(table)
+    assert (found["status"], found["rule"], found["month"]) == ("concern", "outside_limits",
+                                                                "2026-11")
+    assert not table["chunky"].any() and measurement_unit(table["value"]) is None
+    whole = compute(demo[1], ["median_wait_minutes"], flt, ["month"])
+    assert measurement_unit(whole["value"]) in (0.5, 1.0)  # the tiles' median: whole minutes
 
 
 def test_the_complaint_spike_is_the_only_point_outside_the_limits(demo):

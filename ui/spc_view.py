@@ -23,6 +23,7 @@ from kpi.present.spc_labels import (
 from kpi.spc.attention import attention, attention_counts
 from kpi.spc.limits import TOO_FEW_FOR_FIRM_LIMITS
 from kpi.spc.months import data_through
+from kpi.spc.series import complete_by
 from kpi.spc.verdict import verdict_of
 from ui import data
 from ui.tables import ROW_HEIGHT, attention_table
@@ -54,16 +55,18 @@ def signal_badges(table: pd.DataFrame, kpi: Kpi, run_length: int) -> None:
         notes.append(f"target {format_value(target, kpi.unit)}")
     if len(table) and bool(table["trial_limits"].iloc[0]):
         notes.append(f"trial limits: {TOO_FEW_FOR_FIRM_LIMITS} with a value")
-    if table["provisional"].any():
-        notes.append(f"{table.loc[table['provisional'], 'month'].iloc[-1]} is provisional: "
+    provisional = table["provisional"].astype(bool) & table["value"].notna()
+    if provisional.any():
+        notes.append(f"{table.loc[provisional, 'month'].iloc[-1]} is provisional: "
                      "not judged until it is complete")
     if notes:
         st.caption(" · ".join(notes))
 
 
 def through(ctx, kpi: Kpi):
-    """The last day of data behind the KPI's charts: its source's as_of, or the window's end."""
-    return data_through(data.data_as_of(ctx.key)[kpi.source], ctx.flt.end)
+    """The last day of data behind the KPI's charts: the day its months are complete by (its
+    source's as_of; less the follow-up for a return rate), or the window's end."""
+    return data_through(complete_by(kpi, data.data_as_of(ctx.key)), ctx.flt.end)
 
 
 def tile_badges(ctx, kpi_id: str, table: pd.DataFrame) -> None:

@@ -16,12 +16,10 @@ from ui.widgets import headline, kpi_tile, page_header
 
 RETURNS = pages.LOYALTY_RETURNS
 KPIS = pages.LOYALTY
-LABELS = {"return_visit_rate": "Return visits (loyalty)"}
-FOLLOW_UP = ("No patient has a full year of follow-up yet: a first visit counts only once "
-             "365 days have passed by the data's as-of date.")
-NOT_READMISSION = ("Return visits measure loyalty: patients choosing to come back within a "
-                   "year. This is not a readmission measure and says nothing about quality "
-                   "of care.")
+LABELS = {"return_visit_rate": "Return visits (loyalty)",
+          "return_visit_rate_90d": "Return visits within 90 days"}
+NOT_READMISSION = ("Return visits measure loyalty: patients choosing to come back. This is "
+                   "not a readmission measure and says nothing about quality of care.")
 
 
 def show_kpi(ctx, kpi_id: str) -> None:
@@ -41,30 +39,37 @@ def show_kpi(ctx, kpi_id: str) -> None:
     department_funnel(ctx, kpi_id, f"funnel_{kpi_id}")
 
 
-def show_return_visits(ctx) -> None:
-    """Return visits of the latest 12 complete months whose patients have a full year of
+def follow_up_missing(days: int) -> str:
+    """What the page says when no cohort has `days` of follow-up yet."""
+    return (f"No patient has {days} days of follow-up yet: a first visit counts only once "
+            f"{days} days have passed by the data's as-of date.")
+
+
+def show_return_visits(ctx, kpi_id: str) -> None:
+    """A return rate of the latest complete months whose patients all have the KPI's
     follow-up (the cohort named on its tile), by department (dots and a funnel among the
     departments), and by month of the sidebar filter (control chart)."""
-    kpi = ctx.kpis[RETURNS]
-    st.header(LABELS[RETURNS])
+    kpi = ctx.kpis[kpi_id]
+    st.header(LABELS[kpi_id])
     definitions_and_guide(ctx, [kpi], "Definition")
     st.caption(NOT_READMISSION)
-    window = followed_cohort(data.data_as_of(ctx.key)["visits"], kpi.days)
+    window = followed_cohort(data.data_as_of(ctx.key)["visits"], kpi.days,
+                             pages.cohort_months(kpi.days))
     if window is None or window[1] < window[0]:
-        st.info(FOLLOW_UP)
+        st.info(follow_up_missing(kpi.days))
         return
     cohort = replace(ctx, flt=ctx.flt.with_window(*window))
-    row = cohort.compute([RETURNS]).set_index("kpi_id").loc[RETURNS]
+    row = cohort.compute([kpi_id]).set_index("kpi_id").loc[kpi_id]
     kpi_tile(kpi, row, label=f"Return visits: {cohort_words(*window, kpi.days)}")
-    by_dept = cohort.compute([RETURNS], ["department"])
+    by_dept = cohort.compute([kpi_id], ["department"])
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(charts.department_chart(by_dept, ctx.names,
-                                                title="Return visits by department (cohort)"),
-                        key=f"departments_{RETURNS}")
+        st.plotly_chart(charts.department_chart(
+            by_dept, ctx.names, title=f"{LABELS[kpi_id]} by department (cohort)"),
+            key=f"departments_{kpi_id}")
     with right:
-        spc_trend(ctx, RETURNS, f"spc_{RETURNS}", LABELS[RETURNS])
-    department_funnel(cohort, RETURNS, f"funnel_{RETURNS}")
+        spc_trend(ctx, kpi_id, f"spc_{kpi_id}", LABELS[kpi_id])
+    department_funnel(cohort, kpi_id, f"funnel_{kpi_id}")
 
 
 def main() -> None:
@@ -74,8 +79,9 @@ def main() -> None:
     headline(ctx, KPIS[:2], "loyalty data", LABELS)
     for kpi_id in KPIS[:2]:
         show_kpi(ctx, kpi_id)
-    if RETURNS in ctx.kpis:
-        show_return_visits(ctx)
+    for kpi_id in RETURNS:
+        if kpi_id in ctx.kpis:
+            show_return_visits(ctx, kpi_id)
 
 
 main()

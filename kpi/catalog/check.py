@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from kpi.catalog.kinds import SURVEY_SOURCES, Direction, Kind, Param, Source, Unit, known
 from kpi.catalog.kpis import DOMAIN_TEMPLATE, Kpi, declared_kpis
@@ -63,6 +64,14 @@ def kind_fits_source(kpis: Iterable[Kpi]) -> list[str]:
             and k.source not in Kind(k.kind).sources]
 
 
+def chart_kind_fits(kpis: Iterable[Kpi]) -> list[str]:
+    """A chart kind (what the control chart plots instead) is a known kind that reads the
+    KPI's source and needs no parameter the KPI lacks."""
+    return [f"{k.id}: chart kind '{k.chart_kind}' must be a kind that reads {k.source}"
+            for k in kpis if k.chart_kind is not None
+            and computable([replace(k, kind=k.chart_kind)])]
+
+
 def survey_kpis_suppressed(kpis: Iterable[Kpi]) -> list[str]:
     """Survey KPIs withhold small cells (min_n >= 11); other KPIs never do (min_n 0)."""
     problems = []
@@ -98,7 +107,7 @@ COMPUTABLE: tuple[Callable[[Iterable[Kpi]], list[str]], ...] = (
     known_source, known_kind, kind_fits_source, parameters_present)
 RULES: tuple[Callable[[Iterable[Kpi]], list[str]], ...] = (
     unique_ids, has_label_and_description, known_unit, known_direction, *COMPUTABLE,
-    survey_kpis_suppressed)
+    chart_kind_fits, survey_kpis_suppressed)
 
 
 def validate_catalog(kpis: Iterable[Kpi] | None = None) -> list[str]:

@@ -58,6 +58,8 @@ def _computation(k: Kpi) -> str:
         value = getattr(k, field)
         if value is not None:
             parts.append(f"{field} `{value}`")
+    if k.chart_kind is not None:
+        parts.append(f"its control chart plots kind `{k.chart_kind}`")
     return ", ".join(parts)
 
 

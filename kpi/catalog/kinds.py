@@ -70,6 +70,7 @@ class Kind(StrEnum):
     RESPONSE_COUNT = "response_count", SURVEY_SOURCES
     VISIT_COUNT = "visit_count", (Source.VISITS,)
     MEDIAN_WAIT = "median_wait", (Source.VISITS,)
+    GROUPED_MEDIAN_WAIT = "grouped_median_wait", (Source.VISITS,)
     WAIT_WITHIN = "wait_within", (Source.VISITS,), (Param.MINUTES,)
     RETURN_RATE = "return_rate", (Source.VISITS,), (Param.DAYS,)
     COMPLAINT_COUNT = "complaint_count", (Source.COMPLAINTS,)

@@ -19,7 +19,8 @@ class Kpi:
 
     `kind` names the computation; `domain`/`audience` select survey questions; `days` is the
     return window (return_rate), working days (ack) or calendar days (resolved); `minutes`
-    the wait limit; `min_n` the small-cell threshold (0 = never suppressed).
+    the wait limit; `min_n` the small-cell threshold (0 = never suppressed); `chart_kind`
+    the kind whose values the KPI's control chart plots instead (None: the KPI's own).
     """
 
     id: str
@@ -35,10 +36,25 @@ class Kpi:
     days: int | None = None
     minutes: int | None = None
     min_n: int = 0
+    chart_kind: Kind | None = None
 
 
 def _survey(**fields) -> Kpi:
     return Kpi(min_n=SUPPRESSION_THRESHOLD, **fields)
+
+
+def _return_rate(kpi_id: str, label: str, days: int) -> Kpi:
+    """A return-visit rate with a window of `days` (one definition, parametrised by W)."""
+    return Kpi(id=kpi_id, label=label, area="Loyalty", unit=Unit.PERCENT,
+               direction=Direction.HIGHER, source=Source.VISITS, kind=Kind.RETURN_RATE,
+               days=days,
+               description="Share of patients who came back: a patient's index visit is their "
+               f"first visit in the filter; it counts once its {days}-day window has ended by the "
+               "data's as-of date, and it is a return when the patient has any later visit, in "
+               f"any department, within {days} days (same-day visits never count). Loyalty, not a "
+               "readmission measure. On the control chart a month is complete (judged) once the "
+               f"first visits of its last day have {days} days of follow-up; until then it is "
+               "provisional.")
 
 
 KPIS: tuple[Kpi, ...] = (
@@ -65,12 +81,8 @@ KPIS: tuple[Kpi, ...] = (
             description="% promoters (9-10) minus % detractors (0-6) on the 0-10 `recommend` "
             "questions; passives stay in the denominator. Several such questions: the mean of "
             "their NPS, without interval. n = valid answers."),
-    Kpi(id="return_visit_rate", label="Return visit rate", area="Loyalty", unit=Unit.PERCENT,
-        direction=Direction.HIGHER, source=Source.VISITS, kind=Kind.RETURN_RATE, days=365,
-        description="Share of patients who came back: a patient's index visit is their first "
-        "visit in the filter; it counts once its 365-day window has ended by the data's as-of "
-        "date, and it is a return when the patient has any later visit, in any department, "
-        "within 365 days (same-day visits never count). Loyalty, not a readmission measure."),
+    _return_rate("return_visit_rate", "Return visit rate", 365),
+    _return_rate("return_visit_rate_90d", "Return visit rate (90 days)", 90),
     Kpi(id="complaint_count", label="Complaints", area="Complaints", unit=Unit.COUNT,
         direction=Direction.LOWER, source=Source.COMPLAINTS, kind=Kind.COMPLAINT_COUNT,
         description="Complaints received in the filter's departments and dates."),
@@ -120,8 +132,14 @@ KPIS: tuple[Kpi, ...] = (
             "`recommend_workplace` questions (would you recommend this place to work)."),
     Kpi(id="median_wait_minutes", label="Median wait", area="Respect for time",
         unit=Unit.MINUTES, direction=Direction.LOWER, source=Source.VISITS, kind=Kind.MEDIAN_WAIT,
+        chart_kind=Kind.GROUPED_MEDIAN_WAIT,
         description="Median minutes from arrival (or appointment time) to being seen, over the "
-        "visits with a wait recorded (the mean of the two middle values for an even count)."),
+        "visits with a wait recorded (the mean of the two middle values for an even count). "
+        "The control chart plots the grouped median instead: each whole minute m a class from "
+        "m - 0.5 to m + 0.5, median = L + (N/2 - F) / f (the median class the lowest whose "
+        "running count reaches N/2, L its lower bound, F the waits below it, f the waits in "
+        "it), so that a month's point is not rounded to a whole minute; tiles, tables and "
+        "exports keep the median above."),
     Kpi(id="seen_within_15_minutes", label="Seen within 15 minutes", area="Respect for time",
         unit=Unit.PERCENT, direction=Direction.HIGHER, source=Source.VISITS,
         kind=Kind.WAIT_WITHIN, minutes=15,
@@ -181,6 +199,11 @@ def declared_kpis() -> list[Kpi]:
 def available_kpis(con) -> list[Kpi]:
     """Every KPI of the catalog, with one domain KPI per patient domain of the database."""
     return _with_domains([domain_kpi(d) for d in patient_domains(con)] if con is not None else [])
+
+
+def charted(kpi: Kpi) -> Kpi:
+    """The KPI as its control chart computes it: by its chart kind, when it has one."""
+    return kpi if kpi.chart_kind is None else replace(kpi, kind=kpi.chart_kind)
 
 
 def resolve_kpis(con, kpi_ids) -> list[Kpi]:

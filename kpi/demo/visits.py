@@ -53,6 +53,8 @@ class PatientPool:
 
     def assign(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Patient numbers for n visits of the next month (a share of them returning)."""
+        if not self.history:
+            self.seed_history(n)
         ids = np.empty(n, dtype=np.int64)
         returning = rng.random(n) < RETURN_SHARE
         if n and not any(len(p) for p in self.history):
@@ -73,6 +75,17 @@ class PatientPool:
             ids[returning] = picked
         self.history = (self.history + [ids])[-HISTORY_MONTHS:]
         return ids
+
+
+    def seed_history(self, n: int) -> None:
+        """Patients seen in the HISTORY_MONTHS before the demo's first month (in none of its
+        data), as many new ones a month as a month of n visits brings. Without them the
+        first months' patients would be the only ones to return to: their return rates would
+        start high and fall for months, a warm-up no real hospital's data has."""
+        fresh = round(n * (1 - RETURN_SHARE))
+        self.history = [self.next_id + fresh * month + np.arange(fresh, dtype=np.int64)
+                        for month in range(HISTORY_MONTHS)]
+        self.next_id += fresh * HISTORY_MONTHS
 
 
 def _day_weights(plan: DemoPlan, month: int) -> tuple[np.ndarray, np.ndarray]:

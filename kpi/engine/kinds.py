@@ -24,6 +24,7 @@ KIND_FUNCTIONS: dict[Kind, Callable[[Run, Kpi], KpiRows]] = {
     Kind.RESPONSE_COUNT: survey.response_count,
     Kind.VISIT_COUNT: visits.visit_count,
     Kind.MEDIAN_WAIT: visits.median_wait,
+    Kind.GROUPED_MEDIAN_WAIT: visits.grouped_median_wait,
     Kind.WAIT_WITHIN: visits.wait_within,
     Kind.RETURN_RATE: return_rows,
     Kind.COMPLAINT_COUNT: complaints.complaint_count,

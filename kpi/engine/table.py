@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from kpi.catalog.kpis import resolve_kpis
+from kpi.catalog.kpis import charted, resolve_kpis
 from kpi.engine.disclosure import withheld
 from kpi.engine.kinds import check_computable, compute_kpi
 from kpi.engine.meta import data_as_of
@@ -26,13 +26,14 @@ __all__ = ["COLUMNS", "compute", "withheld_groups"]
 
 
 def compute(con, kpi_ids: Sequence[str] | None, flt: Filter,
-            group_by: Sequence[str] = ()) -> pd.DataFrame:
+            group_by: Sequence[str] = (), chart: bool = False) -> pd.DataFrame:
     """Every requested KPI (all when None or empty) for every group of the filter.
 
     Columns: COLUMNS (the snapshot columns without generated_at); one row per KPI x group,
     sorted by kpi_id, department_id, month. department_id / month are None when not grouped.
+    `chart`: each KPI as its control chart plots it (by its chart kind, when it has one).
     """
-    kpis = resolve_kpis(con, kpi_ids)
+    kpis = [charted(k) if chart else k for k in resolve_kpis(con, kpi_ids)]
     check_computable(kpis)
     run = Run(con, resolve_scope(con, flt, group_by), data_as_of(con), kpis,
               derived=is_current(con))

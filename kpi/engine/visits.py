@@ -1,4 +1,5 @@
-"""Visit KPIs: visits and waits (median, seen within N minutes); one query serves them all.
+"""Visit KPIs: visits and waits (median, seen within N minutes); one query serves them all,
+and the grouped median wait its control chart plots reads the same histograms.
 
 With derived tables the counts and the exact median come from the wait histograms
 (kpi.store.derived.waits, read through kpi.engine.months); otherwise from the base visits.
@@ -43,6 +44,28 @@ FROM ranked GROUP BY ALL
 """
 
 
+# The grouped (interpolated) median of whole minutes, each minute m a class [m - 0.5, m + 0.5):
+# L + (N/2 - F) / f, the median class m the lowest whose running count reaches N/2, L = m - 0.5,
+# F = the waits below m, f = the waits at m.
+_GROUPED_MEDIAN_SQL = """
+WITH buckets AS (
+    SELECT department_id, month, wait_minutes, sum(visits) AS visits FROM ({parts})
+    WHERE wait_minutes IS NOT NULL GROUP BY ALL
+), ranked AS (
+    SELECT *, sum(visits) OVER (PARTITION BY department_id, month) AS waits,
+              sum(visits) OVER (PARTITION BY department_id, month ORDER BY wait_minutes
+                                ROWS UNBOUNDED PRECEDING) AS upto
+    FROM buckets
+)
+SELECT department_id, month, any_value(waits)::BIGINT AS waits,
+       arg_min(wait_minutes - 0.5 + (waits / 2 - (upto - visits)) / visits, wait_minutes)
+           FILTER (WHERE upto >= waits / 2) AS grouped_median
+FROM ranked GROUP BY ALL
+"""
+_WAIT_BUCKETS_SQL = ("SELECT {groups}, wait_minutes, count(*) AS visits FROM visits "
+                     "WHERE {where} GROUP BY ALL")
+
+
 def wait_limits(run: Run) -> list[int]:
     """The wait limits (minutes) of the run's wait_within KPIs."""
     return sorted({k.minutes for k in run.kpis if k.kind == Kind.WAIT_WITHIN})
@@ -84,3 +107,18 @@ def wait_within(run: Run, kpi: Kpi) -> KpiRows:
     """The share of the visits with a wait recorded seen within the KPI's minutes."""
     within = f"within_{wait_limits(run).index(kpi.minutes)}"
     return proportion_rows(kpi, visit_aggregates(run), within, "waits")
+
+
+def grouped_median_wait(run: Run, kpi: Kpi) -> KpiRows:
+    """The grouped (interpolated) median wait from the minute histogram: what the median
+    wait's control chart plots (a resolution finer than whole minutes)."""
+    scope = run.scope
+    if run.derived:
+        parts = two_level_sql(scope, WAITS, "wait_minutes, visits")
+        params = two_level_params(scope)
+    else:
+        parts = _WAIT_BUCKETS_SQL.format(groups=scope.group_sql(DATE_COLUMN),
+                                         where=scope.where(DATE_COLUMN))
+        params = scope.params()
+    table = run.grouped(_GROUPED_MEDIAN_SQL.format(parts=parts), params, ["waits"])
+    return kpi_rows(kpi, table, value=table.grouped_median, n=table.waits)

@@ -17,8 +17,9 @@ SATISFACTION_HEADLINE = ("patient_satisfaction", "satisfaction_mean_score", "sur
 SATISFACTION_OVERALL = "patient_satisfaction"
 
 # Loyalty: headline row, then each KPI by department and by month.
-LOYALTY_RETURNS = "return_visit_rate"  # a cohort KPI: its tile names the followed cohort
-LOYALTY = ("recommend_top_box", "nps", LOYALTY_RETURNS)
+# Return visits are cohort KPIs: each tile names the cohort it follows (cohort_months).
+LOYALTY_RETURNS = ("return_visit_rate", "return_visit_rate_90d")
+LOYALTY = ("recommend_top_box", "nps", *LOYALTY_RETURNS)
 
 # Complaints: headline row; volume and deadlines are control charts by month.
 COMPLAINTS = ("complaint_count", "complaints_per_1000_visits", "ack_within_3_working_days",
@@ -32,3 +33,9 @@ STAFF_BESIDE_PATIENTS = ("staff_engagement", "patient_satisfaction")
 
 # Respect for time: headline row, control charts and department x month grids.
 WAITS = ("median_wait_minutes", "seen_within_15_minutes")
+
+
+def cohort_months(days: int) -> int:
+    """How many complete months a return rate's tile follows: a year of first visits for a
+    window of a year or more, the latest quarter (recent months) for a shorter window."""
+    return 12 if days >= 365 else 3

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
 from kpi import engine
-from kpi.catalog.kinds import Unit
+from kpi.catalog.kinds import Kind, Unit
 from kpi.catalog.kpis import Kpi, resolve_kpis
 from kpi.csv_cells import csv_text, number_cell, text_cell
 from kpi.engine.table import withheld_groups
@@ -30,10 +30,12 @@ from kpi.spc.months import month_of, provisional_months, too_few
 from kpi.spc.targets import target_for
 from kpi.stats import PER_1000
 
+# The `python -m kpi spc` columns: the contract's, ending `provisional`, then why a complete
+# month has no verdict: `too_few` (n below its kind's minimum) and `chunky` (Wheeler).
 SPC_COLUMNS = ["kpi_id", "month", "value", "n", "centre", "lower", "upper", "rule", "variation",
-               "assurance", "target", "trial_limits", "chart", "provisional"]
-# For charts and lists: why a month has no value (withheld) or no verdict (too few, chunky).
-SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed", "too_few", "chunky"]
+               "assurance", "target", "trial_limits", "chart", "provisional", "too_few", "chunky"]
+# For charts and lists: also why a month has no value (withheld).
+SPC_DETAIL_COLUMNS = [*SPC_COLUMNS, "suppressed"]
 SPC_BY_DEPARTMENT_COLUMNS = ["department_id", *SPC_DETAIL_COLUMNS]
 # What a point withheld by its window shows: nothing of its own (its limits would give n away).
 WINDOW_BLANKED = ["value", "n", "lower", "upper", "rule", "variation", "assurance"]
@@ -62,10 +64,11 @@ def baseline_filter(flt: Filter) -> Filter:
 
 
 def series_rows(con, kpi_ids: list[str], flt: Filter, group_by: list[str]) -> pd.DataFrame:
-    """The engine rows a chart reads: every month up to the window's end (its baseline, so the
-    window's start never changes a month's signal), with a `window_withheld` column: the
-    groups the window's own tables withhold, which the chart then shows as withheld too."""
-    series = engine.compute(con, kpi_ids, baseline_filter(flt), group_by)
+    """The engine rows a chart reads (each KPI as its chart plots it, kpi.catalog.charted):
+    every month up to the window's end (its baseline, so the window's start never changes a
+    month's signal), with a `window_withheld` column: the groups the window's own tables
+    withhold, which the chart then shows as withheld too."""
+    series = engine.compute(con, kpi_ids, baseline_filter(flt), group_by, chart=True)
     series["window_withheld"] = False
     if flt.start is None or series.empty:
         return series
@@ -99,11 +102,21 @@ def shown_months(months, flt: Filter) -> np.ndarray:
     return months >= month_of(flt.start)
 
 
+def complete_by(kpi: Kpi, as_of: dict) -> date | None:
+    """The day a KPI's months are complete by: its source's as_of; for a return rate, as_of
+    less its window W (a month's value is final once its last day's first visits have W days
+    of follow-up; until then it holds only the first visits of its earlier days)."""
+    day = as_of[kpi.source]
+    if day is None or kpi.kind != Kind.RETURN_RATE:
+        return day
+    return day - timedelta(days=kpi.days)
+
+
 def unjudged(kpi: Kpi, months: np.ndarray, n, as_of: dict, flt: Filter,
              settings: Settings) -> dict[str, np.ndarray]:
     """Per month of one series, why it takes no part in limits, rules and verdicts:
-    `provisional` (incomplete) and `too_few` (n below the KPI kind's minimum)."""
-    return {"provisional": provisional_months(months, as_of[kpi.source], flt.end),
+    `provisional` (incomplete, complete_by) and `too_few` (n below the KPI kind's minimum)."""
+    return {"provisional": provisional_months(months, complete_by(kpi, as_of), flt.end),
             "too_few": too_few(n, settings.min_n_for(kpi.kind))}
 
 

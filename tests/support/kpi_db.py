@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import duckdb
+
+from kpi.store.derived import rebuild as derive
 from kpi.store.salt import load_salt, patient_hash_sql
 from kpi.store.swap import write_swap
 
@@ -116,3 +120,16 @@ def build_tiny_db(db_path: Path) -> Path:
         con.execute(PATIENT_SURVEYS)
         con.execute(STAFF_SURVEYS)
     return db_path
+
+
+def without_derived(source, target):
+    """A copy of the database as an older version wrote it: no derived tables."""
+    shutil.copyfile(source, target)
+    con = duckdb.connect(str(target))
+    try:
+        con.execute("DELETE FROM meta WHERE key = ?", [derive.META_KEY])
+        for table in derive.DERIVED_TABLES:
+            con.execute(f"DROP TABLE {table}")
+    finally:
+        con.close()
+    return target

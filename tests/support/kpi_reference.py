@@ -29,6 +29,7 @@ SURVEY_KPIS = {  # kpi id -> (audience, domain, what)
     "enps": ("staff", "recommend_workplace", "nps"),
 }
 KEYS = ["department_id", "month"]
+RETURN_WINDOWS = {"return_visit_rate": 365, "return_visit_rate_90d": 90}  # kpi id -> W days
 
 
 def load_tables(con) -> dict[str, pd.DataFrame]:
@@ -165,24 +166,25 @@ class Reference:
         waits = v.dropna(subset=["wait_minutes"])
         n_waits = self.on_grid(waits.groupby(KEYS).size(), 0)
         within = self.on_grid(waits.assign(ok=waits.wait_minutes <= 15).groupby(KEYS).ok.sum(), 0)
-        eligible, returned = self._returns(v)
+        returns = {kpi_id: self._returns(v, days) for kpi_id, days in RETURN_WINDOWS.items()}
         return {"visits": (count, count, False),
                 "median_wait_minutes": (self.on_grid(waits.groupby(KEYS).wait_minutes.median()),
                                         n_waits, False),
                 "seen_within_15_minutes": (100 * within / n_waits.where(n_waits > 0), n_waits,
                                            False),
-                "return_visit_rate": (100 * returned / eligible.where(eligible > 0), eligible,
-                                      False)}
+                **{kpi_id: (100 * returned / eligible.where(eligible > 0), eligible, False)
+                   for kpi_id, (eligible, returned) in returns.items()}}
 
-    def _returns(self, v: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    def _returns(self, v: pd.DataFrame, days: int) -> tuple[pd.Series, pd.Series]:
+        window = pd.Timedelta(days=days)
         index = v.groupby([*KEYS, "patient_hash"]).visit_date.min().rename("index_date")
         index = index.reset_index()
-        index = index[index.index_date + pd.Timedelta(days=365) <= self.as_of["visits"]]
+        index = index[index.index_date + window <= self.as_of["visits"]]
         later = self.t["visits"][["patient_hash", "visit_date"]].sort_values("visit_date")
         nearest = pd.merge_asof(index.sort_values("index_date"), later, by="patient_hash",
                                 left_on="index_date", right_on="visit_date",
                                 direction="forward", allow_exact_matches=False)
-        nearest["back"] = nearest.visit_date <= nearest.index_date + pd.Timedelta(days=365)
+        nearest["back"] = nearest.visit_date <= nearest.index_date + window
         return (self.on_grid(nearest.groupby(KEYS).size(), 0),
                 self.on_grid(nearest.groupby(KEYS).back.sum(), 0))
 
