@@ -13,10 +13,14 @@ import pandas as pd
 from kpi.csv_cells import csv_text, number_cell, text_cell
 from kpi.engine import COLUMNS, compute
 from kpi.filters import Filter
+from kpi.present.formatting import unit_words, value_text
 from kpi.spc.months import last_complete_month
 
 FILTER_COLUMNS = ["filter_departments", "filter_service_lines", "filter_sites"]
-SNAPSHOT_COLUMNS = [*COLUMNS, "generated_at", *FILTER_COLUMNS, "provisional"]
+DISPLAY_COLUMNS = ["value_display", "unit_label"]
+SNAPSHOT_COLUMNS = [*COLUMNS, "generated_at", *FILTER_COLUMNS, "provisional", *DISPLAY_COLUMNS]
+# Excel reads a CSV file as UTF-8 only when it starts with this byte order mark.
+EXCEL_BOM = "\ufeff"
 ALL = Filter()  # every department, the whole window
 NUMBER_COLUMNS = ("value", "numerator", "denominator", "n", "ci_low", "ci_high")
 
@@ -46,20 +50,33 @@ def filter_cells(flt: Filter) -> dict[str, str]:
                                      ";".join(flt.sites))))
 
 
-def snapshot_csv(df: pd.DataFrame, generated_at: str | None = None, flt: Filter = ALL) -> str:
+def display_cells(df: pd.DataFrame) -> dict[str, list[str]]:
+    """Per engine row: the value as the dashboard shows it (rounded, with its unit, or the
+    withheld or no-data words) and the unit spelled out."""
+    rows = df[["suppressed", "value", "unit"]].to_dict("records")
+    return {"value_display": [value_text(row) for row in rows],
+            "unit_label": [unit_words(row["unit"]) for row in rows]}
+
+
+def snapshot_csv(df: pd.DataFrame, generated_at: str | None = None, flt: Filter = ALL,
+                 excel: bool = False) -> str:
     """The snapshot CSV text of an engine result computed for flt (generated_at: an ISO
-    timestamp, else now)."""
+    timestamp, else now); for Excel, led by the UTF-8 byte order mark."""
     stamp = generated_at or now_iso()
-    frame = df.assign(generated_at=stamp, **filter_cells(flt),
-                      provisional=provisional_rows(df))[SNAPSHOT_COLUMNS]
-    return csv_text(SNAPSHOT_COLUMNS, ([_cell(c, v) for c, v in zip(SNAPSHOT_COLUMNS, row)]
+    frame = df.assign(generated_at=stamp, **filter_cells(flt), provisional=provisional_rows(df),
+                      **display_cells(df))[SNAPSHOT_COLUMNS]
+    text = csv_text(SNAPSHOT_COLUMNS, ([_cell(c, v) for c, v in zip(SNAPSHOT_COLUMNS, row)]
                                        for row in frame.itertuples(index=False, name=None)))
+    return EXCEL_BOM + text if excel else text
 
 
 def write_snapshot(out: TextIO, con, kpi_ids: Sequence[str] | None, flt: Filter,
-                   group_by: Sequence[str] = (), generated_at: str | None = None) -> None:
-    """Compute the KPIs (every KPI when kpi_ids is empty) and write the snapshot CSV to out."""
-    out.write(snapshot_csv(compute(con, kpi_ids or None, flt, group_by), generated_at, flt))
+                   group_by: Sequence[str] = (), generated_at: str | None = None,
+                   excel: bool = False) -> None:
+    """Compute the KPIs (every KPI when kpi_ids is empty) and write the snapshot CSV to out
+    (for Excel: led by the UTF-8 byte order mark)."""
+    out.write(snapshot_csv(compute(con, kpi_ids or None, flt, group_by), generated_at, flt,
+                           excel))
 
 
 def snapshot_file_name(flt: Filter) -> str:

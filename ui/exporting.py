@@ -11,10 +11,11 @@ from kpi.export import snapshot_csv, snapshot_file_name
 from kpi.filters import Filter
 
 
-def deferred_snapshot(rows: pd.DataFrame, flt: Filter) -> Callable[[], str]:
+def deferred_snapshot(rows: pd.DataFrame, flt: Filter, excel: bool = False) -> Callable[[], str]:
     """A no-argument callable for st.download_button: the snapshot CSV of the previewed engine
-    rows (computed for flt), stamped (generated_at) when it is clicked."""
-    return lambda: snapshot_csv(rows, flt=flt)
+    rows (computed for flt; for Excel, led by the UTF-8 byte order mark), stamped
+    (generated_at) when it is clicked."""
+    return lambda: snapshot_csv(rows, flt=flt, excel=excel)
 
 
 def cli_command(kpi_ids: Sequence[str], flt: Filter, group_by: Sequence[str]) -> str:
