@@ -28,19 +28,19 @@ from kpi.filters import Filter
 from kpi.store.connect import open_readonly
 from kpi.store.derived.version import is_current
 from kpi.store.swap import write_swap
-from tests.support.kpi_db import build_tiny_db
+from tests.support.kpi_db import INSERT_COMPLAINTS, build_tiny_db
 
 VISITS = resolve_kpis(None, ["visits"])[0]
 
 
 # Rows of other departments, dated inside each source's dates (as-of and window unchanged):
 # visits and returns of two patients, complaints (one open), 12 commented surveys, staff.
-OTHER_DEPARTMENTS = """
+OTHER_DEPARTMENTS = f"""
 INSERT INTO departments VALUES ('D4', 'Other ward', 'Inpatient', 'South');
 INSERT INTO visits VALUES
   ('X1', 101, 'D2', DATE '2023-03-01', NULL, 90), ('X2', 101, 'D4', DATE '2023-03-05', NULL, 1),
   ('X3', 102, 'D4', DATE '2024-01-15', NULL, 50), ('X4', 102, 'D4', DATE '2024-02-01', NULL, 2);
-INSERT INTO complaints VALUES
+{INSERT_COMPLAINTS}
   ('X1', 'D2', DATE '2024-03-04', 'other_category', 'high', DATE '2024-03-05', NULL),
   ('X2', 'D4', DATE '2024-01-10', 'other_category', NULL, NULL, NULL);
 INSERT INTO patient_responses
