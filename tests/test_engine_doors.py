@@ -23,6 +23,7 @@ from kpi.engine import breakdowns, compute, data_as_of, departments, kinds, tabl
 from kpi.engine.returns import return_rows
 from kpi.engine.run import Run
 from kpi.engine.scope import Scope, resolve_scope
+from kpi.engine.worklist import complaint_worklist
 from kpi.errors import PxError, UsageError
 from kpi.filters import Filter
 from kpi.store.connect import open_readonly
@@ -151,6 +152,8 @@ ENTRY_POINTS = {
         lambda con, flt: [breakdowns.complaints_by_category(con, flt)],
     "kpi.engine.breakdowns.open_backlog": lambda con, flt: [breakdowns.open_backlog(con, flt)],
     "kpi.engine.departments.departments": lambda con, flt: [departments(con, flt)],
+    "kpi.engine.worklist.complaint_worklist":
+        lambda con, flt: [complaint_worklist(con, kpi.engine.scope.resolve_scope(con, flt))],
     "kpi.engine.scope.resolve_scope":
         lambda con, flt: [kpi.engine.scope.resolve_scope(con, flt, g) for g in GROUPINGS],
 }
