@@ -1,4 +1,5 @@
-"""The KPI snapshot CSV of the contract: one writer for the CLI and the dashboard's download."""
+"""The CSV files that leave the app: the contract's KPI snapshot (one writer for the CLI and the
+dashboard's download) and the complaints worklist."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ from kpi.spc.months import last_complete_month
 FILTER_COLUMNS = ["filter_departments", "filter_service_lines", "filter_sites"]
 DISPLAY_COLUMNS = ["value_display", "unit_label"]
 SNAPSHOT_COLUMNS = [*COLUMNS, "generated_at", *FILTER_COLUMNS, "provisional", *DISPLAY_COLUMNS]
+WORKLIST_COLUMNS = ["complaint_id", "department_id", "department", "received_date", "category",
+                    "severity", "owner", "outcome", "ack_due", "acknowledged_date", "response_due",
+                    "resolved_date", "status", "overdue_working_days", "age_days"]
+WORKLIST_NUMBERS = ("overdue_working_days", "age_days")
 # Excel reads a CSV file as UTF-8 only when it starts with this byte order mark.
 EXCEL_BOM = "\ufeff"
 ALL = Filter()  # every department, the whole window
@@ -79,10 +84,20 @@ def write_snapshot(out: TextIO, con, kpi_ids: Sequence[str] | None, flt: Filter,
                            excel))
 
 
-def snapshot_file_name(flt: Filter) -> str:
+def snapshot_file_name(flt: Filter, what: str = "snapshot") -> str:
     """A file name that names the filter: px-snapshot-ED-2026-01-01-to-2026-11-30.csv (all
     departments when unfiltered; ids, service lines and sites kept to safe characters)."""
     chosen = [*flt.departments, *flt.service_lines, *flt.sites]
     words = "+".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", w) for w in chosen)[:60] or "all"
     window = f"{flt.start or 'first'}-to-{flt.end or 'last'}"
-    return f"px-snapshot-{words}-{window}.csv"
+    return f"px-{what}-{words}-{window}.csv"
+
+
+def worklist_csv(frame: pd.DataFrame, excel: bool = False) -> str:
+    """The complaints worklist (kpi.present.worklist.readable rows) as CSV through the
+    formula-safe cells: codes as words, dates ISO, numbers as numbers (for Excel, led by the
+    UTF-8 byte order mark)."""
+    rows = frame[WORKLIST_COLUMNS].itertuples(index=False, name=None)
+    text = csv_text(WORKLIST_COLUMNS, ([number_cell(v) if c in WORKLIST_NUMBERS else text_cell(v)
+                                        for c, v in zip(WORKLIST_COLUMNS, row)] for row in rows))
+    return EXCEL_BOM + text if excel else text
