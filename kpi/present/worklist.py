@@ -39,11 +39,16 @@ def readable(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     the status text (every engine column kept)."""
     out = frame.copy()
     for column in DATE_COLUMNS:
-        out[column] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in out[column]]
+        out[column] = pd.to_datetime(out[column]).dt.date.astype(object).where(
+            out[column].notna(), None)
     for column in ("category", "severity", "outcome"):
-        out[column] = [words(c) for c in out[column]]
-    out["department"] = [names.get(d, d) for d in out["department_id"]]
-    out["status_text"] = [status_text(s, n) for s, n in zip(out["status"], out["overdue_working_days"])]
+        out[column] = out[column].astype(object).str.replace("_", " ", regex=False).where(
+            out[column].notna(), None)
+    out["department"] = out["department_id"].map(dict(names)).fillna(out["department_id"])
+    overdue = out["status"] == "overdue"
+    out["status_text"] = out["status"].astype(object)
+    out.loc[overdue, "status_text"] = [status_text("overdue", n)
+                                       for n in out.loc[overdue, "overdue_working_days"]]
     return out
 
 
