@@ -14,8 +14,10 @@ from kpi.engine import compute
 from kpi.engine.scope import resolve_scope
 from kpi.engine.worklist import ACK_KPI, RESPONSE_KPI, complaint_worklist, status_day
 from kpi.filters import Filter
+from kpi.ingest.delivery import ingest_folder
 from kpi.store.connect import open_readonly
 from kpi.store.swap import write_swap
+from tests.support.ingest_helpers import delivery, write_files
 from tests.support.kpi_db import build_tiny_db
 
 D = date.fromisoformat
@@ -162,3 +164,27 @@ def test_the_counts_match_the_kpis_on_the_demo(pages_demo, flt):
 ])
 def test_the_status_day_is_the_window_end_unless_the_data_end_sooner(end, as_of, day):
     assert status_day(end, as_of) == day
+
+
+def test_a_delivery_with_owner_outcome_and_holidays_loads_and_counts_them(tmp_path):
+    """C1, received Monday 15 January 2024 and acknowledged Thursday 18th: due Thursday 18th
+    by weekends only; with Tuesday 16th a holiday due Friday 19th. Loading the holidays
+    again changes nothing (a re-delivered date replaces itself)."""
+    folder = delivery(tmp_path / "in")
+    write_files(folder, {
+        "complaints.csv": "complaint_id,department_id,received_date,category,severity,"
+                          "acknowledged_date,resolved_date,owner,outcome\n"
+                          "C1,D1,2024-01-15,wait_time,low,2024-01-18,2024-01-20,"
+                          " Ward manager ,partly_upheld\n"
+                          "C2,D2,2024-02-01,billing,,,,,\n",
+        "holidays.csv": "date\n2024-01-16\n2023-12-25\n"})
+    db = tmp_path / "px.duckdb"
+    ingest_folder(folder, db)
+    ingest_folder(folder, db)
+    con = open_readonly(db)
+    assert con.execute("SELECT count(*) FROM holidays").fetchone() == (2,)
+    rows = _worklist(con, Filter()).set_index("complaint_id")
+    con.close()
+    assert (rows.loc["C1", "owner"], rows.loc["C1", "outcome"]) == ("Ward manager", "partly_upheld")
+    assert pd.isna(rows.loc["C2", "owner"]) and pd.isna(rows.loc["C2", "outcome"])
+    assert rows.loc["C1", "ack_due"].date() == D("2024-01-19")
