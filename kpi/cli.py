@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--kpi", action="append", default=[], metavar="ID")
     _filter_options(export)
     export.add_argument("--by", action="append", default=[], choices=["department", "month"])
+    export.add_argument("--excel", action="store_true",
+                        help="start the file with the UTF-8 byte order mark, so that Excel "
+                             "reads its accents and symbols right (default: plain UTF-8)")
 
     sub.add_parser("list", parents=[db_option], help="list the KPIs and their definitions")
     sub.add_parser("refresh", parents=[db_option],
@@ -148,7 +151,7 @@ def run_export(args: argparse.Namespace, db_path: Path) -> None:
     try:
         _note_clamped_window(con, flt)
         with _output(args.out) as out:
-            write_snapshot(out, con, args.kpi, flt, args.by)
+            write_snapshot(out, con, args.kpi, flt, args.by, excel=args.excel)
     finally:
         con.close()
 

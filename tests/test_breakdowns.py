@@ -10,6 +10,7 @@ from kpi.errors import UsageError
 from kpi.filters import Filter
 from kpi.store.connect import open_readonly
 from kpi.store.swap import write_swap
+from tests.support.kpi_db import INSERT_COMPLAINTS
 
 D = date.fromisoformat
 JAN = Filter(start=D("2025-01-01"), end=D("2025-01-31"))
@@ -51,7 +52,7 @@ def con(tmp_path_factory):
         for rid, answer in zip(ids[:11] + ids[12:], A_RATINGS + B_RATINGS):
             w.execute("INSERT INTO patient_answers VALUES (?, 'q_overall', ?)", [rid, answer])
         for row in COMPLAINTS:
-            w.execute("INSERT INTO complaints VALUES (?, ?, ?, ?, 'low', ?, ?)", list(row))
+            w.execute(f"{INSERT_COMPLAINTS} (?, ?, ?, ?, 'low', ?, ?)", list(row))
     connection = open_readonly(path)
     yield connection
     connection.close()

@@ -156,11 +156,13 @@ def test_bad_links_show_a_warning_and_the_view_never_an_exception(server, tab, a
 def test_the_csv_download_arrives(server, tab):
     open_page(tab, f"{server}/export?start=2025-01-01&end=2025-06-30")
     with tab.expect_download() as download:
-        tab.get_by_role("button", name="Download snapshot CSV").click()
+        tab.get_by_role("button", name="Download for Excel (CSV, UTF-8 with BOM)").click()
     file = download.value
     assert file.suggested_filename == "px-snapshot-all-2025-01-01-to-2025-06-30.csv"
-    rows = list(csv.reader(io.StringIO(Path(file.path()).read_text(encoding="utf-8"))))
-    assert rows[0][:3] == ["kpi_id", "kpi_label", "unit"] and rows[0][-1] == "provisional"
+    raw = Path(file.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfkpi_id,")  # the byte order mark Excel reads as UTF-8
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["kpi_id", "kpi_label", "unit"] and rows[0][-1] == "unit_label"
     assert {row[6] for row in rows[1:]} == {"2025-01-01"}
     assert len(rows) > 20  # one row per KPI of the catalog, domains included
 

@@ -9,7 +9,8 @@ import pytest
 
 from kpi.cli import main
 from kpi.demo.build import build_demo, write_delivery
-from kpi.demo.hospital import COMMENTS, QUESTIONS
+from kpi.demo.hospital import COMMENTS, COMPLAINT_OWNERS, QUESTIONS
+from kpi.ingest.contract import OUTCOMES
 from tests.support.demo_test_helpers import END, share_salt, sorted_tables
 from tests.support.demo_test_helpers import SMALL_SCALE as SCALE
 
@@ -21,7 +22,7 @@ FILES = {
     "patient_survey": ["response_id", "department_id", "response_date", "visit_id", "mode",
                        "comment"] + [q.question_id for q in QUESTIONS if q.audience == "patient"],
     "complaints": ["complaint_id", "department_id", "received_date", "category", "severity",
-                   "acknowledged_date", "resolved_date"],
+                   "acknowledged_date", "resolved_date", "owner", "outcome"],
     "staff_survey": ["response_id", "department_id", "response_date"]
                     + [q.question_id for q in QUESTIONS if q.audience == "staff"],
 }
@@ -101,3 +102,10 @@ def test_the_demo_never_replaces_ingested_data(delivery, tmp_path):
     with pytest.raises(PxError, match="holds loaded data"):
         build_demo(db, scale=0.001, end=END)
     assert db.read_bytes() == before
+
+
+def test_the_demo_delivers_an_owner_for_every_complaint_and_an_outcome_for_the_resolved(delivery):
+    rows = read_rows(delivery[0], "complaints")
+    assert {r["owner"] for r in rows} == set(COMPLAINT_OWNERS)
+    assert {r["outcome"] for r in rows if r["resolved_date"]} == set(OUTCOMES)
+    assert {r["outcome"] for r in rows if not r["resolved_date"]} == {""}

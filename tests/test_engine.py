@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from kpi.catalog.kpis import available_kpis
 from kpi.engine import COLUMNS, compute, data_as_of, default_window, departments
-from kpi.engine.complaints import working_day_deadline_sql
 from kpi.errors import UsageError
 from kpi.filters import Filter
 from kpi.store.connect import open_readonly
@@ -100,15 +98,6 @@ def test_a_department_id_is_bound_never_spliced(con):
     rows = con.execute("SELECT count(*) FROM visits WHERE list_contains($depts, department_id)",
                        {"depts": ["D1' OR '1'='1"]}).fetchone()
     assert rows == (0,)
-
-
-def test_working_day_deadline_matches_numpy_busday_offset(con):
-    days = [date(2024, 2, 19) + timedelta(days=i) for i in range(21)]  # spans 29 February
-    for offset in range(11):
-        got = [con.execute(f"SELECT {working_day_deadline_sql('$d::DATE', '$k')}",
-                           {"d": d, "k": offset}).fetchone()[0] for d in days]
-        want = np.busday_offset(np.array(days, dtype="datetime64[D]"), offset, roll="backward")
-        assert got == [w.item() for w in want], offset
 
 
 def test_as_of_window_and_departments_cover_the_whole_database(con):

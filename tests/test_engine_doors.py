@@ -23,25 +23,26 @@ from kpi.engine import breakdowns, compute, data_as_of, departments, kinds, tabl
 from kpi.engine.returns import return_rows
 from kpi.engine.run import Run
 from kpi.engine.scope import Scope, resolve_scope
+from kpi.engine.worklist import complaint_worklist
 from kpi.errors import PxError, UsageError
 from kpi.filters import Filter
 from kpi.reach import EVERY_DEPARTMENT, NO_DEPARTMENT, Reach
 from kpi.store.connect import open_readonly
 from kpi.store.derived.version import is_current
 from kpi.store.swap import write_swap
-from tests.support.kpi_db import build_tiny_db
+from tests.support.kpi_db import INSERT_COMPLAINTS, build_tiny_db
 
 VISITS = resolve_kpis(None, ["visits"])[0]
 
 
 # Rows of other departments, dated inside each source's dates (as-of and window unchanged):
 # visits and returns of two patients, complaints (one open), 12 commented surveys, staff.
-OTHER_DEPARTMENTS = """
+OTHER_DEPARTMENTS = f"""
 INSERT INTO departments VALUES ('D4', 'Other ward', 'Inpatient', 'South');
 INSERT INTO visits VALUES
   ('X1', 101, 'D2', DATE '2023-03-01', NULL, 90), ('X2', 101, 'D4', DATE '2023-03-05', NULL, 1),
   ('X3', 102, 'D4', DATE '2024-01-15', NULL, 50), ('X4', 102, 'D4', DATE '2024-02-01', NULL, 2);
-INSERT INTO complaints VALUES
+{INSERT_COMPLAINTS}
   ('X1', 'D2', DATE '2024-03-04', 'other_category', 'high', DATE '2024-03-05', NULL),
   ('X2', 'D4', DATE '2024-01-10', 'other_category', NULL, NULL, NULL);
 INSERT INTO patient_responses
@@ -152,6 +153,8 @@ ENTRY_POINTS = {
         lambda con, flt: [breakdowns.complaints_by_category(con, flt)],
     "kpi.engine.breakdowns.open_backlog": lambda con, flt: [breakdowns.open_backlog(con, flt)],
     "kpi.engine.departments.departments": lambda con, flt: [departments(con, flt)],
+    "kpi.engine.worklist.complaint_worklist":
+        lambda con, flt: [complaint_worklist(con, kpi.engine.scope.resolve_scope(con, flt))],
     "kpi.engine.scope.resolve_scope":
         lambda con, flt: [kpi.engine.scope.resolve_scope(con, flt, g) for g in GROUPINGS],
 }

@@ -12,10 +12,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kpi.catalog.kpis import available_kpis
+from kpi.catalog.kpis import available_kpis, domain_kpi
 from kpi.csv_cells import number_cell, text_cell
 from kpi.engine import compute
-from kpi.export import SNAPSHOT_COLUMNS, snapshot_csv, write_snapshot
+from kpi.export import SNAPSHOT_COLUMNS, display_cells, snapshot_csv, write_snapshot
 from kpi.filters import Filter
 from kpi.store.connect import open_readonly
 from tests.support.kpi_db import build_tiny_db
@@ -63,11 +63,57 @@ def test_a_snapshot_row_is_written_exactly(con):
     header, nps, wellbeing = text.splitlines()
     assert header == ",".join(SNAPSHOT_COLUMNS)
     assert nps.startswith("nps,Net Promoter Score,nps,higher,,,2024-01-01,2024-02-29,60,,,100,")
-    assert nps.endswith(f",false,2024-03-11,{STAMP},,,,false")
+    assert nps.endswith(f",false,2024-03-11,{STAMP},,,,false,'+60.0,score (-100 to 100)")
     low, high = (float(x) for x in nps.split(",")[12:14])
     assert low == pytest.approx(46.99906962) and high == pytest.approx(73.00093038)
     assert wellbeing == ("staff_wellbeing,Staff wellbeing,%,higher,,,2024-01-01,2024-02-29,"
-                         f",,,,,,true,2024-03-05,{STAMP},,,,false")
+                         f",,,,,,true,2024-03-05,{STAMP},,,,false,fewer than 11 responses,percent")
+
+
+# The contract's documented columns, in its order (cli-and-export.md); additions come after.
+DOCUMENTED = ["kpi_id", "kpi_label", "unit", "direction", "department_id", "month", "start", "end",
+              "value", "numerator", "denominator", "n", "ci_low", "ci_high", "suppressed",
+              "data_as_of", "generated_at", "filter_departments", "filter_service_lines",
+              "filter_sites", "provisional"]
+
+
+def test_the_documented_columns_keep_their_order_and_the_display_columns_come_last():
+    assert SNAPSHOT_COLUMNS == [*DOCUMENTED, "value_display", "unit_label"]
+
+
+@pytest.mark.parametrize("value, unit, suppressed, display, words", [
+    (82.14, "%", False, "82.1 %", "percent"),
+    (3.41666, "per_1000", False, "3.42 per 1,000 visits", "per 1,000 visits"),
+    (12.0, "minutes", False, "12 min", "minutes"),
+    (7.25, "days", False, "7.2 days", "days"),
+    (1234, "count", False, "1,234", "count"),
+    (71.26, "score", False, "71.3 / 100", "score (0-100)"),
+    (-12.5, "nps", False, "-12.5", "score (-100 to 100)"),
+    (math.nan, "%", True, "fewer than 11 responses", "percent"),
+    (math.nan, "per_1000", False, "no data", "per 1,000 visits"),
+])
+def test_value_display_rounds_as_the_dashboard_and_unit_label_spells_the_unit(
+        value, unit, suppressed, display, words):
+    cells = display_cells(pd.DataFrame({"suppressed": [suppressed], "value": [value],
+                                        "unit": [unit]}))
+    assert cells == {"value_display": [display], "unit_label": [words]}
+
+
+def test_the_value_stays_unrounded_beside_its_display(con):
+    row = _rows(snapshot_csv(compute(con, ["complaints_per_1000_visits"], Filter(
+        departments=("D1",), start="2024-01-01", end="2024-03-31")), generated_at=STAMP))[0]
+    assert float(row["value"]) == pytest.approx(4000 / 3) and row["value"] == repr(4000 / 3)
+    assert (row["value_display"], row["unit_label"]) == ("1,333.33 per 1,000 visits",
+                                                         "per 1,000 visits")
+
+
+def test_every_kpi_label_reads_as_words(con):
+    labels = {r["kpi_id"]: r["kpi_label"] for r in _rows(snapshot_csv(compute(con, None, Filter()),
+                                                                      generated_at=STAMP))}
+    assert labels["domain_top_box[communication]"] == "Communication top-box %"
+    assert not [label for label in labels.values() if set(label) & set("[]_")]
+    assert domain_kpi("wait_time").label == "Wait time top-box %"
+    assert domain_kpi("fft").label == "Friends and Family Test top-box %"
 
 
 def test_a_formula_like_department_is_prefixed_but_a_negative_number_is_not(con):
@@ -121,10 +167,21 @@ def test_every_snapshot_row_names_the_filter_that_made_it(db, options, cells):
                 *options)
     assert done.returncode == 0, done.stderr
     rows = _rows(done.stdout)
-    assert list(rows[0])[-5:] == ["generated_at", "filter_departments", "filter_service_lines",
+    assert list(rows[0])[-7:-2] == ["generated_at", "filter_departments", "filter_service_lines",
                                   "filter_sites", "provisional"]
     assert {(r["filter_departments"], r["filter_service_lines"], r["filter_sites"])
             for r in rows} == {cells}
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_cli_export_is_plain_utf8_unless_excel_asks_for_the_byte_order_mark(db, tmp_path, excel):
+    out = tmp_path / "snapshot.csv"
+    done = _cli("--db", str(db), "export", "--out", str(out), "--kpi", "visits",
+                *(["--excel"] if excel else []))
+    assert done.returncode == 0, done.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfkpi_id," if excel else b"kpi_id,")
+    assert raw.decode("utf-8-sig").splitlines()[0] == ",".join(SNAPSHOT_COLUMNS)
 
 
 @pytest.mark.parametrize("args, code, message", [

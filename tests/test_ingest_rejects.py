@@ -24,6 +24,7 @@ VISIT = "visit_id,patient_key,department_id,visit_date,visit_type,wait_minutes\n
 SURVEY = "response_id,department_id,response_date,visit_id,mode,comment,Q1,Q2,Q3\n"
 COMPL = ("complaint_id,department_id,received_date,category,severity,acknowledged_date,"
          "resolved_date\n")
+COMPL_OWNED = COMPL.strip() + ",owner,outcome\n"
 STAFF = "response_id,department_id,response_date,S1\n"
 
 
@@ -184,6 +185,19 @@ CASES = [
      ("complaints.csv", 3, "resolved_date", "2024-01-01", "before received_date")),
     ("resolved not a date", {"complaints.csv": complaint(resolved="soon")}, False,
      ("complaints.csv", 3, "resolved_date", None, "real date")),
+    ("complaint outcome", {"complaints.csv": COMPL_OWNED + "C9,D1,2024-01-15,billing,low,,"
+                           "2024-01-17,Ward manager,partly upheld\n"}, False,
+     ("complaints.csv", 1, "outcome", None, "not one of upheld, partly_upheld, not_upheld")),
+    ("complaint owner with a line break", {"complaints.csv": COMPL_OWNED + "C9,D1,2024-01-15,"
+                                           "billing,low,,,\"Ward\rmanager\",upheld\n"}, False,
+     ("complaints.csv", 1, "owner", None, "control character")),
+    # holidays
+    ("holiday not a date", {"holidays.csv": "date\n2024-12-25\n25/12/2024\n"}, False,
+     ("holidays.csv", 2, "date", "25/12/2024", "real date")),
+    ("holiday empty", {"holidays.csv": "date\n2024-12-25\n \"\"\n"}, False,
+     ("holidays.csv", 2, "date", None, "required")),
+    ("holiday twice", {"holidays.csv": "date\n2024-12-25\n2024-12-26\n2024-12-25\n"}, False,
+     ("holidays.csv", 3, "date", "2024-12-25", "appears more than once")),
     # staff survey
     ("staff answer above the scale", {"staff_survey.csv": STAFF + "T1,D1,2024-02-01,6\n"}, False,
      ("staff_survey.csv", 1, "S1", "6", "scale agree5 (whole numbers 1 to 5)")),

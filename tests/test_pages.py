@@ -170,7 +170,10 @@ def test_the_export_download_is_the_file_the_shown_cli_command_writes(px_db, tmp
                                       "end": "2025-06-30"})
     at.multiselect(key="export_kpis").set_value(["patient_satisfaction", "complaint_count"])
     at.pills(key="export_by").set_value(["month", "department"]).run()
-    assert at.get("download_button")[0].proto.label == "Download snapshot CSV"
+    excel, plain = at.get("download_button")
+    assert excel.proto.label == "Download for Excel (CSV, UTF-8 with BOM)"
+    assert excel.proto.type == "primary" and plain.proto.label == "Download plain CSV (UTF-8)"
+    assert "byte order mark" in " ".join(c.value for c in at.caption)
     command = shlex.split(at.code[0].value)
     assert command[:4] == ["python", "-m", "kpi", "export"]
     assert command[command.index("--service-line") + 1] == "Emergency"  # the filter as chosen
@@ -184,6 +187,9 @@ def test_the_export_download_is_the_file_the_shown_cli_command_writes(px_db, tmp
     page_csv = deferred_snapshot(rows, flt)()
     cli_csv = out.read_text(encoding="utf-8")
     assert _rows_without_stamp(page_csv) == _rows_without_stamp(cli_csv)
+    excel_csv = deferred_snapshot(rows, flt, excel=True)()
+    assert excel_csv.startswith("\ufeffkpi_id,") and not cli_csv.startswith("\ufeff")
+    assert _rows_without_stamp(excel_csv[1:]) == _rows_without_stamp(cli_csv)
     assert len(_rows_without_stamp(cli_csv)) == 1 + 2 * 2 * 6  # header, 2 KPIs x 2 depts x 6
     records = list(csv.DictReader(io.StringIO(cli_csv)))
     assert {(r["filter_departments"], r["filter_service_lines"], r["filter_sites"])

@@ -172,7 +172,7 @@ def test_the_snapshot_says_which_months_are_provisional(demo, end, group_by, exp
     assert {m: flags[m] for m in expected} == expected
     text = snapshot_csv(rows, generated_at="2026-12-04T10:00:00+00:00")
     written = list(csv.DictReader(io.StringIO(text)))
-    assert list(written[0])[-1] == "provisional"
+    assert list(written[0])[-3:] == ["provisional", "value_display", "unit_label"]
     assert [r["provisional"] == "true" for r in written] == \
         [bool(f) for f in provisional_rows(rows)]
 

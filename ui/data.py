@@ -19,6 +19,8 @@ import streamlit as st
 from kpi import engine
 from kpi.catalog import kpis as catalog
 from kpi.catalog.kpis import Kpi
+from kpi.engine.scope import resolve_scope
+from kpi.engine.worklist import complaint_worklist
 from kpi.filters import Filter
 from kpi.reach import Reach
 from kpi.settings import Settings, read_settings_file, settings_path
@@ -111,6 +113,13 @@ def kpis(key: DbKey) -> dict[str, Kpi]:
     """The catalog's KPIs available in this database, by id, in catalog order."""
     with cursor(key) as cur:
         return {k.id: k for k in catalog.available_kpis(cur)}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def worklist(key: DbKey, flt: Filter) -> pd.DataFrame:
+    """The complaints worklist of the filter (kpi.engine.worklist), read through its Scope."""
+    with cursor(key) as cur:
+        return complaint_worklist(cur, resolve_scope(cur, flt))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

@@ -14,10 +14,11 @@ from ui.audit_trail import audited_download
 from ui.signin import current_access
 
 
-def deferred_snapshot(rows: pd.DataFrame, flt: Filter) -> Callable[[], str]:
+def deferred_snapshot(rows: pd.DataFrame, flt: Filter, excel: bool = False) -> Callable[[], str]:
     """A no-argument callable for st.download_button: the snapshot CSV of the previewed engine
-    rows (computed for flt), audited and stamped (generated_at) when it is clicked."""
-    return audited_download(lambda: snapshot_csv(rows, flt=flt), flt, len(rows))
+    rows (computed for flt; for Excel, led by the UTF-8 byte order mark), audited and stamped
+    (generated_at) when it is clicked."""
+    return audited_download(lambda: snapshot_csv(rows, flt=flt, excel=excel), flt, len(rows))
 
 
 def export_filter(flt: Filter) -> Filter:

@@ -1,4 +1,5 @@
-"""Complaints: volume and rate over time, categories, deadline performance, open backlog."""
+"""Complaints: volume and rate over time, categories, deadline performance, open backlog, and
+the worklist of the complaints themselves."""
 
 import streamlit as st
 
@@ -9,12 +10,13 @@ from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend, spc_trends
 from ui.widgets import definitions, headline, page_header
+from ui.worklist_view import show_worklist
 
 KPIS = pages.COMPLAINTS
 VOLUME = pages.COMPLAINTS_VOLUME
 DEADLINES = pages.COMPLAINTS_DEADLINES
-HOLIDAYS = ("Working days are Monday to Friday; public holidays are not modelled, so a "
-            "deadline that spans a holiday is counted as if the holiday were a working day.")
+HOLIDAYS = ("Working days are Monday to Friday, less the public holidays of the delivery's "
+            "optional holidays file; without that file only weekends are skipped.")
 
 
 def show_volume(ctx) -> None:
@@ -68,10 +70,14 @@ def main() -> None:
     page_header("Complaints", ctx.flt, "Complaints and grievances received")
     backlog = f"Open complaints (backlog on {ctx.flt.end})" if ctx.flt.end else None
     headline(ctx, KPIS, "complaint data", {"open_complaints": backlog} if backlog else None)
-    show_volume(ctx)
-    show_categories(ctx)
-    show_deadlines(ctx)
-    show_backlog(ctx)
+    charts, worklist = st.tabs(["Charts", "Worklist"])
+    with charts:
+        show_volume(ctx)
+        show_categories(ctx)
+        show_deadlines(ctx)
+        show_backlog(ctx)
+    with worklist:
+        show_worklist(ctx)
 
 
 main()

@@ -11,6 +11,9 @@ from ui.exporting import cli_command, deferred_snapshot, export_filter
 from ui.widgets import definitions, page_header
 
 PREVIEW_ROWS = 500
+EXCEL_NOTE = ("The first button's file starts with a byte order mark, so that Excel reads it as "
+              "UTF-8 (accents and symbols intact) when opened with a double click. The plain "
+              "file is the same data without the mark, for scripts, databases and other tools.")
 
 
 def main() -> None:
@@ -27,13 +30,19 @@ def main() -> None:
                         help="Without grouping: one row per KPI for the whole filter.")
     group_by = [g for g in GROUPINGS if g in (group_by or [])]
     rows = ctx.compute(chosen, group_by)
-    st.download_button("Download snapshot CSV", deferred_snapshot(rows, ctx.flt), on_click="ignore",
-                       file_name=snapshot_file_name(ctx.flt),
-                       mime="text/csv", type="primary")
+    name = snapshot_file_name(ctx.flt)
+    excel, plain = st.columns(2)
+    excel.download_button("Download for Excel (CSV, UTF-8 with BOM)",
+                          deferred_snapshot(rows, ctx.flt, excel=True), on_click="ignore",
+                          file_name=name, mime="text/csv", type="primary", key="export_excel")
+    plain.download_button("Download plain CSV (UTF-8)", deferred_snapshot(rows, ctx.flt),
+                          on_click="ignore", file_name=name, mime="text/csv", key="export_plain")
+    st.caption(EXCEL_NOTE)
     st.caption(f"{len(rows):,} rows. Withheld values (fewer than the threshold of responses) "
-               "are empty with suppressed = true; numbers are at full precision.")
+               "are empty with suppressed = true; numbers are at full precision, and "
+               "value_display shows each value rounded as the dashboard shows it.")
     st.dataframe(rows.head(PREVIEW_ROWS), hide_index=True)
-    st.caption("The same file from the command line:")
+    st.caption("The same files from the command line (plain; add `--excel` for Excel's):")
     st.code(cli_command(chosen, ctx.flt, group_by), language="bash")
 
 

@@ -36,7 +36,8 @@ computes these KPIs through one engine (`kpi/engine/`).
   chart and export takes it; a filter's own totals are shown only where they follow from
   cells shown anyway. So a group may be withheld although its own n is large. Not
   covered: differences between two date windows. See `docs/privacy.md`.
-- Working days are Monday to Friday; public holidays are not modelled.
+- Working days are Monday to Friday, less the public holidays of the optional `holidays`
+  file (without it, weekends only).
 
 Verdicts (control charts, comparisons, attention; details in `docs/verdicts.md`):
 - A month is complete when its source's as-of date (and the window's end) reaches its last

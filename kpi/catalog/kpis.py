@@ -96,8 +96,9 @@ KPIS: tuple[Kpi, ...] = (
         area="Complaints", unit=Unit.PERCENT, direction=Direction.HIGHER, source=Source.COMPLAINTS,
         kind=Kind.ACK_WITHIN_WORKING_DAYS, days=3,
         description="Share of complaints acknowledged by the deadline of 3 working days "
-        "(Monday-Friday, public holidays not modelled) after receipt (received Friday or "
-        "Saturday: due Wednesday), over the complaints whose deadline has passed by the data's "
+        "(Monday-Friday, less the public holidays of the delivery's holidays file) after receipt "
+        "(received Friday or Saturday: due Wednesday; on a holiday: counted from the working day "
+        "before), over the complaints whose deadline has passed by the data's "
         "as-of date; a missing acknowledgement is late (NHS England complaints standard)."),
     Kpi(id="resolved_within_7_days", label="Resolved within 7 days", area="Complaints",
         unit=Unit.PERCENT, direction=Direction.HIGHER, source=Source.COMPLAINTS,

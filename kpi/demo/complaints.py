@@ -9,6 +9,8 @@ import numpy as np
 from kpi.demo.hospital import (
     COMPLAINT_CATEGORIES,
     COMPLAINT_CATEGORY_WEIGHTS,
+    COMPLAINT_OUTCOME_PERCENT,
+    COMPLAINT_OWNERS,
     COMPLAINT_SEVERITY_WEIGHTS,
     DEPARTMENTS,
 )
@@ -24,6 +26,9 @@ RESOLVE_SIGMA = 0.65
 RESOLVE_MIN_DAYS, RESOLVE_MAX_DAYS = 2, 120
 NEVER_RESOLVED = 0.02
 NOT_A_DATE = np.datetime64("NaT", "D")
+# Owner and outcome are spread by the complaint's number (Knuth's multiplicative hash), not
+# drawn: the random stream, and so every other number of the demo, stays as it was.
+_SPREAD = 2654435761
 
 _BILLING = COMPLAINT_CATEGORIES.index("billing")
 
@@ -40,6 +45,19 @@ class MonthComplaints:
     severity: np.ndarray
     acknowledged: np.ndarray
     resolved: np.ndarray
+    owner: np.ndarray    # index into COMPLAINT_OWNERS
+    outcome: np.ndarray  # index into COMPLAINT_OUTCOMES, -1 while not resolved
+
+
+def owners_and_outcomes(complaint_no: np.ndarray, resolved: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Each complaint's owner, and the outcome of each resolved one (-1 where open), spread
+    evenly by its number in the demo's proportions."""
+    spread = (complaint_no.astype(np.uint64) * np.uint64(_SPREAD)) % np.uint64(2 ** 32)
+    owner = (spread % np.uint64(len(COMPLAINT_OWNERS))).astype(np.int8)
+    percent = (spread // np.uint64(7)) % np.uint64(100)
+    outcome = np.searchsorted(np.cumsum(COMPLAINT_OUTCOME_PERCENT), percent, side="right")
+    return owner, np.where(np.isnat(resolved), -1, outcome).astype(np.int8)
 
 
 def month_complaints(rng: np.random.Generator, plan: DemoPlan, month: int,
@@ -72,8 +90,11 @@ def month_complaints(rng: np.random.Generator, plan: DemoPlan, month: int,
     acknowledged[rng.random(n) < NEVER_ACKNOWLEDGED] = NOT_A_DATE
     acknowledged = np.where(resolved < acknowledged, resolved, acknowledged)
     last_day = np.datetime64(plan.end, "D")
+    complaint_no = first_complaint_no + np.arange(n, dtype=np.int64)
+    resolved = np.where(resolved <= last_day, resolved, NOT_A_DATE)
+    owner, outcome = owners_and_outcomes(complaint_no, resolved)
     return MonthComplaints(
-        complaint_no=first_complaint_no + np.arange(n, dtype=np.int64),
-        department=department, received=received, category=category, severity=severity,
-        acknowledged=np.where(acknowledged <= last_day, acknowledged, NOT_A_DATE),
-        resolved=np.where(resolved <= last_day, resolved, NOT_A_DATE))
+        complaint_no=complaint_no, department=department, received=received, category=category,
+        severity=severity, acknowledged=np.where(acknowledged <= last_day, acknowledged,
+                                                 NOT_A_DATE),
+        resolved=resolved, owner=owner, outcome=outcome)

@@ -182,6 +182,10 @@ COMPLAINT_CATEGORIES = ("communication", "wait_time", "clinical_care", "staff_at
                         "billing", "privacy", "environment", "access", "other")
 COMPLAINT_SEVERITIES = ("low", "moderate", "high", "critical")
 COMPLAINT_SEVERITY_WEIGHTS = (0.40, 0.40, 0.15, 0.05)
+# Who works a complaint (roles, not people) and how a resolved one ended, in percent.
+COMPLAINT_OWNERS = ("Patient relations team", "Ward manager", "Service manager", "Clinical lead")
+COMPLAINT_OUTCOMES = ("upheld", "partly_upheld", "not_upheld")
+COMPLAINT_OUTCOME_PERCENT = (30, 35, 35)
 # Complaints per visit at level 0, and the category mix, per service line.
 COMPLAINT_RATE = {"Emergency": 0.004, "Inpatient": 0.006, "Outpatient": 0.0017}
 COMPLAINT_CATEGORY_WEIGHTS = {

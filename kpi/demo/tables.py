@@ -9,6 +9,8 @@ from kpi.demo.complaints import MonthComplaints
 from kpi.demo.hospital import (
     COMMENTS,
     COMPLAINT_CATEGORIES,
+    COMPLAINT_OUTCOMES,
+    COMPLAINT_OWNERS,
     COMPLAINT_SEVERITIES,
     DEPARTMENTS,
     QUESTIONS,
@@ -36,8 +38,8 @@ SHAPED_SQL = {
     "patient_answers": "SELECT printf('R%09d', response_no) AS response_id, question_id, answer "
                        "FROM raw_patient_answers",
     "complaints": "SELECT printf('C%08d', complaint_no) AS complaint_id, department_id, "
-                  "received_date, category, severity, acknowledged_date, resolved_date "
-                  "FROM raw_complaints",
+                  "received_date, category, severity, acknowledged_date, resolved_date, owner, "
+                  "outcome FROM raw_complaints",
     "staff_responses": "SELECT printf('S%08d', response_no) AS response_id, department_id, "
                        "response_date FROM raw_staff_responses",
     "staff_answers": "SELECT printf('S%08d', response_no) AS response_id, question_id, answer "
@@ -117,5 +119,7 @@ def month_tables(visits: MonthVisits, patient: MonthSurveys, staff: MonthSurveys
             "category": _codes(complaints.category, COMPLAINT_CATEGORIES),
             "severity": _codes(complaints.severity, COMPLAINT_SEVERITIES),
             "acknowledged_date": _dates(complaints.acknowledged),
-            "resolved_date": _dates(complaints.resolved)}),
+            "resolved_date": _dates(complaints.resolved),
+            "owner": _codes(complaints.owner, COMPLAINT_OWNERS),
+            "outcome": _codes(complaints.outcome, COMPLAINT_OUTCOMES)}),
     }

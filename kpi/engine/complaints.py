@@ -5,22 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpi.catalog.kinds import Kind, Source
+from kpi.catalog.kinds import Source
 from kpi.catalog.kpis import Kpi
+from kpi.engine.deadlines import deadline_kpis, met_sql, with_deadlines_sql
 from kpi.engine.rows import KpiRows, kpi_rows, proportion_rows
 from kpi.engine.run import Run
 from kpi.engine.visits import visit_aggregates
 from kpi.stats import PER_1000, rate_interval
 
 DATE_COLUMN = "received_date"
-# The deadline kinds and the date that must come by the deadline.
-DEADLINES = {Kind.ACK_WITHIN_WORKING_DAYS: "acknowledged_date",
-             Kind.RESOLVED_WITHIN_DAYS: "resolved_date"}
 
-_COMPLAINTS_SQL = """
+_COMPLAINTS_SQL = """{with_deadlines}
 SELECT {groups}, count(*) AS complaints, count(resolved_date) AS resolved,
        quantile_cont(resolved_date - received_date, 0.5) AS median_days{deadlines}
-FROM complaints WHERE {where} GROUP BY ALL
+FROM deadlines GROUP BY ALL
 """
 
 # Open at a period's end: received by then and not resolved on or before it (backlog included).
@@ -34,46 +32,25 @@ GROUP BY ALL
 """
 
 
-def working_day_deadline_sql(date_sql: str, days_sql: str) -> str:
-    """SQL date: `days` working days (Mon-Fri) after a date, as numpy.busday_offset(d, days,
-    roll='backward'): a weekend day first rolls back to Friday."""
-    rolled = (f"({date_sql} - CASE isodow({date_sql}) WHEN 6 THEN 1 WHEN 7 THEN 2 "
-              "ELSE 0 END)")
-    return (f"({rolled} + 7 * ({days_sql} // 5) + {days_sql} % 5 "
-            f"+ CASE WHEN isodow({rolled}) + {days_sql} % 5 > 5 THEN 2 ELSE 0 END)")
-
-
-def _deadline_kpis(run: Run) -> list[Kpi]:
-    """The run's KPIs with a deadline, in the order of their columns due_i and met_i."""
-    return [k for k in run.kpis if k.kind in DEADLINES]
-
-
-def _deadline_columns(kpis: list[Kpi]) -> tuple[str, dict]:
-    """SELECT items and parameters: denominator and numerator of each deadline KPI."""
-    columns, params = [], {}
-    for i, k in enumerate(kpis):
-        if k.kind == Kind.ACK_WITHIN_WORKING_DAYS:
-            due = working_day_deadline_sql("received_date", f"$days_{i}")
-        else:
-            due = f"(received_date + $days_{i})"
-        params[f"days_{i}"] = k.days
-        done = DEADLINES[k.kind]
-        columns.append(f", count(*) FILTER (WHERE {due} <= $as_of) AS due_{i}"
-                       f", count(*) FILTER (WHERE {due} <= $as_of AND {done} <= {due}) AS met_{i}")
-    return "".join(columns), params
+def _deadline_columns(kpis: list[Kpi]) -> str:
+    """SELECT items: denominator and numerator of each deadline KPI (due by the as-of date,
+    and met)."""
+    return "".join(f", count(*) FILTER (WHERE due_{i} <= $as_of) AS due_{i}"
+                   f", count(*) FILTER (WHERE due_{i} <= $as_of AND {met_sql(k, i)}) AS met_{i}"
+                   for i, k in enumerate(kpis))
 
 
 def complaint_aggregates(run: Run) -> pd.DataFrame:
     """Per group: complaints, resolved complaints, median days to resolve, and the complaints
     due and met of each deadline KPI of the run (one query for every complaint KPI)."""
     scope = run.scope
-    deadline_kpis = _deadline_kpis(run)
-    deadlines, params = _deadline_columns(deadline_kpis)
-    sql = _COMPLAINTS_SQL.format(groups=scope.group_sql(DATE_COLUMN), deadlines=deadlines,
-                                 where=scope.where(DATE_COLUMN))
+    kpis = deadline_kpis(run.kpis)
+    with_deadlines, params = with_deadlines_sql(scope.where(DATE_COLUMN), kpis)
+    sql = _COMPLAINTS_SQL.format(with_deadlines=with_deadlines, deadlines=_deadline_columns(kpis),
+                                 groups=scope.group_sql(DATE_COLUMN))
     if params:
         params["as_of"] = run.as_of[Source.COMPLAINTS]
-    counts = ["complaints", "resolved", *(f"{c}_{i}" for i in range(len(deadline_kpis))
+    counts = ["complaints", "resolved", *(f"{c}_{i}" for i in range(len(kpis))
                                           for c in ("due", "met"))]
     return run.grouped(sql, {**scope.params(), **params}, counts)
 
@@ -86,7 +63,7 @@ def complaint_count(run: Run, kpi: Kpi) -> KpiRows:
 
 def within_deadline(run: Run, kpi: Kpi) -> KpiRows:
     """The share of the complaints due by the as-of date that met the KPI's deadline."""
-    i = _deadline_kpis(run).index(kpi)
+    i = deadline_kpis(run.kpis).index(kpi)
     return proportion_rows(kpi, complaint_aggregates(run), f"met_{i}", f"due_{i}")
 
 

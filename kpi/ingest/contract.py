@@ -10,6 +10,7 @@ AUDIENCES = ("patient", "staff")
 COMPLAINT_CATEGORIES = ("communication", "wait_time", "clinical_care", "staff_attitude",
                         "billing", "privacy", "environment", "access", "other")
 SEVERITIES = ("low", "moderate", "high", "critical")
+OUTCOMES = ("upheld", "partly_upheld", "not_upheld")
 
 # How a cell is read: ids and codes are trimmed, text is kept exactly as delivered,
 # dates, integers and numbers are trimmed and then checked for their type. A pseudonymous
@@ -96,12 +97,17 @@ FILES: dict[str, FileSpec] = {spec.name: spec for spec in (
         Column("severity", CODE, choices=SEVERITIES),
         Column("acknowledged_date", DATE),
         Column("resolved_date", DATE),
+        Column("owner", CODE),
+        Column("outcome", CODE, choices=OUTCOMES),
     ), first_load=False),
     FileSpec("staff_survey", (
         _key("response_id"),
         _DEPARTMENT_REF,
         Column("response_date", DATE, required=True),
     ), first_load=False, audience="staff"),
+    FileSpec("holidays", (
+        Column("date", DATE, required=True, unique=True),
+    ), first_load=False),
 )}
 
 # The database tables each survey file fills: the responses and the long-form answers.

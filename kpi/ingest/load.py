@@ -30,10 +30,12 @@ LOADS = (
     ("patient_answers", "patient_survey", "response_id", None),
     ("complaints", "complaints", "complaint_id",
      "SELECT complaint_id, department_id, CAST(received_date AS DATE), category, severity, "
-     "CAST(acknowledged_date AS DATE), CAST(resolved_date AS DATE) FROM stage_complaints"),
+     "CAST(acknowledged_date AS DATE), CAST(resolved_date AS DATE), owner, outcome "
+     "FROM stage_complaints"),
     ("staff_responses", "staff_survey", "response_id",
      "SELECT response_id, department_id, CAST(response_date AS DATE) FROM stage_staff_survey"),
     ("staff_answers", "staff_survey", "response_id", None),
+    ("holidays", "holidays", "date", "SELECT CAST(date AS DATE) FROM stage_holidays"),
 )
 
 
@@ -86,7 +88,8 @@ def load_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged],
         if staged[file].file is None:
             continue
         if staged[file].loaded_into != table:
-            replaced[table] = con.execute(f"DELETE FROM {table} WHERE {key} IN "
+            # compared as text: a key may be a date (holidays), staged as its ISO text
+            replaced[table] = con.execute(f"DELETE FROM {table} WHERE CAST({key} AS VARCHAR) IN "
                                           f"(SELECT {key} FROM stage_{file})").fetchone()[0]
             loaded[table] = con.execute(f"INSERT INTO {table} "
                                         f"{select or answers_sql(staged[file])}").fetchone()[0]

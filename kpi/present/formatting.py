@@ -117,6 +117,12 @@ def unit_label(unit: str) -> str:
     return _UNIT_LABELS.get(unit, unit)
 
 
+def unit_words(unit: str) -> str:
+    """The unit spelled out wholly, for a file read away from the dashboard: 'percent', 'per
+    1,000 visits', 'minutes'."""
+    return "percent" if unit == Unit.PERCENT else unit_label(unit)
+
+
 def markdown_plain(text: Any) -> str:
     """Data text (a department name, a question) made literal for a markdown element."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))

@@ -22,7 +22,11 @@ CREATE TABLE IF NOT EXISTS patient_answers (
     response_id VARCHAR NOT NULL, question_id VARCHAR NOT NULL, answer TINYINT NOT NULL);
 CREATE TABLE IF NOT EXISTS complaints (
     complaint_id VARCHAR NOT NULL, department_id VARCHAR NOT NULL, received_date DATE NOT NULL,
-    category VARCHAR NOT NULL, severity VARCHAR, acknowledged_date DATE, resolved_date DATE);
+    category VARCHAR NOT NULL, severity VARCHAR, acknowledged_date DATE, resolved_date DATE,
+    owner VARCHAR, outcome VARCHAR);
+ALTER TABLE complaints ADD COLUMN IF NOT EXISTS owner VARCHAR;
+ALTER TABLE complaints ADD COLUMN IF NOT EXISTS outcome VARCHAR;
+CREATE TABLE IF NOT EXISTS holidays (date DATE NOT NULL);
 CREATE TABLE IF NOT EXISTS staff_responses (
     response_id VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL);
 CREATE TABLE IF NOT EXISTS staff_answers (
@@ -33,4 +37,4 @@ CREATE TABLE IF NOT EXISTS loads (
 """
 
 TABLES = ("departments", "questions", "visits", "patient_responses", "patient_answers",
-          "complaints", "staff_responses", "staff_answers")
+          "complaints", "staff_responses", "staff_answers", "holidays")

@@ -49,8 +49,11 @@ VISITS = [
 
 # as_of(complaints) = 2024-04-01 (C6's resolution). Weekdays: C1 Friday, C2 Saturday,
 # C3 Thursday (leap day), C4 Monday, C5 Thursday, C6 Wednesday, C7 Monday.
-COMPLAINTS = """
-INSERT INTO complaints VALUES
+# The contract's first columns (owner and outcome, optional, come after them).
+INSERT_COMPLAINTS = ("INSERT INTO complaints (complaint_id, department_id, received_date, "
+                     "category, severity, acknowledged_date, resolved_date) VALUES")
+COMPLAINTS = f"""
+{INSERT_COMPLAINTS}
   ('C1', 'D1', DATE '2024-03-01', 'communication', 'low', DATE '2024-03-06', DATE '2024-03-08'),
   ('C2', 'D1', DATE '2024-03-02', 'wait_time', 'low', DATE '2024-03-07', DATE '2024-03-10'),
   ('C3', 'D1', DATE '2024-02-29', 'clinical_care', 'high', NULL, NULL),
