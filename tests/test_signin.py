@@ -255,3 +255,15 @@ def test_a_lead_who_also_views_reads_the_comments_of_their_own_departments_only(
     if shown:
         assert set(comments[0]["department"]) == {NAMES["MED"]}
         assert list(read_audit(audit_path(signed_in))["event"]) == ["comment_view", "sign_in"]
+
+
+@pytest.mark.parametrize("email, params, download", [
+    ("viewer@hospital.example", {}, False),  # a viewer downloads nothing
+    ("ed.lead@hospital.example", {}, True),
+    ("mixed@hospital.example", {"dept": "MED"}, True),
+    ("mixed@hospital.example", {"dept": "CARD"}, False),  # viewed, not led: no download
+])
+def test_the_worklist_download_follows_the_download_right(signed_in, email, params, download):
+    at = as_user({"email": email}, "views/complaints.py", params)
+    buttons = [b.proto.label for b in at.get("download_button")]
+    assert any(label.startswith("Download these") for label in buttons) is download
