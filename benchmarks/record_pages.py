@@ -52,8 +52,8 @@ class Recorder:
                     "resolved": [k.id for k in kpis], "sources": sorted({k.source for k in kpis}),
                     "filter": flt.to_query_params(), "group_by": list(group_by)}
 
-        def recording_compute(con, kpi_ids, flt, group_by=()):
-            result = compute(con, kpi_ids, flt, group_by)  # a refused call is not replayed
+        def recording_compute(con, kpi_ids, flt, group_by=(), **options):
+            result = compute(con, kpi_ids, flt, group_by, **options)  # a refused call is not replayed
             if not self._inside_spc:
                 self.calls.append(kpi_call(con, kpi_ids, flt, group_by))
             return result
@@ -92,6 +92,8 @@ def _run(at, action) -> None:
     action(at).run()
     if at.exception:
         raise RuntimeError(f"the page raised: {at.exception[0].message}")
+    if at.error:  # the app shows an unexpected error as a plain message (run_safely)
+        raise RuntimeError(f"the page showed an error: {at.error[0].value}")
 
 
 def record_scenario(recorder: Recorder, scenario: dict, pages: list[tuple[str, str]],

@@ -39,8 +39,8 @@ class PageReference(Reference):
     page did not ask for; a survey audience with nothing to score contributes no answers."""
 
     def __init__(self, tables: dict[str, pd.DataFrame], depts: list[str], start, end,
-                 group_by, sources: set[str]):
-        super().__init__(tables, depts, start, end, tuple(group_by))
+                 group_by, sources: set[str], chart: bool = False):
+        super().__init__(tables, depts, start, end, tuple(group_by), chart)
         self.sources = sources
 
     def _answers(self, audience: str) -> pd.DataFrame:
@@ -82,7 +82,8 @@ def reference_kpis(tables: dict[str, pd.DataFrame], call: dict) -> pd.DataFrame:
     if flt.start is None or flt.end is None:
         raise ValueError(f"the recorded filter has no complete window: {call['filter']}")
     reference = PageReference(tables, departments_of(tables["departments"], flt), flt.start,
-                              flt.end, call["group_by"], set(call["sources"]))
+                              flt.end, call["group_by"], set(call["sources"]),
+                              chart="spc" in call)
     rows = reference.all_kpis()
     return rows[rows.kpi_id.isin(call["resolved"])]
 

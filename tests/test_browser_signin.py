@@ -104,7 +104,7 @@ def test_a_department_lead_signs_in_sees_their_department_downloads_and_signs_ou
     tab.get_by_text("department", exact=True).click()  # group by department
     rendered(tab)
     with tab.expect_download() as download:
-        tab.get_by_role("button", name="Download snapshot CSV").click()
+        tab.get_by_role("button", name="Download plain CSV (UTF-8)").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
     assert rows and {r["department_id"] for r in rows} == {"ED"}
     entries = read_audit(audit_path(db))
