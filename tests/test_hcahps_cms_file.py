@@ -59,7 +59,8 @@ def test_every_cms_measure_star_follows_from_the_cut_points(cms):
         stars = _numbers(cms, m.star_id, "Patient Survey Star Rating").value
         means = _numbers(cms, m.linear_id, "HCAHPS Linear Mean Value").value
         both = pd.concat([stars.rename("star"), means.rename("mean")], axis=1, join="inner")
-        ours = both["mean"].map(lambda v: measure_star(v, table.cut_points(m.code)))
+        cuts = table.cut_points(m.code)
+        ours = both["mean"].map(lambda v, cuts=cuts: measure_star(v, cuts))
         assert (ours == both.star).all(), both[ours != both.star]
         checked += len(both)
     assert checked == 8 * 3176
