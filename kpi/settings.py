@@ -4,6 +4,7 @@ verdict per KPI kind (TOML, documented)."""
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,8 +18,9 @@ ALLOWED_RUN_LENGTHS = (6, 7)
 MIN_BASELINE_POINTS = 12  # a fixed baseline needs at least the points of firm limits
 
 DEFAULT_SETTINGS_FILE = Path("settings.toml")
-SECTIONS = {"targets", "spc", "min_n", "comments", "access"}  # [comments]: kpi/comments/custom.py;
-# [access]: kpi/access/serving.py (and, with sign-in, the access file)
+SECTIONS = {"targets", "spc", "min_n", "comments", "access", "benchmarks"}  # [comments]:
+# kpi/comments/custom.py; [access]: kpi/access/serving.py (and, with sign-in, the access file);
+# [benchmarks] state: the US state whose hospitals give the state percentile (docs/benchmarks.md)
 
 _PROPORTION = ("a share from fewer answers moves by more than the usual month-to-month "
                "variation on one answer, and the p-chart's normal approximation needs "
@@ -61,6 +63,7 @@ class Settings:
     run_length: int = DEFAULT_RUN_LENGTH
     min_n: Mapping[str, int] = field(default_factory=lambda: DEFAULT_MIN_N)
     fix_limits_after: int = 0  # MDC "fix limits after N points"; 0: every complete month
+    benchmark_state: str | None = None  # two-letter code, e.g. "MA"; None: no state percentile
 
     def min_n_for(self, kind: str) -> int:
         """The least n a point of a KPI of this kind needs to be judged (0: no minimum)."""
@@ -109,7 +112,21 @@ def read_settings_file(path: Path | None = None) -> Settings:
     if extra:
         raise SettingsError(f"{path}: [spc] unknown key(s) {', '.join(sorted(extra))}")
     return Settings(MappingProxyType(targets), run_length, _min_n(path, raw.get("min_n", {})),
-                    fix_after)
+                    fix_after, _benchmark_state(path, raw.get("benchmarks", {})))
+
+
+def _benchmark_state(path: Path, section: Mapping) -> str | None:
+    """[benchmarks] state: two letters (a US state or territory code), upper-cased; None if unset."""
+    extra = set(section) - {"state"}
+    if extra:
+        raise SettingsError(f"{path}: [benchmarks] unknown key(s) {', '.join(sorted(extra))}")
+    state = section.get("state")
+    if state is None:
+        return None
+    if not isinstance(state, str) or not re.fullmatch(r"[A-Za-z]{2}", state.strip()):
+        raise SettingsError(f"{path}: [benchmarks] state = {state!r}: must be a two-letter US "
+                            "state code such as \"MA\"")
+    return state.strip().upper()
 
 
 def _min_n(path: Path, section: Mapping) -> Mapping[str, int]:

@@ -42,8 +42,8 @@ def con(tmp_path_factory):
         w.execute("INSERT INTO departments VALUES ('A', 'Ward A', 'Inpatient', 'North'), "
                   "('B', 'Clinic B', 'Outpatient', 'South')")
         w.execute("INSERT INTO questions VALUES "
-                  "('q_overall', 'patient', 'overall', 'rating0_10', 'Overall rating', NULL), "
-                  "('q_rec', 'patient', 'recommend', 'recommend4', 'Recommend', NULL)")
+                  "('q_overall', 'patient', 'overall', 'rating0_10', 'Overall rating', NULL, NULL), "
+                  "('q_rec', 'patient', 'recommend', 'recommend4', 'Recommend', NULL, NULL)")
         ids = [f"r_a{i:02d}" for i in range(1, 13)] + [f"r_b{i}" for i in range(1, 6)]
         for rid in ids:
             w.execute("INSERT INTO patient_responses VALUES (?, ?, ?, NULL, 'web', ?)",

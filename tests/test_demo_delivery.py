@@ -16,7 +16,8 @@ from tests.support.demo_test_helpers import SMALL_SCALE as SCALE
 
 FILES = {
     "departments": ["department_id", "department_name", "service_line", "site"],
-    "questions": ["question_id", "audience", "domain", "scale", "question_text", "top_box_min"],
+    "questions": ["question_id", "audience", "domain", "scale", "question_text", "top_box_min",
+                  "hcahps_measure"],
     "visits": ["visit_id", "patient_key", "department_id", "visit_date", "visit_type",
                "wait_minutes"],
     "patient_survey": ["response_id", "department_id", "response_date", "visit_id", "mode",

@@ -225,7 +225,7 @@ def test_domain_counts_past_64_domains_and_only_valid_answers(tmp_path):
     with write_swap(path, fresh=True) as con:
         con.execute("INSERT INTO departments VALUES ('A', 'Ward A', NULL, NULL)")
         con.execute("INSERT INTO questions SELECT printf('Q%02d', i), 'patient', "
-                    "printf('d%02d', i), 'yesno', NULL, NULL FROM range(70) t(i)")
+                    "printf('d%02d', i), 'yesno', NULL, NULL, NULL FROM range(70) t(i)")
         con.execute("INSERT INTO patient_responses VALUES "
                     "('R1', 'A', DATE '2024-02-29', NULL, NULL, NULL), "
                     "('R2', 'A', DATE '2024-02-29', NULL, NULL, NULL)")

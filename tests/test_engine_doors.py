@@ -19,7 +19,7 @@ import kpi.engine
 import kpi.engine.scope
 from kpi.catalog.kinds import Direction, Kind, Param, Source, Unit
 from kpi.catalog.kpis import available_kpis, resolve_kpis
-from kpi.engine import breakdowns, compute, data_as_of, departments, kinds, table
+from kpi.engine import breakdowns, compute, data_as_of, departments, hcahps, kinds, table
 from kpi.engine.returns import return_rows
 from kpi.engine.run import Run
 from kpi.engine.scope import Scope, resolve_scope
@@ -155,6 +155,9 @@ ENTRY_POINTS = {
     "kpi.engine.departments.departments": lambda con, flt: [departments(con, flt)],
     "kpi.engine.worklist.complaint_worklist":
         lambda con, flt: [complaint_worklist(con, kpi.engine.scope.resolve_scope(con, flt))],
+    "kpi.engine.hcahps.benchmark_rows":
+        lambda con, flt: [hcahps.benchmark_rows(con, flt, "MA"),
+                          hcahps.benchmark_rows(con, flt, by_department=True)],
     "kpi.engine.scope.resolve_scope":
         lambda con, flt: [kpi.engine.scope.resolve_scope(con, flt, g) for g in GROUPINGS],
 }

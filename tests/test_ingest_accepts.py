@@ -70,6 +70,15 @@ CASES = [
      "JOIN patient_answers USING (response_id) ORDER BY 1, 3",
      [("R1", D(2024, 1, 10), "Q1", 9), ("R1", D(2024, 1, 10), "Q2", 4),
       ("R2", D(2024, 1, 11), "Q2", 1)]),
+    ("hcahps_measure codes a question; the column may be absent or empty",
+     {"questions.csv": "question_id,audience,domain,scale,question_text,top_box_min,"
+                       "hcahps_measure\n"
+                       "Q1,patient,overall,rating0_10,Overall rating,,H_HSP_RATING\n"
+                       "Q2,patient,communication,frequency4,Nurses listened,, H_COMP_1 \n"
+                       "Q3,patient,recommend,yesno,Would recommend,1,\n"
+                       "S1,staff,engagement,agree5,I am proud,,\n"},
+     "SELECT question_id, hcahps_measure FROM questions WHERE audience = 'patient' ORDER BY 1",
+     [("Q1", "H_HSP_RATING"), ("Q2", "H_COMP_1"), ("Q3", None)]),
     ("header-only file delivers nothing",
      {"complaints.csv": GOOD["complaints.csv"].splitlines()[0] + "\n"},
      "SELECT count(*) FROM complaints", [(0,)]),

@@ -115,6 +115,12 @@ CASES = [
     ("top box outside the scale", {"questions.csv": GOOD["questions.csv"] +
                                    "Q9,patient,x,agree5,,6\n"}, False,
      ("questions.csv", 5, "top_box_min", "6", "outside the scale agree5 (1 to 5)")),
+    ("hcahps measure not one of the eight", {"questions.csv": QUES.strip() + ",hcahps_measure\n"
+                                             "Q1,patient,overall,rating0_10,,,H_COMP_3\n"}, False,
+     ("questions.csv", 1, "hcahps_measure", None, "not one of H_COMP_1, H_COMP_2, H_COMP_5")),
+    ("hcahps measure in lower case", {"questions.csv": QUES.strip() + ",hcahps_measure\n"
+                                      "Q1,patient,overall,rating0_10,,,h_clean\n"}, False,
+     ("questions.csv", 1, "hcahps_measure", None, "H_HSP_RATING, H_RECMND")),
     ("question id is a fixed column", {"questions.csv": GOOD["questions.csv"] +
                                        "Comment,patient,x,yesno,,\n"}, False,
      ("questions.csv", 5, "question_id", None, "fixed column")),

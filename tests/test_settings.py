@@ -46,6 +46,10 @@ def test_targets_and_run_length_are_read(tmp_path):
     ("[min_n]\nmedian_wait = 2.5\n", "[min_n] median_wait = 2.5: must be a whole number"),
     ("[min_n]\nmedian_wait = true\n", "must be a whole number"),
     ("[min_n]\nmedian = 5\n", "[min_n] unknown KPI kind 'median'"),
+    ("[benchmarks]\nstate = 'Massachusetts'\n", "[benchmarks] state = 'Massachusetts': must be"),
+    ("[benchmarks]\nstate = 25\n", "[benchmarks] state = 25: must be a two-letter"),
+    ("[benchmarks]\nstate = 'M1'\n", "state = 'M1'"),
+    ("[benchmarks]\nregion = 'MA'\n", "[benchmarks] unknown key(s) region"),
 ])
 def test_each_rejection_names_the_key_and_value(tmp_path, text, message):
     path = write(tmp_path, text)
@@ -81,3 +85,11 @@ def test_environment_variable_points_at_the_file(tmp_path, monkeypatch):
 def test_unknown_target_ids_are_listed(tmp_path):
     settings = read_settings_file(write(tmp_path, "[targets]\nnps = 10\npatient_satisfacton = 1\n"))
     assert unknown_target_ids(settings, {"nps", "patient_satisfaction"}) == ["patient_satisfacton"]
+
+
+@pytest.mark.parametrize("text, state", [
+    ("", None), ("[benchmarks]\n", None), ("[benchmarks]\nstate = 'MA'\n", "MA"),
+    ("[benchmarks]\nstate = ' ma '\n", "MA"),
+])
+def test_the_benchmark_state_is_read_upper_case(tmp_path, text, state):
+    assert read_settings_file(write(tmp_path, text)).benchmark_state == state

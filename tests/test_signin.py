@@ -47,7 +47,7 @@ NAMES = {"ED": "Emergency Department", "UCC": "Urgent Care Centre", "CARD": "Car
          "MED": "General Medicine Ward", "SURG": "Surgical Ward", "MAT": "Maternity Unit",
          "PAED": "Children's Ward", "ONC": "Oncology Day Unit", "ORTH": "Orthopaedic Clinic",
          "OPH": "Eye Clinic", "DERM": "Dermatology Clinic", "PALL": "Palliative Care Unit"}
-PAGES = ["views/overview.py", "views/satisfaction.py", "views/loyalty.py",
+PAGES = ["views/overview.py", "views/satisfaction.py", "views/benchmarks.py", "views/loyalty.py",
          "views/complaints.py", "views/staff.py", "views/waits.py"]
 
 

@@ -19,6 +19,7 @@ import streamlit as st
 from kpi import engine
 from kpi.catalog import kpis as catalog
 from kpi.catalog.kpis import Kpi
+from kpi.engine.hcahps import benchmark_rows
 from kpi.engine.scope import resolve_scope
 from kpi.engine.worklist import complaint_worklist
 from kpi.filters import Filter
@@ -182,6 +183,13 @@ def spc_by_department(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
     call)."""
     with cursor(key) as cur:
         return spc_series.spc_by_department(cur, kpi_ids, flt, _from_key(chosen))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def benchmarks(key: DbKey, flt: Filter, state: str | None, by_department: bool) -> pd.DataFrame:
+    """The HCAHPS benchmark rows of the filter (per department with by_department)."""
+    with cursor(key) as cur:
+        return benchmark_rows(cur, flt, state, by_department)
 
 
 def clear_caches() -> None:

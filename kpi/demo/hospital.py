@@ -67,30 +67,31 @@ class DemoQuestion:
     scale: str
     question_text: str
     offset: float = 0.0
+    hcahps_measure: str | None = None  # the CMS measure the question belongs to, if any
 
 
 _P, _S = "patient", "staff"
 QUESTIONS: tuple[DemoQuestion, ...] = (
     DemoQuestion("Q_NURSE_COURTESY", _P, "communication", "frequency4",
-                 "How often did nurses treat you with courtesy and respect?", 0.25),
+                 "How often did nurses treat you with courtesy and respect?", 0.25, "H_COMP_1"),
     DemoQuestion("Q_NURSE_LISTEN", _P, "communication", "frequency4",
-                 "How often did nurses listen carefully to you?", 0.0),
+                 "How often did nurses listen carefully to you?", 0.0, "H_COMP_1"),
     DemoQuestion("Q_NURSE_EXPLAIN", _P, "communication", "frequency4",
-                 "How often did nurses explain things in a way you could understand?", -0.05),
+                 "How often did nurses explain things in a way you could understand?", -0.05, "H_COMP_1"),
     DemoQuestion("Q_DOCTOR_COURTESY", _P, "communication", "frequency4",
-                 "How often did doctors treat you with courtesy and respect?", 0.3),
+                 "How often did doctors treat you with courtesy and respect?", 0.3, "H_COMP_2"),
     DemoQuestion("Q_DOCTOR_LISTEN", _P, "communication", "frequency4",
-                 "How often did doctors listen carefully to you?", 0.05),
+                 "How often did doctors listen carefully to you?", 0.05, "H_COMP_2"),
     DemoQuestion("Q_DOCTOR_EXPLAIN", _P, "communication", "frequency4",
-                 "How often did doctors explain things in a way you could understand?", 0.0),
+                 "How often did doctors explain things in a way you could understand?", 0.0, "H_COMP_2"),
     DemoQuestion("Q_HELP_QUICKLY", _P, "responsiveness", "frequency4",
                  "How often did you get help as soon as you wanted it?", -0.35),
     DemoQuestion("Q_STAFF_RESPONSIVE", _P, "responsiveness", "frequency4",
                  "How often did staff respond quickly when you asked for help?", -0.25),
     DemoQuestion("Q_CLEAN", _P, "environment", "frequency4",
-                 "How often were the areas you used kept clean?", 0.05),
+                 "How often were the areas you used kept clean?", 0.05, "H_CLEAN"),
     DemoQuestion("Q_QUIET", _P, "environment", "frequency4",
-                 "How often was the area around you quiet when you needed rest?", -0.55),
+                 "How often was the area around you quiet when you needed rest?", -0.55, "H_QUIET"),
     DemoQuestion("Q_WAIT_REASONABLE", _P, "wait_time", "frequency4",
                  "How often were you seen within a reasonable time of arriving?", -0.3),
     DemoQuestion("Q_PRIVACY", _P, "privacy", "agree5",
@@ -100,14 +101,14 @@ QUESTIONS: tuple[DemoQuestion, ...] = (
     DemoQuestion("Q_EMPATHY_INVOLVED", _P, "empathy", "agree5",
                  "I was involved as much as I wanted in decisions about my care.", -0.1),
     DemoQuestion("Q_DISCHARGE_HELP", _P, "discharge", "yesno",
-                 "Did staff talk with you about the help you would need after leaving?", 0.05),
+                 "Did staff talk with you about the help you would need after leaving?", 0.05, "H_COMP_6"),
     DemoQuestion("Q_DISCHARGE_SYMPTOMS", _P, "discharge", "yesno",
-                 "Were you told in writing which symptoms to look out for after leaving?", -0.15),
+                 "Were you told in writing which symptoms to look out for after leaving?", -0.15, "H_COMP_6"),
     DemoQuestion("Q_OVERALL_RATING", _P, "overall", "rating0_10",
                  "Using any number from 0 (worst) to 10 (best), how would you rate this "
-                 "hospital?", 0.0),
+                 "hospital?", 0.0, "H_HSP_RATING"),
     DemoQuestion("Q_RECOMMEND", _P, "recommend", "recommend4",
-                 "Would you recommend this hospital to your friends and family?", 0.0),
+                 "Would you recommend this hospital to your friends and family?", 0.0, "H_RECMND"),
     DemoQuestion("Q_RECOMMEND_LIKELY", _P, "recommend", "rating0_10",
                  "How likely are you to recommend this hospital to friends and family (0-10)?",
                  0.0),

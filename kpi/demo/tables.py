@@ -27,8 +27,8 @@ _DEPARTMENT_IDS = [d.department_id for d in DEPARTMENTS]
 SHAPED_SQL = {
     "departments": "SELECT department_id, department_name, service_line, site "
                    "FROM raw_departments",
-    "questions": "SELECT question_id, audience, domain, scale, question_text, top_box_min "
-                 "FROM raw_questions",
+    "questions": "SELECT question_id, audience, domain, scale, question_text, top_box_min, "
+                 "hcahps_measure FROM raw_questions",
     "visits": "SELECT printf('V%010d', visit_no) AS visit_id, "
               "printf('PK%016X', patient) AS patient_key, department_id, visit_date, "
               "visit_type, wait_minutes FROM raw_visits",
@@ -77,7 +77,8 @@ def static_tables() -> dict[str, pa.Table]:
             "domain": [q.domain for q in QUESTIONS],
             "scale": [q.scale for q in QUESTIONS],
             "question_text": [q.question_text for q in QUESTIONS],
-            "top_box_min": pa.nulls(len(QUESTIONS), pa.float64())}),
+            "top_box_min": pa.nulls(len(QUESTIONS), pa.float64()),
+            "hcahps_measure": pa.array([q.hcahps_measure for q in QUESTIONS], pa.string())}),
     }
 
 

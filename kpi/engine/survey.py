@@ -9,6 +9,7 @@ from kpi.catalog.kpis import Kpi
 from kpi.engine.months import TwoLevel, two_level_params, two_level_sql
 from kpi.engine.rows import KpiRows, kpi_rows
 from kpi.engine.run import Run
+from kpi.engine.scope import Scope
 from kpi.scoring import (
     NPS_DETRACTOR_MAX,
     NPS_PROMOTER_MIN,
@@ -24,10 +25,10 @@ DATE_COLUMN = "response_date"
 # The questions of the chosen domains with their scale bounds and top box.
 _QUESTIONS = """
 WITH q AS (
-    SELECT question_id, domain, scale, coalesce(top_box_min, default_top_box) AS top_min,
-           low, high
+    SELECT question_id, {grouping} AS domain, scale,
+           coalesce(top_box_min, default_top_box) AS top_min, low, high
     FROM questions JOIN {scales} USING (scale)
-    WHERE audience = $audience AND list_contains($domains, domain)
+    WHERE audience = $audience AND list_contains($domains, {grouping})
 )"""
 
 # Plain: per group, domain and item, scored over the valid answers of the base tables.
@@ -152,13 +153,23 @@ def _domains_query(run: Run, responses: str, answers: str) -> tuple[str, dict]:
                                 "detractors", audience, audience),
             answered=two_level_sql(scope, ANSWERED, "domain, responses", domains, domains))
         params = two_level_params(scope)
-    else:
-        items = _PLAIN_ITEMS.format(groups=scope.group_sql(DATE_COLUMN, "r."),
-                                    responses=responses, answers=answers,
-                                    where=scope.where(DATE_COLUMN, "r."))
-        params = {**scope.params(), "promoter_min": NPS_PROMOTER_MIN,
-                  "detractor_max": NPS_DETRACTOR_MAX}
-    return _QUESTIONS.format(scales=scales_sql_values()) + items + _DOMAIN_SCORES, params
+        return _QUESTIONS.format(scales=scales_sql_values(), grouping="domain") + items + \
+            _DOMAIN_SCORES, params
+    return grouped_scores_query(scope, "domain", responses, answers)
+
+
+def grouped_scores_query(scope: Scope, grouping: str, responses: str = "patient_responses",
+                         answers: str = "patient_answers") -> tuple[str, dict]:
+    """The scores' SQL over the base tables, per group of the scope and per value of a column of
+    questions (`domain`, or `hcahps_measure`, returned as `domain`; the chosen values bound as
+    $domains, the audience as $audience), with its other parameters: top box, linear mean and
+    NPS of each item averaged as a domain's, n = responses answering at least one item."""
+    items = _PLAIN_ITEMS.format(groups=scope.group_sql(DATE_COLUMN, "r."), responses=responses,
+                                answers=answers, where=scope.where(DATE_COLUMN, "r."))
+    params = {**scope.params(), "promoter_min": NPS_PROMOTER_MIN,
+              "detractor_max": NPS_DETRACTOR_MAX, "nps_scale": NPS_SCALE}
+    return _QUESTIONS.format(scales=scales_sql_values(), grouping=grouping) + items + \
+        _DOMAIN_SCORES, params
 
 
 def _catalog_items(con, audience: str) -> dict[str, tuple[int, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpi.hcahps.measures import MEASURE_CODES
 from kpi.scoring import SCALES
 
 AUDIENCES = ("patient", "staff")
@@ -72,6 +73,7 @@ FILES: dict[str, FileSpec] = {spec.name: spec for spec in (
         Column("scale", CODE, required=True, choices=tuple(SCALES)),
         Column("question_text", TEXT),
         Column("top_box_min", NUMBER),
+        Column("hcahps_measure", CODE, choices=MEASURE_CODES),
     ), first_load=True),
     FileSpec("visits", (
         _key("visit_id"),

@@ -20,7 +20,7 @@ LOADS = (
      "SELECT department_id, department_name, service_line, site FROM stage_departments"),
     ("questions", "questions", "question_id",
      "SELECT question_id, audience, domain, scale, question_text, "
-     "CAST(top_box_min AS DOUBLE) FROM stage_questions"),
+     "CAST(top_box_min AS DOUBLE), hcahps_measure FROM stage_questions"),
     ("visits", "visits", "visit_id",  # patient_key is staged as its salted hash
      f"SELECT visit_id, patient_key, department_id, CAST(visit_date AS DATE), visit_type, "
      f"{WHOLE.format('wait_minutes', 'INTEGER')} FROM stage_visits"),

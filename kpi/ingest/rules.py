@@ -62,7 +62,7 @@ class Check:
 
 def sql_list(values) -> str:
     """A SQL list literal of the contract's own codes (never of delivered values)."""
-    if not all(re.fullmatch(r"[a-z0-9_]+", v) for v in values):
+    if not all(re.fullmatch(r"[A-Za-z0-9_]+", v) for v in values):
         raise ValueError(f"not contract codes: {values}")
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 

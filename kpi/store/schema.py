@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS departments (
     service_line VARCHAR, site VARCHAR);
 CREATE TABLE IF NOT EXISTS questions (
     question_id VARCHAR NOT NULL, audience VARCHAR NOT NULL, domain VARCHAR NOT NULL,
-    scale VARCHAR NOT NULL, question_text VARCHAR, top_box_min DOUBLE);
+    scale VARCHAR NOT NULL, question_text VARCHAR, top_box_min DOUBLE, hcahps_measure VARCHAR);
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS hcahps_measure VARCHAR;
 CREATE TABLE IF NOT EXISTS visits (
     visit_id VARCHAR NOT NULL, patient_hash UBIGINT NOT NULL, department_id VARCHAR NOT NULL,
     visit_date DATE NOT NULL, visit_type VARCHAR, wait_minutes INTEGER);

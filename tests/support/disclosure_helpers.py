@@ -25,7 +25,7 @@ def build_layout(db_path: Path, layout: dict[str, dict[int, int]]) -> Path:
             con.execute("INSERT INTO departments VALUES (?, ?, ?, 'North')",
                         [department, f"{department} ward", "Inpatient" if i % 2 else "Clinic"])
         con.execute("INSERT INTO questions VALUES "
-                    "('OVR', 'patient', 'overall', 'rating0_10', 'Overall rating', NULL)")
+                    "('OVR', 'patient', 'overall', 'rating0_10', 'Overall rating', NULL, NULL)")
         rows = [(f"{d}-{m}-{k}", d, f"2024-{m:02d}-15", 9 if k % 3 == 0 else 5)
                 for d, months in layout.items() for m, count in months.items()
                 for k in range(count)]

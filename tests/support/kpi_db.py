@@ -18,20 +18,22 @@ INSERT INTO departments VALUES
   ('D3', 'Emergency', 'Emergency', 'South')
 """
 
-# COM2 and DIS are never answered; ENV's top box is raised to 5 by top_box_min.
+# COM2 and DIS are never answered; ENV's top box is raised to 5 by top_box_min. Six
+# questions carry an HCAHPS measure code (hcahps_measure).
 QUESTIONS = """
-INSERT INTO questions VALUES
-  ('OVR', 'patient', 'overall', 'rating0_10', 'Overall rating', NULL),
-  ('REC4', 'patient', 'recommend', 'recommend4', 'Would you recommend', NULL),
-  ('REC10', 'patient', 'recommend', 'rating0_10', 'How likely to recommend', NULL),
-  ('COM1', 'patient', 'communication', 'frequency4', 'Nurses listened', NULL),
-  ('COM2', 'patient', 'communication', 'frequency4', 'Doctors explained', NULL),
-  ('PRV', 'patient', 'privacy', 'yesno', 'Privacy respected', NULL),
-  ('ENV', 'patient', 'environment', 'agree5', 'The ward was clean', 5),
-  ('DIS', 'patient', 'discharge', 'yesno', 'Discharge information', NULL),
-  ('ENG1', 'staff', 'engagement', 'agree5', 'I look forward to work', NULL),
-  ('WEL1', 'staff', 'wellbeing', 'agree5', 'I feel well at work', NULL),
-  ('SREC', 'staff', 'recommend_workplace', 'rating0_10', 'Recommend as a workplace', NULL)
+INSERT INTO questions (question_id, audience, domain, scale, question_text, top_box_min,
+                       hcahps_measure) VALUES
+  ('OVR', 'patient', 'overall', 'rating0_10', 'Overall rating', NULL, 'H_HSP_RATING'),
+  ('REC4', 'patient', 'recommend', 'recommend4', 'Would you recommend', NULL, 'H_RECMND'),
+  ('REC10', 'patient', 'recommend', 'rating0_10', 'How likely to recommend', NULL, NULL),
+  ('COM1', 'patient', 'communication', 'frequency4', 'Nurses listened', NULL, 'H_COMP_1'),
+  ('COM2', 'patient', 'communication', 'frequency4', 'Doctors explained', NULL, 'H_COMP_2'),
+  ('PRV', 'patient', 'privacy', 'yesno', 'Privacy respected', NULL, NULL),
+  ('ENV', 'patient', 'environment', 'agree5', 'The ward was clean', 5, 'H_CLEAN'),
+  ('DIS', 'patient', 'discharge', 'yesno', 'Discharge information', NULL, 'H_COMP_6'),
+  ('ENG1', 'staff', 'engagement', 'agree5', 'I look forward to work', NULL, NULL),
+  ('WEL1', 'staff', 'wellbeing', 'agree5', 'I feel well at work', NULL, NULL),
+  ('SREC', 'staff', 'recommend_workplace', 'rating0_10', 'Recommend as a workplace', NULL, NULL)
 """
 
 # P1 returns on the leap day 2024-02-29 = 2023-03-01 + 365 days (in another department);

@@ -1,0 +1,1 @@
+"""National HCAHPS benchmarks from the CMS public file: measures, star rules, the compact table."""
