@@ -46,6 +46,11 @@ def test_targets_and_run_length_are_read(tmp_path):
     ("[min_n]\nmedian_wait = 2.5\n", "[min_n] median_wait = 2.5: must be a whole number"),
     ("[min_n]\nmedian_wait = true\n", "must be a whole number"),
     ("[min_n]\nmedian = 5\n", "[min_n] unknown KPI kind 'median'"),
+    ("[drivers]\nmin_respondents = 29\n", "[drivers] min_respondents = 29: must be a whole"),
+    ("[drivers]\nmin_respondents = 100.0\n", "min_respondents = 100.0: must be a whole number"),
+    ("[drivers]\nmin_respondents = true\n", "min_respondents = True: must be"),
+    ("[drivers]\nmin_respondents = '100'\n", "min_respondents = '100': must be"),
+    ("[drivers]\nminimum = 100\n", "[drivers] unknown key(s) minimum"),
 ])
 def test_each_rejection_names_the_key_and_value(tmp_path, text, message):
     path = write(tmp_path, text)
@@ -81,3 +86,11 @@ def test_environment_variable_points_at_the_file(tmp_path, monkeypatch):
 def test_unknown_target_ids_are_listed(tmp_path):
     settings = read_settings_file(write(tmp_path, "[targets]\nnps = 10\npatient_satisfacton = 1\n"))
     assert unknown_target_ids(settings, {"nps", "patient_satisfaction"}) == ["patient_satisfacton"]
+
+
+@pytest.mark.parametrize("text, minimum", [
+    ("", 100), ("[drivers]\n", 100), ("[drivers]\nmin_respondents = 30\n", 30),
+    ("[drivers]\nmin_respondents = 400\n", 400),
+])
+def test_the_key_drivers_minimum_is_read(tmp_path, text, minimum):
+    assert read_settings_file(write(tmp_path, text)).driver_min_respondents == minimum
