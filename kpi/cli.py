@@ -3,52 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
-from typing import TextIO
 
+from kpi.cli_options import (
+    add_filter_options,
+    filter_from,
+    iso_date,
+    note_clamped_window,
+    output_stream,
+    write_from_db,
+)
 from kpi.errors import PxError, UsageError
 from kpi.store.connect import damaged_database, resolve_db_path
 
 
-def _iso_date(text: str) -> date:
-    """A date option read as the URL reads one: a real date written exactly YYYY-MM-DD."""
-    from kpi.filters import parse_iso_date
-
-    try:
-        return parse_iso_date(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
-
-
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def _filter_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--department", action="append", default=[], metavar="ID")
-    parser.add_argument("--service-line", action="append", default=[], metavar="NAME")
-    parser.add_argument("--site", action="append", default=[], metavar="NAME")
-    parser.add_argument("--start", type=_iso_date)
-    parser.add_argument("--end", type=_iso_date)
-
-
-def _filter(args: argparse.Namespace):
-    from kpi.filters import Filter
-
-    return Filter(departments=tuple(args.department), service_lines=tuple(args.service_line),
-                  sites=tuple(args.site), start=args.start, end=args.end)
-
-
-def _note_clamped_window(con, flt) -> None:
-    """Say on stderr where the data's extent cuts the filter's window (the engine cuts it)."""
-    from kpi.engine import default_window
-
-    for note in flt.clamped(*default_window(con))[1]:
-        print(f"note: {note}", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", parents=[db_option], help="write a KPI snapshot CSV")
     export.add_argument("--out", required=True, help="file to write, or - for stdout")
     export.add_argument("--kpi", action="append", default=[], metavar="ID")
-    _filter_options(export)
+    add_filter_options(export)
     export.add_argument("--by", action="append", default=[], choices=["department", "month"])
     export.add_argument("--excel", action="store_true",
                         help="start the file with the UTF-8 byte order mark, so that Excel "
@@ -92,9 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     spc = sub.add_parser("spc", parents=[db_option], help="control chart of one KPI by month")
     spc.add_argument("--kpi", required=True, metavar="ID")
     spc.add_argument("--out", required=True, help="file to write, or - for stdout")
-    _filter_options(spc)
-    spc.add_argument("--rebase", action="append", default=[], type=_iso_date, metavar="DATE",
+    add_filter_options(spc)
+    spc.add_argument("--rebase", action="append", default=[], type=iso_date, metavar="DATE",
                      help="start new limits at this date (a known change); repeatable")
+
+    report = sub.add_parser("report", parents=[db_option],
+                            help="the board pack: one self-contained HTML file")
+    report.add_argument("--out", required=True, help="FILE.html to write, or - for stdout")
+    add_filter_options(report)
 
     comments = sub.add_parser("comments", help="free-text comments").add_subparsers(
         dest="comments_command", required=True)
@@ -146,23 +122,14 @@ def run_export(args: argparse.Namespace, db_path: Path) -> None:
     from kpi.export import write_snapshot
     from kpi.store.connect import open_readonly
 
-    flt = _filter(args)
+    flt = filter_from(args)
     con = open_readonly(db_path)
     try:
-        _note_clamped_window(con, flt)
-        with _output(args.out) as out:
+        note_clamped_window(con, flt)
+        with output_stream(args.out) as out:
             write_snapshot(out, con, args.kpi, flt, args.by, excel=args.excel)
     finally:
         con.close()
-
-
-@contextlib.contextmanager
-def _output(out: str) -> Iterator[TextIO]:
-    if out == "-":
-        yield sys.stdout
-    else:
-        with open(out, "w", encoding="utf-8", newline="") as stream:
-            yield stream
 
 
 def run_list(args: argparse.Namespace, db_path: Path) -> None:
@@ -190,18 +157,19 @@ def run_spc(args: argparse.Namespace, db_path: Path) -> None:
     """`spc --kpi ID`: one KPI's monthly control chart as CSV."""
     from kpi.settings import read_settings_file
     from kpi.spc.series import spc_csv, spc_for_kpi
-    from kpi.store.connect import open_readonly
 
-    flt = _filter(args)
     settings = read_settings_file()
-    con = open_readonly(db_path)
-    try:
-        _note_clamped_window(con, flt)
-        text = spc_csv(spc_for_kpi(con, args.kpi, flt, settings, args.rebase))
-    finally:
-        con.close()
-    with _output(args.out) as out:
-        out.write(text)
+    write_from_db(args, db_path, lambda con, flt: spc_csv(
+        spc_for_kpi(con, args.kpi, flt, settings, args.rebase)))
+
+
+def run_report(args: argparse.Namespace, db_path: Path) -> None:
+    """`report`: the board pack of the filter, one self-contained HTML file."""
+    from kpi.report.build import board_pack
+    from kpi.settings import read_settings_file
+
+    settings = read_settings_file()
+    write_from_db(args, db_path, lambda con, flt: board_pack(con, flt, settings, comments=flt))
 
 
 def run_comments(args: argparse.Namespace, db_path: Path) -> None:
@@ -214,12 +182,13 @@ def run_comments(args: argparse.Namespace, db_path: Path) -> None:
     scale = None if args.rating_scale is None else rating_scale(args.rating_scale)
     text = classified_csv(read_comment_file(args.in_file), Classifier(comment_themes()), scale,
                           args.mask)
-    with _output(args.out) as out:
+    with output_stream(args.out) as out:
         out.write(text)
 
 
 COMMANDS = {"ingest": run_ingest, "demo": run_demo, "export": run_export, "list": run_list,
-            "refresh": run_refresh, "spc": run_spc, "comments": run_comments}
+            "refresh": run_refresh, "spc": run_spc, "report": run_report,
+            "comments": run_comments}
 
 
 def main(argv: list[str] | None = None) -> int:

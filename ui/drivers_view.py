@@ -10,6 +10,8 @@ from kpi.present.driver_chart import priority_matrix
 from kpi.present.drivers import (
     LEVEL_NAMES,
     METHOD,
+    NO_DRIVERS,
+    NO_FIX_FIRST,
     OUTCOME_NAMES,
     fix_first,
     fix_first_rows,
@@ -33,14 +35,14 @@ def key_drivers_section(ctx) -> None:
     note = withheld_words(found, outcome, minimum)
     table = priority_table(found, outcome, level)
     if table.empty:
-        st.info(note or "No driver has answers with some variation in this filter.")
+        st.info(note or NO_DRIVERS)
         return
     st.plotly_chart(priority_matrix(table, f"What goes with {OUTCOME_NAMES[outcome]}: "
                                            f"{LEVEL_NAMES[level].lower()}"), key="drivers_matrix")
     chosen = fix_first(table)
     st.subheader("Fix first")
     if chosen.empty:
-        st.caption("No driver is both above the mean importance and below the mean top-box %.")
+        st.caption(NO_FIX_FIRST)
     else:
         st.dataframe(fix_first_rows(chosen), hide_index=True)
     st.caption(METHOD + (f" {note}" if note else ""))

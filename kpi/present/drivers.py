@@ -19,6 +19,8 @@ QUADRANTS = {
 OUTCOME_NAMES = {"overall": "the overall rating", "recommend": "would recommend"}
 LEVEL_NAMES = {"question": "Questions", "domain": "Domains"}
 FIX_FIRST_SHOWN = 5
+NO_DRIVERS = "No driver has answers with some variation in this filter."
+NO_FIX_FIRST = "No driver is both above the mean importance and below the mean top-box %."
 METHOD = ("Importance: Spearman's rank correlation between a patient's answer to the question "
           "(or mean score on the domain) and their answer to the outcome, over the respondents "
           "who answered both, with its 95 % interval. Performance: the top-box % in this filter. "
