@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
                                help="national standing of the HCAHPS-coded questions (CSV)")
     benchmark.add_argument("--out", required=True, help="file to write, or - for stdout")
     add_filter_options(benchmark)
+    report = sub.add_parser("report", parents=[db_option],
+                            help="the board pack: one self-contained HTML file")
+    report.add_argument("--out", required=True, help="FILE.html to write, or - for stdout")
+    add_filter_options(report)
 
     comments = sub.add_parser("comments", help="free-text comments").add_subparsers(
         dest="comments_command", required=True)
@@ -173,6 +177,15 @@ def run_benchmark(args: argparse.Namespace, db_path: Path) -> None:
     write_from_db(args, db_path, lambda con, flt: benchmark_csv(benchmark_rows(con, flt, state)))
 
 
+def run_report(args: argparse.Namespace, db_path: Path) -> None:
+    """`report`: the board pack of the filter, one self-contained HTML file."""
+    from kpi.report.build import board_pack
+    from kpi.settings import read_settings_file
+
+    settings = read_settings_file()
+    write_from_db(args, db_path, lambda con, flt: board_pack(con, flt, settings, comments=flt))
+
+
 def run_comments(args: argparse.Namespace, db_path: Path) -> None:
     """`comments classify`: themes, sentiment and masking of a CSV of comments (no database)."""
     from kpi.comments.classify import Classifier
@@ -189,6 +202,7 @@ def run_comments(args: argparse.Namespace, db_path: Path) -> None:
 
 COMMANDS = {"ingest": run_ingest, "demo": run_demo, "export": run_export, "list": run_list,
             "refresh": run_refresh, "spc": run_spc, "benchmark": run_benchmark,
+            "report": run_report,
             "comments": run_comments}
 
 

@@ -18,9 +18,12 @@ ALLOWED_RUN_LENGTHS = (6, 7)
 MIN_BASELINE_POINTS = 12  # a fixed baseline needs at least the points of firm limits
 
 DEFAULT_SETTINGS_FILE = Path("settings.toml")
-SECTIONS = {"targets", "spc", "min_n", "comments", "access", "benchmarks"}  # [comments]:
+SECTIONS = {"targets", "spc", "min_n", "comments", "access", "benchmarks", "drivers"}  # [comments]:
 # kpi/comments/custom.py; [access]: kpi/access/serving.py (and, with sign-in, the access file);
 # [benchmarks] state: the US state whose hospitals give the state percentile (docs/benchmarks.md)
+# [drivers] min_respondents: the key drivers' least respondents (docs/key-drivers.md)
+DEFAULT_DRIVER_RESPONDENTS = 100  # a correlation from 100 answers is known to about +-0.2
+LEAST_DRIVER_RESPONDENTS = 30  # below 30 the interval of a correlation spans most of its range
 
 _PROPORTION = ("a share from fewer answers moves by more than the usual month-to-month "
                "variation on one answer, and the p-chart's normal approximation needs "
@@ -64,6 +67,7 @@ class Settings:
     min_n: Mapping[str, int] = field(default_factory=lambda: DEFAULT_MIN_N)
     fix_limits_after: int = 0  # MDC "fix limits after N points"; 0: every complete month
     benchmark_state: str | None = None  # two-letter code, e.g. "MA"; None: no state percentile
+    driver_min_respondents: int = DEFAULT_DRIVER_RESPONDENTS  # key drivers withheld below
 
     def min_n_for(self, kind: str) -> int:
         """The least n a point of a KPI of this kind needs to be judged (0: no minimum)."""
@@ -112,7 +116,8 @@ def read_settings_file(path: Path | None = None) -> Settings:
     if extra:
         raise SettingsError(f"{path}: [spc] unknown key(s) {', '.join(sorted(extra))}")
     return Settings(MappingProxyType(targets), run_length, _min_n(path, raw.get("min_n", {})),
-                    fix_after, _benchmark_state(path, raw.get("benchmarks", {})))
+                    fix_after, _benchmark_state(path, raw.get("benchmarks", {})),
+                    driver_min_respondents=_drivers(path, raw.get("drivers", {})))
 
 
 def _benchmark_state(path: Path, section: Mapping) -> str | None:
@@ -127,6 +132,18 @@ def _benchmark_state(path: Path, section: Mapping) -> str | None:
         raise SettingsError(f"{path}: [benchmarks] state = {state!r}: must be a two-letter US "
                             "state code such as \"MA\"")
     return state.strip().upper()
+
+
+def _drivers(path: Path, section: Mapping) -> int:
+    """[drivers] min_respondents: a whole number of at least LEAST_DRIVER_RESPONDENTS."""
+    extra = set(section) - {"min_respondents"}
+    if extra:
+        raise SettingsError(f"{path}: [drivers] unknown key(s) {', '.join(sorted(extra))}")
+    value = section.get("min_respondents", DEFAULT_DRIVER_RESPONDENTS)
+    if isinstance(value, bool) or not isinstance(value, int) or value < LEAST_DRIVER_RESPONDENTS:
+        raise SettingsError(f"{path}: [drivers] min_respondents = {value!r}: must be a whole "
+                            f"number of at least {LEAST_DRIVER_RESPONDENTS}")
+    return value
 
 
 def _min_n(path: Path, section: Mapping) -> Mapping[str, int]:

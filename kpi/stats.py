@@ -182,3 +182,17 @@ def suppressed_mask(n_array, threshold: int = SUPPRESSION_THRESHOLD, *,
     n = np.asarray(n_array, dtype=float)
     return (n > 0) & (n < limit)
 
+
+
+def correlation_interval_arrays(r, n, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """95 % interval of Spearman correlations r from n pairs, element-wise: Fisher's z = atanh(r)
+    +- z x sqrt((1 + r^2 / 2) / (n - 3)) (Bonett-Wright variance for a rank correlation), back
+    through tanh; nan where n < 4 or r is nan, (r, r) where |r| = 1."""
+    r = np.asarray(r, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = z * np.sqrt((1.0 + r * r / 2.0) / (n - 3.0))
+        centre = np.arctanh(np.clip(r, -1.0, 1.0))
+        low, high = np.tanh(centre - half), np.tanh(centre + half)
+    usable = (n >= 4) & ~np.isnan(r)
+    return np.where(usable, low, np.nan), np.where(usable, high, np.nan)

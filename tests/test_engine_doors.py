@@ -20,6 +20,7 @@ import kpi.engine.scope
 from kpi.catalog.kinds import Direction, Kind, Param, Source, Unit
 from kpi.catalog.kpis import available_kpis, resolve_kpis
 from kpi.engine import breakdowns, compute, data_as_of, departments, hcahps, kinds, table
+from kpi.engine.drivers import key_drivers
 from kpi.engine.returns import return_rows
 from kpi.engine.run import Run
 from kpi.engine.scope import Scope, resolve_scope
@@ -153,6 +154,7 @@ ENTRY_POINTS = {
         lambda con, flt: [breakdowns.complaints_by_category(con, flt)],
     "kpi.engine.breakdowns.open_backlog": lambda con, flt: [breakdowns.open_backlog(con, flt)],
     "kpi.engine.departments.departments": lambda con, flt: [departments(con, flt)],
+    "kpi.engine.drivers.key_drivers": lambda con, flt: [key_drivers(con, flt, 11)],
     "kpi.engine.worklist.complaint_worklist":
         lambda con, flt: [complaint_worklist(con, kpi.engine.scope.resolve_scope(con, flt))],
     "kpi.engine.hcahps.benchmark_rows":

@@ -50,6 +50,11 @@ def test_targets_and_run_length_are_read(tmp_path):
     ("[benchmarks]\nstate = 25\n", "[benchmarks] state = 25: must be a two-letter"),
     ("[benchmarks]\nstate = 'M1'\n", "state = 'M1'"),
     ("[benchmarks]\nregion = 'MA'\n", "[benchmarks] unknown key(s) region"),
+    ("[drivers]\nmin_respondents = 29\n", "[drivers] min_respondents = 29: must be a whole"),
+    ("[drivers]\nmin_respondents = 100.0\n", "min_respondents = 100.0: must be a whole number"),
+    ("[drivers]\nmin_respondents = true\n", "min_respondents = True: must be"),
+    ("[drivers]\nmin_respondents = '100'\n", "min_respondents = '100': must be"),
+    ("[drivers]\nminimum = 100\n", "[drivers] unknown key(s) minimum"),
 ])
 def test_each_rejection_names_the_key_and_value(tmp_path, text, message):
     path = write(tmp_path, text)
@@ -93,3 +98,11 @@ def test_unknown_target_ids_are_listed(tmp_path):
 ])
 def test_the_benchmark_state_is_read_upper_case(tmp_path, text, state):
     assert read_settings_file(write(tmp_path, text)).benchmark_state == state
+
+
+@pytest.mark.parametrize("text, minimum", [
+    ("", 100), ("[drivers]\n", 100), ("[drivers]\nmin_respondents = 30\n", 30),
+    ("[drivers]\nmin_respondents = 400\n", 400),
+])
+def test_the_key_drivers_minimum_is_read(tmp_path, text, minimum):
+    assert read_settings_file(write(tmp_path, text)).driver_min_respondents == minimum

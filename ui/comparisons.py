@@ -13,12 +13,11 @@ from kpi.present.formatting import markdown_plain
 from kpi.present.funnel_chart import funnel_chart
 from kpi.spc.compare import (
     against_overall,
+    department_funnel_of,
     min_n_by_kpi,
     pooled_kpis,
-    reference_rows,
     rest_of_hospital,
 )
-from kpi.spc.funnel import funnel_spread
 from ui import data
 from ui.tables import WHOLE_FILTER
 
@@ -55,14 +54,12 @@ def department_funnel(ctx, kpi_id: str, key: str) -> None:
     kpi = ctx.kpis[kpi_id]
     by_dept = ctx.compute([kpi_id], ["department"])
     overall, name = reference(ctx, [kpi_id])
-    row = reference_rows(by_dept, overall, pooled_kpis([kpi])).get(kpi_id)
-    funnel = None if row is None else funnel_spread(kpi.unit, row)
-    if funnel is None:
+    found = department_funnel_of(kpi, by_dept, overall, ctx.settings)
+    if found is None:
         st.caption(f"No funnel plot: {markdown_plain(kpi.label)} is not a share, rate or NPS "
                    "with counts in this filter.")
         return
-    st.plotly_chart(funnel_chart(by_dept, verdicts(ctx, by_dept, overall, [kpi_id]), funnel,
-                                 ctx.names, name, title=f"{kpi.label}: departments by n"),
-                    key=key)
+    st.plotly_chart(funnel_chart(by_dept, *found, ctx.names, name,
+                                 title=f"{kpi.label}: departments by n"), key=key)
     st.caption("Each dot is a department. The limits narrow as n grows (Spiegelhalter funnel, "
                "95 % dashed, 99.8 % dotted); only a department outside 99.8 % is coloured.")

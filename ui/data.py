@@ -19,6 +19,7 @@ import streamlit as st
 from kpi import engine
 from kpi.catalog import kpis as catalog
 from kpi.catalog.kpis import Kpi
+from kpi.engine.drivers import key_drivers as engine_key_drivers
 from kpi.engine.hcahps import benchmark_rows
 from kpi.engine.scope import resolve_scope
 from kpi.engine.worklist import complaint_worklist
@@ -121,6 +122,14 @@ def worklist(key: DbKey, flt: Filter) -> pd.DataFrame:
     """The complaints worklist of the filter (kpi.engine.worklist), read through its Scope."""
     with cursor(key) as cur:
         return complaint_worklist(cur, resolve_scope(cur, flt))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def key_drivers(key: DbKey, flt: Filter, minimum: int) -> pd.DataFrame:
+    """The key drivers of the filter (kpi.engine.drivers), withheld below `minimum`
+    respondents."""
+    with cursor(key) as cur:
+        return engine_key_drivers(cur, flt, minimum)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.engine.worklist import STATUSES, status_day
-from kpi.errors import UsageError
 from kpi.export import snapshot_file_name, worklist_csv
 from kpi.ingest.contract import COMPLAINT_CATEGORIES, SEVERITIES
 from kpi.present.worklist import narrowed, readable, shown_table, status_counts, words
 from ui import data
 from ui.audit_trail import audited_download
-from ui.exporting import export_filter
-from ui.signin import current_access
+from ui.exporting import download_allowed
 
 ABOUT = ("One row per complaint received in the filter's window, and per complaint received "
          "earlier that was still open at its end; most overdue first. Acknowledgement and "
@@ -67,13 +65,10 @@ def show_worklist(ctx) -> None:
 def _download(ctx, chosen, day) -> None:
     """The chosen rows as a formula-safe CSV, for those who may download this filter's
     departments (audited when clicked)."""
-    if current_access().exports.empty:
+    allowed = download_allowed(ctx)
+    if allowed is None:
         return
-    try:
-        allowed = set(data.filter_departments(ctx.key, export_filter(ctx.flt)))
-    except UsageError:
-        allowed = set()
-    if allowed != set(data.filter_departments(ctx.key, ctx.flt)):
+    if not allowed:
         st.caption("Downloads of these departments' complaints are not part of your access.")
         return
     st.download_button(f"Download these {len(chosen):,} complaints (CSV for Excel)",

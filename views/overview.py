@@ -8,6 +8,7 @@ from kpi.errors import UsageError
 from kpi.present import pages
 from kpi.spc.compare import change_vs_year_earlier, min_n_by_kpi, year_earlier
 from kpi.spc.verdict import statuses
+from ui.board_pack import board_pack_download
 from ui.comparisons import reference, verdicts
 from ui.context import page_context
 from ui.spc_view import needs_attention, tile_badges
@@ -66,6 +67,7 @@ def main() -> None:
     stop_if_no_data(whole[whole["kpi_id"].isin(HEADLINES.values())], "data")
     show_tiles(ctx, whole)
     show_departments(ctx, whole)
+    board_pack_download(ctx)
 
 
 main()

@@ -10,6 +10,7 @@ from kpi.present.heatmap import heatmap
 from ui.comments_access import audited_comment_view, comment_reading
 from ui.comparisons import department_funnel
 from ui.context import page_context
+from ui.drivers_view import key_drivers_section
 from ui.spc_view import definitions_and_guide, spc_trends
 from ui.widgets import headline, page_header, threshold, withheld_legend
 
@@ -91,6 +92,7 @@ def main() -> None:
     page_header("Satisfaction", ctx.flt, "Top-box scores of the patient survey")
     headline(ctx, HEADLINE, "patient survey answers", data_kpi="patient_satisfaction")
     show_domains(ctx)
+    key_drivers_section(ctx)
     show_rating(ctx)
     show_comments(ctx)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from statistics import NormalDist
@@ -32,10 +33,23 @@ COMMENT_SHARE = 0.30
 POSITIVE_ABOVE, NEGATIVE_BELOW = 0.2, -0.5   # respondent level deciding a comment's tone
 WAIT_EFFECT = 0.45            # per log-unit of wait relative to WAIT_REFERENCE minutes
 WAIT_REFERENCE = 30.0
+# The planted key driver: in the ED, being seen in a reasonable time goes with the overall
+# rating beyond the respondent's general level. Only the correlation changes: the driver's
+# item noise takes PLANTED_SHARE of its variance from the overall rating's item noise and the
+# rest from the planted stream (its own generator), so every answer's distribution, every other
+# answer and the main random stream stay as they were.
+PLANTED_DEPARTMENT = "ED"
+PLANTED_DRIVER = WAIT_QUESTION
+PLANTED_OUTCOME = "Q_OVERALL_RATING"
+PLANTED_SHARE = 0.6
+PLANTED_STREAM = 4            # np.random.default_rng([seed, PLANTED_STREAM, month])
 
 PATIENT_QUESTIONS = tuple(q for q in QUESTIONS if q.audience == "patient")
 STAFF_QUESTIONS = tuple(q for q in QUESTIONS if q.audience == "staff")
-_WAIT_COLUMN = [q.question_id for q in PATIENT_QUESTIONS].index(WAIT_QUESTION)
+_PATIENT_IDS = [q.question_id for q in PATIENT_QUESTIONS]
+_WAIT_COLUMN = _PATIENT_IDS.index(WAIT_QUESTION)
+_PLANTED = (_PATIENT_IDS.index(PLANTED_DRIVER), _PATIENT_IDS.index(PLANTED_OUTCOME),
+            [d.department_id for d in DEPARTMENTS].index(PLANTED_DEPARTMENT))
 
 
 @dataclass
@@ -62,11 +76,13 @@ def _cut_points(audience: str, scale: str) -> np.ndarray:
 
 def ordinal_answers(rng: np.random.Generator, level: np.ndarray,
                     questions: tuple[DemoQuestion, ...], shift: np.ndarray | None = None,
-                    ) -> np.ndarray:
-    """Answer codes (n, questions) from respondent levels (ordered probit); -1 marks blank."""
+                    mix: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
+    """Answer codes (n, questions) from respondent levels (ordered probit); -1 marks blank.
+    `mix` may recombine the item noise (n, questions) before it is added (same variances)."""
     n = len(level)
     latent = level[:, None] + np.array([q.offset for q in questions])
-    latent = latent + ITEM_SD * rng.standard_normal((n, len(questions)))
+    noise = ITEM_SD * rng.standard_normal((n, len(questions)))
+    latent = latent + (noise if mix is None else mix(noise))
     if shift is not None:
         latent += shift
     answers = np.empty((n, len(questions)), dtype=np.int8)
@@ -94,6 +110,24 @@ def _comments(rng: np.random.Generator, level: np.ndarray) -> np.ndarray:
     return np.where(rng.random(n) < COMMENT_SHARE, pick, -1)
 
 
+def planted_driver(seed: int, month: int, department: np.ndarray
+                   ) -> Callable[[np.ndarray], np.ndarray]:
+    """The noise recombination of the planted driver for one month's respondents: in the
+    planted department, the driver item's noise shares PLANTED_SHARE of its variance with the
+    outcome item's noise; the rest is drawn from the planted stream."""
+    driver, outcome, chosen = _PLANTED
+    rows = np.flatnonzero(department == chosen)
+
+    def mix(noise: np.ndarray) -> np.ndarray:
+        own = np.random.default_rng([seed, PLANTED_STREAM, month]).standard_normal(len(rows))
+        mixed = noise.copy()
+        mixed[rows, driver] = (PLANTED_SHARE ** 0.5 * noise[rows, outcome]
+                               + (1 - PLANTED_SHARE) ** 0.5 * ITEM_SD * own)
+        return mixed
+
+    return mix
+
+
 def patient_surveys(rng: np.random.Generator, plan: DemoPlan, month: int, visits: MonthVisits,
                     first_response_no: int) -> MonthSurveys:
     """Surveys returned about this month's visits (response date = visit date)."""
@@ -107,7 +141,8 @@ def patient_surveys(rng: np.random.Generator, plan: DemoPlan, month: int, visits
     known = ~np.isnan(wait)
     shift[known, _WAIT_COLUMN] = -WAIT_EFFECT * np.clip(
         np.log(np.maximum(wait[known], 1) / WAIT_REFERENCE), -1.5, 1.5)
-    answers = ordinal_answers(rng, level, PATIENT_QUESTIONS, shift)
+    answers = ordinal_answers(rng, level, PATIENT_QUESTIONS, shift,
+                              planted_driver(plan.seed, month, department))
     response_no = first_response_no + np.arange(n, dtype=np.int64)
     linked = rng.random(n) < LINKED_SHARE
     mode = rng.choice(len(SURVEY_MODE_WEIGHTS), size=n, p=SURVEY_MODE_WEIGHTS).astype(np.int8)

@@ -172,3 +172,16 @@ def against_overall(groups: pd.DataFrame, overall: pd.DataFrame,
     verdict[groups["value"].isna()] = NO_DATA
     verdict[groups["suppressed"].astype(bool)] = WITHHELD
     return verdict
+
+
+def department_funnel_of(kpi: Kpi, groups: pd.DataFrame, overall: pd.DataFrame,
+                         settings: Settings) -> tuple[pd.Series, tuple[float, float]] | None:
+    """One KPI's department funnel: each group row's verdict (against_overall) and the funnel
+    (centre, spread) of its reference; None where the KPI has no funnel (medians, means,
+    counts, multi-item scores) in these rows."""
+    pooled = pooled_kpis([kpi])
+    row = reference_rows(groups, overall, pooled).get(kpi.id)
+    funnel = None if row is None else funnel_spread(kpi.unit, row)
+    if funnel is None:
+        return None
+    return against_overall(groups, overall, min_n_by_kpi([kpi], settings), pooled), funnel

@@ -1,0 +1,119 @@
+"""Key drivers: how strongly each patient question and domain goes with the overall rating and
+with would-recommend, respondent by respondent (Spearman's rank correlation with its 95 %
+interval), beside its top-box %; withheld below a minimum of respondents (docs/key-drivers.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kpi.catalog.kpis import DOMAIN_KPI_PREFIX
+from kpi.engine.scope import resolve_scope
+from kpi.engine.table import compute
+from kpi.filters import Filter
+from kpi.scoring import scales_sql_values
+from kpi.settings import DEFAULT_DRIVER_RESPONDENTS
+from kpi.stats import check_threshold, correlation_interval_arrays
+
+OUTCOMES = ("overall", "recommend")  # the domains whose answers are the outcomes
+# Questions about the whole experience are outcomes themselves, not parts that drive one.
+NOT_DRIVERS = (*OUTCOMES, "fft")
+LEVELS = ("question", "domain")
+DRIVER_COLUMNS = ["outcome", "level", "driver_id", "domain", "question_text", "n", "importance",
+                  "ci_low", "ci_high", "top_box", "suppressed"]
+
+# Per respondent: each outcome's score and each driver's (a question's linear 0-100 score, a
+# domain's mean over its answered questions), as in the KPIs; pairs counted by value, ranked
+# with ties at their average rank, and Pearson's r of the ranks weighted by the counts.
+_SQL = """
+WITH q AS (
+    SELECT question_id, domain, question_text, coalesce(top_box_min, default_top_box) AS top_min,
+           low, high
+    FROM questions JOIN {scales} USING (scale) WHERE audience = 'patient'
+), a AS (
+    SELECT a.response_id, q.question_id, q.domain, a.answer >= q.top_min AS top,
+           100.0 * (a.answer - q.low) / (q.high - q.low) AS score
+    FROM patient_responses r JOIN patient_answers a USING (response_id) JOIN q USING (question_id)
+    WHERE {where} AND a.answer BETWEEN q.low AND q.high
+), outcomes AS (
+    SELECT response_id, domain AS outcome, round(avg(score), 9) AS y FROM a
+    WHERE list_contains($outcomes, domain) GROUP BY ALL
+), units AS (
+    SELECT response_id, 'question' AS level, question_id AS driver_id, score AS x FROM a
+    WHERE NOT list_contains($not_drivers, domain)
+    UNION ALL
+    SELECT response_id, 'domain', domain, round(avg(score), 9) FROM a
+    WHERE NOT list_contains($not_drivers, domain) GROUP BY ALL
+), cells AS (
+    SELECT o.outcome, u.level, u.driver_id, u.x, o.y, count(*) AS w
+    FROM units u JOIN outcomes o USING (response_id) GROUP BY ALL
+), xr AS (
+    SELECT outcome, level, driver_id, x, sum(sum(w)) OVER (PARTITION BY outcome, level, driver_id
+           ORDER BY x) - (sum(w) - 1) / 2.0 AS rx FROM cells GROUP BY outcome, level, driver_id, x
+), yr AS (
+    SELECT outcome, level, driver_id, y, sum(sum(w)) OVER (PARTITION BY outcome, level, driver_id
+           ORDER BY y) - (sum(w) - 1) / 2.0 AS ry FROM cells GROUP BY outcome, level, driver_id, y
+), ranked AS (
+    SELECT c.outcome, c.level, c.driver_id, w, rx - (sum(w) OVER g + 1) / 2.0 AS dx,
+           ry - (sum(w) OVER g + 1) / 2.0 AS dy
+    FROM cells c JOIN xr USING (outcome, level, driver_id, x) JOIN yr USING (outcome, level, driver_id, y)
+    WINDOW g AS (PARTITION BY c.outcome, c.level, c.driver_id)
+), rho AS (
+    SELECT outcome, level, driver_id, sum(w) AS n,
+           sum(w * dx * dy) / NULLIF(sqrt(sum(w * dx * dx) * sum(w * dy * dy)), 0) AS importance
+    FROM ranked GROUP BY ALL
+), drivers AS (
+    SELECT DISTINCT 'question' AS level, question_id AS driver_id, domain, question_text FROM q
+    WHERE NOT list_contains($not_drivers, domain)
+    UNION ALL
+    SELECT DISTINCT 'domain', domain, domain, NULL FROM q WHERE NOT list_contains($not_drivers, domain)
+), items AS (
+    SELECT question_id AS driver_id, 100.0 * count(*) FILTER (WHERE top) / count(*) AS top_box
+    FROM a GROUP BY ALL
+)
+SELECT o.outcome, d.level, d.driver_id, d.domain, d.question_text, coalesce(rho.n, 0) AS n,
+       rho.importance, CASE WHEN d.level = 'question' THEN items.top_box END AS top_box
+FROM drivers d CROSS JOIN unnest($outcomes) AS o(outcome)
+LEFT JOIN rho USING (outcome, level, driver_id) LEFT JOIN items USING (driver_id)
+"""
+
+
+def key_drivers(con, flt: Filter, min_respondents: int = DEFAULT_DRIVER_RESPONDENTS
+                ) -> pd.DataFrame:
+    """Per outcome (overall rating, would recommend) x patient question and domain of the
+    catalog (DRIVER_COLUMNS): respondents with both answered (n), Spearman's rho (importance)
+    with its 95 % interval, and the driver's top-box % in the filter (a domain's is its KPI's
+    value); every number withheld (suppressed) when 0 < n < min_respondents (>= 11)."""
+    minimum = check_threshold(min_respondents)
+    scope = resolve_scope(con, flt)
+    found = con.execute(_SQL.format(scales=scales_sql_values(), where=scope.where(
+        "response_date", "r.")), {**scope.params(), "outcomes": list(OUTCOMES),
+                                  "not_drivers": list(NOT_DRIVERS)}).df()
+    domains = found["level"] == "domain"
+    if domains.any():
+        values = compute(con, [f"{DOMAIN_KPI_PREFIX}[{d}]" for d in
+                               sorted(set(found.loc[domains, "domain"]))], flt)
+        by_domain = dict(zip(values["kpi_id"], values["value"]))
+        found.loc[domains, "top_box"] = [by_domain.get(f"{DOMAIN_KPI_PREFIX}[{d}]")
+                                         for d in found.loc[domains, "domain"]]
+    return _withheld(found, minimum)
+
+
+def _withheld(found: pd.DataFrame, minimum: int) -> pd.DataFrame:
+    """The interval added, small pairs withheld, rows in order (outcome, level, strongest
+    first)."""
+    n = found["n"].to_numpy(dtype=float)
+    importance = pd.to_numeric(found["importance"], errors="coerce").to_numpy(dtype=float)
+    low, high = correlation_interval_arrays(importance, n)
+    suppressed = (n > 0) & (n < minimum)
+    table = found.assign(importance=importance, ci_low=low, ci_high=high,
+                         top_box=pd.to_numeric(found["top_box"], errors="coerce"),
+                         suppressed=suppressed)
+    for column in ("importance", "ci_low", "ci_high", "top_box"):
+        table[column] = table[column].where(~suppressed)
+    table["n"] = table["n"].astype("Int64").where(~suppressed)
+    order = table.assign(_o=table["outcome"].map(OUTCOMES.index),
+                         _l=table["level"].map(LEVELS.index), _i=-np.nan_to_num(
+                             table["importance"].to_numpy(dtype=float), nan=-2.0))
+    return (order.sort_values(["_o", "_l", "_i", "driver_id"], kind="stable")[DRIVER_COLUMNS]
+            .reset_index(drop=True))

@@ -1,0 +1,63 @@
+"""The priority matrix of key drivers: performance (top-box %) across, importance (rank
+correlation with the outcome, 95 % interval) up, quadrants cut at the means and named."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpi.present.charts import base_layout
+from kpi.present.drivers import FIX_FIRST, KEEP, MAINTAIN, MONITOR, cut_lines
+from kpi.present.formatting import format_n, html_plain
+from kpi.present.spc_charts import CENTRE_COLOUR, VARIATION_STYLE
+from kpi.spc.rules import COMMON, CONCERN, IMPROVEMENT
+
+# Colour and marker per quadrant: "fix first" in the concern colour, never by colour alone.
+QUADRANT_STYLE = {
+    FIX_FIRST: (VARIATION_STYLE[CONCERN][0], "triangle-down"),
+    KEEP: (VARIATION_STYLE[IMPROVEMENT][0], "triangle-up"),
+    MONITOR: (VARIATION_STYLE[COMMON][0], "square"),
+    MAINTAIN: (VARIATION_STYLE[COMMON][0], "circle"),
+}
+# Where each quadrant's name is written: (x side, y side) of the cut lines.
+CORNERS = {FIX_FIRST: (0, 1), KEEP: (1, 1), MONITOR: (0, 0), MAINTAIN: (1, 0)}
+
+
+def _hover(row: pd.Series) -> str:
+    return (f"{html_plain(row['label'])}<br>importance {row['importance']:.2f} "
+            f"({row['ci_low']:.2f} to {row['ci_high']:.2f}) · top box {row['top_box']:.0f} %"
+            f" · {format_n(row['n'])}<br>{row['quadrant']}")
+
+
+def priority_matrix(table: pd.DataFrame, title: str | None = None, height: int = 480
+                    ) -> go.Figure:
+    """The priority matrix of a kpi.present.drivers.priority_table: one point per driver at
+    (top-box %, importance) with its interval, quadrant lines at the means, quadrant names."""
+    fig = go.Figure()
+    for quadrant, (colour, symbol) in QUADRANT_STYLE.items():
+        rows = table[table["quadrant"] == quadrant]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=rows["top_box"], y=rows["importance"], mode="markers", name=quadrant,
+            error_y=dict(type="data", symmetric=False, color=colour, thickness=1,
+                         array=rows["ci_high"] - rows["importance"],
+                         arrayminus=rows["importance"] - rows["ci_low"]),
+            marker=dict(color=colour, symbol=symbol, size=11, line=dict(color="white", width=1)),
+            hovertext=[_hover(row) for _, row in rows.iterrows()], hoverinfo="text",
+            cliponaxis=False))
+    importance_cut, performance_cut = cut_lines(table)
+    if not math.isnan(importance_cut):
+        line = dict(color=CENTRE_COLOUR, width=1, dash="dot")
+        fig.add_hline(y=importance_cut, line=line)
+        fig.add_vline(x=performance_cut, line=line)
+        for quadrant, (right, top) in CORNERS.items():
+            fig.add_annotation(xref="paper", yref="paper", x=right, y=top, showarrow=False,
+                               xanchor="right" if right else "left",
+                               yanchor="top" if top else "bottom",
+                               text=f"<b>{quadrant}</b>", font=dict(color=QUADRANT_STYLE[quadrant][0]))
+    fig.update_layout(xaxis=dict(title="Performance: top-box %", ticksuffix=" %"),
+                      yaxis=dict(title="Importance: rank correlation with the outcome"))
+    return base_layout(fig, title, height)
