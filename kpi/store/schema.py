@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS complaints (
 ALTER TABLE complaints ADD COLUMN IF NOT EXISTS owner VARCHAR;
 ALTER TABLE complaints ADD COLUMN IF NOT EXISTS outcome VARCHAR;
 CREATE TABLE IF NOT EXISTS holidays (date DATE NOT NULL);
+CREATE TABLE IF NOT EXISTS reviews (
+    review_id VARCHAR NOT NULL, source VARCHAR NOT NULL, site VARCHAR, department_id VARCHAR,
+    review_date DATE NOT NULL, rating TINYINT NOT NULL, text VARCHAR, response_date DATE);
 CREATE TABLE IF NOT EXISTS staff_responses (
     response_id VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL);
 CREATE TABLE IF NOT EXISTS staff_answers (
@@ -37,4 +40,4 @@ CREATE TABLE IF NOT EXISTS loads (
 """
 
 TABLES = ("departments", "questions", "visits", "patient_responses", "patient_answers",
-          "complaints", "staff_responses", "staff_answers", "holidays")
+          "complaints", "staff_responses", "staff_answers", "holidays", "reviews")
