@@ -52,6 +52,10 @@ INSERT INTO patient_answers
   SELECT printf('X%02d', i), q, 0 FROM range(14) t(i), unnest(['OVR', 'REC10']) u(q)
   UNION ALL SELECT printf('X%02d', i), 'COM1', 1 FROM range(14) t(i);
 INSERT INTO staff_responses SELECT printf('X%02d', i), 'D4', DATE '2024-02-10' FROM range(12) t(i);
+INSERT INTO reviews VALUES
+  ('X1', 'google', NULL, 'D2', DATE '2024-02-01', 1, 'elsewhere', DATE '2024-02-03'),
+  ('X2', 'yelp', 'South', 'D4', DATE '2024-03-01', 2, NULL, NULL),
+  ('X3', 'google', 'South', NULL, DATE '2024-03-02', 5, NULL, DATE '2024-03-04');
 INSERT INTO staff_answers
   SELECT printf('X%02d', i), q, 1 FROM range(12) t(i), unnest(['ENG1', 'WEL1', 'SREC']) u(q);
 """

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import duckdb
 
+from kpi.catalog.reviews import STARS
 from kpi.ingest.read import Staged
 from kpi.ingest.rules import RowRule, sql_list, whole_number_sql
 
 FILE = "reviews"
-STARS = (1, 5)
 
 # Each department's site as it will be after the load: the delivered departments, and the
 # stored ones that the delivery does not re-deliver.
