@@ -110,7 +110,8 @@ INSERT INTO staff_answers
 # site South (D3 only); the others name their department (G2 its site as well).
 REVIEWS = """
 INSERT INTO reviews VALUES
-  ('G1', 'google', NULL, 'D1', DATE '2024-01-05', 5, 'Kind nurses', DATE '2024-01-06'),
+  ('G1', 'google', NULL, 'D1', DATE '2024-01-05', 5, 'Dr Smith and the nurses were kind',
+   DATE '2024-01-06'),
   ('G2', 'google', 'North', 'D1', DATE '2024-01-20', 1, 'Parking was a nightmare',
    DATE '2024-01-30'),
   ('G3', 'yelp', NULL, 'D2', DATE '2024-02-10', 4, NULL, NULL),
