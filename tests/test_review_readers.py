@@ -35,13 +35,15 @@ def _records(frame: pd.DataFrame) -> list[tuple]:
 
 def test_volume_and_stars_by_month_source_and_site(con):
     rows = _records(reviews_by_month(con, Filter()).assign(month=lambda f: f.month.astype(str)))
-    # G1 (D1, North) 5 and G2 1 in January; G4 (site North) 2 and G3 (D2) 4 in February;
-    # G5 (site South) 3 and G6 (D3, South) 1 by Google, G7 (D1) 4 by Yelp in March
-    assert rows == [("2024-01-01", "google", "North", 2, 3.0),
-                    ("2024-02-01", "nhs_website", "North", 1, 2.0),
-                    ("2024-02-01", "yelp", "North", 1, 4.0),
-                    ("2024-03-01", "google", "South", 2, 2.0),
-                    ("2024-03-01", "yelp", "North", 1, 4.0)]
+    # stars G1..G7 = 5 1 4 2 3 1 4; G1 G2 G7 of D1 and G3 of D2 (site North), G4 of site
+    # North, G5 of site South and G6 of D3 (South)
+    assert rows == [("2024-01-01", "site", "North", 2, 3.0), ("2024-02-01", "site", "North", 2, 3.0),
+                    ("2024-03-01", "site", "North", 1, 4.0), ("2024-03-01", "site", "South", 2, 2.0),
+                    ("2024-01-01", "source", "google", 2, 3.0),
+                    ("2024-03-01", "source", "google", 2, 2.0),
+                    ("2024-02-01", "source", "nhs_website", 1, 2.0),
+                    ("2024-02-01", "source", "yelp", 1, 4.0),
+                    ("2024-03-01", "source", "yelp", 1, 4.0)]
 
 
 @pytest.mark.parametrize("flt, expected", [

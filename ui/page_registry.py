@@ -8,6 +8,7 @@ PAGES = [
     ("views/overview.py", "Overview"),
     ("views/satisfaction.py", "Satisfaction"),
     ("views/loyalty.py", "Loyalty"),
+    ("views/reputation.py", "Reputation"),
     ("views/complaints.py", "Complaints"),
     ("views/staff.py", "Staff morale"),
     ("views/waits.py", "Respect for time"),

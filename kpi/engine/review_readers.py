@@ -32,11 +32,17 @@ def _scoped(con, flt: Filter, select: str, params: dict | None = None) -> pd.Dat
 
 
 def reviews_by_month(con, flt: Filter) -> pd.DataFrame:
-    """Per month, source and site: reviews and their mean stars (month as its first day)."""
+    """Per month (its first day), by source and by site (`dimension` names which; `group` is the
+    source or site, '' for no site): reviews and their mean stars."""
     return _scoped(con, flt, """
-        SELECT date_trunc('month', review_date)::DATE AS month, source,
-               coalesce(review_site, '') AS site, count(*) AS reviews, avg(rating) AS stars
-        FROM filtered GROUP BY ALL ORDER BY month, source, site""")
+        SELECT date_trunc('month', review_date)::DATE AS month,
+               CASE WHEN grouping(source) = 0 THEN 'source' ELSE 'site' END AS dimension,
+               CASE WHEN grouping(source) = 0 THEN source ELSE coalesce(review_site, '')
+               END AS "group", count(*) AS reviews, avg(rating) AS stars
+        FROM filtered
+        GROUP BY GROUPING SETS ((date_trunc('month', review_date), source),
+                                (date_trunc('month', review_date), review_site))
+        ORDER BY dimension, "group", month""")
 
 
 def replies_by_stars(con, flt: Filter) -> pd.DataFrame:
