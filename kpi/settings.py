@@ -53,6 +53,11 @@ MIN_N_REASONS: dict[str, tuple[int, str]] = {
     "open_complaints": (0, _COUNT),
     "response_count": (0, _COUNT),
     "visit_count": (0, _COUNT),
+    "review_count": (0, _COUNT),
+    "review_rating_mean": (30, "a mean of fewer reviews is swayed by a handful of reviewers"),
+    "negative_review_share": (30, _PROPORTION),
+    "review_response_rate": (30, _PROPORTION),
+    "median_days_to_respond": (10, "a median of fewer replied reviews rests on one or two"),
 }
 DEFAULT_MIN_N = MappingProxyType({kind: n for kind, (n, _) in MIN_N_REASONS.items()})
 

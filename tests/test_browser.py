@@ -32,7 +32,7 @@ pytestmark = pytest.mark.browser
 DOC_SCREENSHOTS = ROOT / "docs" / "screenshots"
 TREND_PAGES = ("satisfaction", "loyalty", "complaints", "staff", "waits")
 PAGES = {"": "Overview", "satisfaction": "Satisfaction", "benchmarks": "Benchmarks",
-         "loyalty": "Loyalty",
+         "loyalty": "Loyalty", "reputation": "Reputation",
          "complaints": "Complaints", "staff": "Staff morale", "waits": "Respect for time",
          "export": "Export"}
 

@@ -53,7 +53,8 @@ def test_returned_counts_match_the_tables_and_the_load_log(recent_demo):
     finally:
         con.close()
     assert set(counts) == {"departments", "questions", "visits", "patient_responses",
-                           "patient_answers", "complaints", "staff_responses", "staff_answers"}
+                           "patient_answers", "complaints", "staff_responses", "staff_answers",
+                           "reviews"}
     assert (meta["is_demo"], meta["demo_seed"], meta["demo_scale"], meta["demo_end"]) == (
         "true", "7", "0.02", "2026-11-15")
 

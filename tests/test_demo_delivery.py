@@ -26,6 +26,8 @@ FILES = {
                    "acknowledged_date", "resolved_date", "owner", "outcome"],
     "staff_survey": ["response_id", "department_id", "response_date"]
                     + [q.question_id for q in QUESTIONS if q.audience == "staff"],
+    "reviews": ["review_id", "source", "site", "department_id", "review_date", "rating", "text",
+                "response_date"],
 }
 
 
@@ -40,7 +42,7 @@ def read_rows(folder: Path, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def test_delivery_holds_the_six_contract_files_with_their_headers(delivery):
+def test_delivery_holds_the_seven_contract_files_with_their_headers(delivery):
     folder, counts = delivery
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.csv" for n in FILES)
     for name, header in FILES.items():
@@ -90,7 +92,7 @@ def test_cli_writes_the_delivery(tmp_path, capsys):
     assert main(["demo", "--scale", "0.001", "--csv", str(folder)]) == 0
     out = capsys.readouterr().out
     assert f"wrote the demo delivery to {folder}" in out and "patient_survey:" in out
-    assert len(list(folder.glob("*.csv"))) == 6
+    assert len(list(folder.glob("*.csv"))) == 7
 
 
 def test_the_demo_never_replaces_ingested_data(delivery, tmp_path):

@@ -102,7 +102,8 @@ def test_a_department_id_is_bound_never_spliced(con):
 
 def test_as_of_window_and_departments_cover_the_whole_database(con):
     assert data_as_of(con) == {"visits": date(2024, 3, 31), "patient_survey": date(2024, 3, 11),
-                               "complaints": date(2024, 4, 1), "staff_survey": date(2024, 3, 5)}
+                               "complaints": date(2024, 4, 1), "staff_survey": date(2024, 3, 5),
+                               "reviews": date(2024, 3, 31)}
     assert default_window(con) == (date(2023, 1, 10), date(2024, 4, 1))
     table = departments(con, Filter())
     assert list(table.columns) == ["department_id", "department_name", "service_line", "site"]

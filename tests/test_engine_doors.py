@@ -19,7 +19,16 @@ import kpi.engine
 import kpi.engine.scope
 from kpi.catalog.kinds import Direction, Kind, Param, Source, Unit
 from kpi.catalog.kpis import available_kpis, resolve_kpis
-from kpi.engine import breakdowns, compute, data_as_of, departments, hcahps, kinds, table
+from kpi.engine import (
+    breakdowns,
+    compute,
+    data_as_of,
+    departments,
+    hcahps,
+    kinds,
+    review_readers,
+    table,
+)
 from kpi.engine.drivers import key_drivers
 from kpi.engine.returns import return_rows
 from kpi.engine.run import Run
@@ -53,6 +62,10 @@ INSERT INTO patient_answers
   SELECT printf('X%02d', i), q, 0 FROM range(14) t(i), unnest(['OVR', 'REC10']) u(q)
   UNION ALL SELECT printf('X%02d', i), 'COM1', 1 FROM range(14) t(i);
 INSERT INTO staff_responses SELECT printf('X%02d', i), 'D4', DATE '2024-02-10' FROM range(12) t(i);
+INSERT INTO reviews VALUES
+  ('X1', 'google', NULL, 'D2', DATE '2024-02-01', 1, 'rude staff', DATE '2024-02-03'),
+  ('X2', 'yelp', 'South', 'D4', DATE '2024-03-01', 2, NULL, NULL),
+  ('X3', 'google', 'South', NULL, DATE '2024-03-02', 5, NULL, DATE '2024-03-04');
 INSERT INTO staff_answers
   SELECT printf('X%02d', i), q, 1 FROM range(12) t(i), unnest(['ENG1', 'WEL1', 'SREC']) u(q);
 """
@@ -155,6 +168,10 @@ ENTRY_POINTS = {
     "kpi.engine.breakdowns.open_backlog": lambda con, flt: [breakdowns.open_backlog(con, flt)],
     "kpi.engine.departments.departments": lambda con, flt: [departments(con, flt)],
     "kpi.engine.drivers.key_drivers": lambda con, flt: [key_drivers(con, flt, 11)],
+    **{f"kpi.engine.review_readers.{reader.__name__}": (
+        lambda con, flt, reader=reader: [reader(con, flt)])
+       for reader in (review_readers.reviews_by_month, review_readers.replies_by_stars,
+                      review_readers.negative_review_themes, review_readers.review_texts)},
     "kpi.engine.worklist.complaint_worklist":
         lambda con, flt: [complaint_worklist(con, kpi.engine.scope.resolve_scope(con, flt))],
     "kpi.engine.hcahps.benchmark_rows":

@@ -26,6 +26,7 @@ COMPL = ("complaint_id,department_id,received_date,category,severity,acknowledge
          "resolved_date\n")
 COMPL_OWNED = COMPL.strip() + ",owner,outcome\n"
 STAFF = "response_id,department_id,response_date,S1\n"
+REVIEW = "review_id,source,site,department_id,review_date,rating,text,response_date\n"
 
 
 def visit(date="2024-01-05", wait="30", key="PK-9", dept="D1", vid="V9") -> str:
@@ -43,6 +44,13 @@ def complaint(received="2024-01-15", category="billing", severity="low",
     """A complaints.csv with the good rows and one more row (row 3)."""
     return (GOOD["complaints.csv"] +
             f"C9,D1,{received},{category},{severity},{ack},{resolved}\n")
+
+
+def review(site="North", dept="D1", date="2024-01-05", rating="4", response="2024-01-07",
+           source="google", rid="G9") -> str:
+    """A reviews.csv with one good row and one more row (row 2) built from the arguments."""
+    return (REVIEW + "G1,nhs_website,South,,2024-01-02,2,\"Long wait, rude desk\",\n"
+            + f"{rid},{source},{site},{dept},{date},{rating},Kind staff,{response}\n")
 
 
 def _stamped(path: Path) -> None:
@@ -204,6 +212,40 @@ CASES = [
      ("holidays.csv", 2, "date", None, "required")),
     ("holiday twice", {"holidays.csv": "date\n2024-12-25\n2024-12-26\n2024-12-25\n"}, False,
      ("holidays.csv", 3, "date", "2024-12-25", "appears more than once")),
+    # reviews
+    ("review rating above five stars", {"reviews.csv": review(rating="6")}, False,
+     ("reviews.csv", 2, "rating", "6", "is not whole stars 1 to 5")),
+    ("review rating of half a star", {"reviews.csv": review(rating="4.5")}, False,
+     ("reviews.csv", 2, "rating", "4.5", "is not whole stars 1 to 5")),
+    ("review rating of no stars", {"reviews.csv": review(rating="0")}, False,
+     ("reviews.csv", 2, "rating", "0", "is not whole stars 1 to 5")),
+    ("review rating not a number", {"reviews.csv": review(rating="five")}, False,
+     ("reviews.csv", 2, "rating", None, "is not a number")),
+    ("review rating empty", {"reviews.csv": review(rating="")}, False,
+     ("reviews.csv", 2, "rating", None, "required")),
+    ("review with neither site nor department", {"reviews.csv": review(site="", dept="")},
+     False, ("reviews.csv", 2, "site", None, "and so is department_id")),
+    ("review site unknown", {"reviews.csv": review(site="East", dept="")}, False,
+     ("reviews.csv", 2, "site", None, "is not the site of any department")),
+    ("review department of another site", {"reviews.csv": review(site="South", dept="D1")},
+     False, ("reviews.csv", 2, "department_id", None, "belongs to another site (North)")),
+    ("review department unknown", {"reviews.csv": review(site="", dept="D7")}, False,
+     ("reviews.csv", 2, "department_id", None, "not a department")),
+    ("review reply before the review", {"reviews.csv": review(response="2024-01-01")}, False,
+     ("reviews.csv", 2, "response_date", "2024-01-01", "is before review_date")),
+    ("review reply not a date", {"reviews.csv": review(response="07/01/2024")}, False,
+     ("reviews.csv", 2, "response_date", "07/01/2024", "real date")),
+    ("review date missing", {"reviews.csv": review(date="")}, False,
+     ("reviews.csv", 2, "review_date", None, "required")),
+    ("review source missing", {"reviews.csv": review(source="")}, False,
+     ("reviews.csv", 2, "source", None, "required")),
+    ("review source with a line break", {"reviews.csv": review(source='"goo\rgle"')}, False,
+     ("reviews.csv", 2, "source", None, "control character")),
+    ("review id twice", {"reviews.csv": review(rid="G1")}, False,
+     ("reviews.csv", 2, "review_id", None, "appears more than once")),
+    ("review without its id column", {"reviews.csv": "source,site,review_date,rating\n"
+                                      "google,North,2024-01-05,4\n"}, False,
+     ("reviews.csv", None, "review_id", None, "required column but is missing")),
     # staff survey
     ("staff answer above the scale", {"staff_survey.csv": STAFF + "T1,D1,2024-02-01,6\n"}, False,
      ("staff_survey.csv", 1, "S1", "6", "scale agree5 (whole numbers 1 to 5)")),
@@ -234,6 +276,13 @@ CASES = [
     ("later: new audience leaves stored answers invalid",
      {"questions.csv": QUES + "S1,patient,engagement,agree5,I am proud,\n"}, True,
      ("questions.csv", 1, "question_id", None, "1 answers already stored in staff_answers")),
+    ("later: review site neither delivered nor stored",
+     {"reviews.csv": REVIEW + "G8,yelp,West,,2024-03-01,5,,\n"}, True,
+     ("reviews.csv", 1, "site", None, "is not the site of any department")),
+    ("later: review department moved to another site by this delivery",
+     {"departments.csv": DEPT + "D1,Ward 1,Inpatient,South\n",
+      "reviews.csv": REVIEW + "G8,yelp,North,D1,2024-03-01,5,,\n"}, True,
+     ("reviews.csv", 1, "department_id", None, "belongs to another site (South)")),
     ("later: question id in another letter case",
      {"questions.csv": QUES + "q3,patient,recommend,yesno,,\n"}, True,
      ("questions.csv", 1, "question_id", None, "only in letter case from the stored question Q3")),

@@ -34,6 +34,7 @@ dates now covered:
   patient_survey  2024-01-10 to 2024-01-11
   complaints      2024-01-15 to 2024-01-20
   staff_survey    2024-02-01 to 2024-02-02
+  reviews         no rows
 """
 
 LATER_SUMMARY = """\
@@ -44,6 +45,7 @@ dates now covered:
   patient_survey  2024-01-10 to 2024-01-11
   complaints      2024-01-15 to 2024-01-20
   staff_survey    2024-02-01 to 2024-02-02
+  reviews         no rows
 """
 
 
@@ -94,7 +96,8 @@ def test_json_gives_the_same_summary_to_a_script(tmp_path, capsys):
         "covered": {"visits": {"first": "2023-12-01", "last": "2024-03-31"},
                     "patient_survey": {"first": "2024-01-10", "last": "2024-01-11"},
                     "complaints": {"first": "2024-01-15", "last": "2024-01-20"},
-                    "staff_survey": {"first": "2024-02-01", "last": "2024-02-02"}},
+                    "staff_survey": {"first": "2024-02-01", "last": "2024-02-02"},
+                    "reviews": None},
         "replaced_demo": False}
 
 

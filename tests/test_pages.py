@@ -31,7 +31,8 @@ from ui.exporting import deferred_snapshot
 
 PAGES = {"views/overview.py": "Overview", "views/satisfaction.py": "Satisfaction",
          "views/benchmarks.py": "Benchmarks",
-         "views/loyalty.py": "Loyalty", "views/complaints.py": "Complaints",
+         "views/loyalty.py": "Loyalty", "views/reputation.py": "Reputation",
+         "views/complaints.py": "Complaints",
          "views/staff.py": "Staff morale", "views/waits.py": "Respect for time",
          "views/export.py": "Export"}
 # Hand-written display formats of the Overview tiles (not kpi.present.formatting's).

@@ -48,7 +48,7 @@ NAMES = {"ED": "Emergency Department", "UCC": "Urgent Care Centre", "CARD": "Car
          "PAED": "Children's Ward", "ONC": "Oncology Day Unit", "ORTH": "Orthopaedic Clinic",
          "OPH": "Eye Clinic", "DERM": "Dermatology Clinic", "PALL": "Palliative Care Unit"}
 PAGES = ["views/overview.py", "views/satisfaction.py", "views/benchmarks.py", "views/loyalty.py",
-         "views/complaints.py", "views/staff.py", "views/waits.py"]
+         "views/reputation.py", "views/complaints.py", "views/staff.py", "views/waits.py"]
 
 
 @pytest.fixture

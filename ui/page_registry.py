@@ -9,6 +9,7 @@ PAGES = [
     ("views/satisfaction.py", "Satisfaction"),
     ("views/benchmarks.py", "Benchmarks"),
     ("views/loyalty.py", "Loyalty"),
+    ("views/reputation.py", "Reputation"),
     ("views/complaints.py", "Complaints"),
     ("views/staff.py", "Staff morale"),
     ("views/waits.py", "Respect for time"),

@@ -12,7 +12,8 @@ from kpi.stats import SUPPRESSION_THRESHOLD, Z95
 DOCS_PATH = Path("docs/kpis.md")
 UNIT_WORDS = {Unit.PERCENT: "percent (0-100)", Unit.COUNT: "count",
               Unit.PER_1000: "per 1,000 visits", Unit.MINUTES: "minutes", Unit.DAYS: "days",
-              Unit.SCORE: "score (0-100)", Unit.NPS: "NPS (-100..100)"}
+              Unit.SCORE: "score (0-100)", Unit.NPS: "NPS (-100..100)",
+              Unit.STARS: "stars (1-5)"}
 
 INTRO = f"""# KPI catalog
 
@@ -25,8 +26,9 @@ computes these KPIs through one engine (`kpi/engine/`).
   it were the whole filter (what is withheld excepted, below).
 - Nothing to count means no value (empty), never 0.
 - Intervals are 95 % (z = {Z95}): Wilson for shares, the NPS interval for a single-question
-  NPS, exact Poisson (Garwood) for the rate per 1,000; none for means, medians, counts,
-  multi-question domains or an NPS averaged over several questions.
+  NPS, exact Poisson (Garwood) for the rate per 1,000, Student's t for the mean review
+  rating; none for the other means, medians, counts, multi-question domains or an NPS
+  averaged over several questions.
 - Survey KPIs with 0 < n < {SUPPRESSION_THRESHOLD} are withheld (value, ratio, n and interval).
 - Complementary suppression: wherever a withheld cell sits beside a shown total (a
   department beside the whole filter, a month beside its department's or the hospital's

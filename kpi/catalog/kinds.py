@@ -20,6 +20,7 @@ class Unit(StrEnum):
     DAYS = "days"
     SCORE = "score"
     NPS = "nps"
+    STARS = "stars"
 
 
 class Direction(StrEnum):
@@ -37,6 +38,7 @@ class Source(StrEnum):
     PATIENT_SURVEY = "patient_survey"
     COMPLAINTS = "complaints"
     STAFF_SURVEY = "staff_survey"
+    REVIEWS = "reviews"
 
 
 SURVEY_SOURCES = (Source.PATIENT_SURVEY, Source.STAFF_SURVEY)
@@ -79,6 +81,11 @@ class Kind(StrEnum):
     RESOLVED_WITHIN_DAYS = "resolved_within_days", (Source.COMPLAINTS,), (Param.DAYS,)
     MEDIAN_DAYS_TO_RESOLVE = "median_days_to_resolve", (Source.COMPLAINTS,)
     OPEN_COMPLAINTS = "open_complaints", (Source.COMPLAINTS,)
+    REVIEW_COUNT = "review_count", (Source.REVIEWS,)
+    REVIEW_RATING_MEAN = "review_rating_mean", (Source.REVIEWS,)
+    NEGATIVE_REVIEW_SHARE = "negative_review_share", (Source.REVIEWS,)
+    REVIEW_RESPONSE_RATE = "review_response_rate", (Source.REVIEWS,)
+    MEDIAN_DAYS_TO_RESPOND = "median_days_to_respond", (Source.REVIEWS,)
 
 
 def known(enum: type[StrEnum], value: object) -> bool:

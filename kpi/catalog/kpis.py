@@ -3,40 +3,16 @@
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from kpi.catalog.kind_fields import Kpi
 from kpi.catalog.kinds import Direction, Kind, Source, Unit
+from kpi.catalog.reviews import REVIEW_KPIS
 from kpi.errors import UsageError
 from kpi.stats import SUPPRESSION_THRESHOLD
 
 DOMAIN_KPI_PREFIX = "domain_top_box"
 NOT_DOMAIN_KPIS = ("overall", "recommend")
-
-
-@dataclass(frozen=True)
-class Kpi:
-    """One KPI: what it is called, what it means, and how the engine computes it.
-
-    `kind` names the computation; `domain`/`audience` select survey questions; `days` is the
-    return window (return_rate), working days (ack) or calendar days (resolved); `minutes`
-    the wait limit; `min_n` the small-cell threshold (0 = never suppressed); `chart_kind`
-    the kind whose values the KPI's control chart plots instead (None: the KPI's own).
-    """
-
-    id: str
-    label: str
-    area: str
-    unit: Unit
-    direction: Direction
-    source: Source
-    kind: Kind
-    description: str
-    domain: str | None = None
-    audience: str | None = None
-    days: int | None = None
-    minutes: int | None = None
-    min_n: int = 0
-    chart_kind: Kind | None = None
 
 
 def _survey(**fields) -> Kpi:
@@ -116,6 +92,7 @@ KPIS: tuple[Kpi, ...] = (
         description="Complaints received on or before the end of the period (a month's last "
         "day, or the window's end if earlier) and not resolved on or before it, backlog from "
         "before the window included."),
+    *REVIEW_KPIS,
     _survey(id="staff_engagement", label="Staff engagement", area="Staff morale", unit=Unit.PERCENT,
             direction=Direction.HIGHER, source=Source.STAFF_SURVEY, kind=Kind.DOMAIN_TOP_BOX,
             domain="engagement", audience="staff",

@@ -14,9 +14,10 @@ import pyarrow as pa
 from kpi.demo.complaints import month_complaints
 from kpi.demo.hospital import DEPARTMENTS
 from kpi.demo.plan import MONTHS, DemoPlan, DemoStory, demo_story
+from kpi.demo.reviews import month_reviews
 from kpi.demo.sinks import DatabaseSink, DeliverySink
 from kpi.demo.surveys import patient_surveys, staff_surveys
-from kpi.demo.tables import month_tables, static_tables
+from kpi.demo.tables import month_tables, review_table, static_tables
 from kpi.demo.visits import PatientPool, month_visits
 from kpi.errors import PxError
 from kpi.store.connect import configure
@@ -39,7 +40,7 @@ def month_chunks(plan: DemoPlan, progress: Callable[[str], None] = _quiet
                  ) -> Iterator[dict[str, pa.Table]]:
     """The demo's raw tables, one calendar month at a time (bounded memory)."""
     pool = PatientPool()
-    next_visit = next_response = next_staff = next_complaint = 1
+    next_visit = next_response = next_staff = next_complaint = next_review = 1
     for month in range(MONTHS):
         rng = np.random.default_rng([plan.seed, 1, month])
         visits = month_visits(rng, plan, month, pool, next_visit)
@@ -47,7 +48,9 @@ def month_chunks(plan: DemoPlan, progress: Callable[[str], None] = _quiet
         staff = staff_surveys(rng, plan, month, next_staff)
         per_department = np.bincount(visits.department, minlength=len(DEPARTMENTS))
         complaints = month_complaints(rng, plan, month, per_department, next_complaint)
-        yield month_tables(visits, patient, staff, complaints)
+        reviews = month_reviews(plan, month, next_review)  # its own random stream
+        yield {**month_tables(visits, patient, staff, complaints), "reviews": review_table(reviews)}
+        next_review += len(reviews.review_no)
         next_visit += len(visits.visit_no)
         next_response += len(patient.response_no)
         next_staff += len(staff.response_no)

@@ -22,6 +22,7 @@ ED_WAIT_STEP = 0.12              # median wait growth per month of the decline (
 PROGRAMME_MONTHS_BEFORE_END = 18  # the improving department's staff programme starts here
 PROGRAMME_LEVEL_STEP = 0.045     # latent satisfaction gained per month of the programme
 SPIKE_MONTHS_BEFORE_END = 8      # billing system change: a one-month complaint spike
+PARKING_MONTHS_BEFORE_END = 9    # a site's parking change: its review rating falls from here
 SPIKE_MULTIPLE = 3.0             # extra billing complaints, in multiples of a normal month
 LEVEL_NOISE = 0.04               # common-cause month-to-month variation of a department
 STAFF_LEVEL_WEIGHT = 0.9         # staff morale follows the department's patient satisfaction
@@ -40,6 +41,7 @@ class DemoStory:
     small_unit: str = "PALL"
     stable_department: str = "CARD"
     spike_category: str = "billing"
+    parking_site: str = "North Campus"
 
     @property
     def start(self) -> date:
@@ -55,6 +57,11 @@ class DemoStory:
     def programme_start(self) -> date:
         """First month of the improving department's staff programme."""
         return self.months[MONTHS - 1 - PROGRAMME_MONTHS_BEFORE_END]
+
+    @property
+    def parking_change(self) -> date:
+        """The first month after the parking change (the site's reviews turn worse)."""
+        return self.months[MONTHS - 1 - PARKING_MONTHS_BEFORE_END]
 
     @property
     def spike_month(self) -> date:
@@ -104,6 +111,7 @@ class DemoPlan:
         normal_month = np.median((self.visit_mean * self.complaint_rate).sum(axis=0))
         self.spike_month_index = MONTHS - 1 - SPIKE_MONTHS_BEFORE_END
         self.spike_extra = SPIKE_MULTIPLE * normal_month
+        self.parking_month_index = MONTHS - 1 - PARKING_MONTHS_BEFORE_END
 
     def _patient_levels(self, rng: np.random.Generator) -> np.ndarray:
         base = np.array([d.level for d in DEPARTMENTS])

@@ -76,6 +76,7 @@ DELIVERY_FILES = {
     "staff_survey": (("staff_responses", "staff_answers"),
                      _wide_sql("staff_responses", "staff_answers", STAFF_QUESTIONS),
                      "staff_responses"),
+    "reviews": (("reviews",), SHAPED_SQL["reviews"] + " ORDER BY 1", "reviews"),
 }
 
 

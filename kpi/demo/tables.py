@@ -17,6 +17,8 @@ from kpi.demo.hospital import (
     SURVEY_MODES,
     VISIT_TYPES,
 )
+from kpi.demo.review_phrases import REVIEW_SOURCES
+from kpi.demo.reviews import SITES, TEXTS, MonthReviews
 from kpi.demo.surveys import PATIENT_QUESTIONS, STAFF_QUESTIONS, MonthSurveys
 from kpi.demo.visits import MonthVisits
 
@@ -44,6 +46,8 @@ SHAPED_SQL = {
                        "response_date FROM raw_staff_responses",
     "staff_answers": "SELECT printf('S%08d', response_no) AS response_id, question_id, answer "
                      "FROM raw_staff_answers",
+    "reviews": "SELECT printf('GR%08d', review_no) AS review_id, source, site, department_id, "
+               "review_date, rating, text, response_date FROM raw_reviews",
 }
 
 
@@ -124,3 +128,17 @@ def month_tables(visits: MonthVisits, patient: MonthSurveys, staff: MonthSurveys
             "owner": _codes(complaints.owner, COMPLAINT_OWNERS),
             "outcome": _codes(complaints.outcome, COMPLAINT_OUTCOMES)}),
     }
+
+
+def review_table(reviews: MonthReviews) -> pa.Table:
+    """One month's raw reviews table (shaped by SHAPED_SQL['reviews'])."""
+    return pa.table({
+        "review_no": reviews.review_no,
+        "source": _codes(reviews.source, REVIEW_SOURCES),
+        "site": _codes(reviews.site, SITES),
+        "department_id": _codes(reviews.department, _DEPARTMENT_IDS),
+        "review_date": _dates(reviews.date),
+        "rating": pa.array(reviews.rating, pa.int8()),
+        "text": pa.DictionaryArray.from_arrays(pa.array(reviews.text, mask=reviews.text < 0),
+                                               pa.array(TEXTS, pa.string())),
+        "response_date": _dates(reviews.response)})

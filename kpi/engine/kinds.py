@@ -11,7 +11,7 @@ from collections.abc import Callable
 from kpi.catalog.check import computable
 from kpi.catalog.kinds import Kind
 from kpi.catalog.kpis import Kpi
-from kpi.engine import complaints, survey, visits
+from kpi.engine import complaints, reviews, survey, visits
 from kpi.engine.returns import return_rows
 from kpi.engine.rows import KpiRows
 from kpi.engine.run import Run
@@ -33,6 +33,11 @@ KIND_FUNCTIONS: dict[Kind, Callable[[Run, Kpi], KpiRows]] = {
     Kind.RESOLVED_WITHIN_DAYS: complaints.within_deadline,
     Kind.MEDIAN_DAYS_TO_RESOLVE: complaints.median_days_to_resolve,
     Kind.OPEN_COMPLAINTS: complaints.open_complaints,
+    Kind.REVIEW_COUNT: reviews.review_count,
+    Kind.REVIEW_RATING_MEAN: reviews.review_rating_mean,
+    Kind.NEGATIVE_REVIEW_SHARE: reviews.negative_review_share,
+    Kind.REVIEW_RESPONSE_RATE: reviews.review_response_rate,
+    Kind.MEDIAN_DAYS_TO_RESPOND: reviews.median_days_to_respond,
 }
 
 

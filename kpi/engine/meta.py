@@ -14,7 +14,7 @@ DEPARTMENTS_SQL = ("SELECT department_id, department_name, service_line, site FR
 def _extremes(con) -> list[tuple[str, date | None, date | None]]:
     if is_current(con):
         return con.execute("SELECT source, first, last FROM derived_extremes").fetchall()
-    return con.execute(extremes_sql()).fetchall()
+    return con.execute(extremes_sql(con)).fetchall()
 
 
 def data_as_of(con) -> dict[str, date | None]:

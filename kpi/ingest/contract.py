@@ -110,6 +110,16 @@ FILES: dict[str, FileSpec] = {spec.name: spec for spec in (
     FileSpec("holidays", (
         Column("date", DATE, required=True, unique=True),
     ), first_load=False),
+    FileSpec("reviews", (  # site and/or department_id, rating and reply: kpi.ingest.reviews
+        _key("review_id"),
+        Column("source", CODE, required=True),
+        Column("site", CODE),
+        Column("department_id", ID, refers_to="departments"),
+        Column("review_date", DATE, required=True),
+        Column("rating", NUMBER, required=True),
+        Column("text", TEXT),
+        Column("response_date", DATE),
+    ), first_load=False),
 )}
 
 # The database tables each survey file fills: the responses and the long-form answers.

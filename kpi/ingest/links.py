@@ -7,6 +7,7 @@ import duckdb
 from kpi.ingest.contract import FILES, RESERVED_QUESTION_IDS, SURVEY_TABLES
 from kpi.ingest.read import Staged
 from kpi.ingest.report import Finding, file_finding
+from kpi.ingest.reviews import prepare_review_links, review_rules
 from kpi.ingest.rules import Check, RowRule, sql_list, whole_number_sql
 from kpi.scoring import SCALES, scales_sql_values
 
@@ -34,6 +35,7 @@ def prepare_links(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged]) -> 
     con.execute("CREATE TEMP TABLE column_questions AS SELECT m.file, m.col, m.header, "
                 "k.question_id, k.audience, k.scale FROM survey_columns m "
                 "LEFT JOIN known_questions k ON lower(k.question_id) = lower(m.header)")
+    prepare_review_links(con)
 
 
 def link_rules(staged: dict[str, Staged]) -> list[RowRule]:
@@ -42,7 +44,7 @@ def link_rules(staged: dict[str, Staged]) -> list[RowRule]:
                                                              file="departments"),
                      "department_id NOT IN (SELECT department_id FROM known_departments)",
                      "department_id", joins=True)
-             for name in ("visits", "patient_survey", "complaints", "staff_survey")
+             for name in ("visits", "patient_survey", "complaints", "staff_survey", "reviews")
              if "department_id" in staged[name].present]
     complaint_columns = staged["complaints"].present
     if "received_date" in complaint_columns:
@@ -50,7 +52,7 @@ def link_rules(staged: dict[str, Staged]) -> list[RowRule]:
                           f"TRY_CAST({c} AS DATE) < TRY_CAST(received_date AS DATE)", c,
                           "received_date")
                   for c in ("acknowledged_date", "resolved_date") if c in complaint_columns]
-    return rules + [
+    return rules + review_rules(staged) + [
         RowRule("questions", "question_id", "cannot be a question id: it is the name of a fixed "
                 "column of the survey files",
                 f"lower(question_id) IN {sql_list(sorted(RESERVED_QUESTION_IDS))}", "question_id"),

@@ -36,6 +36,10 @@ LOADS = (
      "SELECT response_id, department_id, CAST(response_date AS DATE) FROM stage_staff_survey"),
     ("staff_answers", "staff_survey", "response_id", None),
     ("holidays", "holidays", "date", "SELECT CAST(date AS DATE) FROM stage_holidays"),
+    ("reviews", "reviews", "review_id",
+     f"SELECT review_id, source, site, department_id, CAST(review_date AS DATE), "
+     f"{WHOLE.format('rating', 'TINYINT')}, text, CAST(response_date AS DATE) "
+     f"FROM stage_reviews"),
 )
 
 

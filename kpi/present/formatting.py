@@ -20,6 +20,7 @@ _UNIT_STYLE: dict[str, tuple[int, str, str]] = {
     Unit.DAYS: (1, " days", " days"),
     Unit.SCORE: (1, " / 100", ""),
     Unit.NPS: (1, "", ""),
+    Unit.STARS: (2, " stars", " ★"),
 }
 
 NO_DATA = "no data"
@@ -109,7 +110,7 @@ def detail_text(row: Any) -> str:
 
 _UNIT_LABELS = {Unit.PERCENT: "%", Unit.COUNT: "count", Unit.PER_1000: "per 1,000 visits",
                 Unit.MINUTES: "minutes", Unit.DAYS: "days", Unit.SCORE: "score (0-100)",
-                Unit.NPS: "score (-100 to 100)"}
+                Unit.NPS: "score (-100 to 100)", Unit.STARS: "stars (1-5)"}
 
 
 def unit_label(unit: str) -> str:

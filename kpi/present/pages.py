@@ -5,7 +5,8 @@ read them from here (no Streamlit)."""
 OVERVIEW_HEADLINES = {"Satisfaction": "patient_satisfaction", "Loyalty": "nps",
                       "Complaints": "complaints_per_1000_visits",
                       "Staff morale": "staff_engagement",
-                      "Respect for time": "seen_within_15_minutes"}
+                      "Respect for time": "seen_within_15_minutes",
+                      "Reputation": "review_rating_mean"}
 OVERVIEW_COMPARED = ("patient_satisfaction", "recommend_top_box", "nps", "return_visit_rate",
                      "complaints_per_1000_visits", "ack_within_3_working_days",
                      "staff_engagement", "staff_wellbeing", "enps", "seen_within_15_minutes",
@@ -33,6 +34,13 @@ STAFF_BESIDE_PATIENTS = ("staff_engagement", "patient_satisfaction")
 
 # Respect for time: headline row, control charts and department x month grids.
 WAITS = ("median_wait_minutes", "seen_within_15_minutes")
+
+
+# Reputation: headline row and control charts (the count has its own tile).
+REPUTATION = ("review_rating_mean", "reviews", "negative_review_share", "review_response_rate",
+              "review_days_to_respond")
+REPUTATION_CHARTS = ("review_rating_mean", "negative_review_share", "review_response_rate",
+                     "review_days_to_respond")
 
 
 def cohort_months(days: int) -> int:

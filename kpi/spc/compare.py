@@ -38,7 +38,7 @@ WITHHELD = "withheld"
 NO_DATA = "no data"
 TOO_FEW = "too few to judge"
 # Counts of events in the window (Poisson, exposure = the window's days); a backlog is not one.
-PERIOD_COUNT_KINDS = {"complaint_count", "visit_count", "response_count"}
+PERIOD_COUNT_KINDS = {"complaint_count", "visit_count", "response_count", "review_count"}
 POOLED_KINDS = {"return_rate"}
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.catalog.kinds import Direction
+from kpi.catalog.reviews import STARS
 from kpi.settings import DEFAULT_RUN_LENGTH
 from kpi.spc.chunky import is_chunky
 from kpi.spc.rules import Limits, detect, variation
@@ -29,7 +30,7 @@ UNBOUNDED = (-np.inf, np.inf)
 # Where a KPI's values can lie, by unit: limits are written truncated there.
 UNIT_BOUNDS = {"%": (0.0, 100.0), "score": (0.0, 100.0), "nps": (-100.0, 100.0),
                "count": (0.0, np.inf), "per_1000": (0.0, np.inf), "minutes": (0.0, np.inf),
-               "days": (0.0, np.inf)}
+               "days": (0.0, np.inf), "stars": tuple(map(float, STARS))}
 ALWAYS_MET = "always met"
 NEVER_MET = "never met"
 HIT_AND_MISS = "hit and miss"

@@ -108,6 +108,23 @@ INSERT INTO staff_answers
 """
 
 
+# as_of(reviews) = 2024-03-31 (G6's reply). G4 is a review of site North (D1 and D2), G5 of
+# site South (D3 only); the others name their department (G2 its site as well).
+REVIEWS = """
+INSERT INTO reviews VALUES
+  ('G1', 'google', NULL, 'D1', DATE '2024-01-05', 5, 'Dr Smith and the nurses were kind',
+   DATE '2024-01-06'),
+  ('G2', 'google', 'North', 'D1', DATE '2024-01-20', 1, 'Parking was a nightmare',
+   DATE '2024-01-30'),
+  ('G3', 'yelp', NULL, 'D2', DATE '2024-02-10', 4, NULL, NULL),
+  ('G4', 'nhs_website', 'North', NULL, DATE '2024-02-15', 2, 'Nobody answered the phone',
+   DATE '2024-02-15'),
+  ('G5', 'google', 'South', NULL, DATE '2024-03-01', 3, NULL, NULL),
+  ('G6', 'google', NULL, 'D3', DATE '2024-03-10', 1, 'Rude at the desk', DATE '2024-03-31'),
+  ('G7', 'yelp', NULL, 'D1', DATE '2024-03-20', 4, NULL, DATE '2024-03-22')
+"""
+
+
 def build_tiny_db(db_path: Path) -> Path:
     """Write the tiny database at db_path (replacing it) and return the path."""
     salt = load_salt(db_path)
@@ -124,6 +141,7 @@ def build_tiny_db(db_path: Path) -> Path:
         con.execute(COMPLAINTS)
         con.execute(PATIENT_SURVEYS)
         con.execute(STAFF_SURVEYS)
+        con.execute(REVIEWS)
     return db_path
 
 

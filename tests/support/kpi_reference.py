@@ -18,7 +18,7 @@ from kpi.engine.disclosure import filter_totals_withheld, window_pattern
 SCALES = {"frequency4": (1, 4, 4), "yesno": (0, 1, 1), "rating0_10": (0, 10, 9),
           "recommend4": (1, 4, 4), "agree5": (1, 5, 4), "experience5": (1, 5, 4)}
 TABLES = ("departments", "questions", "visits", "patient_responses", "patient_answers",
-          "complaints", "staff_responses", "staff_answers")
+          "complaints", "staff_responses", "staff_answers", "reviews")
 SURVEY_KPIS = {  # kpi id -> (audience, domain, what)
     "patient_satisfaction": ("patient", "overall", "top"),
     "satisfaction_mean_score": ("patient", "overall", "mean"),
@@ -86,7 +86,7 @@ class Reference:
 
     def all_kpis(self) -> pd.DataFrame:
         """kpi_id, department_id, month, value, n, suppressed for every KPI."""
-        results = {**self.survey(), **self.visits(), **self.complaints()}
+        results = {**self.survey(), **self.visits(), **self.complaints(), **self.reviews()}
         window = self._window_counts() if any(s for _, _, s in results.values()) else {}
         frames = []
         for kpi_id, (value, n, survey) in results.items():
@@ -239,6 +239,48 @@ class Reference:
         index = pd.MultiIndex.from_tuples(list(counts), names=KEYS)
         series = self.on_grid(pd.Series(list(counts.values()), index=index, dtype=float), 0)
         return series, series, False
+
+
+    def _reviews_counted(self) -> pd.DataFrame:
+        """The reviews of the filter with the department they count for ("" when the group is
+        not a department): a site-only review counts where the filter (a department group:
+        that department alone) holds every department of its site."""
+        r = self.t["reviews"]
+        r = r[r.review_date.between(self.start, self.end)].copy()
+        d = self.t["departments"].dropna(subset=["site"])
+        sites = {site: set(group.department_id) for site, group in d.groupby("site")}
+        by_dept = "department" in self.group_by
+        owners = []
+        for dept, site in zip(r.department_id, r.site):
+            if isinstance(dept, str):
+                owners.append((dept if by_dept else "") if dept in self.depts else None)
+                continue
+            members = sites.get(site, set())
+            if by_dept:
+                owners.append(next(iter(members)) if len(members) == 1
+                              and members <= set(self.depts) else None)
+            else:
+                owners.append("" if members <= set(self.depts) else None)
+        r["department_id"] = owners
+        r["month"] = r.review_date.dt.strftime("%Y-%m") if "month" in self.group_by else ""
+        return r[r.department_id.notna()]
+
+    def reviews(self) -> dict:
+        """Review KPIs: kpi id -> (value, n, is a survey KPI)."""
+        r = self._reviews_counted()
+        count = self.on_grid(r.groupby(KEYS).size(), 0)
+        replied = r.dropna(subset=["response_date"])
+        days = (replied.response_date - replied.review_date).dt.days
+        n_replied = self.on_grid(replied.groupby(KEYS).size(), 0)
+        negative = self.on_grid((r.rating <= 2).groupby([r[k] for k in KEYS]).sum(), 0)
+        shown = count.where(count > 0)
+        return {"reviews": (count, count, False),
+                "review_rating_mean": (self.on_grid(r.groupby(KEYS).rating.mean()), count, False),
+                "negative_review_share": (100 * negative / shown, count, False),
+                "review_response_rate": (100 * n_replied / shown, count, False),
+                "review_days_to_respond": (
+                    self.on_grid(days.groupby([replied[k] for k in KEYS]).median()),
+                    n_replied, False)}
 
 
 def _for_domain(series: pd.Series, domain: str) -> pd.Series:

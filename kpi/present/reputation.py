@@ -1,0 +1,48 @@
+"""Figures and words of the Reputation page (no Streamlit): reviews and stars by month per
+source or site, the themes of negative reviews."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpi.catalog.reviews import NEGATIVE_STARS, STARS
+from kpi.present.charts import base_layout, count_bars
+from kpi.present.formatting import html_plain
+
+MEASURES = {"reviews": "reviews", "stars": "mean stars"}
+DIMENSIONS = {"source": "source", "site": "site"}
+NO_SITE = "(no site)"
+
+
+def monthly_lines(frame: pd.DataFrame, dimension: str, measure: str) -> go.Figure:
+    """One line per source or site (`dimension`) of a reviews_by_month reader's `measure`
+    (reviews, or mean stars on a 1-5 axis) by month."""
+    rows = frame[frame["dimension"] == dimension]
+    fig = go.Figure()
+    for group, lines in rows.groupby("group", sort=True):
+        name = html_plain(str(group).replace("_", " ") or NO_SITE)
+        fig.add_trace(go.Scatter(
+            x=lines["month"], y=lines[measure], mode="lines+markers", name=name,
+            customdata=lines["reviews"],
+            hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:.2f}} ({MEASURES[measure]})"
+                          "<br>%{customdata:,} reviews<extra></extra>"))
+    axis = dict(title=MEASURES[measure])
+    if measure == "stars":
+        axis["range"] = [STARS[0] - 0.1, STARS[1] + 0.1]
+    fig.update_layout(yaxis=axis, xaxis=dict(title="month"))
+    return base_layout(fig, f"{MEASURES[measure].capitalize()} by month and "
+                            f"{DIMENSIONS[dimension]}", 360)
+
+
+def theme_bars(themes: pd.DataFrame) -> go.Figure:
+    """Negative reviews per theme, most frequent first."""
+    return count_bars(themes["theme"].str.replace("_", " "), themes["reviews"], "theme",
+                      title=f"Reviews of {NEGATIVE_STARS} stars or fewer, by theme")
+
+
+def listed_reviews(reviews: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The reviews as the page lists them: department names for ids, no site as blank."""
+    return reviews.assign(department=reviews["department_id"].map(
+        lambda d: names.get(d, d) if d else ""))[
+        ["review_date", "source", "site", "department", "stars", "response_date", "text"]]
