@@ -5,12 +5,14 @@ import streamlit as st
 
 from kpi.catalog.kinds import Direction
 from kpi.present import pages
+from kpi.present.chart_tables import rows_table
 from kpi.present.formatting import markdown_plain
 from kpi.present.heatmap import heatmap
+from ui.chart_view import show_chart
 from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend
-from ui.widgets import headline, page_header
+from ui.widgets import headline, page_header, threshold
 
 KPIS = pages.WAITS
 
@@ -28,11 +30,12 @@ def main() -> None:
         definitions_and_guide(ctx, [kpi], "Definition")
         spc_trend(ctx, kpi_id, f"spc_{kpi_id}", table=tables[kpi_id])
         grid = ctx.compute([kpi_id], ["department", "month"])
-        st.plotly_chart(heatmap(grid, "department_id", "month", ctx.names,
-                                title=f"{kpi.label} by department and month",
-                                lower_is_better=kpi.direction == Direction.LOWER,
-                                min_n=ctx.settings.min_n_for(kpi.kind)),
-                        key=f"grid_{kpi_id}")
+        show_chart(heatmap(grid, "department_id", "month", ctx.names,
+                           title=f"{kpi.label} by department and month",
+                           threshold=threshold(kpi),
+                           lower_is_better=kpi.direction == Direction.LOWER,
+                           min_n=ctx.settings.min_n_for(kpi.kind)),
+                   rows_table(grid, ctx.names, threshold(kpi)), f"grid_{kpi_id}")
     department_funnel(ctx, "seen_within_15_minutes", "funnel_seen_within")
 
 
