@@ -15,6 +15,8 @@ from kpi.access.user import Access
 from ui import audit_trail, data, sidebar, signin, startup
 from ui.page_registry import pages_for
 
+APP_TITLE = "Patient experience KPIs"
+
 
 def navigation_pages(access: Access) -> list[st.Page]:
     """The st.Page of every page this person may open (the Overview first, the default)."""
@@ -22,11 +24,17 @@ def navigation_pages(access: Access) -> list[st.Page]:
             for index, (path, title) in enumerate(pages_for(access))]
 
 
+def tab_title(page_title: str) -> str:
+    """The browser tab's title of a page: 'Loyalty · Patient experience KPIs'."""
+    return f"{page_title} · {APP_TITLE}"
+
+
 def main() -> None:
     """Sign in, build the navigation and the sidebar, then run the chosen page."""
-    st.set_page_config(page_title="Patient experience KPIs", layout="wide")
+    st.set_page_config(page_title=APP_TITLE, layout="wide")
     access = signin.gate()
     page = st.navigation(navigation_pages(access))
+    st.set_page_config(page_title=tab_title(page.title))  # each page its own browser tab title
     st.session_state[audit_trail.PAGE] = page.title
     startup.ensure_database(data.db_path())
     key = data.db_key()

@@ -115,12 +115,13 @@ def test_the_department_filter_and_a_date_preset_change_the_view(server, tab):
     sidebar(tab).get_by_role("radio", name="Last 3 months").click()
     expect(tab).to_have_url(re.compile(r"start=2025-04-01&end=2025-06-30"))
     rendered(tab)
-    assert main_caption(tab).startswith("Department ED, 2025-04-01 to 2025-06-30")
+    assert main_caption(tab).startswith("Emergency Department, 2025-04-01 to 2025-06-30")
 
 
 def test_a_shared_url_reopens_the_same_filter(server, tab):
     open_page(tab, f"{server}/loyalty?dept=ED&dept=CARD&start=2025-01-01&end=2025-03-31")
-    assert main_caption(tab).startswith("Departments CARD, ED, 2025-01-01 to 2025-03-31")
+    assert main_caption(tab).startswith(
+        "Cardiology Ward, Emergency Department, 2025-01-01 to 2025-03-31")
     chips = sidebar(tab).locator("[data-testid='stMultiSelect']").nth(2).inner_text()
     assert "Cardiology Ward (CARD)" in chips and "Emergency Department (ED)" in chips
     assert sidebar(tab).get_by_role("radio", name="Custom").get_attribute(

@@ -13,7 +13,7 @@ from kpi.present.chart_tables import (
     funnel_table,
     pair_table,
     rows_table,
-    spc_table,
+    spc_months_table,
     stacked_table,
 )
 from kpi.present.heatmap import heatmap
@@ -92,7 +92,7 @@ def spc_rows(cells):
 
 
 def test_the_spc_table_writes_each_month_as_the_charts_hover_does():
-    table = spc_table(spc_rows([
+    table = spc_months_table(spc_rows([
         ("2025-02", 70.0, 40, 80.0, 72.5, 87.5, "concern", "outside_limits", False, False),
         ("2025-01", NAN, pd.NA, 80.0, 72.5, 87.5, "", "", False, True),
         ("2025-03", 81.0, 50, NAN, NAN, NAN, "", "", True, False)]), SATISFACTION, 7)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.catalog.kpis import Kpi
-from kpi.present.chart_tables import spc_table
+from kpi.present.chart_tables import spc_months_table
 from kpi.present.formatting import format_value, is_missing, markdown_plain
 from kpi.present.spc_charts import spc_chart
 from kpi.present.spc_labels import (
@@ -87,7 +87,7 @@ def spc_trend(ctx, kpi_id: str, key: str, label: str | None = None,
     drawn = dict(threshold=threshold(kpi), through=through(ctx, kpi),
                  min_n=ctx.settings.min_n_for(kpi.kind))
     show_chart(spc_chart(table, kpi, run_length, title=f"{label or kpi.label} by month", **drawn),
-               spc_table(table, kpi, run_length, **drawn), key)
+               spc_months_table(table, kpi, run_length, **drawn), key)
     signal_badges(table, kpi, run_length)
 
 

@@ -20,7 +20,7 @@ def main() -> None:
     """The export page for the sidebar filter."""
     ctx = page_context()
     ctx = replace(ctx, flt=export_filter(ctx.flt))
-    page_header("Export", ctx.flt, "A KPI snapshot CSV: the same file as `python -m kpi export` "
+    page_header("Export", ctx, "A KPI snapshot CSV: the same file as `python -m kpi export` "
                                    "writes for the same choices")
     chosen = st.multiselect("KPIs", list(ctx.kpis), key="export_kpis",
                             format_func=lambda k: f"{ctx.kpis[k].label} ({k})",

@@ -81,7 +81,7 @@ def show_return_visits(ctx, kpi_id: str) -> None:
 def main() -> None:
     """The loyalty page for the sidebar filter."""
     ctx = page_context()
-    page_header("Loyalty", ctx.flt, "Would patients recommend us, and do they come back?")
+    page_header("Loyalty", ctx, "Would patients recommend us, and do they come back?")
     headline(ctx, KPIS[:2], "loyalty data", LABELS)
     for kpi_id in KPIS[:2]:
         show_kpi(ctx, kpi_id)

@@ -94,7 +94,7 @@ def show_comments(ctx) -> None:
 def main() -> None:
     """The satisfaction page for the sidebar filter."""
     ctx = page_context()
-    page_header("Satisfaction", ctx.flt, "Top-box scores of the patient survey")
+    page_header("Satisfaction", ctx, "Top-box scores of the patient survey")
     headline(ctx, HEADLINE, "patient survey answers", data_kpi="patient_satisfaction")
     show_domains(ctx)
     show_rating(ctx)

@@ -40,7 +40,7 @@ def show_scatter(ctx) -> None:
 def main() -> None:
     """The staff morale page for the sidebar filter."""
     ctx = page_context()
-    page_header("Staff morale", ctx.flt, "From the anonymous staff survey")
+    page_header("Staff morale", ctx, "From the anonymous staff survey")
     headline(ctx, KPIS, "staff survey data")
     st.header("By month")
     definitions_and_guide(ctx, ctx.pick(KPIS).values())

@@ -20,7 +20,7 @@ KPIS = pages.WAITS
 def main() -> None:
     """The waits page for the sidebar filter."""
     ctx = page_context()
-    page_header("Respect for time", ctx.flt, "Waits from arrival or appointment time to being "
+    page_header("Respect for time", ctx, "Waits from arrival or appointment time to being "
                                              "seen, over visits with a wait recorded")
     headline(ctx, KPIS, "recorded waits")
     tables = ctx.spc_tables(KPIS)

@@ -87,7 +87,7 @@ def pair_table(rows: pd.DataFrame, x_kpi: str, y_kpi: str, names: Mapping[str, s
     return table.sort_values("Department", kind="stable").reset_index(drop=True)
 
 
-def spc_table(table: pd.DataFrame, kpi: Kpi, run_length: int,
+def spc_months_table(table: pd.DataFrame, kpi: Kpi, run_length: int,
               threshold: int = SUPPRESSION_THRESHOLD, through: date | None = None,
               min_n: int = 0) -> pd.DataFrame:
     """A control chart's months: value with unit (or why there is none), n, mean, limits and
