@@ -12,7 +12,7 @@ page file without this shell (no sidebar filter, no demo banner).
 import streamlit as st
 
 from kpi.access.user import Access
-from ui import audit_trail, data, sidebar, signin, startup
+from ui import audit_trail, data, layout, sidebar, signin, startup
 from ui.page_registry import pages_for
 
 APP_TITLE = "Patient experience KPIs"
@@ -42,6 +42,7 @@ def main() -> None:
     startup.stale_derived_warning(key)
     sidebar.render_filters(key)
     sidebar.render_data_as_of(key)
+    layout.render_layout_toggle()
     page.run()
 
 

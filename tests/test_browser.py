@@ -148,7 +148,7 @@ def test_bad_links_show_a_warning_and_the_view_never_an_exception(server, tab, a
         assert tab.locator("[data-testid='stException']").count() == 0, name
         warnings = sidebar(tab).locator("[data-testid='stAlert']").all_inner_texts()
         if name == "too-many":  # Streamlit dropped the link: the browser's script says so
-            warnings = [sidebar(tab).frame_locator("iframe").locator("#dropped").inner_text()]
+            warnings = [sidebar(tab).frame_locator("iframe").first.locator("#dropped").inner_text()]
         assert warnings and "Showing: " in warnings[-1], (name, warnings)
     (artifacts / "bad-link-seconds.txt").write_text(
         "".join(f"{name}: {seconds:.2f} s\n" for name, seconds in timings.items()))

@@ -28,7 +28,8 @@ from kpi.spc.series import complete_by
 from kpi.spc.verdict import verdict_of
 from ui import data
 from ui.chart_view import show_chart
-from ui.tables import ROW_HEIGHT, attention_table
+from ui.layout import phone_layout
+from ui.tables import ROW_HEIGHT, attention_cards, attention_table
 from ui.widgets import definitions, threshold
 
 MAX_TABS = 4  # more KPIs than this: a selectbox instead of tabs
@@ -137,5 +138,8 @@ def needs_attention(ctx, kpi_ids: Sequence[str]) -> None:
                + (f" 'trial limits': {TOO_FEW_FOR_FIRM_LIMITS} had a value, so the limits may "
                   "still move." if found["trial_limits"].any() else ""))
     table = attention_table(found, ctx.kpis, ctx.names, ctx.settings.run_length)
-    st.dataframe(table, hide_index=True, height=ROW_HEIGHT * (len(table) + 1) + 3)
+    if phone_layout():
+        st.markdown(attention_cards(table))
+    else:
+        st.dataframe(table, hide_index=True, height=ROW_HEIGHT * (len(table) + 1) + 3)
     how_to_read_popover(ctx)

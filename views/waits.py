@@ -11,6 +11,7 @@ from kpi.present.heatmap import heatmap
 from ui.chart_view import show_chart
 from ui.comparisons import department_funnel
 from ui.context import page_context
+from ui.layout import phone_layout
 from ui.spc_view import definitions_and_guide, spc_trend
 from ui.widgets import headline, page_header, threshold
 
@@ -34,7 +35,7 @@ def main() -> None:
                            title=f"{kpi.label} by department and month",
                            threshold=threshold(kpi),
                            lower_is_better=kpi.direction == Direction.LOWER,
-                           min_n=ctx.settings.min_n_for(kpi.kind)),
+                           min_n=ctx.settings.min_n_for(kpi.kind), cell_text=not phone_layout()),
                    rows_table(grid, ctx.names, threshold(kpi)), f"grid_{kpi_id}")
     department_funnel(ctx, "seen_within_15_minutes", "funnel_seen_within")
 
