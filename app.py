@@ -12,8 +12,10 @@ page file without this shell (no sidebar filter, no demo banner).
 import streamlit as st
 
 from kpi.access.user import Access
-from ui import audit_trail, data, sidebar, signin, startup
+from ui import audit_trail, data, layout, sidebar, signin, startup
 from ui.page_registry import pages_for
+
+APP_TITLE = "Patient experience KPIs"
 
 
 def navigation_pages(access: Access) -> list[st.Page]:
@@ -22,11 +24,17 @@ def navigation_pages(access: Access) -> list[st.Page]:
             for index, (path, title) in enumerate(pages_for(access))]
 
 
+def tab_title(page_title: str) -> str:
+    """The browser tab's title of a page: 'Loyalty · Patient experience KPIs'."""
+    return f"{page_title} · {APP_TITLE}"
+
+
 def main() -> None:
     """Sign in, build the navigation and the sidebar, then run the chosen page."""
-    st.set_page_config(page_title="Patient experience KPIs", layout="wide")
+    st.set_page_config(page_title=APP_TITLE, layout="wide")
     access = signin.gate()
     page = st.navigation(navigation_pages(access))
+    st.set_page_config(page_title=tab_title(page.title))  # each page its own browser tab title
     st.session_state[audit_trail.PAGE] = page.title
     startup.ensure_database(data.db_path())
     key = data.db_key()
@@ -34,6 +42,7 @@ def main() -> None:
     startup.stale_derived_warning(key)
     sidebar.render_filters(key)
     sidebar.render_data_as_of(key)
+    layout.render_layout_toggle()
     page.run()
 
 

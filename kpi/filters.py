@@ -97,11 +97,14 @@ class Filter:
             dates = {"start": None, "end": None}
         return cls(**fields, **dates), warnings
 
-    def describe(self) -> str:
-        """Plain words, e.g. 'All departments, 2025-01-01 to 2025-12-31'."""
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """Plain words, e.g. 'All departments, 2025-01-01 to 2025-12-31'; with `names`
+        (department id -> name) the chosen departments by name: 'Cardiology Ward, Emergency
+        Department, 2025-01-01 to ...', else by id: 'Departments CARD, ED, ...'."""
         every = "All departments" if self.within.every else "All your departments"
-        parts = [_names_phrase(self.departments, "Department", "Departments")
-                 if self.departments else every]
+        parts = [every if not self.departments
+                 else ", ".join(sorted(names.get(d, d) for d in self.departments)) if names
+                 else _names_phrase(self.departments, "Department", "Departments")]
         if self.service_lines:
             parts.append(_names_phrase(self.service_lines, "service line", "service lines"))
         if self.sites:

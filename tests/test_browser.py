@@ -26,7 +26,9 @@ from kpi.present.spc_labels import (
 )
 from tests.support import ROOT
 from tests.support.browser_helpers import rendered, require_chromium
+from tests.support.contrast import low_contrast
 from tests.support.server import CHROMIUM, LAUNCH_ARGS, streamlit_server
+from ui.chart_view import SHOW_AS_TABLE
 
 pytestmark = pytest.mark.browser
 DOC_SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -35,6 +37,8 @@ PAGES = {"": "Overview", "satisfaction": "Satisfaction", "benchmarks": "Benchmar
          "loyalty": "Loyalty", "reputation": "Reputation",
          "complaints": "Complaints", "staff": "Staff morale", "waits": "Respect for time",
          "export": "Export"}
+PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 " \
+        "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
 
 require_chromium()
 
@@ -97,6 +101,11 @@ def test_every_page_loads_without_an_exception(server, tab, artifacts):
         tab.screenshot(path=str(artifacts / f"{title.lower().replace(' ', '-')}.png"))
         assert tab.locator("[data-testid='stException']").count() == 0, title
         assert tab.locator("h1").first.inner_text() == title
+        assert tab.title() == f"{title} · Patient experience KPIs"
+        assert low_contrast(tab) == [], title  # WCAG AA for every visible text
+        charts = tab.locator("[data-testid='stPlotlyChart']")
+        names = [chart.get_attribute("aria-label") for chart in charts.all()]
+        assert all(names) and len(names) == tab.get_by_text(SHOW_AS_TABLE, exact=True).count()
         assert "Demo data" in tab.locator("[data-testid='stAlert']").first.inner_text()
     outside = [u for u in requested if not u.startswith((server, "data:", "blob:"))]
     assert not outside, f"the pages fetched from outside the machine: {outside[:5]}"
@@ -116,12 +125,13 @@ def test_the_department_filter_and_a_date_preset_change_the_view(server, tab):
     sidebar(tab).get_by_role("radio", name="Last 3 months").click()
     expect(tab).to_have_url(re.compile(r"start=2025-04-01&end=2025-06-30"))
     rendered(tab)
-    assert main_caption(tab).startswith("Department ED, 2025-04-01 to 2025-06-30")
+    assert main_caption(tab).startswith("Emergency Department, 2025-04-01 to 2025-06-30")
 
 
 def test_a_shared_url_reopens_the_same_filter(server, tab):
     open_page(tab, f"{server}/loyalty?dept=ED&dept=CARD&start=2025-01-01&end=2025-03-31")
-    assert main_caption(tab).startswith("Departments CARD, ED, 2025-01-01 to 2025-03-31")
+    assert main_caption(tab).startswith(
+        "Cardiology Ward, Emergency Department, 2025-01-01 to 2025-03-31")
     chips = sidebar(tab).locator("[data-testid='stMultiSelect']").nth(2).inner_text()
     assert "Cardiology Ward (CARD)" in chips and "Emergency Department (ED)" in chips
     assert sidebar(tab).get_by_role("radio", name="Custom").get_attribute(
@@ -148,7 +158,7 @@ def test_bad_links_show_a_warning_and_the_view_never_an_exception(server, tab, a
         assert tab.locator("[data-testid='stException']").count() == 0, name
         warnings = sidebar(tab).locator("[data-testid='stAlert']").all_inner_texts()
         if name == "too-many":  # Streamlit dropped the link: the browser's script says so
-            warnings = [sidebar(tab).frame_locator("iframe").locator("#dropped").inner_text()]
+            warnings = [sidebar(tab).frame_locator("iframe").first.locator("#dropped").inner_text()]
         assert warnings and "Showing: " in warnings[-1], (name, warnings)
     (artifacts / "bad-link-seconds.txt").write_text(
         "".join(f"{name}: {seconds:.2f} s\n" for name, seconds in timings.items()))
@@ -217,3 +227,54 @@ def test_refresh_doc_screenshots(server, chromium):
         with Image.open(target) as shot:  # 256 colours: a small file to commit
             shot.convert("RGB").quantize(colors=256).save(target, optimize=True)
     context.close()
+
+
+def test_a_chart_shows_its_numbers_as_a_table(server, tab):
+    open_page(tab, f"{server}/complaints")
+    chart = tab.locator("[data-testid='stPlotlyChart'][aria-label='Complaints received, by "
+                        "category']")
+    expect(chart).to_have_attribute("role", "figure")
+    tables = tab.locator("[data-testid='stMain'] [data-testid='stDataFrame']").count()
+    toggle = tab.get_by_text(SHOW_AS_TABLE, exact=True).nth(2)  # 2 control charts, then it
+    toggle.click()
+    rendered(tab)
+    assert tab.locator("[data-testid='stMain'] [data-testid='stDataFrame']").count() == tables + 1
+
+
+def test_enter_applies_a_typed_date_range(server, tab):
+    open_page(tab, f"{server}/loyalty")
+    side = sidebar(tab)
+    side.get_by_role("spinbutton", name="year, Dates start date").click()
+    tab.keyboard.type("20250101", delay=30)
+    side.get_by_role("spinbutton", name="year, Dates end date").click()
+    tab.keyboard.type("20250331", delay=30)
+    tab.wait_for_timeout(500)
+    assert "start=2025-01-01" not in tab.url  # typed, not applied yet
+    tab.keyboard.press("Enter")
+    expect(tab).to_have_url(re.compile(r"start=2025-01-01&end=2025-03-31"))
+    rendered(tab)
+    assert main_caption(tab).startswith("All departments, 2025-01-01 to 2025-03-31")
+
+
+def test_the_phone_layout_at_390_px(server, chromium, artifacts):
+    context = chromium.new_context(viewport={"width": 390, "height": 4000}, user_agent=PHONE)
+    tab = context.new_page()
+    try:
+        open_page(tab, server)
+        tab.wait_for_timeout(300)
+        tab.screenshot(path=str(artifacts / "phone-overview.png"))
+        cards = tab.locator("[data-testid='stMain'] li").filter(has_text="Target never met")
+        assert cards.count() > 0  # the attention list as cards: the signal on screen
+        box = cards.first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert tab.get_by_role("combobox", name="KPI compared").count() == 1
+        open_page(tab, f"{server}/waits")
+        tab.wait_for_timeout(300)
+        tab.screenshot(path=str(artifacts / "phone-waits.png"))
+        heatmap_text = tab.locator("[data-testid='stPlotlyChart'] .hm text, "
+                                   "[data-testid='stPlotlyChart'] .textpoint").all_text_contents()
+        assert not [t for t in heatmap_text if t.strip()], heatmap_text[:5]  # colour only
+        assert tab.locator("[data-testid='stException']").count() == 0
+        assert low_contrast(tab) == []
+    finally:
+        context.close()

@@ -99,7 +99,7 @@ def test_domain_kpis_come_from_the_database(con):
     [privacy] = resolve_kpis(con, ["domain_top_box[privacy]"])
     assert (privacy.domain, privacy.audience, privacy.label) == ("privacy", "patient",
                                                                  "Privacy top-box %")
-    assert "`privacy`" in privacy.description
+    assert "about privacy" in privacy.description and "`privacy`" in privacy.method
     with pytest.raises(UsageError, match=r"domain_top_box\[overall\]"):
         resolve_kpis(con, ["domain_top_box[overall]"])
     with pytest.raises(UsageError, match="python -m kpi list"):

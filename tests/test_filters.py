@@ -213,3 +213,16 @@ def test_a_window_without_a_day_of_data_is_a_usage_error_naming_the_extent(start
 def test_ids_are_trimmed_of_spaces_only_as_ingest_trims_them(raw, kept):
     assert Filter(departments=(raw,)).departments == kept
     assert Filter.from_query_params({"dept": raw}) == (Filter(departments=kept), [])
+
+
+@pytest.mark.parametrize("flt, names, words", [
+    (Filter(departments=("ED",)), {"ED": "Emergency Department"},
+     "Emergency Department, all dates"),
+    (Filter(departments=("ED", "CARD")), {"ED": "Emergency Department", "CARD": "Cardiology Ward"},
+     "Cardiology Ward, Emergency Department, all dates"),
+    (Filter(departments=("X",)), {"ED": "Emergency Department"}, "X, all dates"),
+    (Filter(departments=("ED",)), None, "Department ED, all dates"),
+    (Filter(), {"ED": "Emergency Department"}, "All departments, all dates"),
+])
+def test_the_filter_names_its_departments_when_given_their_names(flt, names, words):
+    assert flt.describe(names) == words

@@ -217,7 +217,7 @@ def test_a_real_spc_table_draws_its_limits():
     ("trend", 7, 1, "run of 7 rising"),
     ("trend", 6, -1, "run of 6 falling"),
     ("trend", 7, 0, "run of 7 rising or falling"),
-    ("two_of_three", 7, -1, "2 of 3 beyond 2 sigma"),
+    ("two_of_three", 7, -1, "2 of 3 months near a limit"),
     ("shift", 7, 0, "7 points on one side of the mean"),
     ("shift", 6, 1, "6 points above the mean"),
     ("shift", 7, -1, "7 points below the mean"),
@@ -251,7 +251,7 @@ def test_variation_badges(variation, text, colour):
 @pytest.mark.parametrize("assurance, target, text", [
     (ALWAYS_MET, 70.0, "✔ Target always met"),
     (NEVER_MET, 70.0, "✖ Target never met"),
-    (HIT_AND_MISS, 70.0, "↕ Hit and miss"),
+    (HIT_AND_MISS, 70.0, "↕ Target sometimes met"),
     ("", NAN, "○ No target set"),
     ("", None, "○ No target set"),
     ("", 70.0, "○ Target not assessed (too few months)"),

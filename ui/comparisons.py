@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.errors import UsageError
+from kpi.present.chart_tables import funnel_table
 from kpi.present.formatting import markdown_plain
 from kpi.present.funnel_chart import funnel_chart
 from kpi.spc.compare import (
@@ -19,7 +20,9 @@ from kpi.spc.compare import (
     rest_of_hospital,
 )
 from ui import data
+from ui.chart_view import show_chart
 from ui.tables import WHOLE_FILTER
+from ui.widgets import threshold
 
 REST_OF_HOSPITAL = "Rest of the hospital"
 REST_OF_YOURS = "Rest of your departments"
@@ -59,7 +62,9 @@ def department_funnel(ctx, kpi_id: str, key: str) -> None:
         st.caption(f"No funnel plot: {markdown_plain(kpi.label)} is not a share, rate or NPS "
                    "with counts in this filter.")
         return
-    st.plotly_chart(funnel_chart(by_dept, *found, ctx.names, name,
-                                 title=f"{kpi.label}: departments by n"), key=key)
+    verdict, funnel = found
+    show_chart(funnel_chart(by_dept, verdict, funnel, ctx.names, name,
+                            title=f"{kpi.label}: departments by n"),
+               funnel_table(by_dept, verdict, ctx.names, name, threshold(kpi)), key)
     st.caption("Each dot is a department. The limits narrow as n grows (Spiegelhalter funnel, "
                "95 % dashed, 99.8 % dotted); only a department outside 99.8 % is coloured.")

@@ -19,6 +19,7 @@ from kpi.present.drivers import (
     withheld_words,
 )
 from ui import data
+from ui.chart_view import show_chart
 
 
 def key_drivers_section(ctx) -> None:
@@ -37,8 +38,8 @@ def key_drivers_section(ctx) -> None:
     if table.empty:
         st.info(note or NO_DRIVERS)
         return
-    st.plotly_chart(priority_matrix(table, f"What goes with {OUTCOME_NAMES[outcome]}: "
-                                           f"{LEVEL_NAMES[level].lower()}"), key="drivers_matrix")
+    show_chart(priority_matrix(table, f"What goes with {OUTCOME_NAMES[outcome]}: "
+                                      f"{LEVEL_NAMES[level].lower()}"), table, "drivers_matrix")
     chosen = fix_first(table)
     st.subheader("Fix first")
     if chosen.empty:

@@ -16,6 +16,7 @@ from kpi.errors import UsageError
 from kpi.filters import Filter
 from kpi.present.formatting import markdown_plain
 from ui import data, dropped_link
+from ui.enter_key import enter_applies_dates
 from ui.periods import CUSTOM, DEFAULT_PRESET, PRESETS, matching_preset, preset_window
 from ui.signin import current_access
 
@@ -151,6 +152,8 @@ def render_filters(key: data.DbKey) -> Filter:
     sidebar.date_input("Dates", key=DATES, min_value=min(first, applied[0]),
                        max_value=max(last, applied[1]), on_change=_on_dates,
                        args=(first, last), format="YYYY-MM-DD")
+    with sidebar:
+        enter_applies_dates()
     flt = _shown_view()
     st.query_params.from_dict(flt.to_query_params())
     st.session_state[FILTER] = flt

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.catalog.kpis import Kpi
+from kpi.present.chart_tables import spc_months_table
 from kpi.present.formatting import format_value, is_missing, markdown_plain
 from kpi.present.spc_charts import spc_chart
 from kpi.present.spc_labels import (
@@ -26,7 +27,9 @@ from kpi.spc.months import data_through
 from kpi.spc.series import complete_by
 from kpi.spc.verdict import verdict_of
 from ui import data
-from ui.tables import ROW_HEIGHT, attention_table
+from ui.chart_view import show_chart
+from ui.layout import phone_layout
+from ui.tables import ROW_HEIGHT, attention_cards, attention_table
 from ui.widgets import definitions, threshold
 
 MAX_TABS = 4  # more KPIs than this: a selectbox instead of tabs
@@ -82,9 +85,10 @@ def spc_trend(ctx, kpi_id: str, key: str, label: str | None = None,
     kpi = ctx.kpis[kpi_id]
     table = ctx.spc(kpi_id) if table is None else table
     run_length = ctx.settings.run_length
-    st.plotly_chart(spc_chart(table, kpi, run_length, title=f"{label or kpi.label} by month",
-                              threshold=threshold(kpi), through=through(ctx, kpi),
-                              min_n=ctx.settings.min_n_for(kpi.kind)), key=key)
+    drawn = dict(threshold=threshold(kpi), through=through(ctx, kpi),
+                 min_n=ctx.settings.min_n_for(kpi.kind))
+    show_chart(spc_chart(table, kpi, run_length, title=f"{label or kpi.label} by month", **drawn),
+               spc_months_table(table, kpi, run_length, **drawn), key)
     signal_badges(table, kpi, run_length)
 
 
@@ -134,5 +138,8 @@ def needs_attention(ctx, kpi_ids: Sequence[str]) -> None:
                + (f" 'trial limits': {TOO_FEW_FOR_FIRM_LIMITS} had a value, so the limits may "
                   "still move." if found["trial_limits"].any() else ""))
     table = attention_table(found, ctx.kpis, ctx.names, ctx.settings.run_length)
-    st.dataframe(table, hide_index=True, height=ROW_HEIGHT * (len(table) + 1) + 3)
+    if phone_layout():
+        st.markdown(attention_cards(table))
+    else:
+        st.dataframe(table, hide_index=True, height=ROW_HEIGHT * (len(table) + 1) + 3)
     how_to_read_popover(ctx)

@@ -20,6 +20,7 @@ from kpi.spc.compare import BETTER, WORSE
 from kpi.spc.limits import NEVER_MET
 from kpi.spc.rules import CONCERN
 from kpi.spc.verdict import SIGNALS
+from ui.layout import phone_layout
 from ui.widgets import threshold
 
 # Light tints of Okabe-Ito blue and vermillion, with the verdict also written in the cell.
@@ -52,16 +53,20 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
     whole = pd.DataFrame([{r["kpi_id"]: value_text(r, threshold(kpis[r["kpi_id"]]),
                                                    compact=True)
                            for _, r in overall.iterrows()}], index=[reference])
-    text = pd.concat([whole, text])[ids]
-    marks = marks.reindex(text.index)[ids]
-    columns = {kpi_id: kpis[kpi_id].label for kpi_id in ids}
+    shown = ids
+    if phone_layout() and ids:  # a phone: one KPI at a time, so its column is readable
+        shown = [st.selectbox("KPI compared", ids, format_func=lambda k: kpis[k].label,
+                              key="compared_kpi")]
+    text = pd.concat([whole, text])[shown]
+    marks = marks.reindex(text.index)[shown]
+    columns = {kpi_id: kpis[kpi_id].label for kpi_id in shown}
     styled = text.rename(columns=columns).style.apply(
         lambda _: marks.rename(columns=columns).map(lambda v: VERDICT_STYLE.get(v, "")),
         axis=None)
     st.dataframe(styled, height=ROW_HEIGHT * (len(text) + 1) + 3, column_config={
         columns[kpi_id]: st.column_config.TextColumn(columns[kpi_id],
                                                      help=markdown_plain(kpis[kpi_id].description))
-        for kpi_id in ids})
+        for kpi_id in shown})
     without = [kpis[k].label for k in kpis if k not in ids]
     if without:
         st.caption(f"No data in this filter, so not shown: {markdown_plain(', '.join(without))}.")
@@ -71,6 +76,17 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
                "multi-item scores are not compared; 'too few to judge' below the KPI's "
                "minimum n. ▲ ▼ ◆: the department's own control-chart verdict (its latest "
                "complete month), the same as in Needs attention.")
+
+
+def attention_cards(table: pd.DataFrame) -> str:
+    """attention_table's rows as a markdown list for a phone, the signal beside its department
+    and KPI: '- **Ward A · Would recommend**: ▼ Special cause — concern: ... (latest 71.0 %
+    (2025-05), since 2025-03)'."""
+    return "\n".join(
+        f"- **{markdown_plain(r['Department'])} · {markdown_plain(r['KPI'])}**: "
+        f"{markdown_plain(r['Signal'])} (latest {markdown_plain(r['Latest value'])}"
+        + (f", since {markdown_plain(r['Since'])}" if pd.notna(r["Since"]) and r["Since"] else "") + ")"
+        for _, r in table.iterrows())
 
 
 def signal_mark(status: str) -> str:

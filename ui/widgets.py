@@ -9,11 +9,11 @@ import streamlit as st
 
 from kpi.catalog.kinds import Direction
 from kpi.catalog.kpis import Kpi
-from kpi.filters import Filter
 from kpi.present.comparison_words import change_text
 from kpi.present.formatting import (
     detail_text,
     markdown_plain,
+    n_counts,
     suppressed_short,
     suppressed_text,
     unit_label,
@@ -24,6 +24,7 @@ from kpi.stats import SUPPRESSION_THRESHOLD
 DELTA_COLOURS = {Direction.HIGHER: "normal", Direction.LOWER: "inverse", Direction.NEUTRAL: "off"}
 BETTER_WORDS = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better"}
 TILES_PER_ROW = 3
+HOW_CALCULATED = "How is this calculated"
 WITHHELD_WHY = ("The value is withheld to protect anonymity: this group has few responses, or "
                 "showing it would let a small group's number be worked out by subtraction "
                 "(small-cell rule, docs/privacy.md).")
@@ -34,10 +35,10 @@ def threshold(kpi: Kpi) -> int:
     return kpi.min_n or SUPPRESSION_THRESHOLD
 
 
-def page_header(title: str, flt: Filter, intro: str | None = None) -> None:
-    """The page title and the filter in words."""
+def page_header(title: str, ctx, intro: str | None = None) -> None:
+    """The page title and the page context's filter in words, departments by name."""
     st.title(title)
-    st.caption(markdown_plain(flt.describe()) + (f". {intro}" if intro else ""))
+    st.caption(markdown_plain(ctx.flt.describe(ctx.names)) + (f". {intro}" if intro else ""))
 
 
 def stop_if_no_data(frame: pd.DataFrame, what: str) -> None:
@@ -71,7 +72,7 @@ def kpi_tile(kpi: Kpi, row: pd.Series, prior: pd.Series | None = None,
                   delta=delta,
                   delta_color=DELTA_COLOURS.get(kpi.direction, "off") if coloured else "off",
                   help=markdown_plain(kpi.description), border=True)
-    lines = [detail_text(row)]
+    lines = [detail_text(row, n_counts(kpi.kind))]
     if prior is not None:
         lines.append(f"A year earlier ({prior['start']} to {prior['end']}): "
                      f"{value_text(prior, threshold(kpi))}")
@@ -93,6 +94,9 @@ def definitions(kpis: Iterable[Kpi], label: str = "Definitions") -> None:
             st.markdown(f"**{markdown_plain(kpi.label)}** · unit {unit_label(kpi.unit)} · "
                         f"{BETTER_WORDS.get(kpi.direction, 'neither direction is better')}")
             st.caption(markdown_plain(kpi.description))
+            if kpi.method:
+                with st.expander(HOW_CALCULATED):
+                    st.caption(markdown_plain(kpi.method))
 
 
 def tiles(kpis: dict[str, Kpi], rows: pd.DataFrame, labels: dict[str, str] | None = None

@@ -11,6 +11,7 @@ from kpi.present.worklist import narrowed, readable, shown_table, status_counts,
 from ui import data
 from ui.audit_trail import audited_download
 from ui.exporting import download_allowed
+from ui.layout import phone_layout
 
 ABOUT = ("One row per complaint received in the filter's window, and per complaint received "
          "earlier that was still open at its end; most overdue first. Acknowledgement and "
@@ -58,7 +59,7 @@ def show_worklist(ctx) -> None:
                                   key="worklist_category", placeholder="All"),
         pick_severity.multiselect("Severity", [words(c) for c in SEVERITIES],
                                   key="worklist_severity", placeholder="All"))
-    st.dataframe(shown_table(chosen), hide_index=True)
+    st.dataframe(shown_table(chosen, phone_layout()), hide_index=True)
     _download(ctx, chosen, day)
 
 

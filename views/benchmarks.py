@@ -17,7 +17,7 @@ from ui.widgets import page_header
 def main() -> None:
     """The benchmarks page for the sidebar filter."""
     ctx = page_context()
-    page_header("Benchmarks", ctx.flt, "Top-box % of the HCAHPS-coded questions placed among "
+    page_header("Benchmarks", ctx, "Top-box % of the HCAHPS-coded questions placed among "
                                        "US hospitals")
     table = current_table()
     state = ctx.settings.benchmark_state

@@ -6,6 +6,8 @@ import streamlit as st
 from kpi.engine import breakdowns
 from kpi.engine.breakdowns import AGE_BANDS
 from kpi.present import charts, pages
+from kpi.present.chart_tables import counts_table, stacked_table
+from ui.chart_view import show_chart
 from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend, spc_trends
@@ -37,9 +39,10 @@ def show_categories(ctx) -> None:
     if frame.empty:
         st.info("No complaints were received in this filter.")
         return
-    st.plotly_chart(charts.count_bars(frame["category"].str.replace("_", " "),
-                                      frame["complaints"], "category",
-                                      title="Complaints received, by category"))
+    categories = frame["category"].str.replace("_", " ")
+    show_chart(charts.count_bars(categories, frame["complaints"], "category",
+                                 title="Complaints received, by category"),
+               counts_table(categories, frame["complaints"], "category"), "categories")
 
 
 def show_deadlines(ctx) -> None:
@@ -59,15 +62,16 @@ def show_backlog(ctx) -> None:
     if frame.empty:
         st.info(f"No complaint was open on {ctx.flt.end}.")
         return
-    st.plotly_chart(charts.stacked_bars(frame, "department_id", "age_band", "complaints",
-                                        ctx.names, AGE_BANDS,
-                                        title=f"Open on {ctx.flt.end}, by age since receipt"))
+    show_chart(charts.stacked_bars(frame, "department_id", "age_band", "complaints", ctx.names,
+                                   AGE_BANDS, title=f"Open on {ctx.flt.end}, by age since receipt"),
+               stacked_table(frame, "department_id", "age_band", "complaints", ctx.names,
+                             AGE_BANDS), "backlog")
 
 
 def main() -> None:
     """The complaints page for the sidebar filter."""
     ctx = page_context()
-    page_header("Complaints", ctx.flt, "Complaints and grievances received")
+    page_header("Complaints", ctx, "Complaints and grievances received")
     backlog = f"Open complaints (backlog on {ctx.flt.end})" if ctx.flt.end else None
     headline(ctx, KPIS, "complaint data", {"open_complaints": backlog} if backlog else None)
     charts, worklist = st.tabs(["Charts", "Worklist"])

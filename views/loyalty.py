@@ -5,14 +5,16 @@ from dataclasses import replace
 import streamlit as st
 
 from kpi.present import charts, pages
+from kpi.present.chart_tables import rows_table
 from kpi.present.comparison_words import cohort_words
 from kpi.present.formatting import markdown_plain
 from kpi.spc.months import followed_cohort
 from ui import data
+from ui.chart_view import show_chart
 from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend
-from ui.widgets import headline, kpi_tile, page_header
+from ui.widgets import headline, kpi_tile, page_header, threshold
 
 RETURNS = pages.LOYALTY_RETURNS
 KPIS = pages.LOYALTY
@@ -32,11 +34,17 @@ def show_kpi(ctx, kpi_id: str) -> None:
     by_dept = ctx.compute([kpi_id], ["department"])
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(charts.department_chart(by_dept, ctx.names, title=f"{label} by department"),
-                        key=f"departments_{kpi_id}")
+        department_chart(by_dept, kpi, ctx.names, f"{label} by department")
     with right:
         spc_trend(ctx, kpi_id, f"spc_{kpi_id}", label)
     department_funnel(ctx, kpi_id, f"funnel_{kpi_id}")
+
+
+def department_chart(by_dept, kpi, names, title: str) -> None:
+    """One KPI by department: dots with 95 % intervals, and the same rows as a table."""
+    limit = threshold(kpi)
+    show_chart(charts.department_chart(by_dept, names, title=title, threshold=limit),
+               rows_table(by_dept, names, limit), f"departments_{kpi.id}")
 
 
 def follow_up_missing(days: int) -> str:
@@ -64,9 +72,7 @@ def show_return_visits(ctx, kpi_id: str) -> None:
     by_dept = cohort.compute([kpi_id], ["department"])
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(charts.department_chart(
-            by_dept, ctx.names, title=f"{LABELS[kpi_id]} by department (cohort)"),
-            key=f"departments_{kpi_id}")
+        department_chart(by_dept, kpi, ctx.names, f"{LABELS[kpi_id]} by department (cohort)")
     with right:
         spc_trend(ctx, kpi_id, f"spc_{kpi_id}", LABELS[kpi_id])
     department_funnel(cohort, kpi_id, f"funnel_{kpi_id}")
@@ -75,7 +81,7 @@ def show_return_visits(ctx, kpi_id: str) -> None:
 def main() -> None:
     """The loyalty page for the sidebar filter."""
     ctx = page_context()
-    page_header("Loyalty", ctx.flt, "Would patients recommend us, and do they come back?")
+    page_header("Loyalty", ctx, "Would patients recommend us, and do they come back?")
     headline(ctx, KPIS[:2], "loyalty data", LABELS)
     for kpi_id in KPIS[:2]:
         show_kpi(ctx, kpi_id)

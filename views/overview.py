@@ -60,7 +60,7 @@ def show_departments(ctx, whole) -> None:
 def main() -> None:
     """Tiles, the department comparison table and the attention list for the sidebar filter."""
     ctx = page_context()
-    page_header("Overview", ctx.flt, "Headline KPIs against the same period a year earlier, "
+    page_header("Overview", ctx, "Headline KPIs against the same period a year earlier, "
                                      "with their control-chart signals")
     shown = dict.fromkeys([*HEADLINES.values(), *COMPARED])
     whole = ctx.compute([kpi_id for kpi_id in shown if kpi_id in ctx.kpis])

@@ -7,6 +7,7 @@ from kpi.catalog.reviews import SITE_RULE
 from kpi.engine import review_readers
 from kpi.present import pages, reputation
 from kpi.present.review_search import matching_reviews
+from ui.chart_view import show_chart
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trends
 from ui.widgets import headline, page_header
@@ -34,8 +35,13 @@ def show_sources_and_sites(ctx) -> None:
         with tab:
             for column, measure in zip(st.columns(2), reputation.MEASURES):
                 with column:
-                    st.plotly_chart(reputation.monthly_lines(frame, dimension, measure),
-                                    key=f"{dimension}_{measure}")
+                    rows = frame[frame["dimension"] == dimension]
+                    show_chart(reputation.monthly_lines(frame, dimension, measure),
+                               rows[["month", "group", measure, "reviews"]].rename(
+                                   columns={"group": dimension}),
+                               f"{dimension}_{measure}",
+                               alt=f"{reputation.MEASURES[measure].capitalize()} by month "
+                                   f"and {dimension}")
 
 
 def show_replies(ctx) -> None:
@@ -56,7 +62,8 @@ def show_themes(ctx) -> None:
     if themes.empty:
         st.info("No negative review with a theme in this filter.")
         return
-    st.plotly_chart(reputation.theme_bars(themes), key="themes")
+    show_chart(reputation.theme_bars(themes), themes, "themes",
+               alt="Themes of negative reviews")
 
 
 def show_reviews(ctx) -> None:
@@ -74,7 +81,7 @@ def show_reviews(ctx) -> None:
 def main() -> None:
     """The reputation page for the sidebar filter."""
     ctx = page_context()
-    page_header("Reputation", ctx.flt, "What patients say about us in public online reviews")
+    page_header("Reputation", ctx, "What patients say about us in public online reviews")
     headline(ctx, KPIS, "online reviews", data_kpi="review_rating_mean")
     show_trends(ctx)
     show_sources_and_sites(ctx)

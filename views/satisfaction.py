@@ -5,12 +5,15 @@ import streamlit as st
 from kpi.catalog.kpis import DOMAIN_KPI_PREFIX
 from kpi.engine import breakdowns
 from kpi.present import charts, pages
+from kpi.present.chart_tables import counts_table, rows_table
 from kpi.present.formatting import markdown_plain, suppressed_text
 from kpi.present.heatmap import heatmap
+from ui.chart_view import show_chart
 from ui.comments_access import audited_comment_view, comment_reading
 from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.drivers_view import key_drivers_section
+from ui.layout import phone_layout
 from ui.spc_view import definitions_and_guide, spc_trends
 from ui.widgets import headline, page_header, threshold, withheld_legend
 
@@ -33,15 +36,19 @@ def show_domains(ctx) -> None:
     by_dept = ctx.compute(ids, ["department"])
     labels = {k: ctx.kpis[k].label.removesuffix(" top-box %") for k in ids}
     min_n = ctx.settings.min_n_for(ctx.kpis["patient_satisfaction"].kind)
-    st.plotly_chart(heatmap(by_dept, "department_id", "kpi_id", ctx.names, labels,
-                            title="Top-box % by department and domain", min_n=min_n))
+    limit = threshold(ctx.kpis["patient_satisfaction"])
+    show_chart(heatmap(by_dept, "department_id", "kpi_id", ctx.names, labels,
+                       title="Top-box % by department and domain", threshold=limit, min_n=min_n,
+                       cell_text=not phone_layout()),
+               rows_table(by_dept, ctx.names, limit, labels), "sat_domains_grid")
     withheld_legend(by_dept, ctx.kpis["patient_satisfaction"])
     chosen = st.selectbox("Domain by department and month", ids,
                           format_func=lambda k: ctx.kpis[k].label, key="sat_domain")
     grid = ctx.compute([chosen], ["department", "month"])
-    st.plotly_chart(heatmap(grid, "department_id", "month", ctx.names,
-                            title=f"{ctx.kpis[chosen].label} by department and month",
-                            min_n=min_n))
+    show_chart(heatmap(grid, "department_id", "month", ctx.names,
+                       title=f"{ctx.kpis[chosen].label} by department and month",
+                       threshold=limit, min_n=min_n, cell_text=not phone_layout()),
+               rows_table(grid, ctx.names, limit), "sat_domain_months")
     withheld_legend(grid, ctx.kpis[chosen])
 
 
@@ -56,9 +63,10 @@ def show_rating(ctx) -> None:
             st.info(f"{markdown_plain(text)}: {suppressed_text(limit)} "
                     "in this filter; the distribution is withheld.")
             continue
-        st.plotly_chart(charts.count_bars(
-            rows["answer"].astype(int), rows["responses"].astype(int), "answer",
-            title=f"{text} (n = {int(rows['n'].iloc[0]):,} answers)", shares=rows["share"]))
+        answers, counts = rows["answer"].astype(int), rows["responses"].astype(int)
+        show_chart(charts.count_bars(answers, counts, "answer", shares=rows["share"],
+                                     title=f"{text} (n = {int(rows['n'].iloc[0]):,} answers)"),
+                   counts_table(answers, counts, "answer", rows["share"]), f"rating_{question_id}")
 
 
 def show_comments(ctx) -> None:
@@ -89,7 +97,7 @@ def show_comments(ctx) -> None:
 def main() -> None:
     """The satisfaction page for the sidebar filter."""
     ctx = page_context()
-    page_header("Satisfaction", ctx.flt, "Top-box scores of the patient survey")
+    page_header("Satisfaction", ctx, "Top-box scores of the patient survey")
     headline(ctx, HEADLINE, "patient survey answers", data_kpi="patient_satisfaction")
     show_domains(ctx)
     key_drivers_section(ctx)

@@ -5,12 +5,15 @@ import streamlit as st
 
 from kpi.catalog.kinds import Direction
 from kpi.present import pages
+from kpi.present.chart_tables import rows_table
 from kpi.present.formatting import markdown_plain
 from kpi.present.heatmap import heatmap
+from ui.chart_view import show_chart
 from ui.comparisons import department_funnel
 from ui.context import page_context
+from ui.layout import phone_layout
 from ui.spc_view import definitions_and_guide, spc_trend
-from ui.widgets import headline, page_header
+from ui.widgets import headline, page_header, threshold
 
 KPIS = pages.WAITS
 
@@ -18,7 +21,7 @@ KPIS = pages.WAITS
 def main() -> None:
     """The waits page for the sidebar filter."""
     ctx = page_context()
-    page_header("Respect for time", ctx.flt, "Waits from arrival or appointment time to being "
+    page_header("Respect for time", ctx, "Waits from arrival or appointment time to being "
                                              "seen, over visits with a wait recorded")
     headline(ctx, KPIS, "recorded waits")
     tables = ctx.spc_tables(KPIS)
@@ -28,11 +31,12 @@ def main() -> None:
         definitions_and_guide(ctx, [kpi], "Definition")
         spc_trend(ctx, kpi_id, f"spc_{kpi_id}", table=tables[kpi_id])
         grid = ctx.compute([kpi_id], ["department", "month"])
-        st.plotly_chart(heatmap(grid, "department_id", "month", ctx.names,
-                                title=f"{kpi.label} by department and month",
-                                lower_is_better=kpi.direction == Direction.LOWER,
-                                min_n=ctx.settings.min_n_for(kpi.kind)),
-                        key=f"grid_{kpi_id}")
+        show_chart(heatmap(grid, "department_id", "month", ctx.names,
+                           title=f"{kpi.label} by department and month",
+                           threshold=threshold(kpi),
+                           lower_is_better=kpi.direction == Direction.LOWER,
+                           min_n=ctx.settings.min_n_for(kpi.kind), cell_text=not phone_layout()),
+                   rows_table(grid, ctx.names, threshold(kpi)), f"grid_{kpi_id}")
     department_funnel(ctx, "seen_within_15_minutes", "funnel_seen_within")
 
 

@@ -75,7 +75,7 @@ def _verdict(k: Kpi) -> str:
 
 def _section(k: Kpi) -> str:
     suppression = (f"withheld when 0 < n < {k.min_n}" if k.min_n else "never withheld")
-    return (f"### `{k.id}`: {k.label}\n\n{k.description}\n\n"
+    return (f"### `{k.id}`: {k.label}\n\n{k.definition}\n\n"
             f"- area: {k.area}; unit: {UNIT_WORDS[k.unit]} (`{k.unit}`); "
             f"better: {k.direction}\n"
             f"- source: `{k.source}`; computed as {_computation(k)}; {suppression}\n"

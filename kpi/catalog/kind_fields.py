@@ -15,6 +15,8 @@ class Kpi:
     return window (return_rate), working days (ack) or calendar days (resolved); `minutes`
     the wait limit; `min_n` the small-cell threshold (0 = never suppressed); `chart_kind`
     the kind whose values the KPI's control chart plots instead (None: the KPI's own).
+    `description` says what the KPI is in plain words; `method` (optional) names the
+    statistics behind it, shown behind a "How is this calculated" expander.
     """
 
     id: str
@@ -31,3 +33,10 @@ class Kpi:
     minutes: int | None = None
     min_n: int = 0
     chart_kind: Kind | None = None
+    method: str = ""
+
+    @property
+    def definition(self) -> str:
+        """The description followed by the method: the whole definition, for files and the
+        command line."""
+        return f"{self.description} {self.method}".strip()

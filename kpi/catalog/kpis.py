@@ -37,9 +37,10 @@ KPIS: tuple[Kpi, ...] = (
     _survey(id="patient_satisfaction", label="Patient satisfaction", area="Satisfaction",
             unit=Unit.PERCENT, direction=Direction.HIGHER, source=Source.PATIENT_SURVEY,
             kind=Kind.DOMAIN_TOP_BOX, domain="overall", audience="patient",
-            description="Top-box % of the overall rating: the share of valid answers in the "
-            "top box (9-10 on a 0-10 rating, 'Very good'/'Good' on a five-point scale), "
-            "averaged over the `overall` questions with answers (HCAHPS composite rule)."),
+            description="Share of answers to the overall rating in the top box (9-10 on a "
+            "0-10 rating, 'Very good'/'Good' on a five-point scale).",
+            method="Each overall-rating question's top-box % of its valid answers, averaged "
+            "over the `overall` questions with answers (HCAHPS composite rule)."),
     _survey(id="satisfaction_mean_score", label="Satisfaction mean score", area="Satisfaction",
             unit=Unit.SCORE, direction=Direction.HIGHER, source=Source.PATIENT_SURVEY,
             kind=Kind.DOMAIN_MEAN, domain="overall", audience="patient",
@@ -65,9 +66,10 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(id="complaints_per_1000_visits", label="Complaints per 1,000 visits",
         area="Complaints", unit=Unit.PER_1000, direction=Direction.LOWER, source=Source.COMPLAINTS,
         kind=Kind.COMPLAINT_RATE,
-        description="1000 x complaints received / visits, same departments and dates; no value "
-        "where there were no visits. Interval: exact Poisson (Garwood) on the complaint count, "
-        "scaled. n = visits."),
+        description="Complaints received for every 1,000 visits of the same departments and "
+        "dates; no value where there were no visits. n = visits.",
+        method="1000 x complaints received / visits. Interval: exact Poisson (Garwood) on the "
+        "complaint count, scaled."),
     Kpi(id="ack_within_3_working_days", label="Acknowledged within 3 working days",
         area="Complaints", unit=Unit.PERCENT, direction=Direction.HIGHER, source=Source.COMPLAINTS,
         kind=Kind.ACK_WITHIN_WORKING_DAYS, days=3,
@@ -106,8 +108,9 @@ KPIS: tuple[Kpi, ...] = (
     _survey(id="enps", label="Staff Net Promoter Score", area="Staff morale", unit=Unit.NPS,
             direction=Direction.HIGHER, source=Source.STAFF_SURVEY, kind=Kind.DOMAIN_NPS,
             domain="recommend_workplace", audience="staff",
-            description="% promoters (9-10) minus % detractors (0-6) on the 0-10 staff "
-            "`recommend_workplace` questions (would you recommend this place to work)."),
+            description="% promoters (9-10) minus % detractors (0-6) on the staff question "
+            "'would you recommend this place to work?' (0-10).",
+            method="The questions of the staff survey's domain `recommend_workplace`."),
     Kpi(id="median_wait_minutes", label="Median wait", area="Respect for time",
         unit=Unit.MINUTES, direction=Direction.LOWER, source=Source.VISITS, kind=Kind.MEDIAN_WAIT,
         chart_kind=Kind.GROUPED_MEDIAN_WAIT,
@@ -131,12 +134,14 @@ KPIS: tuple[Kpi, ...] = (
         source=Source.VISITS, kind=Kind.VISIT_COUNT, description="Visits (encounters)."),
 )
 
-_DOMAIN_DESCRIPTION = ("Top-box % of {subject}: the unweighted mean of its questions' top-box % "
-                       "over the questions with answers (HCAHPS composite rule).")
+_DOMAIN_DESCRIPTION = "Top-box % of the questions about {subject}: the average of their top-box %."
+_DOMAIN_METHOD = ("The unweighted mean of the top-box % of the questions of {domain} with "
+                  "answers (HCAHPS composite rule).")
 DOMAIN_TEMPLATE = _survey(
     id="domain_top_box[d]", label="Domain d top-box %", area="Satisfaction", unit=Unit.PERCENT,
     direction=Direction.HIGHER, source=Source.PATIENT_SURVEY,
     kind=Kind.DOMAIN_TOP_BOX, audience="patient",
+    method=_DOMAIN_METHOD.format(domain="the domain"),
     description=_DOMAIN_DESCRIPTION.format(
         subject="patient domain d, one KPI per patient domain in the question catalog other "
         "than `overall` and `recommend` (communication, responsiveness, wait_time, privacy, "
@@ -152,7 +157,8 @@ def domain_kpi(domain: str) -> Kpi:
     name = DOMAIN_NAMES.get(domain, domain.replace("_", " "))
     return replace(DOMAIN_TEMPLATE, id=f"{DOMAIN_KPI_PREFIX}[{domain}]", domain=domain,
                    label=f"{name[:1].upper()}{name[1:]} top-box %",
-                   description=_DOMAIN_DESCRIPTION.format(subject=f"the patient domain `{domain}`"))
+                   description=_DOMAIN_DESCRIPTION.format(subject=name),
+                   method=_DOMAIN_METHOD.format(domain=f"the patient domain `{domain}`"))
 
 
 def patient_domains(con) -> list[str]:
@@ -202,7 +208,7 @@ def render_list(con) -> str:
     kpis = available_kpis(con) if con is not None else declared_kpis()
     blocks = []
     for k in kpis:
-        body = textwrap.fill(k.description, width=92, initial_indent="    ",
+        body = textwrap.fill(k.definition, width=92, initial_indent="    ",
                              subsequent_indent="    ", break_on_hyphens=False)
         blocks.append(f"{k.id}  {k.label}  [unit {k.unit}, direction {k.direction}]\n{body}")
     return "\n\n".join(blocks)

@@ -20,7 +20,7 @@ from kpi.stats import SUPPRESSION_THRESHOLD
 # Okabe & Ito (2008), ordered so that the first colours stay apart for every colour vision.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442",
              "#000000")
-WITHHELD_COLOUR = "#7F7F7F"
+WITHHELD_COLOUR = "#666666"  # 4.5:1 on white and on the heatmap's grey: it labels cells
 INTERVAL_COLOUR = "#333333"
 # A sequential scale readable with every colour vision (blue to yellow).
 SEQUENTIAL = "Cividis"
@@ -105,7 +105,7 @@ def pair_kpis(df: pd.DataFrame, x_kpi: str, y_kpi: str) -> pd.DataFrame:
     return pairs
 
 
-def _side(pair: pd.Series, suffix: str) -> pd.Series:
+def pair_side(pair: pd.Series, suffix: str) -> pd.Series:
     """One KPI's row out of a pair (the fields value_text and detail_text read)."""
     return pd.Series({field: pair[f"{field}{suffix}"] for field in _SIDE_FIELDS})
 
@@ -128,7 +128,7 @@ def kpi_scatter(df: pd.DataFrame, x_kpi: str, y_kpi: str, names: Mapping[str, st
     hover = []
     for name, (_, pair) in zip(label, usable.iterrows()):
         lines = [name]
-        for side in (_side(pair, "_x"), _side(pair, "_y")):
+        for side in (pair_side(pair, "_x"), pair_side(pair, "_y")):
             lines.append(f"{html_plain(side['kpi_label'])}: {value_text(side, threshold)} "
                          f"({detail_text(side)})")
         hover.append("<br>".join(lines))

@@ -7,7 +7,7 @@ import math
 import re
 from typing import Any
 
-from kpi.catalog.kinds import Unit
+from kpi.catalog.kinds import Kind, Unit
 from kpi.stats import SUPPRESSION_THRESHOLD
 
 # How each unit of the catalog is written: decimals, the unit after the number, and the unit in
@@ -86,11 +86,29 @@ def format_interval(low: Any, high: Any, unit: str) -> str:
     return f"95 % CI {format_number(low, unit)} to {format_number(high, unit)}{suffix}"
 
 
-def format_n(n: Any) -> str:
-    """The n a value rests on ('n = 1,234'), or '' when unknown."""
+# What n counts, by kind (docs: the data contract's n).
+_N_COUNTS = {Kind.DOMAIN_TOP_BOX: "responses", Kind.DOMAIN_MEAN: "responses",
+             Kind.DOMAIN_NPS: "answers", Kind.RESPONSE_COUNT: "surveys",
+             Kind.VISIT_COUNT: "visits", Kind.MEDIAN_WAIT: "visits with a wait",
+             Kind.WAIT_WITHIN: "visits with a wait",
+             Kind.GROUPED_MEDIAN_WAIT: "visits with a wait", Kind.RETURN_RATE: "patients followed",
+             Kind.COMPLAINT_COUNT: "complaints", Kind.COMPLAINT_RATE: "visits",
+             Kind.ACK_WITHIN_WORKING_DAYS: "complaints due", Kind.RESOLVED_WITHIN_DAYS:
+             "complaints due", Kind.MEDIAN_DAYS_TO_RESOLVE: "resolved complaints",
+             Kind.OPEN_COMPLAINTS: "complaints"}
+
+
+def n_counts(kind: str) -> str:
+    """What a KPI kind's n counts ('visits', 'responses'), '' when not known."""
+    return _N_COUNTS.get(kind, "")
+
+
+def format_n(n: Any, counts: str = "") -> str:
+    """The n a value rests on ('n = 1,234', with what it counts: 'n = 1,234 visits'), or ''
+    when unknown."""
     if is_missing(n):
         return ""
-    return f"n = {int(n):,}"
+    return f"n = {int(n):,}" + (f" {counts}" if counts else "")
 
 
 def value_text(row: Any, threshold: int = SUPPRESSION_THRESHOLD, compact: bool = False) -> str:
@@ -100,11 +118,12 @@ def value_text(row: Any, threshold: int = SUPPRESSION_THRESHOLD, compact: bool =
     return format_value(row["value"], row["unit"], compact)
 
 
-def detail_text(row: Any) -> str:
-    """A KPI row's n and interval, joined ('n = 412 · 95 % CI 78.0 to 85.1 %'); '' if withheld."""
+def detail_text(row: Any, counts: str = "") -> str:
+    """A KPI row's n (with what it `counts`) and interval, joined ('n = 412 responses · 95 % CI
+    78.0 to 85.1 %'); '' if withheld."""
     if bool(row["suppressed"]):
         return ""
-    parts = [format_n(row["n"]), format_interval(row["ci_low"], row["ci_high"], row["unit"])]
+    parts = [format_n(row["n"], counts), format_interval(row["ci_low"], row["ci_high"], row["unit"])]
     return " · ".join(p for p in parts if p)
 
 

@@ -25,9 +25,11 @@ from kpi.stats import SUPPRESSION_THRESHOLD
 def heatmap(df: pd.DataFrame, rows: str, columns: str, row_names: Mapping[str, str],
             column_names: Mapping[str, str] | None = None, title: str | None = None,
             threshold: int = SUPPRESSION_THRESHOLD, lower_is_better: bool = False,
-            min_n: int = 0) -> go.Figure:
+            min_n: int = 0, cell_text: bool = True) -> go.Figure:
     """A grid of values (e.g. department x month) on a colour-blind-safe scale; '<11' cells
-    grey; a cell whose n is below `min_n` is left uncoloured and shows its n instead."""
+    grey; a cell whose n is below `min_n` is left uncoloured and shows its n instead. Without
+    `cell_text` (a phone: the cells are too narrow for numbers) the cells are colour only and a
+    withheld cell a grey cross; the hover keeps every number."""
     column_names = column_names or {}
     withheld = df["suppressed"].astype(bool)
     few = too_few(df["n"], min_n) & df["value"].notna() & ~withheld
@@ -51,7 +53,7 @@ def heatmap(df: pd.DataFrame, rows: str, columns: str, row_names: Mapping[str, s
     unit = df["unit"].iloc[0] if len(df) else ""
     fig = go.Figure(go.Heatmap(
         z=grid("shown").to_numpy(dtype=float), x=col_order, y=row_order,
-        text=grid("label").fillna("").to_numpy(), texttemplate="%{text}",
+        text=grid("label").fillna("").to_numpy(), texttemplate="%{text}" if cell_text else "",
         customdata=grid("hover").fillna("").to_numpy(),
         hovertemplate="%{customdata}<extra></extra>",
         colorscale=SEQUENTIAL, reversescale=lower_is_better, hoverongaps=False,
@@ -59,9 +61,10 @@ def heatmap(df: pd.DataFrame, rows: str, columns: str, row_names: Mapping[str, s
     marks = cells[withheld]
     if len(marks):
         fig.add_trace(go.Scatter(
-            x=marks["_col"], y=marks["_row"], mode="text",
+            x=marks["_col"], y=marks["_row"], mode="text" if cell_text else "markers",
             text=[suppressed_short(threshold)] * len(marks),
             textfont=dict(color=WITHHELD_COLOUR), name=suppressed_text(threshold),
+            marker=dict(symbol="x-thin-open", size=8, color=WITHHELD_COLOUR, line=dict(width=2)),
             hovertext=marks["_row"] + " · " + marks["_col"] + "<br>" + suppressed_text(threshold),
             hoverinfo="text", showlegend=False))
     fig.update_layout(xaxis=dict(type="category", categoryorder="array", categoryarray=col_order),

@@ -47,7 +47,7 @@ NOT_JUDGED_BADGES: dict[str, Badge] = {
 ASSURANCE_BADGES: dict[str, Badge] = {
     ALWAYS_MET: Badge("✔", "Target always met", "blue"),
     NEVER_MET: Badge("✖", "Target never met", "orange"),
-    HIT_AND_MISS: Badge("↕", "Hit and miss", "gray"),
+    HIT_AND_MISS: Badge("↕", "Target sometimes met", "gray"),
 }
 NO_TARGET = Badge("○", "No target set", "gray")
 NOT_ASSESSED = Badge("○", "Target not assessed (too few months)", "gray")
@@ -104,7 +104,7 @@ def rule_words(rule: str, run_length: int, side: int = 0) -> str:
         way = {1: "rising", -1: "falling"}.get(side, "rising or falling")
         return f"run of {run_length} {way}"
     if rule == "two_of_three":
-        return "2 of 3 beyond 2 sigma"
+        return "2 of 3 months near a limit"
     if rule == "shift":
         where = {1: "above the mean", -1: "below the mean"}.get(side, "on one side of the mean")
         return f"{run_length} points {where}"
@@ -173,7 +173,8 @@ def how_to_read(run_length: int) -> str:
         "limits (about 3 sigma): almost every month of a stable process falls between them. "
         f"A month is a **special cause** when it lies outside the limits, or belongs to a run "
         f"of {run_length} rising or falling, to {run_length} points on one side of the mean, "
-        "or to 2 of 3 points beyond 2 sigma on the same side.\n\n"
+        "or to 2 of 3 points near a limit on the same side (beyond 2 sigma, two thirds of the "
+        "way from the mean to the limit).\n\n"
         f"{VARIATION_BADGES[IMPROVEMENT].text} (blue) and {VARIATION_BADGES[CONCERN].text} "
         "(orange) depend on which direction is better for the KPI; "
         f"{VARIATION_BADGES[NEUTRAL].text} (purple) where neither is; "
@@ -182,7 +183,7 @@ def how_to_read(run_length: int) -> str:
         f"Against the target: {ASSURANCE_BADGES[ALWAYS_MET].text} or "
         f"{ASSURANCE_BADGES[NEVER_MET].text} when the target lies outside the limits; "
         f"{ASSURANCE_BADGES[HIT_AND_MISS].text} when it lies between them (some months will "
-        "meet it, some will not, by chance alone).\n\n"
+        "meet it, some will not, by chance alone: 'hit and miss').\n\n"
         f"With {TOO_FEW_FOR_FIRM_LIMITS} the limits are **trial limits**: they may move as "
         "months are added. Grey crosses at the bottom mark months without a value (withheld below "
         "the small-cell threshold, or no data).")

@@ -17,6 +17,7 @@ TITLES = {"complaint_id": "Complaint", "department": "Department", "received_dat
           "response_due": "Response due", "resolved_date": "Resolved", "status_text": "Status",
           "age_days": "Age (days)"}
 OPTIONAL = ("owner", "outcome")
+PHONE_COLUMNS = ("complaint_id", "status_text", "age_days", "department")  # a narrow screen
 
 
 def words(code) -> str | None:
@@ -64,9 +65,12 @@ def narrowed(frame: pd.DataFrame, statuses: Sequence[str] = (), categories: Sequ
     return frame[keep]
 
 
-def shown_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The columns a person reads, titled; owner and outcome only when any row has one."""
+def shown_table(frame: pd.DataFrame, phone: bool = False) -> pd.DataFrame:
+    """The columns a person reads, titled; owner and outcome only when any row has one; on a
+    phone only the complaint, its status, age and department."""
     columns = [c for c in TITLES if c not in OPTIONAL or frame[c].notna().any()]
+    if phone:
+        columns = list(PHONE_COLUMNS)
     return frame[columns].rename(columns=TITLES)
 
 
