@@ -25,7 +25,7 @@ from kpi.present.drivers import (
     priority_table,
     withheld_words,
 )
-from kpi.stats import correlation_interval_arrays
+from kpi.stats_t import correlation_interval_arrays
 from kpi.store.connect import open_readonly
 from tests.support.demo_test_helpers import END
 from tests.support.kpi_db import build_tiny_db

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from kpi import stats
+from kpi.stats_t import t_interval_arrays, t_quantile
 
 ALPHA = math.erfc(stats.Z95 / math.sqrt(2.0))  # two-sided level implied by z: 0.05
 
@@ -248,3 +249,17 @@ def test_threshold_below_cms_minimum_needs_explicit_setting(threshold):
 def test_threshold_must_be_a_positive_whole_number(threshold):
     with pytest.raises(ValueError):
         suppressed(3, threshold, allow_below_cms_minimum=True)
+
+
+@pytest.mark.parametrize("df, expected", [  # Student's t, two-sided 95 % (published tables)
+    (1, 12.7062047), (2, 4.3026527), (5, 2.5705818), (10, 2.2281389), (30, 2.0422725),
+    (120, 1.9799304),
+])
+def test_the_t_quantile_matches_the_tables(df, expected):
+    assert t_quantile(df) == pytest.approx(expected, abs=1e-6)
+
+
+def test_a_t_interval_hand_computed_and_undefined_below_two():
+    low, high = t_interval_arrays([4.0, 3.0, 2.0], [1.0, 0.0, 1.0], [4, 9, 1])
+    assert low[0] == pytest.approx(4.0 - 3.1824463 / 2) and high[0] == pytest.approx(4.0 + 3.1824463 / 2)
+    assert np.isnan(low[1]) and np.isnan(high[2])  # sd 0: no spread; n 1: no interval

@@ -13,7 +13,8 @@ from kpi.engine.table import compute
 from kpi.filters import Filter
 from kpi.scoring import scales_sql_values
 from kpi.settings import DEFAULT_DRIVER_RESPONDENTS
-from kpi.stats import check_threshold, correlation_interval_arrays
+from kpi.stats import check_threshold
+from kpi.stats_t import correlation_interval_arrays
 
 OUTCOMES = ("overall", "recommend")  # the domains whose answers are the outcomes
 # Questions about the whole experience are outcomes themselves, not parts that drive one.

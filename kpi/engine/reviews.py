@@ -10,7 +10,7 @@ from kpi.catalog.kpis import Kpi
 from kpi.catalog.reviews import NEGATIVE_STARS, STARS
 from kpi.engine.rows import KpiRows, kpi_rows, proportion_rows
 from kpi.engine.run import Run
-from kpi.stats import t_interval_arrays
+from kpi.stats_t import t_interval_arrays
 from kpi.store.schema import table_sql
 
 DATE_COLUMN = "review_date"
