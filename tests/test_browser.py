@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from kpi.present.pages import OVERVIEW_HEADLINES
 from kpi.present.spc_labels import (
     ASSURANCE_BADGES,
     NO_TARGET,
@@ -184,8 +185,9 @@ def test_the_overview_shows_the_control_chart_badges(server, tab):
     variations = {b.text for b in [*VARIATION_BADGES.values(), *NOT_JUDGED_BADGES.values(),
                                    NO_VALUE]}
     assurances = {b.text for b in [*ASSURANCE_BADGES.values(), NO_TARGET, NOT_ASSESSED]}
-    assert len([b for b in shown if b in variations]) == 5, shown  # one per headline tile
-    assert len([b for b in shown if b in assurances]) == 5, shown
+    tiles = len(OVERVIEW_HEADLINES)  # one badge of each kind per headline tile
+    assert tiles == 6 and len([b for b in shown if b in variations]) == tiles, shown
+    assert len([b for b in shown if b in assurances]) == tiles, shown
     assert "Needs attention" in tab.locator("[data-testid='stMain'] h2").all_inner_texts()
 
 

@@ -21,6 +21,7 @@ QUADRANT_STYLE = {
     MONITOR: (VARIATION_STYLE[COMMON][0], "square"),
     MAINTAIN: (VARIATION_STYLE[COMMON][0], "circle"),
 }
+LABEL_COLOUR = "#333333"  # quadrant names: text reaches 4.5:1 (the markers carry the colour)
 # Where each quadrant's name is written: (x side, y side) of the cut lines.
 CORNERS = {FIX_FIRST: (0, 1), KEEP: (1, 1), MONITOR: (0, 0), MAINTAIN: (1, 0)}
 
@@ -57,7 +58,7 @@ def priority_matrix(table: pd.DataFrame, title: str | None = None, height: int =
             fig.add_annotation(xref="paper", yref="paper", x=right, y=top, showarrow=False,
                                xanchor="right" if right else "left",
                                yanchor="top" if top else "bottom",
-                               text=f"<b>{quadrant}</b>", font=dict(color=QUADRANT_STYLE[quadrant][0]))
+                               text=f"<b>{quadrant}</b>", font=dict(color=LABEL_COLOUR))
     fig.update_layout(xaxis=dict(title="Performance: top-box %", ticksuffix=" %"),
                       yaxis=dict(title="Importance: rank correlation with the outcome"))
     return base_layout(fig, title, height)
