@@ -5,7 +5,7 @@ answer) and the classes are kept from one load to the next: a load classifies on
 it has not seen before, unless the classifier's fingerprint (the theme dictionary with the
 settings' additions, the sentiment wording) has changed since, when it classifies every one
 again. derived_comments holds one row per non-blank comment, stored in date order, with its
-masked text; derived_comment_themes the ids and labels of the dictionary used.
+masked text (and no response id); derived_comment_themes the ids and labels of the dictionary used.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ WHERE NOT EXISTS (SELECT 1 FROM commented c
 _COMMENTS = f"""
 CREATE OR REPLACE TABLE derived_comments AS
 {_COMMENTED}
-SELECT c.response_id, c.department_id, c.response_date, c.answer AS overall_answer,
+SELECT c.department_id, c.response_date, c.answer AS overall_answer,
        $scale::VARCHAR AS overall_scale, k.sentiment, k.score, k.themes, k.masked AS comment
 FROM commented c JOIN {CLASSES} k
   ON k.comment = c.comment AND k.answer IS NOT DISTINCT FROM c.answer
