@@ -8,8 +8,10 @@ from dataclasses import replace
 
 import pandas as pd
 
+from kpi.errors import UsageError
 from kpi.export import snapshot_csv, snapshot_file_name
 from kpi.filters import Filter
+from ui import data
 from ui.audit_trail import audited_download
 from ui.signin import current_access
 
@@ -25,6 +27,18 @@ def export_filter(flt: Filter) -> Filter:
     """The filter within the departments this person may export (a department lead who also
     views other departments exports their own only)."""
     return replace(flt, within=current_access().exports)
+
+
+def may_download(key: data.DbKey, flt: Filter) -> bool:
+    """Whether this person may download the rows of every department of the filter: a download
+    right whose reach covers them all."""
+    if current_access().exports.empty:
+        return False
+    try:
+        allowed = set(data.filter_departments(key, export_filter(flt)))
+    except UsageError:
+        allowed = set()
+    return allowed == set(data.filter_departments(key, flt))
 
 
 def cli_command(kpi_ids: Sequence[str], flt: Filter, group_by: Sequence[str]) -> str:

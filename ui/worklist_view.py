@@ -5,13 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.engine.worklist import STATUSES, status_day
-from kpi.errors import UsageError
 from kpi.export import snapshot_file_name, worklist_csv
 from kpi.ingest.contract import COMPLAINT_CATEGORIES, SEVERITIES
 from kpi.present.worklist import narrowed, readable, shown_table, status_counts, words
 from ui import data
 from ui.audit_trail import audited_download
-from ui.exporting import export_filter
+from ui.exporting import may_download
 from ui.signin import current_access
 
 ABOUT = ("One row per complaint received in the filter's window, and per complaint received "
@@ -69,11 +68,7 @@ def _download(ctx, chosen, day) -> None:
     departments (audited when clicked)."""
     if current_access().exports.empty:
         return
-    try:
-        allowed = set(data.filter_departments(ctx.key, export_filter(ctx.flt)))
-    except UsageError:
-        allowed = set()
-    if allowed != set(data.filter_departments(ctx.key, ctx.flt)):
+    if not may_download(ctx.key, ctx.flt):
         st.caption("Downloads of these departments' complaints are not part of your access.")
         return
     st.download_button(f"Download these {len(chosen):,} complaints (CSV for Excel)",
