@@ -31,7 +31,8 @@ from tests.support.server import CHROMIUM, LAUNCH_ARGS, streamlit_server
 pytestmark = pytest.mark.browser
 DOC_SCREENSHOTS = ROOT / "docs" / "screenshots"
 TREND_PAGES = ("satisfaction", "loyalty", "complaints", "staff", "waits")
-PAGES = {"": "Overview", "satisfaction": "Satisfaction", "loyalty": "Loyalty",
+PAGES = {"": "Overview", "satisfaction": "Satisfaction", "comments": "What patients say",
+         "loyalty": "Loyalty",
          "complaints": "Complaints", "staff": "Staff morale", "waits": "Respect for time",
          "export": "Export"}
 

@@ -30,6 +30,7 @@ from ui import data, dropped_link, startup
 from ui.exporting import deferred_snapshot
 
 PAGES = {"views/overview.py": "Overview", "views/satisfaction.py": "Satisfaction",
+         "views/comments.py": "What patients say",
          "views/loyalty.py": "Loyalty", "views/complaints.py": "Complaints",
          "views/staff.py": "Staff morale", "views/waits.py": "Respect for time",
          "views/export.py": "Export"}
