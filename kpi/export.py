@@ -1,5 +1,5 @@
 """The CSV files that leave the app: the contract's KPI snapshot (one writer for the CLI and the
-dashboard's download) and the complaints worklist."""
+dashboard's download), the complaints worklist and the patients' comments."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pandas as pd
 from kpi.csv_cells import csv_text, number_cell, text_cell
 from kpi.engine import COLUMNS, compute
 from kpi.filters import Filter
+from kpi.present.comments import TABLE_COLUMNS as COMMENT_COLUMNS
 from kpi.present.formatting import unit_words, value_text
 from kpi.spc.months import last_complete_month
 
@@ -97,7 +98,20 @@ def worklist_csv(frame: pd.DataFrame, excel: bool = False) -> str:
     """The complaints worklist (kpi.present.worklist.readable rows) as CSV through the
     formula-safe cells: codes as words, dates ISO, numbers as numbers (for Excel, led by the
     UTF-8 byte order mark)."""
-    rows = frame[WORKLIST_COLUMNS].itertuples(index=False, name=None)
-    text = csv_text(WORKLIST_COLUMNS, ([number_cell(v) if c in WORKLIST_NUMBERS else text_cell(v)
-                                        for c, v in zip(WORKLIST_COLUMNS, row)] for row in rows))
+    return _table_csv(frame, WORKLIST_COLUMNS, WORKLIST_NUMBERS, excel)
+
+
+def comments_csv(table: pd.DataFrame, excel: bool = False) -> str:
+    """Comments (kpi.present.comments.comment_table rows: masked text) as CSV through the
+    formula-safe cells: a comment starting with = + - @ is prefixed with ', one holding a line
+    break is quoted; the score as a number (for Excel, led by the UTF-8 byte order mark)."""
+    return _table_csv(table, COMMENT_COLUMNS, ("score",), excel)
+
+
+def _table_csv(frame: pd.DataFrame, columns: list[str], numbers: Sequence[str],
+               excel: bool) -> str:
+    """These columns of the frame as CSV: number cells for `numbers`, text cells otherwise."""
+    rows = frame[columns].itertuples(index=False, name=None)
+    text = csv_text(columns, ([number_cell(v) if c in numbers else text_cell(v)
+                               for c, v in zip(columns, row)] for row in rows))
     return EXCEL_BOM + text if excel else text

@@ -34,8 +34,8 @@ from ui.chart_view import SHOW_AS_TABLE
 pytestmark = pytest.mark.browser
 DOC_SCREENSHOTS = ROOT / "docs" / "screenshots"
 TREND_PAGES = ("satisfaction", "loyalty", "complaints", "staff", "waits")
-PAGES = {"": "Overview", "satisfaction": "Satisfaction", "benchmarks": "Benchmarks",
-         "loyalty": "Loyalty", "reputation": "Reputation",
+PAGES = {"": "Overview", "satisfaction": "Satisfaction", "comments": "What patients say",
+         "benchmarks": "Benchmarks", "loyalty": "Loyalty", "reputation": "Reputation",
          "complaints": "Complaints", "staff": "Staff morale", "waits": "Respect for time",
          "export": "Export"}
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 " \
@@ -205,6 +205,31 @@ def test_a_control_chart_renders_on_every_trend_page(server, tab):
         assert any(w in text for text in spc for w in ("Common cause", "Special cause",
                                                        "Too few to judge")), path
         assert charts.locator(".scatterlayer .point").count() > 0, path
+
+
+def _matching(page) -> int:
+    """The number of comments the comments page says match."""
+    text = page.locator("[data-testid='stCaptionContainer']", has_text="comments match") \
+        .first.inner_text()
+    return int(re.match(r"([\d,]+) comments match", text).group(1).replace(",", ""))
+
+
+def test_the_comments_page_searches(server, tab, artifacts):
+    open_page(tab, f"{server}/comments")
+    everything = _matching(tab)
+    assert tab.locator("[data-testid='stDataFrame']").count() == 1
+    box = tab.get_by_role("textbox", name="Search the comments")
+    box.fill('"parking"')
+    box.press("Enter")
+    expect(tab.locator("[data-testid='stCaptionContainer']", has_text="comments match").first) \
+        .not_to_have_text(re.compile(rf"^{everything:,} comments match"))
+    rendered(tab)
+    assert 0 < _matching(tab) < everything
+    assert tab.locator("[data-testid='stException']").count() == 0
+    box.fill("100%")
+    box.press("Enter")
+    expect(tab.get_by_text("No comment matches this filter and these choices.")).to_be_visible()
+    tab.screenshot(path=str(artifacts / "comments-search.png"))
 
 
 @pytest.mark.skipif(os.environ.get("PX_UPDATE_DOC_SCREENSHOTS") != "1",

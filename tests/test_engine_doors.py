@@ -29,6 +29,7 @@ from kpi.engine import (
     review_readers,
     table,
 )
+from kpi.engine import comments as comment_reader
 from kpi.engine.drivers import key_drivers
 from kpi.engine.returns import return_rows
 from kpi.engine.run import Run
@@ -57,7 +58,7 @@ INSERT INTO visits VALUES
   ('X2', 'D4', DATE '2024-01-10', 'other_category', NULL, NULL, NULL);
 INSERT INTO patient_responses
   SELECT printf('X%02d', i), CASE WHEN i < 2 THEN 'D2' ELSE 'D4' END,
-         DATE '2024-01-05' + i::INT, NULL, 'web', 'a comment from elsewhere' FROM range(14) t(i);
+         DATE '2024-01-05' + i::INT, NULL, 'web', 'a comment from elsewhere: parking' FROM range(14) t(i);
 INSERT INTO patient_answers
   SELECT printf('X%02d', i), q, 0 FROM range(14) t(i), unnest(['OVR', 'REC10']) u(q)
   UNION ALL SELECT printf('X%02d', i), 'COM1', 1 FROM range(14) t(i);
@@ -163,6 +164,15 @@ ENTRY_POINTS = {
         lambda con, flt: [breakdowns.rating_distribution(con, flt)],
     "kpi.engine.breakdowns.patient_comments":
         lambda con, flt: list(breakdowns.patient_comments(con, flt)),
+    "kpi.engine.comments.filtered_comments":
+        lambda con, flt: list(comment_reader.filtered_comments(con, flt)),
+    "kpi.engine.comments.theme_sentiment_months":
+        lambda con, flt: [comment_reader.theme_sentiment_months(con, flt)],
+    "kpi.engine.comments.theme_departments":
+        lambda con, flt: [comment_reader.theme_departments(con, flt)],
+    "kpi.engine.comments.withheld_comment_departments":
+        lambda con, flt: [comment_reader.withheld_comment_departments(  # D4: 12 surveys
+            con, kpi.engine.scope.resolve_scope(con, flt), 13)],
     "kpi.engine.breakdowns.complaints_by_category":
         lambda con, flt: [breakdowns.complaints_by_category(con, flt)],
     "kpi.engine.breakdowns.open_backlog": lambda con, flt: [breakdowns.open_backlog(con, flt)],
@@ -181,7 +191,9 @@ ENTRY_POINTS = {
         lambda con, flt: [kpi.engine.scope.resolve_scope(con, flt, g) for g in GROUPINGS],
 }
 # Facts about the dates of the whole database (no department's rows); resolve_scope uses them.
-WHOLE_DATABASE = {"kpi.engine.meta.data_as_of", "kpi.engine.meta.default_window"}
+# The theme dictionary the comments were classified with is the whole database's too.
+WHOLE_DATABASE = {"kpi.engine.meta.data_as_of", "kpi.engine.meta.default_window",
+                  "kpi.engine.comments.stored_theme_labels"}
 
 
 def _engine_functions_taking_a_connection() -> dict[str, typing.Callable]:

@@ -20,7 +20,8 @@ from tests.support.demo_test_helpers import END
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ["<b>x</b>", "[a](http://x.example)", "`code`", "*em*", "$x$", "=1+2",
            "x`_[click me](http://example.invalid)_`"]
-PAGES = ["views/overview.py", "views/satisfaction.py", "views/benchmarks.py", "views/loyalty.py",
+PAGES = ["views/overview.py", "views/satisfaction.py", "views/comments.py",
+         "views/benchmarks.py", "views/loyalty.py", "views/reputation.py",
          "views/complaints.py", "views/staff.py", "views/waits.py", "views/export.py"]
 # What a markdown renderer makes of text that was not escaped.
 RENDERED = re.compile(r"<a |<em>|<img|<b>|<code>(code|x)</code>")

@@ -30,7 +30,7 @@ from ui import data, dropped_link, startup
 from ui.exporting import deferred_snapshot
 
 PAGES = {"views/overview.py": "Overview", "views/satisfaction.py": "Satisfaction",
-         "views/benchmarks.py": "Benchmarks",
+         "views/comments.py": "What patients say", "views/benchmarks.py": "Benchmarks",
          "views/loyalty.py": "Loyalty", "views/reputation.py": "Reputation",
          "views/complaints.py": "Complaints",
          "views/staff.py": "Staff morale", "views/waits.py": "Respect for time",

@@ -47,8 +47,9 @@ NAMES = {"ED": "Emergency Department", "UCC": "Urgent Care Centre", "CARD": "Car
          "MED": "General Medicine Ward", "SURG": "Surgical Ward", "MAT": "Maternity Unit",
          "PAED": "Children's Ward", "ONC": "Oncology Day Unit", "ORTH": "Orthopaedic Clinic",
          "OPH": "Eye Clinic", "DERM": "Dermatology Clinic", "PALL": "Palliative Care Unit"}
-PAGES = ["views/overview.py", "views/satisfaction.py", "views/benchmarks.py", "views/loyalty.py",
-         "views/reputation.py", "views/complaints.py", "views/staff.py", "views/waits.py"]
+PAGES = ["views/overview.py", "views/satisfaction.py", "views/comments.py",
+         "views/benchmarks.py", "views/loyalty.py", "views/reputation.py", "views/complaints.py",
+         "views/staff.py", "views/waits.py"]
 
 
 @pytest.fixture
@@ -267,3 +268,33 @@ def test_the_worklist_download_follows_the_download_right(signed_in, email, para
     at = as_user({"email": email}, "views/complaints.py", params)
     buttons = [b.proto.label for b in at.get("download_button")]
     assert any(label.startswith("Download these") for label in buttons) is download
+
+
+def test_a_viewer_sees_no_comment_on_the_comments_page(signed_in):
+    at = as_user({"email": "viewer@hospital.example"}, "views/comments.py")
+    assert "Patient comments are not part of your access." in [i.value for i in at.info]
+    assert not at.dataframe and not at.get("plotly_chart") and not at.text_input
+    assert not at.get("download_button")
+    assert list(read_audit(audit_path(signed_in))["event"]) == ["sign_in"]
+
+
+@pytest.mark.parametrize("email, params, departments, download", [
+    ("ed.lead@hospital.example", {}, {"ED"}, True),
+    ("mixed@hospital.example", {"dept": "MED"}, {"MED"}, True),
+    ("mixed@hospital.example", {"dept": "CARD"}, None, False),  # viewed, not led: no comment
+    ("q@hospital.example", {}, set(NAMES), True),
+])
+def test_the_comments_page_shows_the_comment_reach_only_and_audits_the_view(
+        signed_in, email, params, departments, download):
+    at = as_user({"email": email, "groups": ["px-quality"] if email[0] == "q" else []},
+                 "views/comments.py", params)
+    tables = [d.value for d in at.dataframe if "comment" in d.value.columns]
+    buttons = [b.proto.label for b in at.get("download_button")]
+    assert any(label.startswith("Download these") for label in buttons) is download
+    events = list(read_audit(audit_path(signed_in))["event"])
+    if departments is None:
+        assert not tables and events == ["sign_in"]
+        return
+    names = {NAMES[d] for d in departments}
+    assert tables and set(tables[0]["department"]) <= names
+    assert events == ["comment_view", "sign_in"]

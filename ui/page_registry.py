@@ -7,6 +7,7 @@ from kpi.access.user import Access
 PAGES = [
     ("views/overview.py", "Overview"),
     ("views/satisfaction.py", "Satisfaction"),
+    ("views/comments.py", "What patients say"),
     ("views/benchmarks.py", "Benchmarks"),
     ("views/loyalty.py", "Loyalty"),
     ("views/reputation.py", "Reputation"),

@@ -73,6 +73,8 @@ def show_comments(ctx) -> None:
     """Patient comments for the filter, as plain text; small departments withheld; only
     those this person may read, and each view audited."""
     st.header("Patient comments")
+    st.page_link("views/comments.py", label="Search them, with themes and sentiment: "
+                 "What patients say")
     found = comment_reading(ctx)
     if found is None:
         return

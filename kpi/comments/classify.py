@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kpi.comments.match import ThemeFinder
 from kpi.comments.rating import blended_score, rating_score
-from kpi.comments.sentiment import sentiment_label, text_score
+from kpi.comments.sentiment import WORDING, sentiment_label, text_score
 from kpi.comments.themes import Theme
 from kpi.scoring import Scale
 
@@ -33,6 +34,7 @@ class Classifier:
 
     def __init__(self, themes: Mapping[str, Theme]):
         self._finder = ThemeFinder(themes)
+        self.fingerprint = classifier_fingerprint(themes)
 
     def classify(self, comment: str, rating: float | None = None,
                  scale: Scale | None = None) -> Classified:
@@ -40,3 +42,11 @@ class Classifier:
         evidence = None if rating is None or scale is None else rating_score(rating, scale)
         score = round(blended_score(text_score(comment), evidence), 4)
         return Classified(sentiment_label(score), score, self._finder.themes(comment))
+
+
+def classifier_fingerprint(themes: Mapping[str, Theme]) -> str:
+    """A short hash of what decides a comment's classes: the theme dictionary (shipped and the
+    settings' additions) and the healthcare wording of the sentiment."""
+    digest = hashlib.sha256(repr(tuple(themes.items())).encode("utf-8"))
+    digest.update(WORDING.read_bytes())
+    return digest.hexdigest()[:16]

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from kpi.engine.comments import withheld_comment_departments
 from kpi.engine.scope import resolve_scope
 from kpi.engine.table import withheld_groups
 from kpi.filters import Filter
@@ -76,24 +77,19 @@ def _withheld_by_engine(con, flt, kpi_id: str) -> bool:
 
 def patient_comments(con, flt: Filter, threshold: int = SUPPRESSION_THRESHOLD,
                      limit: int = COMMENT_LIMIT) -> Comments:
-    """The newest non-blank comments in the filter (at most `limit`), leaving out every
-    department with 0 < surveys returned < threshold in the filter (named in the result)."""
-    minimum = check_threshold(threshold)
+    """The newest non-blank comments in the filter (at most `limit`), verbatim, leaving out
+    every department kpi.engine.comments.withheld_comment_departments withholds (named)."""
     scope = resolve_scope(con, flt)
-    params = {**scope.params(), "minimum": minimum}
-    counts = f"""
-        SELECT department_id, count(*) AS surveys FROM patient_responses
-        WHERE {scope.where('response_date')} GROUP BY department_id"""
-    withheld = con.execute(f"SELECT department_id FROM ({counts}) WHERE surveys < $minimum "
-                           "ORDER BY department_id", params).fetchall()
+    withheld = withheld_comment_departments(con, scope, threshold)
     shown = con.execute(f"""
         SELECT r.response_date, r.department_id, r.comment
-        FROM patient_responses r JOIN ({counts}) c USING (department_id)
-        WHERE c.surveys >= $minimum AND {scope.where('response_date', 'r.')}
+        FROM patient_responses r
+        WHERE NOT list_contains($withheld::VARCHAR[], r.department_id)
+          AND {scope.where('response_date', 'r.')}
           AND r.comment IS NOT NULL AND trim(r.comment) <> ''
         ORDER BY r.response_date DESC, r.response_id
-        LIMIT $limit""", {**params, "limit": limit}).df()
-    return Comments(shown, tuple(d for (d,) in withheld))
+        LIMIT $limit""", {**scope.params(), "withheld": list(withheld), "limit": limit}).df()
+    return Comments(shown, withheld)
 
 
 def complaints_by_category(con, flt: Filter) -> pd.DataFrame:

@@ -93,6 +93,18 @@ INSERT INTO patient_answers
   UNION ALL SELECT printf('T%02d', i), 'OVR', CASE WHEN i < 4 THEN 9 ELSE 6 END FROM range(11) t(i);
 """
 
+# Seven comments (kpi_cases needs none: comments are no KPI). D1 in January 2024, D2 on
+# 2024-02-20 (its 10 February surveys) and in March (11 surveys); search characters % _ \ ' ".
+COMMENTS = {
+    "R000": "The nurses were kind and explained everything.",  # 2024-01-01, overall 9
+    "R001": "Excellent care, thank you",  # 2024-01-02, overall 9
+    "R060": 'Parking cost 100% more than last year, "long wait" at the barrier',  # 01-30, 5
+    "R061": "Ask for Dr Smith at the_desk, she was rude",  # 2024-01-31, overall 5
+    "S00": "Parking was awful",  # 2024-02-20, overall 10
+    "T00": "Lovely staff but the wait was long",  # 2024-03-01, overall 9
+    "T04": "Noise at night: C:\\ward\\bay 4, I can't sleep",  # 2024-03-05, overall 6
+}
+
 # D1, February 2024: 12 staff surveys; wellbeing answered by 10 only. D2: one survey.
 STAFF_SURVEYS = """
 INSERT INTO staff_responses
@@ -140,6 +152,8 @@ def build_tiny_db(db_path: Path) -> Path:
             {"salt": salt})
         con.execute(COMPLAINTS)
         con.execute(PATIENT_SURVEYS)
+        con.executemany("UPDATE patient_responses SET comment = ? WHERE response_id = ?",
+                        [(text, response_id) for response_id, text in COMMENTS.items()])
         con.execute(STAFF_SURVEYS)
         con.execute(REVIEWS)
     return db_path

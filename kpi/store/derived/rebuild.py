@@ -8,6 +8,9 @@ database has them (an older file falls back to the plain computation until its n
 
 from __future__ import annotations
 
+from kpi.comments.classify import Classifier
+from kpi.comments.custom import comment_themes
+from kpi.store.derived.comments import COMMENT_TABLES, rebuild_comments
 from kpi.store.derived.extremes import extremes_sql
 from kpi.store.derived.returns import return_statements
 from kpi.store.derived.survey import survey_statements
@@ -23,7 +26,7 @@ DERIVED_TABLES = ("derived_extremes", "derived_survey_items", "derived_survey_do
                   "derived_visit_waits", "derived_visit_waits_monthly",
                   "derived_returns_by_department", "derived_returns_all_departments",
                   "derived_returns_by_department_monthly",
-                  "derived_returns_all_departments_monthly")
+                  "derived_returns_all_departments_monthly", *COMMENT_TABLES)
 
 
 def statements(con) -> list[tuple[str, dict]]:
@@ -35,7 +38,10 @@ def statements(con) -> list[tuple[str, dict]]:
 
 def rebuild(con) -> None:
     """Recompute every derived table (inside the load's copy of the database) and mark them
-    current."""
+    current. Comments are classified with the shipped themes and the settings' additions
+    (kpi.comments.custom.comment_themes: $PX_SETTINGS, else settings.toml)."""
     for sql, params in statements(con):
         con.execute(sql, params)
+    themes = comment_themes()
+    rebuild_comments(con, Classifier(themes), {t.id: t.label for t in themes.values()})
     set_meta(con, META_KEY, DERIVE_VERSION)
