@@ -14,7 +14,7 @@ from kpi.engine.review_readers import (
     reviews_by_month,
 )
 from kpi.filters import Filter
-from kpi.present.review_search import matching_reviews, search_terms
+from kpi.present.review_search import matching_reviews, review_terms
 from kpi.store.connect import open_readonly
 from tests.support.kpi_db import build_tiny_db
 
@@ -84,5 +84,5 @@ def test_the_reviews_newest_first_with_personal_details_masked(con):
 ], ids=["none", "a word in any case", "every word", "a phrase", "a phrase in order",
         "masked", "not a pattern"])
 def test_searching_the_shown_text(con, query, terms, found):
-    assert search_terms(query) == terms
+    assert review_terms(query) == terms
     assert list(matching_reviews(review_texts(con, D1), query).text) == found

@@ -3,22 +3,20 @@ in the review's shown (masked) text, ignoring letter case."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-_TERMS = re.compile(r'"([^"]+)"|(\S+)')
+from kpi.engine.comments import search_terms
 
 
-def search_terms(query: str) -> list[str]:
-    """The query's words and quoted phrases, in lower case ('' gives none)."""
-    return [(phrase or word).casefold() for phrase, word in _TERMS.findall(query or "")]
+def review_terms(query: str) -> list[str]:
+    """The query's words and quoted phrases (as the comment search reads them), in lower case."""
+    return [term.casefold() for term in search_terms(query)]
 
 
 def matching_reviews(reviews: pd.DataFrame, query: str) -> pd.DataFrame:
     """The rows of `reviews` whose `text` holds every term of the query (all rows when the
     query has none), in their order."""
-    terms = search_terms(query)
+    terms = review_terms(query)
     if not terms:
         return reviews
     texts = reviews["text"].fillna("").str.casefold()
