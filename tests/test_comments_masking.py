@@ -13,6 +13,8 @@ from kpi.comments.masking import mask_personal_details
     ("from abroad +44 7700 900123", "from abroad [phone]"),
     ("US line +1 (555) 123-4567.", "US line [phone]."),
     ("write to jo.bloggs+ward@example.co.uk today", "write to [email] today"),
+    ("(a.b@nhs.net)", "([email])"),
+    ("x" * 50_000 + " or a@b.org", "x" * 50_000 + " or [email]"),  # a pasted run, then an address
     ("NHS number 943 476 5919", "NHS number [nhs number]"),
     ("nhs no 9434765919.", "nhs no [nhs number]."),
     ("MRN: RX1234567", "[record number]"),
