@@ -18,6 +18,7 @@ from kpi.ingest.report import Finding, file_finding, rejection
 from kpi.ingest.rules import column_rules, duplicate_checks, run_check, run_row_rules
 from kpi.ingest.settings import duckdb_settings_for_load, removed_after, spill_folder
 from kpi.ingest.summary import LoadSummary, covered_dates, file_loads
+from kpi.store.derived.delta import Delta
 from kpi.store.meta import holds_demo, read_meta, set_meta
 from kpi.store.salt import confirm_salt, load_salt
 from kpi.store.schema import TABLES
@@ -51,20 +52,21 @@ def load_folder(folder: Path, db_path: Path,
     if replacing_demo:
         progress(f"{db_path} holds the demo data: a successful load replaces it")
     salt = load_salt(db_path)  # checked before the copy; its fingerprint in it
+    delta = Delta()  # the load's changes, for the derived tables to follow
     with (removed_after(spill_folder(db_path)),
           write_swap(db_path, fresh=replacing_demo, incoming_bytes=files_bytes(paths.values()),
-                     progress=progress) as con,
+                     progress=progress, delta=delta) as con,
           duckdb_settings_for_load(con, db_path)):
         confirm_salt(con, db_path, salt)
         hashed_alike = _same_patient_hash(con, db_path, "visits" in paths)
-        loaded = None if folder_findings else _load_directly(con, paths, salt, progress)
+        loaded = None if folder_findings else _load_directly(con, paths, salt, progress, delta)
         if loaded is None:
             staged, findings = stage_delivery(con, paths, salt, progress)
             staged, more = check_delivery(con, staged, salt=salt)
             findings += folder_findings + more
             if findings:
                 raise rejection(folder, findings)
-            loaded = load_delivery(con, staged, progress)
+            loaded = load_delivery(con, staged, progress, delta)
         set_meta(con, "is_demo", "false")
         if hashed_alike:
             set_meta(con, *PATIENT_HASH)
@@ -91,7 +93,7 @@ def _same_patient_hash(con: duckdb.DuckDBPyConnection, db_path: Path,
 
 
 def _load_directly(con: duckdb.DuckDBPyConnection, paths: dict[str, Path], salt: str,
-                   progress: Callable[[str], None],
+                   progress: Callable[[str], None], delta: Delta,
                    ) -> tuple[dict[str, int], dict[str, int]] | None:
     """The fast way, in one transaction: the files that can go straight into their empty
     tables do, checked as they stream; the rest is staged and checked as usual. Any broken
@@ -104,7 +106,7 @@ def _load_directly(con: duckdb.DuckDBPyConnection, paths: dict[str, Path], salt:
         staged, findings = stage_delivery(con, paths, salt, progress, direct)
         if not findings:
             staged, findings = check_delivery(con, staged, progress, salt)
-        loaded = None if findings else load_delivery(con, staged, progress)
+        loaded = None if findings else load_delivery(con, staged, progress, delta)
     except (duckdb.Error, BrokenRows):
         loaded = None
     con.execute("ROLLBACK" if loaded is None else "COMMIT")

@@ -11,6 +11,7 @@ import duckdb
 from kpi.ingest.formats import reader_sql
 from kpi.ingest.read import Staged
 from kpi.ingest.rules import RowRule
+from kpi.store.derived.delta import Delta
 
 WHOLE = "CAST(CAST({} AS DOUBLE) AS {})"
 
@@ -81,11 +82,15 @@ def load_direct(con: duckdb.DuckDBPyConnection, staged: Staged, rules: list[RowR
 
 
 def load_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged],
-                  progress: Callable[[str], None]) -> tuple[dict[str, int], dict[str, int]]:
+                  progress: Callable[[str], None], delta: Delta | None = None,
+                  ) -> tuple[dict[str, int], dict[str, int]]:
     """Replace the rows whose ids are re-delivered, insert the delivery; rows per table, and
-    the stored rows each table's delivery replaced. Inserts in any order (faster; stored
-    order means nothing) and restores the file order when done: a caller that goes on after
-    a failure must RESET preserve_insertion_order."""
+    the stored rows each table's delivery replaced, every change recorded in `delta` (a new
+    one when not given). Inserts in any order (faster; stored order means nothing) and
+    restores the file order when done: a caller that goes on after a failure must RESET
+    preserve_insertion_order."""
+    delta = delta or Delta()
+    delta.start(con)
     con.execute("SET preserve_insertion_order = false")
     loaded, replaced = {}, {}
     for table, file, key, select in LOADS:
@@ -93,12 +98,11 @@ def load_delivery(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged],
             continue
         if staged[file].loaded_into != table:
             # compared as text: a key may be a date (holidays), staged as its ISO text
-            replaced[table] = con.execute(f"DELETE FROM {table} WHERE CAST({key} AS VARCHAR) IN "
-                                          f"(SELECT {key} FROM stage_{file})").fetchone()[0]
-            loaded[table] = con.execute(f"INSERT INTO {table} "
-                                        f"{select or answers_sql(staged[file])}").fetchone()[0]
+            replaced[table] = delta.replace(con, table, key, f"SELECT {key} FROM stage_{file}")
+            loaded[table] = delta.insert(con, table, select or answers_sql(staged[file]))
         else:
             loaded[table], replaced[table] = staged[file].rows, 0  # its table was empty
+            delta.full = True  # loaded past the delta: the derived tables are rebuilt
         progress(f"{table}: {loaded[table]:,} rows loaded")
     con.execute("RESET preserve_insertion_order")  # staging numbers rows by their order
     loaded_at = datetime.now()

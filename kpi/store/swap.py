@@ -13,7 +13,8 @@ import duckdb
 
 from kpi.errors import PxError
 from kpi.store.connect import DatabaseMissing, check_readable, configure
-from kpi.store.derived.rebuild import rebuild
+from kpi.store.derived.delta import Delta
+from kpi.store.derived.rebuild import follows_changes, rebuild
 from kpi.store.leftovers import clear_leftovers, remove_temp, temp_path
 from kpi.store.meta import set_meta
 from kpi.store.schema import SCHEMA, SCHEMA_VERSION
@@ -66,7 +67,7 @@ def _copy(db_path: Path, tmp: Path, progress: Callable[[str], None]) -> None:
 
 @contextlib.contextmanager
 def write_swap(db_path: Path, fresh: bool = False, incoming_bytes: int = 0,
-               progress: Callable[[str], None] = _quiet,
+               progress: Callable[[str], None] = _quiet, delta: Delta | None = None,
                ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Write a copy of the database and swap it in atomically when the block succeeds.
 
@@ -75,7 +76,8 @@ def write_swap(db_path: Path, fresh: bool = False, incoming_bytes: int = 0,
     database's own WAL, if a direct write left one, removed when the copy is published). Readers
     keep the old file until the rename; on any failure (or a killed process) the old file
     is untouched and the copy removed (now or by the next write). With fresh=True the copy
-    starts empty instead of from the current database. Every file is owner-only.
+    starts empty instead of from the current database. Every file is owner-only. A load
+    that records its changes in `delta` has only the derived rows they touch recomputed.
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,7 +93,7 @@ def write_swap(db_path: Path, fresh: bool = False, incoming_bytes: int = 0,
             if copying:
                 progress("copying the database")
                 _copy(db_path, tmp, progress)
-            yield from _write(tmp, progress)
+            yield from _write(tmp, progress, delta)
             progress("publishing the new database")
             _wal(db_path).unlink(missing_ok=True)  # in the copy now, or replaced with it
             os.replace(tmp, db_path)
@@ -104,15 +106,17 @@ def write_swap(db_path: Path, fresh: bool = False, incoming_bytes: int = 0,
             remove_temp(tmp)
 
 
-def _write(tmp: Path, progress: Callable[[str], None]) -> Iterator[duckdb.DuckDBPyConnection]:
+def _write(tmp: Path, progress: Callable[[str], None],
+           delta: Delta | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the copy, let the caller write, rebuild the derived tables and checkpoint."""
     con = configure(duckdb.connect(str(tmp)))
     try:
         con.execute(SCHEMA)
         set_meta(con, "schema_version", SCHEMA_VERSION)
         yield con
-        progress("deriving the summary tables")
-        rebuild(con)
+        progress("updating the summary tables where the load changed them"
+                 if follows_changes(con, delta) else "deriving the summary tables")
+        rebuild(con, delta)
         progress("saving the database")
         con.execute("CHECKPOINT")
     finally:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from kpi.comments.classify import Classifier
 from kpi.comments.custom import comment_themes
+from kpi.store.derived.changes import follow_changes
 from kpi.store.derived.comments import COMMENT_TABLES, rebuild_comments
+from kpi.store.derived.delta import Delta
 from kpi.store.derived.extremes import extremes_sql
 from kpi.store.derived.returns import return_statements
 from kpi.store.derived.survey import survey_statements
@@ -18,7 +20,7 @@ from kpi.store.derived.version import DERIVE_VERSION, META_KEY, is_current
 from kpi.store.derived.waits import wait_statements
 from kpi.store.meta import set_meta
 
-__all__ = ["DERIVED_TABLES", "META_KEY", "is_current", "rebuild", "statements"]
+__all__ = ["DERIVED_TABLES", "META_KEY", "follows_changes", "is_current", "rebuild", "statements"]
 
 DERIVED_TABLES = ("derived_extremes", "derived_survey_items", "derived_survey_domains",
                   "derived_survey_responses",
@@ -36,12 +38,24 @@ def statements(con) -> list[tuple[str, dict]]:
     return [(extremes, {}), *survey_statements(), *wait_statements(), *return_statements(visits)]
 
 
-def rebuild(con) -> None:
+def follows_changes(con, delta: Delta | None) -> bool:
+    """Whether `delta` holds changes the derived tables can follow (else they are rebuilt)."""
+    return delta is not None and delta.follows(con) and is_current(con)
+
+
+def rebuild(con, delta: Delta | None = None) -> None:
     """Recompute every derived table (inside the load's copy of the database) and mark them
-    current. Comments are classified with the shipped themes and the settings' additions
-    (kpi.comments.custom.comment_themes: $PX_SETTINGS, else settings.toml)."""
-    for sql, params in statements(con):
-        con.execute(sql, params)
+    current; after a load that recorded its changes in `delta`, only the rows they touch
+    (kpi.store.derived.delta), with the same result. Comments are classified with the shipped
+    themes and the settings' additions (kpi.comments.custom.comment_themes: $PX_SETTINGS,
+    else settings.toml)."""
+    following = follows_changes(con, delta)
+    if following:
+        spans = follow_changes(con, delta)
+    else:
+        for sql, params in statements(con):
+            con.execute(sql, params)
     themes = comment_themes()
-    rebuild_comments(con, Classifier(themes), {t.id: t.label for t in themes.values()})
+    rebuild_comments(con, Classifier(themes), {t.id: t.label for t in themes.values()},
+                     spans["patient"] if following else None)
     set_meta(con, META_KEY, DERIVE_VERSION)

@@ -27,7 +27,7 @@ BUCKET_VISITS = 4_000_000  # visits per bucket of patients in the return-count s
 _CODES = """
 CREATE OR REPLACE TEMP TABLE department_codes AS
 SELECT department_id, (row_number() OVER (ORDER BY department_id))::BIGINT AS code
-FROM (SELECT DISTINCT department_id FROM visits)
+FROM (SELECT DISTINCT department_id FROM {visits})
 """
 
 # One row per patient, department and day (exact duplicates dropped), ordered within the
@@ -38,7 +38,7 @@ _LINKS = """
 WITH keyed AS (
     SELECT v.patient_hash, c.code, (v.visit_date - DATE '1970-01-01')::INTEGER AS day,
            (v.visit_date - DATE '1970-01-01')::BIGINT * $per_day + c.code AS k
-    FROM visits v JOIN department_codes c USING (department_id)
+    FROM {visits} v JOIN department_codes c USING (department_id)
     WHERE v.patient_hash % {buckets} = {bucket}
 )
 SELECT code, day, lag(k) OVER by_key AS previous_k, lag(day) OVER by_key AS previous_day,
@@ -68,53 +68,74 @@ WITH links AS (
     FROM ({links})
 )
 SELECT grouping(code) = 1 AS all_departments, code, day,
-       coalesce(prev_same, prev_any) AS prev_day, window_days, count(*)::INTEGER AS visits,
-       (count(*) FILTER (WHERE next_day <= day + window_days))::INTEGER AS returned
+       coalesce(prev_same, prev_any) AS prev_day, window_days,
+       ({sign} * count(*))::INTEGER AS visits,
+       ({sign} * count(*) FILTER (WHERE next_day <= day + window_days))::INTEGER AS returned
 FROM links CROSS JOIN (SELECT unnest($windows)::INTEGER AS window_days)
 GROUP BY GROUPING SETS ((code, day, prev_same, window_days),
                         (day, prev_any, day_first, window_days))
 HAVING grouping(code) = 0 OR day_first
 """
 
-_BY_DEPARTMENT = """
-CREATE OR REPLACE TABLE derived_returns_by_department AS
+BY_DEPARTMENT = """
 SELECT c.department_id, DATE '1970-01-01' + r.day AS visit_date,
        DATE '1970-01-01' + r.prev_day AS prev_date, r.window_days,
        sum(r.visits)::INTEGER AS visits, sum(r.returned)::INTEGER AS returned
 FROM return_counts r JOIN department_codes c USING (code)
-WHERE NOT r.all_departments GROUP BY ALL ORDER BY c.department_id, visit_date, prev_date
+WHERE NOT r.all_departments GROUP BY ALL
 """
 
-_ALL_DEPARTMENTS = """
-CREATE OR REPLACE TABLE derived_returns_all_departments AS
+ALL_DEPARTMENTS = """
 SELECT DATE '1970-01-01' + day AS visit_date, DATE '1970-01-01' + prev_day AS prev_date,
        window_days, sum(visits)::INTEGER AS visits, sum(returned)::INTEGER AS returned
-FROM return_counts WHERE all_departments GROUP BY ALL ORDER BY visit_date, prev_date
+FROM return_counts WHERE all_departments GROUP BY ALL
 """
+# Each daily table: the SELECT of its rows from return_counts, and its key (stored order).
+DAILY = {"derived_returns_by_department": (BY_DEPARTMENT, ("department_id", "visit_date",
+                                                           "prev_date", "window_days")),
+         "derived_returns_all_departments": (ALL_DEPARTMENTS, ("visit_date", "prev_date",
+                                                               "window_days"))}
 
 # Month groups: a visit is its group's first when the previous one is before the month; whole
 # months are eligible up to as_of - W (as_of: the latest visit date, fixed for this database).
-_MONTHLY = """
-CREATE OR REPLACE TABLE {table}_monthly AS
+MONTHLY = """
 SELECT {department}date_trunc('month', visit_date)::DATE AS month, window_days,
        sum(visits)::INTEGER AS visits, sum(returned)::INTEGER AS returned
 FROM {table}
 WHERE visit_date + window_days <= (SELECT max(visit_date) FROM visits)
-  AND (prev_date IS NULL OR prev_date < date_trunc('month', visit_date))
+  AND (prev_date IS NULL OR prev_date < date_trunc('month', visit_date)) AND {where}
 GROUP BY ALL ORDER BY ALL
 """
+
+
+def count_statements(visits: str, rows: int, sign: int = 1) -> list[tuple[str, dict]]:
+    """The SQL (with parameters) that adds to return_counts the counts of the patients of
+    `visits` (a table or subquery of `rows` visits with patient_hash, department_id and
+    visit_date), times `sign`."""
+    buckets = max(1, -(-rows // BUCKET_VISITS))
+    # The bucket numbers are written into the SQL: bound, they slow the window sorts 6-fold.
+    return [(_COUNTS.format(sign=int(sign), links=_LINKS.format(
+        visits=visits, buckets=int(buckets), bucket=int(bucket))),
+        {"windows": RETURN_WINDOWS, "per_day": PER_DAY}) for bucket in range(buckets)]
+
+
+def counting_statements(visits: str) -> list[tuple[str, dict]]:
+    """The SQL that numbers the departments of `visits` and makes return_counts empty."""
+    return [(_CODES.format(visits=visits), {}), (_CREATE_COUNTS, {})]
+
+
+def monthly_sql(table: str, where: str = "true") -> str:
+    """The SELECT of a monthly return table's rows from its daily table (those of `where`)."""
+    department = "department_id, " if "by_department" in table else ""
+    return MONTHLY.format(table=table, department=department, where=where)
 
 
 def return_statements(visits: int) -> list[tuple[str, dict]]:
     """The SQL (with parameters) that (re)builds the return counts from the base visits, of
     which there are `visits`."""
-    buckets = max(1, -(-visits // BUCKET_VISITS))
-    # The bucket numbers are written into the SQL: bound, they slow the window sorts 6-fold.
-    counts = [(_COUNTS.format(links=_LINKS.format(buckets=int(buckets), bucket=int(bucket))),
-               {"windows": RETURN_WINDOWS, "per_day": PER_DAY}) for bucket in range(buckets)]
-    return [(_CODES, {}), (_CREATE_COUNTS, {}), *counts, (_BY_DEPARTMENT, {}),
-            (_ALL_DEPARTMENTS, {}), ("DROP TABLE return_counts", {}),
-            ("DROP TABLE department_codes", {}),
-            (_MONTHLY.format(table="derived_returns_by_department", department="department_id, "),
-             {}),
-            (_MONTHLY.format(table="derived_returns_all_departments", department=""), {})]
+    daily = [(f"CREATE OR REPLACE TABLE {table} AS {rows} ORDER BY {', '.join(keys[:3])}", {})
+             for table, (rows, keys) in DAILY.items()]
+    return [*counting_statements("visits"), *count_statements("visits", visits), *daily,
+            ("DROP TABLE return_counts", {}), ("DROP TABLE department_codes", {}),
+            *[(f"CREATE OR REPLACE TABLE {table}_monthly AS {monthly_sql(table)}", {})
+              for table in DAILY]]

@@ -9,6 +9,7 @@ rest), whole months from the _monthly copies.
 from __future__ import annotations
 
 from kpi.scoring import NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN, scales_sql_values
+from kpi.store.derived.touched import in_touched_month, on_touched_day
 
 SURVEYS = {"patient": ("patient_responses", "patient_answers"),
            "staff": ("staff_responses", "staff_answers")}
@@ -78,26 +79,60 @@ GROUP BY ALL ORDER BY response_date, department_id
 
 # Monthly copies (the engine reads whole months from them, see kpi.engine.months).
 _MONTHLY = """
-CREATE OR REPLACE TABLE {table}_monthly AS
 SELECT audience, department_id, date_trunc('month', response_date)::DATE AS month, {keys},
        {sums}
-FROM {table} GROUP BY ALL ORDER BY ALL
+FROM {table} WHERE {where} GROUP BY ALL ORDER BY ALL
 """
 MONTHLY = {"derived_survey_items": ("question_id", ("valid", "top", "points", "promoters",
                                                     "detractors")),
            "derived_survey_domains": ("domain", ("responses",))}
+DAILY = ("derived_survey_items", "derived_survey_domains", "derived_survey_responses")
+
+
+def _monthly(table: str, where: str = "true") -> str:
+    keys, sums = MONTHLY[table]
+    return _MONTHLY.format(table=table, keys=keys, where=where, sums=", ".join(
+        f"sum({c})::INTEGER AS {c}" for c in sums))
+
+
+def _daily(audience: str, responses: str) -> list[str]:
+    """The INSERTs of one audience's daily rows, from `responses` (a table or a subquery)."""
+    names = dict(audience=audience, responses=responses, answers=SURVEYS[audience][1],
+                 scales=scales_sql_values(), promoter_min=NPS_PROMOTER_MIN,
+                 detractor_max=NPS_DETRACTOR_MAX)
+    valid = _VALID.format(**names)
+    return [valid + _ITEMS.format(**names), valid + _DOMAINS.format(**names),
+            _RESPONSES.format(**names)]
 
 
 def survey_statements() -> list[tuple[str, dict]]:
     """The SQL (with parameters) that (re)builds the survey aggregates of both audiences."""
     statements = list(CREATE)
-    for audience, (responses, answers) in SURVEYS.items():
-        names = dict(audience=audience, responses=responses, answers=answers,
-                     scales=scales_sql_values(), promoter_min=NPS_PROMOTER_MIN,
-                     detractor_max=NPS_DETRACTOR_MAX)
-        valid = _VALID.format(**names)
-        statements += [valid + _ITEMS.format(**names), valid + _DOMAINS.format(**names),
-                       _RESPONSES.format(**names)]
-    statements += [_MONTHLY.format(table=table, keys=keys, sums=", ".join(
-        f"sum({c})::INTEGER AS {c}" for c in sums)) for table, (keys, sums) in MONTHLY.items()]
+    for audience, (responses, _) in SURVEYS.items():
+        statements += _daily(audience, responses)
+    statements += [f"CREATE OR REPLACE TABLE {table}_monthly AS {_monthly(table)}"
+                   for table in MONTHLY]
     return [(sql, {}) for sql in statements]
+
+
+def touched_survey_statements(spans: dict[str, dict]) -> list[tuple[str, dict]]:
+    """The SQL (with parameters) that recomputes the survey aggregates of the departments and
+    days (and their months) a load touched (kpi.store.derived.touched); `spans` holds each
+    audience's first and last touched day."""
+    statements = []
+    for audience, (responses, _) in SURVEYS.items():
+        if spans[audience]["first"] is None:
+            continue
+        day = on_touched_day(f"'{audience}'", "department_id", "response_date")
+        statements += [(f"DELETE FROM {table} WHERE audience = '{audience}' AND {day}", {})
+                       for table in DAILY]
+        touched = (f"(SELECT * FROM {responses} WHERE response_date BETWEEN $first AND $last "
+                   f"AND {day})")
+        statements += [(sql, spans[audience]) for sql in _daily(audience, touched)]
+    month = in_touched_month("audience", "department_id", "month")
+    for table in MONTHLY:
+        statements += [(f"DELETE FROM {table}_monthly WHERE {month}", {}),
+                       (f"INSERT INTO {table}_monthly " + _monthly(table, in_touched_month(
+                           "audience", "department_id", "date_trunc('month', response_date)")),
+                        {})]
+    return statements
