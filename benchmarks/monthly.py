@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.children import run_module
+from benchmarks.delivery import ingest_phases
 
 # Each dated contract file and the column that places a row in a month.
 MONTH_COLUMNS = {"visits": "visit_date", "patient_survey": "response_date",
@@ -70,7 +71,8 @@ def ensure_split(folder: Path, out: Path) -> dict:
 
 def timed_monthly(split: Path, history_db: Path, db: Path) -> dict:
     """Load history/ into `history_db` (once), copy it to `db`, load month/ on top of it,
-    then rebuild every derived table of the result (`python -m kpi refresh`), the baseline."""
+    then rebuild every derived table of the result (`python -m kpi refresh`), the baseline:
+    seconds, rows per second, peak RSS, the phases of the log, the rebuild's seconds."""
     if not history_db.exists():
         run_module("kpi", ["--db", str(history_db), "ingest", str(split / "history")],
                    split / "logs" / "history.log")
@@ -82,6 +84,16 @@ def timed_monthly(split: Path, history_db: Path, db: Path) -> dict:
     month = run_module("kpi", ["--db", str(db), "ingest", "--progress", str(split / "month")],
                        log)
     rebuild = run_module("kpi", ["--db", str(db), "refresh"], split / "logs" / "refresh.log")
-    return {"seconds": month["seconds"], "peak_rss_mb": month["peak_rss_mb"],
+    rows = sum(json.loads((split / "split.json").read_text())["rows"]["month"].values())
+    return {"seconds": month["seconds"], "rows": rows, "rows_per_second": rows / month["seconds"],
+            "peak_rss_mb": month["peak_rss_mb"], "phases": ingest_phases(log, month["seconds"]),
             "full_rebuild_seconds": rebuild["seconds"], "log": str(log),
             "db_mb": db.stat().st_size / 2**20}
+
+
+def measure_monthly(delivery: Path, folder: Path) -> dict:
+    """The monthly load at one scale: the delivery split in folder/split (reused), the
+    history loaded once into folder/history.duckdb, the month timed on top of a copy."""
+    split = ensure_split(delivery, folder / "split")
+    timed = timed_monthly(folder / "split", folder / "history.duckdb", folder / "monthly.duckdb")
+    return {**timed, "month_start": split["month_start"]}

@@ -11,6 +11,7 @@ ENGINE_SECONDS = 0.5
 SPEEDUP = 20.0
 ENGINE_RSS_MB = 1.5 * 1024
 INGEST_ROWS_PER_SECOND = 1_000_000
+MONTHLY_SECONDS = 10.0
 BROWSER_SECONDS = {"warm reload": 2.0, "filter change": 1.5}
 
 
@@ -79,6 +80,7 @@ def add_scale(table: Table, result: dict) -> None:
         table.add(s, "ingest: read / check / load / after the load", ingest["seconds"],
                   " / ".join(f"{v:.1f}" for v in ingest["phases"].values()) + " s")
     table.add(s, "ingest: peak RSS", ingest["peak_rss_mb"], f"{ingest['peak_rss_mb']:,.0f} MB")
+    _add_monthly(table, s, result.get("monthly"))
     table.add(s, "database size", ingest["db_mb"], f"{ingest['db_mb']:,.0f} MB")
     engine, pandas = result["engine"], result.get("pandas")
     theirs = {(p["scenario"], p["page"]): p for p in (pandas or {}).get("pages", [])}
@@ -116,6 +118,22 @@ def add_scale(table: Table, result: dict) -> None:
         table.add(s, f"browser: {what}", seconds, f"{seconds:.2f} s",
                   f"<= {limit} s" if limit else "report",
                   (lambda v, limit=limit: v <= limit) if limit else None)
+
+
+def _add_monthly(table: Table, s: float, monthly: dict | None) -> None:
+    """The monthly load on top of the history, beside the full rebuild of the same database."""
+    if not monthly:
+        return
+    table.add(s, "monthly load: rows (last whole month)", monthly["rows"],
+              f"{monthly['rows']:,}")
+    table.add(s, "monthly load on top: seconds", monthly["seconds"],
+              f"{monthly['seconds']:.1f} s", f"<= {MONTHLY_SECONDS:g} s",
+              lambda v: v <= MONTHLY_SECONDS)
+    if monthly.get("phases"):
+        table.add(s, "monthly load: read / check / load / after the load", monthly["seconds"],
+                  " / ".join(f"{v:.1f}" for v in monthly["phases"].values()) + " s")
+    table.add(s, "monthly: full rebuild of the derived tables (baseline)",
+              monthly["full_rebuild_seconds"], f"{monthly['full_rebuild_seconds']:.1f} s")
 
 
 def verdict_scale(scales: list[float]) -> float | None:

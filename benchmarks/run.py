@@ -19,6 +19,7 @@ from benchmarks.browser import browser_timings
 from benchmarks.children import run_module
 from benchmarks.delivery import ensure_delivery, ingest_phases, scale_dir, timed_ingest
 from benchmarks.machine import machine, render_machine
+from benchmarks.monthly import measure_monthly
 from benchmarks.profile import profile_misses, render_profiles
 from benchmarks.report import ENGINE_SECONDS, Table, add_scale, render
 from benchmarks.workload import ROOT, load_workload, progress
@@ -39,6 +40,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="stop the pandas baseline after this long (its pages so far count)")
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--skip-monthly", action="store_true",
+                        help="skip the monthly load (the last whole month on top of the rest)")
     parser.add_argument("--delete-csv", action="store_true",
                         help="delete each CSV delivery once its ingest is measured")
     parser.add_argument("--pages", help="comma-separated page titles (default: every page)")
@@ -81,6 +84,10 @@ def measure_scale(scale: float, args) -> dict:
     db = folder / "px.duckdb"
     progress(f"scale {scale:g}: ingest")
     ingest = timed_ingest(Path(delivery["folder"]), db, delivery["rows"])
+    monthly = None
+    if not args.skip_monthly:
+        progress(f"scale {scale:g}: the monthly load on top of the history, and a full rebuild")
+        monthly = measure_monthly(Path(delivery["folder"]), folder)
     if args.delete_csv:
         shutil.rmtree(delivery["folder"])
     workload = folder / "workload.json"
@@ -101,7 +108,8 @@ def measure_scale(scale: float, args) -> dict:
     progress(f"scale {scale:g}: pandas baseline")
     pandas = _pandas(args, db, workload, folder)
     progress(f"scale {scale:g}: profiles of pages over {ENGINE_SECONDS} s")
-    return {"scale": scale, "delivery": delivery, "ingest": ingest, "engine": engine,
+    return {"scale": scale, "delivery": delivery, "ingest": ingest, "monthly": monthly,
+            "engine": engine,
             "pandas": pandas, "browser": browser,
             "profiles": profile_misses(db, engine, ENGINE_SECONDS, folder)}
 

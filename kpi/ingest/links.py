@@ -20,8 +20,10 @@ def prepare_links(con: duckdb.DuckDBPyConnection, staged: dict[str, Staged]) -> 
     con.execute("CREATE TEMP VIEW known_departments AS SELECT department_id FROM departments "
                 "UNION ALL SELECT department_id FROM stage_departments "
                 "WHERE department_id IS NOT NULL")
-    con.execute("CREATE TEMP VIEW known_visits AS SELECT visit_id FROM visits "
-                "UNION ALL SELECT visit_id FROM stage_visits WHERE visit_id IS NOT NULL")
+    # the stored visits the surveys name (a monthly load reads the ids near its own, not all)
+    con.execute("CREATE TEMP VIEW known_visits AS SELECT visit_id FROM stage_visits "
+                "WHERE visit_id IS NOT NULL UNION ALL SELECT v.visit_id FROM visits v SEMI JOIN "
+                "stage_patient_survey s ON s.visit_id = v.visit_id")
     con.execute("CREATE TEMP TABLE known_questions AS "
                 "SELECT DISTINCT ON (lower(question_id)) question_id, audience, scale "
                 "FROM stage_questions WHERE question_id IS NOT NULL UNION ALL "
@@ -72,6 +74,7 @@ def link_checks(staged: dict[str, Staged]) -> list[Check]:
             "SELECT s.rowid AS r, 'visit_id' AS col, s.visit_id AS v, NULL AS note, "
             "NULL::BIGINT AS other FROM stage_patient_survey s ANTI JOIN known_visits k "
             "ON k.visit_id = s.visit_id WHERE s.visit_id IS NOT NULL")))
+    # Only re-delivered questions whose audience or scale changed can spoil stored answers.
     if "top_box_min" in staged["questions"].present:
         checks.append(Check("questions", "is outside the scale {note}", (
             "SELECT q.rowid AS r, 'top_box_min' AS col, q.top_box_min AS v, q.scale || ' (' || "
@@ -87,7 +90,10 @@ def link_checks(staged: dict[str, Staged]) -> list[Check]:
             "count(*)::VARCHAR AS note, NULL::BIGINT AS other FROM stage_questions q "
             f"JOIN {answers} a ON a.question_id = q.question_id "
             "LEFT JOIN contract_scales s ON s.scale = q.scale "
-            f"WHERE a.response_id NOT IN (SELECT response_id FROM stage_{survey} "
+            "WHERE q.question_id IN (SELECT s.question_id FROM questions s JOIN stage_questions "
+            "n USING (question_id) WHERE s.audience IS DISTINCT FROM n.audience OR s.scale IS "
+            "DISTINCT FROM n.scale) "
+            f"AND a.response_id NOT IN (SELECT response_id FROM stage_{survey} "
             "WHERE response_id IS NOT NULL) AND (q.audience IS DISTINCT FROM $audience OR "
             "NOT coalesce(a.answer BETWEEN s.low AND s.high, false)) GROUP BY q.rowid, "
             "q.question_id"), {"audience": FILES[survey].audience}))

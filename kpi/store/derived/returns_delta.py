@@ -96,11 +96,14 @@ def merge_return_statements(con, as_of_before: date | None) -> list[tuple[str, d
     as_of = con.execute("SELECT max(visit_date) FROM visits").fetchone()[0]
     months = _months(as_of_before, as_of)
     con.execute(f"CREATE OR REPLACE TEMP TABLE delta_return_months AS {months}")
-    in_months = ("date_trunc('month', visit_date) IN "
+    span = dict(zip(("first", "last"), con.execute(
+        "SELECT min(month), max(month) + INTERVAL 1 MONTH - INTERVAL 1 DAY "
+        "FROM delta_return_months").fetchone()))
+    in_months = ("visit_date BETWEEN $first AND $last AND date_trunc('month', visit_date) IN "
                  "(SELECT month FROM delta_return_months)")
     for table in DAILY:
         statements += [
             (f"DELETE FROM {table}_monthly WHERE month IN "
              f"(SELECT month FROM delta_return_months)", {}),
-            (f"INSERT INTO {table}_monthly {monthly_sql(table, in_months)}", {})]
+            (f"INSERT INTO {table}_monthly {monthly_sql(table, in_months)}", span)]
     return statements
