@@ -193,3 +193,22 @@ def test_months_whose_return_window_closes_with_a_later_last_visit_are_recounted
                            "month = DATE '2023-01-01' AND window_days = 365").fetchall() == [(1,)]
     finally:
         con.close()
+
+
+def test_a_touched_day_condition_picks_only_the_touched_department():
+    import duckdb
+
+    from kpi.store.derived.touched import in_touched_month, on_touched_day
+
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE t AS SELECT * FROM (VALUES ('A', DATE '2024-01-01'), "
+                    "('B', DATE '2024-01-01'), ('A', DATE '2024-01-02'), "
+                    "('B', DATE '2024-02-01')) v(department_id, day)")
+        con.execute("CREATE TABLE delta_days AS SELECT 'visits' AS touched_source, "
+                    "'A' AS touched_department, DATE '2024-01-01' AS touched_day")
+        day = on_touched_day("'visits'", "department_id", "day")
+        month = in_touched_month("'visits'", "department_id", "date_trunc('month', day)")
+        assert con.execute(f"SELECT * FROM t WHERE {day} ORDER BY ALL").fetchall() == [
+            ("A", date(2024, 1, 1))]
+        assert con.execute(f"SELECT * FROM t WHERE {month} ORDER BY ALL").fetchall() == [
+            ("A", date(2024, 1, 1)), ("A", date(2024, 1, 2))]
