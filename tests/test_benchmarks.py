@@ -130,5 +130,7 @@ def test_the_whole_harness_at_a_tiny_scale(tmp_path, capsys):
     assert re.search(r"KPI results that differ +0 of \d+ differ +0", printed)
     assert "| measurement | scale 0.02 |" in (tmp_path / "results.md").read_text()
     assert result["ingest"]["phases"]["load"] > 0
+    assert result["monthly"]["rows"] > 0 and result["monthly"]["full_rebuild_seconds"] > 0
+    assert "monthly load on top: seconds" in printed
     main(["--render", "--work", str(tmp_path)])
     assert capsys.readouterr().out.split("\n\n")[1] == printed.split("\n\n")[1]
