@@ -45,7 +45,11 @@ class Delta:
     def replace(self, con, table: str, key: str, keys_sql: str) -> int:
         """Delete the rows of `table` whose key is among `keys_sql` (compared as text),
         keeping a copy when the table is tracked; how many were deleted."""
-        where = f"CAST({key} AS VARCHAR) IN ({keys_sql})"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE delta_rowids AS SELECT rowid AS r "
+                    f"FROM {table} WHERE CAST({key} AS VARCHAR) IN ({keys_sql})")
+        if not con.execute("SELECT count(*) FROM delta_rowids").fetchone()[0]:
+            return 0  # the common monthly case: one scan, nothing to copy or delete
+        where = "rowid IN (SELECT r FROM delta_rowids)"
         if table in TRACKED:
             con.execute(f"INSERT INTO delta_old_{table} SELECT * FROM {table} WHERE {where}")
         return con.execute(f"DELETE FROM {table} WHERE {where}").fetchone()[0]
