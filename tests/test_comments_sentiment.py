@@ -38,6 +38,41 @@ def test_text_sentiment_of_hand_made_comments(text, expected):
     assert sentiment_label(text_score(text)) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("I wasn\u2019t listened to by the doctor.", "negative"),  # a typographic apostrophe
+    ("The staff weren\u2019t helpful.", "negative"),
+    ("None of the nurses explained anything.", "negative"),    # "none of" negates
+    ("None of them listened.", "negative"),
+    ("None of the staff were rude.", "positive"),
+    ("Nothing, all good.", "positive"),                        # the answer, then praise
+    ("Nothing all fine thanks", "positive"),
+    ("Nothing the team were great", "positive"),
+    ("No it was all fine", "positive"),
+    ("Nothing was good.", "negative"),                         # "nothing" governs "good"
+    ("No staff came when I rang.", "negative"),
+    ("No complaints about the food.", "positive"),
+    ("Nothing but praise for the midwives.", "positive"),
+    ("Nothing but trouble with the booking line.", "negative"),
+    ("Nothing was too much trouble for the nurses.", "positive"),
+    ("Could not have asked for better care.", "positive"),
+    ("The physio was second to none.", "positive"),
+    ("I would not change a thing.", "positive"),
+    ("Can\u2019t really think of anything.", "positive"),
+    ("Hard to think of anything to improve.", "positive"),
+    ("Nothing springs to mind.", "positive"),
+    ("Don\u2019t think so.", "positive"),
+    ("Polite and professional reception staff.", "positive"),
+    ("The consultant was dismissive.", "negative"),
+    ("Very slow service.", "negative"),
+    ("I felt unsafe on the ward.", "negative"),
+    ("I didn't feel rushed.", "positive"),
+    ("The food could be a little bit better.", "negative"),
+    ("Perhaps more chairs in the waiting area.", "negative"),
+])
+def test_answers_negations_and_general_healthcare_words(text, expected):
+    assert sentiment_label(text_score(text)) == expected
+
+
 @pytest.mark.parametrize("text", ["Could not fault the care.", "Nothing.",
                                   "We had to wait five hours.", "Staff couldn't be more helpful."])
 def test_the_healthcare_wording_changes_what_plain_vader_says(text):

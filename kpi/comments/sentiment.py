@@ -13,6 +13,8 @@ WORDING = Path(__file__).with_name("sentiment.toml")
 POSITIVE_FROM = 0.05   # VADER's own cut-offs on the compound score
 NEGATIVE_TO = -0.05
 LABELS = ("negative", "neutral", "positive")
+# Typographic apostrophes as plain ones: VADER's negations ("wasn't") and the rewrites use "'".
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +55,7 @@ def _stock() -> SentimentIntensityAnalyzer:
 
 def text_score(text: str) -> float:
     """The sentiment score of a comment's text alone, -1 (very negative) .. 1 (very positive)."""
-    text = " ".join(str(text).split())
+    text = " ".join(str(text).translate(APOSTROPHES).split())
     if not text:
         return 0.0
     opening = _nothing_to_improve().match(text)
