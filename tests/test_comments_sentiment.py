@@ -68,6 +68,18 @@ def test_text_sentiment_of_hand_made_comments(text, expected):
     ("I didn't feel rushed.", "positive"),
     ("The food could be a little bit better.", "negative"),
     ("Perhaps more chairs in the waiting area.", "negative"),
+    ("Nothing at all, thank you so much", "positive"),
+    ("They couldn't have done more for my dad.", "positive"),
+    ("They could have done much better.", "negative"),
+    ("You could have done nothing better.", "positive"),
+    ("I don't think there is anything the ward could do better.", "positive"),
+    ("I cannot imagine better care.", "positive"),
+    ("I don't see how the clinic could be improved.", "positive"),
+    ("Chairs in the bay to be more comfortable.", "negative"),  # a wish: "X to be ..."
+    ("Lack of things to do in the evenings.", "negative"),
+    ("Need a better lift to the clinic.", "negative"),
+    ("It would have been a good idea to offer a drink.", "negative"),
+    ("A leaflet would have really helped.", "negative"),
 ])
 def test_answers_negations_and_general_healthcare_words(text, expected):
     assert sentiment_label(text_score(text)) == expected
