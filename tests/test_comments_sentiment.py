@@ -4,7 +4,7 @@ import pytest
 
 from kpi.comments.classify import Classifier
 from kpi.comments.rating import RATING_WEIGHT, blended_score, rating_scale, rating_score
-from kpi.comments.sentiment import plain_vader_score, sentiment_label, text_score
+from kpi.comments.sentiment import analyzer, plain_vader_score, sentiment_label, text_score
 from kpi.comments.themes import shipped_themes
 from kpi.errors import PxError
 from kpi.scoring import SCALES
@@ -80,9 +80,19 @@ def test_text_sentiment_of_hand_made_comments(text, expected):
     ("Need a better lift to the clinic.", "negative"),
     ("It would have been a good idea to offer a drink.", "negative"),
     ("A leaflet would have really helped.", "negative"),
+    ("The midwives were marvellous.", "positive"),           # a British spelling
+    ("Very helpfull reception.", "positive"),                 # a common misspelling
+    ("An awfull night on the ward.", "negative"),
 ])
 def test_answers_negations_and_general_healthcare_words(text, expected):
     assert sentiment_label(text_score(text)) == expected
+
+
+@pytest.mark.parametrize("variant, word", [("marvellous", "marvelous"), ("awfull", "awful"),
+                                           ("proffesional", "professional")])
+def test_a_spelling_variant_reads_with_the_valence_of_its_word(variant, word):
+    lexicon = analyzer().lexicon
+    assert lexicon[variant] == lexicon[word] != 0
 
 
 @pytest.mark.parametrize("text", ["Could not fault the care.", "Nothing.",

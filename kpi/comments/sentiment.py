@@ -25,9 +25,11 @@ def wording() -> dict:
 
 @lru_cache(maxsize=1)
 def analyzer() -> SentimentIntensityAnalyzer:
-    """A VADER analyzer whose lexicon holds the healthcare valences."""
+    """A VADER analyzer whose lexicon holds the healthcare valences and spelling variants."""
     vader = SentimentIntensityAnalyzer()
     vader.lexicon.update({word.lower(): float(v) for word, v in wording()["lexicon"].items()})
+    for variant, word in wording().get("spellings", {}).items():
+        vader.lexicon.setdefault(variant.lower(), vader.lexicon[word.lower()])
     return vader
 
 
