@@ -80,6 +80,11 @@ def test_text_sentiment_of_hand_made_comments(text, expected):
     ("Need a better lift to the clinic.", "negative"),
     ("It would have been a good idea to offer a drink.", "negative"),
     ("A leaflet would have really helped.", "negative"),
+    ("Reduce the noise at night.", "negative"),              # a request for a change
+    ("Employ more physios.", "negative"),
+    ("The room was too hot.", "negative"),
+    ("The results took ages to come back.", "negative"),
+    ("Nothing was ever too much bother.", "positive"),
     ("The midwives were marvellous.", "positive"),           # a British spelling
     ("Very helpfull reception.", "positive"),                 # a common misspelling
     ("An awfull night on the ward.", "negative"),
