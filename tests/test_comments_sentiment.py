@@ -85,6 +85,9 @@ def test_text_sentiment_of_hand_made_comments(text, expected):
     ("The room was too hot.", "negative"),
     ("The results took ages to come back.", "negative"),
     ("Nothing was ever too much bother.", "positive"),
+    ("You cannot improve on this clinic.", "positive"),
+    ("The care was more than we expected.", "positive"),
+    ("I would be hard pressed to find fault.", "positive"),
     ("The midwives were marvellous.", "positive"),           # a British spelling
     ("Very helpfull reception.", "positive"),                 # a common misspelling
     ("An awfull night on the ward.", "negative"),
