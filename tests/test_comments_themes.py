@@ -6,7 +6,7 @@ import pytest
 
 from kpi.comments.custom import comment_themes
 from kpi.comments.match import ThemeFinder
-from kpi.comments.themes import ThemeError, phrase_regex, shipped_themes
+from kpi.comments.themes import Theme, ThemeError, phrase_regex, shipped_themes
 
 NINE = ["staff_attitude", "communication", "waiting_and_access", "staffing", "clinical_care",
         "environment", "travel_and_parking", "coordination", "privacy_and_safety"]
@@ -97,6 +97,17 @@ def test_at_the_same_place_the_longer_phrase_ranks_first(finder):
 ])
 def test_phrases_match_whole_words_and_a_star_any_ending(phrase, text, matches):
     assert bool(re.search(phrase_regex(phrase), text, re.IGNORECASE)) is matches
+
+
+@pytest.mark.parametrize("text, found", [
+    ("the car park was full", "car park"), ("my car", "car"), ("the car  park", "car  park"),
+    ("careful", None), ("cars", None), ("car-park", None), ("good care", "care"),
+    ("they explained it", "explained"), ("Car Park", "Car Park"),
+])
+def test_a_theme_matcher_shares_prefixes_and_prefers_the_longer_phrase(text, found):
+    matcher = Theme("t", "T", ("car", "car park", "care", "explain*")).matcher()
+    hit = matcher.search(text)
+    assert (hit.group(0) if hit else None) == found
 
 
 def write(tmp_path, name, text):
