@@ -71,6 +71,9 @@ def test_every_theme_finds_its_own_examples(finder, theme_id):
     ("The care package was not ready when I was sent home.", "coordination"),
     ("Staff never restrained anyone on my ward.", "privacy_and_safety"),
     ("No stigma about my gender identity.", "privacy_and_safety"),
+    ("Very proffesional and knowledgable.", "staff_attitude"),  # common misspellings
+    ("I had to chase my apointment.", "waiting_and_access"),
+    ("The catering was not up to much.", "environment"),
 ])
 def test_hand_made_sentences_find_their_theme_negated_or_not(finder, sentence, theme_id):
     assert theme_id in finder.themes(sentence)
