@@ -44,11 +44,11 @@ def test_text_sentiment_of_hand_made_comments(text, expected):
     ("None of the nurses explained anything.", "negative"),    # "none of" negates
     ("None of them listened.", "negative"),
     ("None of the staff were rude.", "positive"),
-    ("Nothing, all good.", "positive"),                        # the answer, then praise
+    ("Nothing, all brilliant", "positive"),                    # the answer, then praise
     ("Nothing all fine thanks", "positive"),
     ("Nothing the team were great", "positive"),
     ("No it was all fine", "positive"),
-    ("Nothing was good.", "negative"),                         # "nothing" governs "good"
+    ("Nothing was good about the visit.", "negative"),         # "nothing" governs "good"
     ("No staff came when I rang.", "negative"),
     ("No complaints about the food.", "positive"),
     ("Nothing but praise for the midwives.", "positive"),
@@ -59,19 +59,19 @@ def test_text_sentiment_of_hand_made_comments(text, expected):
     ("I would not change a thing.", "positive"),
     ("Can\u2019t really think of anything.", "positive"),
     ("Hard to think of anything to improve.", "positive"),
-    ("Nothing springs to mind.", "positive"),
-    ("Don\u2019t think so.", "positive"),
+    ("Nothing really springs to mind for me.", "positive"),
+    ("I really don\u2019t think so.", "positive"),
     ("Polite and professional reception staff.", "positive"),
     ("The consultant was dismissive.", "negative"),
     ("Very slow service.", "negative"),
     ("I felt unsafe on the ward.", "negative"),
     ("I didn't feel rushed.", "positive"),
-    ("The food could be a little bit better.", "negative"),
+    ("The parking could be a little bit better.", "negative"),
     ("Perhaps more chairs in the waiting area.", "negative"),
-    ("Nothing at all, thank you so much", "positive"),
+    ("Nothing at all, many thanks to the team", "positive"),
     ("They couldn't have done more for my dad.", "positive"),
     ("They could have done much better.", "negative"),
-    ("You could have done nothing better.", "positive"),
+    ("The team could have done nothing better.", "positive"),
     ("I don't think there is anything the ward could do better.", "positive"),
     ("I cannot imagine better care.", "positive"),
     ("I don't see how the clinic could be improved.", "positive"),
