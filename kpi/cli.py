@@ -14,7 +14,7 @@ from kpi.cli_options import (
     output_stream,
     write_from_db,
 )
-from kpi.errors import PxError, UsageError
+from kpi.errors import PxError, RejectedInput, UsageError
 from kpi.store.connect import damaged_database, resolve_db_path
 
 
@@ -91,10 +91,15 @@ def run_ingest(args: argparse.Namespace, db_path: Path) -> None:
     """`ingest FOLDER`: check and load a delivery; its summary in words, as JSON or not at all;
     progress on stderr when that is a terminal (or with --progress)."""
     from kpi.ingest.delivery import load_folder
-    from kpi.ingest.summary import summary_json, summary_text
+    from kpi.ingest.summary import rejection_json, summary_json, summary_text
 
     shown = not args.quiet and (args.progress or sys.stderr.isatty())
-    summary = load_folder(args.folder, db_path, progress=_progress if shown else _silent)
+    try:
+        summary = load_folder(args.folder, db_path, progress=_progress if shown else _silent)
+    except RejectedInput as err:
+        if args.json:
+            print(rejection_json(args.folder, db_path, err))
+        raise
     if args.json:
         print(summary_json(summary))
     elif not args.quiet:

@@ -4,7 +4,7 @@ import pytest
 
 from kpi.comments.classify import Classifier
 from kpi.comments.rating import RATING_WEIGHT, blended_score, rating_scale, rating_score
-from kpi.comments.sentiment import plain_vader_score, sentiment_label, text_score
+from kpi.comments.sentiment import analyzer, plain_vader_score, sentiment_label, text_score
 from kpi.comments.themes import shipped_themes
 from kpi.errors import PxError
 from kpi.scoring import SCALES
@@ -36,6 +36,71 @@ from kpi.scoring import SCALES
 ])
 def test_text_sentiment_of_hand_made_comments(text, expected):
     assert sentiment_label(text_score(text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I wasn\u2019t listened to by the doctor.", "negative"),  # a typographic apostrophe
+    ("The staff weren\u2019t helpful.", "negative"),
+    ("None of the nurses explained anything.", "negative"),    # "none of" negates
+    ("None of them listened.", "negative"),
+    ("None of the staff were rude.", "positive"),
+    ("Nothing, all brilliant", "positive"),                    # the answer, then praise
+    ("Nothing all fine thanks", "positive"),
+    ("Nothing the team were great", "positive"),
+    ("No it was all fine", "positive"),
+    ("Nothing was good about the visit.", "negative"),         # "nothing" governs "good"
+    ("No staff came when I rang.", "negative"),
+    ("No complaints about the food.", "positive"),
+    ("Nothing but praise for the midwives.", "positive"),
+    ("Nothing but trouble with the booking line.", "negative"),
+    ("Nothing was too much trouble for the nurses.", "positive"),
+    ("Could not have asked for better care.", "positive"),
+    ("The physio was second to none.", "positive"),
+    ("I would not change a thing.", "positive"),
+    ("Can\u2019t really think of anything.", "positive"),
+    ("Hard to think of anything to improve.", "positive"),
+    ("Nothing really springs to mind for me.", "positive"),
+    ("I really don\u2019t think so.", "positive"),
+    ("Polite and professional reception staff.", "positive"),
+    ("The consultant was dismissive.", "negative"),
+    ("Very slow service.", "negative"),
+    ("I felt unsafe on the ward.", "negative"),
+    ("I didn't feel rushed.", "positive"),
+    ("The parking could be a little bit better.", "negative"),
+    ("Perhaps more chairs in the waiting area.", "negative"),
+    ("Nothing at all, many thanks to the team", "positive"),
+    ("They couldn't have done more for my dad.", "positive"),
+    ("They could have done much better.", "negative"),
+    ("The team could have done nothing better.", "positive"),
+    ("I don't think there is anything the ward could do better.", "positive"),
+    ("I cannot imagine better care.", "positive"),
+    ("I don't see how the clinic could be improved.", "positive"),
+    ("Chairs in the bay to be more comfortable.", "negative"),  # a wish: "X to be ..."
+    ("Lack of things to do in the evenings.", "negative"),
+    ("Need a better lift to the clinic.", "negative"),
+    ("It would have been a good idea to offer a drink.", "negative"),
+    ("A leaflet would have really helped.", "negative"),
+    ("Reduce the noise at night.", "negative"),              # a request for a change
+    ("Employ more physios.", "negative"),
+    ("The room was too hot.", "negative"),
+    ("The results took ages to come back.", "negative"),
+    ("Nothing was ever too much bother.", "positive"),
+    ("You cannot improve on this clinic.", "positive"),
+    ("The care was more than we expected.", "positive"),
+    ("I would be hard pressed to find fault.", "positive"),
+    ("The midwives were marvellous.", "positive"),           # a British spelling
+    ("Very helpfull reception.", "positive"),                 # a common misspelling
+    ("An awfull night on the ward.", "negative"),
+])
+def test_answers_negations_and_general_healthcare_words(text, expected):
+    assert sentiment_label(text_score(text)) == expected
+
+
+@pytest.mark.parametrize("variant, word", [("marvellous", "marvelous"), ("awfull", "awful"),
+                                           ("proffesional", "professional")])
+def test_a_spelling_variant_reads_with_the_valence_of_its_word(variant, word):
+    lexicon = analyzer().lexicon
+    assert lexicon[variant] == lexicon[word] != 0
 
 
 @pytest.mark.parametrize("text", ["Could not fault the care.", "Nothing.",

@@ -6,7 +6,7 @@ import pytest
 
 from kpi.comments.custom import comment_themes
 from kpi.comments.match import ThemeFinder
-from kpi.comments.themes import ThemeError, phrase_regex, shipped_themes
+from kpi.comments.themes import Theme, ThemeError, phrase_regex, shipped_themes
 
 NINE = ["staff_attitude", "communication", "waiting_and_access", "staffing", "clinical_care",
         "environment", "travel_and_parking", "coordination", "privacy_and_safety"]
@@ -51,6 +51,29 @@ def test_every_theme_finds_its_own_examples(finder, theme_id):
     ("I did not feel safe at night.", "privacy_and_safety"),
     ("Treated with dignity and respect throughout.", "privacy_and_safety"),
     ("No privacy behind the curtains.", "privacy_and_safety"),
+    ("The midwife showed great patience with us.", "staff_attitude"),
+    ("The porter was never anything but polite.", "staff_attitude"),
+    ("Nobody replied to my messages.", "communication"),
+    ("We were kept in the dark for days.", "communication"),
+    ("I could not get hold of the clinic by phone.", "waiting_and_access"),
+    ("Appts always ran to time.", "waiting_and_access"),
+    ("The buzzers were not answered for ages.", "staffing"),
+    ("I saw a different therapist each month.", "staffing"),
+    ("The ward is not overstretched any more.", "staffing"),
+    ("The cannula was put in without fuss.", "clinical_care"),
+    ("I learnt ways to manage my anxiety.", "clinical_care"),
+    ("The sessions were not helpful at all.", "clinical_care"),
+    ("No pillows and the bedding was stained.", "environment"),
+    ("The breakfast was cold.", "environment"),
+    ("The car parks are never full.", "travel_and_parking"),
+    ("Hard to find the clinic without a sat nav.", "travel_and_parking"),
+    ("I was passed from pillar to post.", "coordination"),
+    ("The care package was not ready when I was sent home.", "coordination"),
+    ("Staff never restrained anyone on my ward.", "privacy_and_safety"),
+    ("No stigma about my gender identity.", "privacy_and_safety"),
+    ("Very proffesional and knowledgable.", "staff_attitude"),  # common misspellings
+    ("I had to chase my apointment.", "waiting_and_access"),
+    ("The catering was not up to much.", "environment"),
 ])
 def test_hand_made_sentences_find_their_theme_negated_or_not(finder, sentence, theme_id):
     assert theme_id in finder.themes(sentence)
@@ -77,6 +100,17 @@ def test_at_the_same_place_the_longer_phrase_ranks_first(finder):
 ])
 def test_phrases_match_whole_words_and_a_star_any_ending(phrase, text, matches):
     assert bool(re.search(phrase_regex(phrase), text, re.IGNORECASE)) is matches
+
+
+@pytest.mark.parametrize("text, found", [
+    ("the car park was full", "car park"), ("my car", "car"), ("the car  park", "car  park"),
+    ("careful", None), ("cars", None), ("car-park", None), ("good care", "care"),
+    ("they explained it", "explained"), ("Car Park", "Car Park"),
+])
+def test_a_theme_matcher_shares_prefixes_and_prefers_the_longer_phrase(text, found):
+    matcher = Theme("t", "T", ("car", "car park", "care", "explain*")).matcher()
+    hit = matcher.search(text)
+    assert (hit.group(0) if hit else None) == found
 
 
 def write(tmp_path, name, text):

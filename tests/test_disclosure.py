@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kpi.engine import compute
-from kpi.engine.complement import protect
+from kpi.engine.complement import protect, protect_columns
 from kpi.filters import Filter
 from kpi.store.connect import open_readonly
 from tests.support.disclosure_helpers import Attacker, build_layout, small_sums_given_away
@@ -127,4 +127,25 @@ def test_one_small_department_is_hidden_with_the_next_smallest_and_the_total_sho
 def test_protect_withholds_the_next_smallest_until_nothing_can_be_subtracted(
         counts, primary, expected):
     hidden = protect(np.array(counts), np.array(primary, dtype=bool), 11)
+    assert hidden.astype(int).tolist() == expected
+
+
+@pytest.mark.parametrize("counts, primary, expected", [
+    # departments x measures, only the column totals published: one small cell per column
+    # takes the next smallest of its column; a column without one is left alone
+    ([[400, 300], [5, 0], [20, 30]], [[0, 0], [1, 0], [0, 0]], [[0, 0], [1, 0], [1, 0]]),
+    # two small cells holding 3 + 4 < 11 together: a third is withheld with them
+    ([[3, 50], [4, 50], [30, 50], [90, 50]], [[1, 0], [1, 0], [0, 0], [0, 0]],
+     [[1, 0], [1, 0], [1, 0], [0, 0]]),
+    # two small cells holding 6 + 7 >= 11: safe as they are
+    ([[6], [7], [90]], [[1], [1], [0]], [[1], [1], [0]]),
+    # zeros are taken only when nothing else is left, and until the shown ones give nothing away
+    ([[5], [0], [0]], [[1], [0], [0]], [[1], [1], [1]]),
+    ([[5], [0], [20]], [[1], [0], [0]], [[1], [0], [1]]),
+    # nothing withheld, nothing to protect
+    ([[1, 2]], [[0, 0]], [[0, 0]]),
+])
+def test_protect_columns_withholds_per_column_until_the_total_gives_nothing_away(
+        counts, primary, expected):
+    hidden = protect_columns(np.array(counts), np.array(primary, dtype=bool), 11)
     assert hidden.astype(int).tolist() == expected

@@ -182,6 +182,18 @@ def test_a_small_cell_is_withheld_and_an_unknown_state_refused(ward):
     assert (rows.surveys.dropna() == 0).all() and rows.summary_star.isna().all()
 
 
+def test_a_withheld_department_takes_a_complement_so_the_total_gives_nothing_away(ward):
+    con = open_readonly(ward)
+    try:
+        rows = benchmark_rows(con, Filter(), None, by_department=True, table=HAND)
+    finally:
+        con.close()
+    withheld = {(r.department_id, r.measure) for r in rows.itertuples() if r.suppressed}
+    # W2 has 5 rating answers; the filter's row shows 405, so W1's 400 is withheld with it
+    assert withheld == {("W1", "H_HSP_RATING"), ("W2", "H_HSP_RATING")}
+    assert rows[rows.suppressed][["top_box", "surveys", "national_percentile"]].isna().all().all()
+
+
 def _rows(capsys, ward, *args) -> list[dict]:
     assert cli_main(["--db", str(ward), "benchmark", "--out", "-", *args]) == 0
     text = capsys.readouterr().out

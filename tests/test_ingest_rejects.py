@@ -93,6 +93,11 @@ CASES = [
     ("unknown column", {"visits.csv": VISIT.strip() + ",patient_name\n"
                         "V1,PK,D1,2024-01-05,,,Ann\n"}, False,
      ("visits.csv", None, "patient_name", None, "not a column of visits")),
+    ("control characters in a header cell, shown as escapes",
+     {"visits.csv": VISIT.strip() + ",bad\x1b[2Jname\n" "V1,PK,D1,2024-01-05,,,x\n"}, False,
+     ("visits.csv", None, "bad\\x1b[2Jname", None, "not a column of visits")),
+    ("a long header cell, cut", {"visits.csv": VISIT.strip() + "," + "n" * 80 + "\n"}, False,
+     ("visits.csv", None, "n" * 59 + "…", None, "not a column of visits")),
     ("column twice", {"departments.csv": "department_id,department_name,Department_ID\n"}, False,
      ("departments.csv", None, "Department_ID", None, "appears twice in the header")),
     ("column without a name", {"departments.csv": "department_id,department_name,\n"}, False,

@@ -88,7 +88,7 @@ def test_json_gives_the_same_summary_to_a_script(tmp_path, capsys):
     seconds = summary.pop("seconds")
     assert isinstance(seconds, float) and 0 < seconds < 60
     assert summary == {
-        "folder": str(folder), "database": str(db),
+        "loaded": True, "folder": str(folder), "database": str(db),
         "files": {"visits": {"file": "visits.csv", "rows": 3, "added": 2, "replaced": 1},
                   "complaints": {"file": "complaints.csv", "rows": 1, "added": 0,
                                  "replaced": 1}},
@@ -115,13 +115,21 @@ def test_json_gives_a_surveys_answers_and_an_empty_source_as_null(tmp_path, caps
 
 
 @pytest.mark.parametrize("option", ["--quiet", "--json"])
-def test_quiet_and_json_print_nothing_on_stdout_when_rejected_and_exit_1(tmp_path, capsys,
-                                                                         option):
+def test_a_rejection_exits_1_with_its_report_on_stderr_and_json_says_why_on_stdout(
+        tmp_path, capsys, option):
     folder = delivery(tmp_path / "in", visits_csv=GOOD["visits.csv"] + "V9,PK,D1,31/12/2024,,\n")
-    code, out, err = _ingest(capsys, "--db", str(tmp_path / "px.duckdb"), "ingest", option,
-                             str(folder))
-    assert (code, out) == (1, "")
+    db = tmp_path / "px.duckdb"
+    code, out, err = _ingest(capsys, "--db", str(db), "ingest", option, str(folder))
+    assert code == 1 and not db.exists()
     assert err.startswith("error: nothing was loaded") and "spreadsheet line 5, visit_id V9" in err
+    if option == "--quiet":
+        assert out == ""
+        return
+    said = json.loads(out)
+    assert (said["loaded"], said["folder"], said["database"]) == (False, str(folder), str(db))
+    assert [(p["file"], p["row"], p["column"], p["value"]) for p in said["problems"]] == [
+        ("visits.csv", 4, "visit_date", "31/12/2024")]
+    assert "date" in said["problems"][0]["rule"]
 
 
 def test_quiet_prints_nothing_on_success(tmp_path, capsys):

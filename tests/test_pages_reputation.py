@@ -79,3 +79,18 @@ def test_the_overview_tile_is_the_engines(px_db):
     shown = {m.label: m.value for m in at.metric}
     kpi_id = pages.OVERVIEW_HEADLINES["Reputation"]
     assert shown.items() >= _engine(px_db, [kpi_id], FLT).items()
+
+
+def test_the_listed_reviews_show_days_names_and_not_replied():
+    from kpi.present.reputation import listed_reviews
+    reviews = pd.DataFrame({
+        "review_date": pd.to_datetime(["2024-02-29", "2024-03-01"]),
+        "source": ["google", "nhs_website"], "site": ["North", ""], "department_id": ["", "ED"],
+        "stars": [1, 5], "response_date": pd.to_datetime(["2024-03-02", None]),
+        "text": ["=cmd()", ""]})
+    listed = listed_reviews(reviews, {"ED": "Emergency"})
+    assert listed.to_dict("records") == [
+        {"review_date": "2024-02-29", "source": "google", "site": "North", "department": "",
+         "stars": 1, "response_date": "2024-03-02", "text": "=cmd()"},
+        {"review_date": "2024-03-01", "source": "nhs_website", "site": "", "department": "Emergency",
+         "stars": 5, "response_date": "not replied", "text": ""}]

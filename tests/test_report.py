@@ -13,8 +13,11 @@ from plotly.offline import get_plotlyjs
 
 from kpi.cli import main
 from kpi.engine import compute
+from kpi.engine.hcahps import benchmark_rows
 from kpi.export import write_snapshot
 from kpi.filters import Filter
+from kpi.hcahps.measures import BY_CODE
+from kpi.present.benchmark_words import percentile_words
 from kpi.present.formatting import suppressed_text
 from kpi.present.pages import OVERVIEW_COMPARED, OVERVIEW_HEADLINES
 from kpi.present.spc_labels import assurance_badge, verdict_badge
@@ -26,7 +29,8 @@ from kpi.spc.verdict import verdict_of
 from kpi.store.connect import open_readonly
 from kpi.store.swap import write_swap
 
-EVERY_SECTION = ["cover", "headlines", "summary", "concerns", "funnels", "drivers", "themes"]
+EVERY_SECTION = ["cover", "headlines", "summary", "concerns", "funnels", "benchmarks", "drivers",
+                 "themes"]
 LAST_YEAR = Filter(start="2024-07-01", end="2025-06-30")
 
 
@@ -53,7 +57,7 @@ def without_plotly(text: str) -> str:
 
 def test_the_demo_pack_has_every_section_in_order(pack):
     assert sections(pack) == EVERY_SECTION
-    assert [s.__name__ for s in SECTIONS] == EVERY_SECTION  # no benchmarks reader yet
+    assert [s.__name__ for s in SECTIONS] == EVERY_SECTION
 
 
 def test_nothing_is_fetched_from_another_host(pack):
@@ -115,6 +119,19 @@ def test_one_department_has_no_funnels_and_withheld_drivers(con):
     drivers = text[text.index('id="drivers"'):]
     assert "Key drivers are withheld: fewer than 100 respondents" in drivers
     assert suppressed_text(11) in text or "withheld" in tile(text, "patient_satisfaction")
+
+
+def test_the_benchmarks_are_the_benchmark_commands_rows_in_the_pages_words(con, pack):
+    rows = benchmark_rows(con, LAST_YEAR)
+    part = pack[pack.index('id="benchmarks"'):pack.index('id="drivers"')]
+    assert len(rows) == 7  # the demo codes 7 of the 8 measures
+    assert "unadjusted estimate" in part and "national percentile" in part
+    for row in rows.itertuples():
+        label = BY_CODE[row.measure].label
+        line = part[part.index(f"<td>{label}</td>"):]
+        line = line[:line.index("</tr>")]
+        assert percentile_words(row.national_percentile, "nationally") in line
+        assert f"{int(row.surveys):,}" in line
 
 
 def test_no_comment_reach_means_no_themes(con):

@@ -95,6 +95,14 @@ def test_the_right_salt_with_or_without_a_newline_is_accepted(tmp_path, loaded, 
     assert hashes["V4"] == hashes["V1"]  # PK-0001 again: the return visit still links
 
 
+@pytest.mark.parametrize("mode, after", [(0o644, 0o600), (0o640, 0o600), (0o755, 0o700),
+                                        (0o600, 0o600), (0o400, 0o400)])
+def test_a_salt_readable_by_others_is_made_owner_only_when_read(loaded, mode, after):
+    os.chmod(salt_path(loaded), mode)
+    load_salt(loaded)
+    assert stat.S_IMODE(os.stat(salt_path(loaded)).st_mode) == after
+
+
 def test_the_database_keeps_the_salts_fingerprint_never_the_salt(loaded):
     salt = salt_path(loaded).read_text()
     expected = hashlib.sha256(b"px patient-hash salt fingerprint v1\n" + salt.encode()).hexdigest()

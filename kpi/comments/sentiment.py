@@ -13,6 +13,8 @@ WORDING = Path(__file__).with_name("sentiment.toml")
 POSITIVE_FROM = 0.05   # VADER's own cut-offs on the compound score
 NEGATIVE_TO = -0.05
 LABELS = ("negative", "neutral", "positive")
+# Typographic apostrophes as plain ones: VADER's negations ("wasn't") and the rewrites use "'".
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
 @lru_cache(maxsize=1)
@@ -23,9 +25,11 @@ def wording() -> dict:
 
 @lru_cache(maxsize=1)
 def analyzer() -> SentimentIntensityAnalyzer:
-    """A VADER analyzer whose lexicon holds the healthcare valences."""
+    """A VADER analyzer whose lexicon holds the healthcare valences and spelling variants."""
     vader = SentimentIntensityAnalyzer()
     vader.lexicon.update({word.lower(): float(v) for word, v in wording()["lexicon"].items()})
+    for variant, word in wording().get("spellings", {}).items():
+        vader.lexicon.setdefault(variant.lower(), vader.lexicon[word.lower()])
     return vader
 
 
@@ -53,7 +57,7 @@ def _stock() -> SentimentIntensityAnalyzer:
 
 def text_score(text: str) -> float:
     """The sentiment score of a comment's text alone, -1 (very negative) .. 1 (very positive)."""
-    text = " ".join(str(text).split())
+    text = " ".join(str(text).translate(APOSTROPHES).split())
     if not text:
         return 0.0
     opening = _nothing_to_improve().match(text)

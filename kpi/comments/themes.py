@@ -30,8 +30,13 @@ class Theme:
 
     def matcher(self) -> re.Pattern:
         """One case-insensitive pattern finding any of the theme's phrases or patterns."""
-        bodies = sorted({_phrase_body(p) for p in self.phrases}, key=len, reverse=True)
-        parts = [whole_words("|".join(bodies))] + [f"(?:{p})" for p in self.patterns]
+        trie: dict = {}
+        for phrase in self.phrases:
+            node = trie
+            for atom in _phrase_atoms(phrase.lower()):
+                node = node.setdefault(atom, {})
+            node[""] = {}
+        parts = [whole_words(_trie_regex(trie))] + [f"(?:{p})" for p in self.patterns]
         return re.compile("|".join(parts), re.IGNORECASE)
 
 
@@ -40,9 +45,26 @@ def whole_words(body: str) -> str:
     return rf"(?<![\w-])(?:{body})(?![\w-])"
 
 
+def _phrase_atoms(phrase: str) -> list[str]:
+    stem, wildcard = (phrase[:-1], [r"[\w'-]*"]) if phrase.endswith("*") else (phrase, [])
+    atoms = []
+    for word in stem.split():
+        atoms += ([r"\s+"] if atoms else []) + [re.escape(char) for char in word]
+    return atoms + wildcard
+
+
 def _phrase_body(phrase: str) -> str:
-    stem, wildcard = (phrase[:-1], r"[\w'-]*") if phrase.endswith("*") else (phrase, "")
-    return r"\s+".join(re.escape(word) for word in stem.split()) + wildcard
+    return "".join(_phrase_atoms(phrase))
+
+
+def _trie_regex(node: dict) -> str:
+    """The alternation of a character trie's phrases, sharing their prefixes (much faster to
+    search than a flat list); longer continuations are tried first ("car park" before "car")."""
+    branches = [atom + _trie_regex(child) for atom, child in node.items() if atom]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{'|'.join(branches)})"
+    return body + "?" if "" in node else body
 
 
 def phrase_regex(phrase: str) -> str:

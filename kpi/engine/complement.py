@@ -124,3 +124,19 @@ def _reach(edges: list[tuple[int, int]], start: int) -> set[int]:
                     seen.add(there)
                     todo.append(there)
     return seen
+
+
+def protect_columns(counts: np.ndarray, primary: np.ndarray, threshold: int) -> np.ndarray:
+    """The cells to withhold in a table whose only published totals are its column totals
+    (no row totals): per column, complements smallest n first until the column holds no single
+    withheld cell and its withheld cells hold together 0 or >= the threshold."""
+    hidden = np.array(primary, dtype=bool, copy=True)
+    for column in range(counts.shape[1]):
+        while True:
+            line = hidden[:, column]
+            together = counts[line, column].sum()
+            shown = [(int(row), column) for row in np.flatnonzero(~line)]
+            if not shown or not (line.sum() == 1 or 0 < together < threshold):
+                break
+            hidden[_smallest(counts, shown)] = True
+    return hidden

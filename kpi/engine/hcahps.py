@@ -7,12 +7,14 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from kpi.engine.complement import protect_columns
 from kpi.engine.scope import resolve_scope
 from kpi.engine.survey import grouped_scores_query
 from kpi.filters import Filter
 from kpi.hcahps.measures import MEASURE_CODES
-from kpi.hcahps.standing import standing_rows
+from kpi.hcahps.standing import standing_rows, withhold_rows
 from kpi.hcahps.table import BenchmarkTable, current_table
+from kpi.stats import SUPPRESSION_THRESHOLD
 
 STAR_QUARTERS = 4
 _CODED_SQL = """
@@ -84,4 +86,16 @@ def benchmark_rows(con, flt: Filter, state: str | None = None, by_department: bo
     else:
         counted = _scores(con, flt.with_window(*window), groups, codes)
         scores["star_surveys"] = counted.surveys.to_numpy()
-    return standing_rows(scores, table, state)
+    rows = standing_rows(scores, table, state)
+    return _with_complements(rows, scores) if by_department else rows
+
+
+def _with_complements(rows: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """The department rows with complements withheld, so that no withheld department can be
+    recomputed from the filter's own row (the column total) less the departments shown."""
+    surveys = scores.pivot(index="department_id", columns="measure", values="surveys")
+    primary = rows.pivot(index="department_id", columns="measure", values="suppressed")
+    hidden = protect_columns(surveys.to_numpy(), primary.loc[surveys.index, surveys.columns]
+                             .to_numpy(bool), SUPPRESSION_THRESHOLD)
+    where = pd.DataFrame(hidden, index=surveys.index, columns=surveys.columns)
+    return withhold_rows(rows, [where.at[d, m] for d, m in zip(rows.department_id, rows.measure)])

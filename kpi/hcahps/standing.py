@@ -51,8 +51,8 @@ def standing_rows(scores: pd.DataFrame, table: BenchmarkTable, state: str | None
     summary = {dept: summary_star(dict(zip(group.measure, group.measure_star.map(_or_none))))
                for dept, group in out.groupby("department_id", sort=False)}
     out["summary_star"] = [_or_na(summary[d]) for d in out.department_id]
-    out["suppressed"] = (out.surveys > 0) & (out.surveys < SUPPRESSION_THRESHOLD)
-    out.loc[out.suppressed, _WITHHELD] = pd.NA
+    out["suppressed"] = False
+    out = withhold_rows(out, (out.surveys > 0) & (out.surveys < SUPPRESSION_THRESHOLD))
     out["star_note"] = [STAR_LABEL if not pd.isna(star) else NO_STAR for star in out.measure_star]
     out["order"] = out.measure.map(MEASURE_CODES.index)
     out = out.sort_values(["department_id", "order"], kind="stable").reset_index(drop=True)
@@ -60,6 +60,14 @@ def standing_rows(scores: pd.DataFrame, table: BenchmarkTable, state: str | None
                    "summary_star"):
         out[column] = out[column].astype("Int64")
     return out[["department_id", *BENCHMARK_COLUMNS, "suppressed", "star_note"]]
+
+
+def withhold_rows(rows: pd.DataFrame, mask) -> pd.DataFrame:
+    """The rows with those of the mask marked `suppressed` and every number of theirs withheld."""
+    out = rows.copy()
+    out["suppressed"] = out["suppressed"].astype(bool) | pd.Series(mask, index=out.index).astype(bool)
+    out.loc[out.suppressed, _WITHHELD] = pd.NA
+    return out
 
 
 def _or_none(value):

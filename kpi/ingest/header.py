@@ -6,6 +6,16 @@ from __future__ import annotations
 from kpi.errors import Problem
 from kpi.ingest.contract import FileSpec, normalise_header
 
+SHOWN_HEADER_CHARS = 60
+
+
+def header_text(raw: str) -> str:
+    """A header cell as a message may show it: trimmed, control characters written as escapes
+    (a terminal never obeys them), cut to SHOWN_HEADER_CHARS."""
+    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in raw.strip())
+    return text if len(text) <= SHOWN_HEADER_CHARS else text[:SHOWN_HEADER_CHARS - 1] + "…"
+
 
 def match_header(spec: FileSpec, header: list[str],
                  file: str) -> tuple[dict[str, int], list[tuple[int, str]], list[Problem]]:
@@ -21,14 +31,14 @@ def match_header(spec: FileSpec, header: list[str],
             problems.append(Problem(file, None, f"number {i + 1}", None,
                                     "has no name in the header"))
         elif name in seen:
-            problems.append(Problem(file, None, raw.strip(), None, "appears twice in the header "
+            problems.append(Problem(file, None, header_text(raw), None, "appears twice in the header "
                                     f"(columns {seen[name] + 1} and {i + 1})"))
         elif name in contract:
             positions[name] = i
         elif spec.audience:
             questions.append((i, raw.strip()))
         else:
-            problems.append(Problem(file, None, raw.strip(), None,
+            problems.append(Problem(file, None, header_text(raw), None,
                                     f"is not a column of {spec.name} (its columns are "
                                     f"{', '.join(c.name for c in spec.columns)})"))
         seen.setdefault(name, i)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from kpi.ingest.contract import FILES, RESERVED_QUESTION_IDS, SURVEY_TABLES
+from kpi.ingest.header import header_text
 from kpi.ingest.read import Staged
 from kpi.ingest.report import Finding, file_finding
 from kpi.ingest.reviews import prepare_review_links, review_rules
@@ -107,7 +108,8 @@ def survey_findings(con: duckdb.DuckDBPyConnection,
     findings, rules = [], []
     rows = con.execute("SELECT file, col, header, question_id, audience, scale "
                        "FROM column_questions ORDER BY file, col").fetchall()
-    for name, col, header, question_id, audience, scale in rows:
+    for name, col, raw_header, question_id, audience, scale in rows:
+        header = header_text(raw_header)
         wanted = FILES[name].audience
         if question_id is None:
             findings.append(file_finding(staged[name].file, (

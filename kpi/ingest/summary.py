@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from kpi.errors import RejectedInput
 from kpi.ingest.contract import SURVEY_TABLES
 from kpi.ingest.report import counted
 from kpi.store.derived.extremes import SOURCE_DATES
@@ -88,6 +89,7 @@ def summary_text(summary: LoadSummary) -> str:
 def summary_json(summary: LoadSummary) -> str:
     """The summary as one JSON object (keys documented in docs/loading.md)."""
     return json.dumps({
+        "loaded": True,
         "folder": str(summary.folder),
         "database": str(summary.database),
         "files": {f.name: {"file": f.file, "rows": f.rows, "added": f.added,
@@ -100,4 +102,16 @@ def summary_json(summary: LoadSummary) -> str:
                     for source, span in summary.covered.items()},
         "replaced_demo": summary.replaced_demo,
         "seconds": round(summary.seconds, 3),
+    }, indent=2)
+
+
+def rejection_json(folder: Path, database: Path, err: RejectedInput) -> str:
+    """A rejected load as one JSON object: `loaded` false and each problem's file, row, column,
+    value (only as the report may show it) and rule."""
+    return json.dumps({
+        "loaded": False,
+        "folder": str(folder),
+        "database": str(database),
+        "problems": [{"file": p.file, "row": p.row, "column": p.column, "value": p.value,
+                      "rule": p.rule} for p in err.problems],
     }, indent=2)

@@ -13,6 +13,7 @@ from kpi.present.formatting import html_plain
 MEASURES = {"reviews": "reviews", "stars": "mean stars"}
 DIMENSIONS = {"source": "source", "site": "site"}
 NO_SITE = "(no site)"
+NOT_REPLIED = "not replied"
 
 
 def monthly_lines(frame: pd.DataFrame, dimension: str, measure: str) -> go.Figure:
@@ -42,7 +43,11 @@ def theme_bars(themes: pd.DataFrame) -> go.Figure:
 
 
 def listed_reviews(reviews: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """The reviews as the page lists them: department names for ids, no site as blank."""
-    return reviews.assign(department=reviews["department_id"].map(
-        lambda d: names.get(d, d) if d else ""))[
+    """The reviews as the page lists them: department names for ids, no site as blank, dates
+    as days, 'not replied' where the hospital has not answered."""
+    replied = pd.to_datetime(reviews["response_date"])
+    return reviews.assign(
+        department=reviews["department_id"].map(lambda d: names.get(d, d) if d else ""),
+        review_date=pd.to_datetime(reviews["review_date"]).dt.strftime("%Y-%m-%d"),
+        response_date=replied.dt.strftime("%Y-%m-%d").where(replied.notna(), NOT_REPLIED))[
         ["review_date", "source", "site", "department", "stars", "response_date", "text"]]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from kpi.export import snapshot_file_name
 from kpi.filters import Filter
-from kpi.report import kpi_sections, more_sections
+from kpi.report import benchmark_section, kpi_sections, more_sections
 from kpi.report.context import Report, report_context
 from kpi.report.page import document
 from kpi.settings import Settings
@@ -20,6 +20,7 @@ SECTIONS: tuple[Callable[[Report], str | None], ...] = (
     kpi_sections.summary,
     kpi_sections.concerns,
     kpi_sections.funnels,
+    benchmark_section.benchmarks,
     more_sections.drivers,
     more_sections.themes,
 )

@@ -57,7 +57,17 @@ def _read_salt(path: Path, db_path: Path) -> str:
         raise PxError(f"the salt file {path} is not a valid salt: it must hold exactly 64 "
                       f"hexadecimal characters (0-9, a-f) and nothing else; {RESTORE}; "
                       "nothing was loaded")
+    _owner_only(path)
     return data[:64].decode("ascii")
+
+
+def _owner_only(path: Path) -> None:
+    """Take group and others' rights off the salt file (a copy restored from a backup often
+    comes back readable by all); left as it is when this user may not change its mode."""
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        with contextlib.suppress(OSError):
+            os.chmod(path, mode & 0o700)
 
 
 def fingerprint(salt: str) -> str:
