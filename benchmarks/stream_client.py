@@ -33,6 +33,7 @@ class Rerun:
     received_bytes: int
     messages: int
     exceptions: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # every metric and markdown, in order
 
 
 class StreamSession:
@@ -102,6 +103,10 @@ class StreamSession:
             inner = getattr(element, element.WhichOneof("type"))
             if element.WhichOneof("type") == "exception":
                 rerun.exceptions.append(f"{inner.type}: {inner.message}"[:300])
+            elif element.WhichOneof("type") == "metric":
+                rerun.texts.append(f"{inner.label}: {inner.body}")
+            elif element.WhichOneof("type") == "markdown":
+                rerun.texts.append(inner.body)
             elif getattr(inner, "id", "") and getattr(inner, "label", ""):
                 self.widgets[inner.label] = inner.id
                 if element.WhichOneof("type") == "multiselect":
