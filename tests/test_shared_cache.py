@@ -3,12 +3,16 @@ share results, and no one is handed a result computed for another person's reach
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from kpi import engine
 from kpi.engine import breakdowns
 from kpi.filters import Filter
 from kpi.reach import EVERY_DEPARTMENT, Reach
 from kpi.settings import Settings
+from kpi.store.connect import open_readonly
 from tests.support.kpi_db import build_tiny_db
 from ui import data
 
@@ -65,3 +69,31 @@ def test_readers_and_control_charts_keep_reaches_apart(key):
         charts = data.spc_by_department(key, ("visits",), flt,
                                         data.settings_key(Settings()))
         assert _departments(charts) == expected
+
+
+# Filters that the engine resolves to the same departments D1 and D2 over the same window.
+SAME_SCOPE = [Filter(**ALL_DATES, within=NORTH), Filter(**ALL_DATES, within=D1_AND_D2),
+              Filter(**ALL_DATES, sites=("North",)),
+              Filter(**ALL_DATES, departments=("D1", "D2"), within=NORTH)]
+
+
+def test_filters_of_one_scope_share_one_computation(key, monkeypatch):
+    data.clear_caches()
+    calls = []
+    real = engine.compute
+    monkeypatch.setattr(engine, "compute", lambda *args: calls.append(args) or real(*args))
+    tables = [data.compute(key, ("visits",), flt, ("department",)) for flt in SAME_SCOPE]
+    assert len(calls) == 1
+    assert all(t.equals(tables[0]) for t in tables) and _departments(tables[0]) == {"D1", "D2"}
+    ward = data.compute(key, ("visits",), Filter(**ALL_DATES, within=WARD), ("department",))
+    assert len(calls) == 2 and _departments(ward) == {"D1"}  # another scope: its own
+
+
+def test_the_engine_reads_a_filter_only_through_its_scope(key):
+    """What makes sharing by Scope safe: every filter of one Scope gives the same table."""
+    con = open_readonly(Path(key[0]))
+    try:
+        tables = [engine.compute(con, None, flt, ("department", "month")) for flt in SAME_SCOPE]
+    finally:
+        con.close()
+    assert all(t.equals(tables[0]) for t in tables[1:]) and len(tables[0]) > 0

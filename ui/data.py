@@ -23,7 +23,7 @@ from kpi.catalog.kpis import Kpi
 from kpi.engine.drivers import key_drivers as engine_key_drivers
 from kpi.engine.hcahps import benchmark_rows
 from kpi.engine.pool import bound_connection
-from kpi.engine.scope import resolve_scope
+from kpi.engine.scope import Scope, resolve_scope
 from kpi.engine.worklist import complaint_worklist
 from kpi.filters import Filter
 from kpi.reach import Reach
@@ -75,11 +75,26 @@ def cursor(key: DbKey) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @st.cache_data(show_spinner=False, max_entries=RESULTS)
+def scope(key: DbKey, flt: Filter, group_by: tuple[str, ...] = ()) -> Scope:
+    """The engine's Scope of the filter within its reach (kpi.engine.scope.resolve_scope)."""
+    with cursor(key) as cur:
+        return resolve_scope(cur, flt, group_by)
+
+
 def compute(key: DbKey, kpi_ids: tuple[str, ...] | None, flt: Filter,
             group_by: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The engine's KPI table for these KPIs, filter and grouping (cached per database version)."""
+    """The engine's KPI table for these KPIs, filter and grouping, shared by everyone whose
+    filter and reach resolve to the same Scope (cached per database version)."""
+    return _scoped_compute(key, kpi_ids, scope(key, flt, group_by), group_by, flt)
+
+
+@st.cache_data(show_spinner=False, max_entries=RESULTS)
+def _scoped_compute(key: DbKey, kpi_ids: tuple[str, ...] | None, scoped: Scope,
+                    group_by: tuple[str, ...], _flt: Filter) -> pd.DataFrame:
+    """Keyed by the Scope, not the filter (`_flt` is left out of the key): engine.compute reads
+    its filter only through resolve_scope, so any filter of this Scope gives this table."""
     with cursor(key) as cur:
-        return engine.compute(cur, kpi_ids, flt, group_by)
+        return engine.compute(cur, kpi_ids, _flt, group_by)
 
 
 @st.cache_data(show_spinner=False, max_entries=VERSIONS)
