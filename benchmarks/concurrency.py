@@ -5,6 +5,7 @@ server's CPU and peak RSS, and the client's own CPU."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 import time
@@ -63,23 +64,32 @@ async def _warm_up(url: str) -> float:
 
 
 def measure_level(db: Path, log: Path, sessions: int, think: float, seed: int,
-                  env: dict[str, str] | None = None) -> dict:
-    """One level on a new server: warm-up, then `sessions` at once; timings and resources."""
-    with streamlit_process(db, log, env=env) as (url, server):
-        warm = asyncio.run(_warm_up(url))
-        load, client, server_cpu = os.getloadavg(), os.times(), cpu_seconds(server.pid)
+                  env: dict[str, str] | None = None, replicas: int = 1) -> dict:
+    """One level on new servers (`replicas` of them on the one database file, each session
+    kept on one): warm-up, then `sessions` at once; timings and resources (CPU and peak RSS
+    summed over the replicas)."""
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(streamlit_process(
+            db, log.with_name(f"{log.stem}-{n}{log.suffix}") if replicas > 1 else log,
+            env=env)) for n in range(replicas)]
+        urls, pids = [url for url, _ in servers], [server.pid for _, server in servers]
+        warm = max(asyncio.run(_warm_up(url)) for url in urls)
+        load, client = os.getloadavg(), os.times()
+        server_cpu = sum(map(cpu_seconds, pids))
         started = time.perf_counter()
-        with Sampler(server.pid) as sampler:
-            steps = asyncio.run(run_sessions(url, sessions, think, seed))
+        with contextlib.ExitStack() as sampling:
+            samplers = [sampling.enter_context(Sampler(pid)) for pid in pids]
+            steps = asyncio.run(run_sessions(urls, sessions, think, seed))
         wall = time.perf_counter() - started
-        server_cpu = cpu_seconds(server.pid) - server_cpu
+        server_cpu = sum(map(cpu_seconds, pids)) - server_cpu
         after = os.times()
         client_cpu = after.user + after.system - client.user - client.system
-        baseline = rss_mb(server.pid)
-    return {"sessions": sessions, "think_seconds": think, "warm_up_seconds": warm,
-            "seconds": wall, **summarise(steps),
+        baseline = sum(rss_mb(pid) for pid in pids)
+    return {"sessions": sessions, "replicas": replicas, "think_seconds": think,
+            "warm_up_seconds": warm, "seconds": wall, **summarise(steps),
             "server_cpu_seconds": server_cpu, "server_cores": server_cpu / wall,
-            "server_peak_rss_mb": sampler.peak_mb, "server_rss_after_mb": baseline,
+            "server_peak_rss_mb": sum(s.peak_mb for s in samplers),
+            "server_rss_after_mb": baseline,
             "client_cpu_seconds": client_cpu, "client_cores": client_cpu / wall,
             "load_average_before": " ".join(f"{x:.2f}" for x in load),
             "load_average_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
@@ -87,14 +97,14 @@ def measure_level(db: Path, log: Path, sessions: int, think: float, seed: int,
 
 
 def measure_concurrency(db: Path, folder: Path, levels: list[int], think: float,
-                        seed: int = 17, progress=print) -> list[dict]:
-    """Every level in turn, each on its own server (logs in folder/logs)."""
+                        seed: int = 17, progress=print, replicas: int = 1) -> list[dict]:
+    """Every level in turn, each on its own server(s) (logs in folder/logs)."""
     results = []
     (folder / "logs").mkdir(parents=True, exist_ok=True)
     for sessions in levels:
-        progress(f"concurrency: {sessions} session(s) at once")
+        progress(f"concurrency: {sessions} session(s) at once on {replicas} server(s)")
         results.append(measure_level(db, folder / "logs" / f"streamlit-{sessions}.log",
-                                     sessions, think, seed))
+                                     sessions, think, seed, replicas=replicas))
     return results
 
 
@@ -122,10 +132,10 @@ def verdicts(levels: list[dict]) -> list[str]:
 
 def render_concurrency(levels: list[dict]) -> str:
     """The levels side by side: seconds p50/p95 per kind of step, errors, CPU, peak RSS."""
-    head = (f"{'sessions':>8} {'open p50/p95':>13} {'filter p50/p95':>14} "
+    head = (f"{'sessions':>8} {'servers':>7} {'open p50/p95':>13} {'filter p50/p95':>14} "
             f"{'page p50/p95':>13} {'errors':>6} {'server cores':>12} {'server peak MB':>14} "
             f"{'client cores':>12}  load before")
-    rows = [f"{lv['sessions']:>8} {_cell(lv['open']):>13} {_cell(lv['filter']):>14} "
+    rows = [f"{lv['sessions']:>8} {lv.get('replicas', 1):>7} {_cell(lv['open']):>13} {_cell(lv['filter']):>14} "
             f"{_cell(lv['page']):>13} {lv['errors']:>6} {lv['server_cores']:>12.2f} "
             f"{lv['server_peak_rss_mb']:>14,.0f} {lv['client_cores']:>12.2f}  "
             f"{lv['load_average_before']}" for lv in levels]

@@ -48,6 +48,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="comma-separated numbers of sessions at once (concurrency)")
     parser.add_argument("--think", type=float, default=1.0, metavar="SECONDS",
                         help="mean pause between a session's steps (concurrency)")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="servers on the one database file, sessions spread (concurrency)")
     parser.add_argument("--db", type=Path,
                         help="with --only concurrency: measure this database (read-only)")
     parser.add_argument("--delete-csv", action="store_true",
@@ -122,7 +124,7 @@ def _concurrency(args, db: Path, folder: Path) -> list[dict]:
     """Every level of sessions at once on the database (benchmarks.concurrency)."""
     return measure_concurrency(db, folder / "concurrency",
                                [int(n) for n in args.sessions.split(",")], args.think,
-                               progress=progress)
+                               progress=progress, replicas=args.replicas)
 
 
 def only_concurrency(args, scale: float) -> dict:

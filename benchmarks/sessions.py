@@ -86,9 +86,11 @@ async def run_session(url: str, number: int, think: float, seed: int) -> list[St
     return steps
 
 
-async def run_sessions(url: str, count: int, think: float, seed: int) -> list[Step]:
-    """`count` sessions at once (all open the Overview together); every step of every one."""
-    runs = await asyncio.gather(*(run_session(url, n, think, seed) for n in range(count)))
+async def run_sessions(urls: list[str], count: int, think: float, seed: int) -> list[Step]:
+    """`count` sessions at once (all open the Overview together), session n on server
+    n mod len(urls) (a sticky balancer); every step of every one."""
+    runs = await asyncio.gather(*(run_session(urls[n % len(urls)], n, think, seed)
+                                  for n in range(count)))
     return [step for steps in runs for step in steps]
 
 

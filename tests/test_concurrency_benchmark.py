@@ -55,10 +55,13 @@ def test_targets_are_judged_at_their_levels(levels, expected):
 
 
 @pytest.mark.slow
-def test_two_sessions_walk_the_sequence_on_a_real_server(tmp_path):
+@pytest.mark.parametrize("replicas", [1, 2])
+def test_two_sessions_walk_the_sequence_on_real_servers(tmp_path, replicas):
     db = build_tiny_db(tmp_path / "tiny.duckdb")
-    level = measure_level(db, tmp_path / "streamlit.log", sessions=2, think=0.0, seed=1)
+    level = measure_level(db, tmp_path / "streamlit.log", sessions=2, think=0.0, seed=1,
+                          replicas=replicas)
     assert level["errors"] == 0, level["error_messages"]
+    assert len(list(tmp_path.glob("streamlit*.log"))) == replicas
     filters = sum(kind == "filter" for kind, _ in SEQUENCE)
     assert level["steps"] == 2 * (1 + len(SEQUENCE)) and level["filter"]["n"] == 2 * filters
     assert level["server_peak_rss_mb"] > 50 and level["server_cpu_seconds"] > 0
