@@ -176,8 +176,9 @@ def read(key: DbKey, reader: Callable, flt: Filter):
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _settings_file(path: str, mtime_ns: int | None) -> Settings:
+    chosen = read_settings_file(Path(path))
     read_capacity(Path(path))  # applied when the server starts; a broken one is named here
-    return read_settings_file(Path(path))
+    return chosen
 
 
 def settings() -> Settings:
