@@ -2,6 +2,7 @@
 peak memory, and the Overview in real Chromium, at each scale; one table with the targets.
 
     python -m benchmarks.run [--scales 1,25] [--runs 5] [--skip-browser] [--work DIR]
+    python -m benchmarks.run --only concurrency [--scales 1] [--sessions 1,5,10,20] [--db FILE]
 
 Data come from `python -m kpi demo --scale S --csv` (reused for the same scale and day); the
 results go to WORK/results.json and WORK/results.md as well as the terminal.
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from benchmarks.browser import browser_timings
 from benchmarks.children import run_module
+from benchmarks.concurrency import measure_concurrency, render_concurrency
 from benchmarks.delivery import ensure_delivery, ingest_phases, scale_dir, timed_ingest
 from benchmarks.machine import machine, render_machine
 from benchmarks.monthly import measure_monthly
@@ -42,6 +44,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-monthly", action="store_true",
                         help="skip the monthly load (the last whole month on top of the rest)")
+    parser.add_argument("--skip-concurrency", action="store_true")
+    parser.add_argument("--only", choices=["concurrency"],
+                        help="run only this benchmark (on WORK's database of each scale, or --db)")
+    parser.add_argument("--sessions", default="1,5,10,20",
+                        help="comma-separated numbers of sessions at once (concurrency)")
+    parser.add_argument("--think", type=float, default=1.0, metavar="SECONDS",
+                        help="mean pause between a session's steps (concurrency)")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="servers on the one database file, sessions spread (concurrency)")
+    parser.add_argument("--db", type=Path,
+                        help="with --only concurrency: measure this database (read-only)")
     parser.add_argument("--delete-csv", action="store_true",
                         help="delete each CSV delivery once its ingest is measured")
     parser.add_argument("--pages", help="comma-separated page titles (default: every page)")
@@ -105,13 +118,31 @@ def measure_scale(scale: float, args) -> dict:
         progress(f"scale {scale:g}: browser")
         browser = browser_timings(db, folder / "logs" / "streamlit.log",
                                   _department(load_workload(workload)))
+    concurrency = None if args.skip_concurrency else _concurrency(args, db, folder)
     progress(f"scale {scale:g}: pandas baseline")
     pandas = _pandas(args, db, workload, folder)
     progress(f"scale {scale:g}: profiles of pages over {ENGINE_SECONDS} s")
     return {"scale": scale, "delivery": delivery, "ingest": ingest, "monthly": monthly,
-            "engine": engine,
-            "pandas": pandas, "browser": browser,
+            "engine": engine, "pandas": pandas, "browser": browser, "concurrency": concurrency,
             "profiles": profile_misses(db, engine, ENGINE_SECONDS, folder)}
+
+
+def _concurrency(args, db: Path, folder: Path) -> list[dict]:
+    """Every level of sessions at once on the database (benchmarks.concurrency)."""
+    return measure_concurrency(db, folder / "concurrency",
+                               [int(n) for n in args.sessions.split(",")], args.think,
+                               progress=progress, replicas=args.replicas)
+
+
+def only_concurrency(args, scale: float) -> dict:
+    """The concurrency benchmark alone at one scale: on --db, else on WORK's database of the
+    scale (built from the demo delivery when there is none)."""
+    folder = scale_dir(args.work, scale)
+    db = args.db or folder / "px.duckdb"
+    if not db.exists():
+        delivery = ensure_delivery(args.work, scale)
+        timed_ingest(Path(delivery["folder"]), db, delivery["rows"])
+    return {"scale": scale, "db": str(db), "concurrency": _concurrency(args, db, folder)}
 
 
 def _department(workload: dict) -> str:
@@ -129,13 +160,32 @@ def write_reports(work: Path, info: dict, results: list[dict], command: str) -> 
     text = render(table, scales)
     profiles = "\n\n".join(f"scale {r['scale']:g}:\n{render_profiles(r['profiles'])}"
                            for r in results if r["profiles"])
+    meeting = concurrency_text(results)
     (work / "results.json").write_text(json.dumps(
         {"command": command, "machine": info, "results": results}, indent=1, default=str))
     (work / "results.md").write_text(
         f"# Benchmark results\n\n`{command}`\n\n```\n{render_machine(info)}\n```\n\n"
         f"{render(table, scales, markdown=True)}\n\n## What the time goes to\n\n"
-        f"```\n{profiles or 'every page met its target'}\n```\n", encoding="utf-8")
-    return f"{render_machine(info)}\n\n{text}\n\n{profiles}"
+        f"```\n{profiles or 'every page met its target'}\n```\n\n## Many people at once\n\n"
+        f"```\n{meeting or 'not measured'}\n```\n", encoding="utf-8")
+    return f"{render_machine(info)}\n\n{text}\n\n{profiles}\n\n{meeting}"
+
+
+def write_concurrency(work: Path, info: dict, results: list[dict], command: str) -> str:
+    """The concurrency tables (returned) and WORK/concurrency.json, WORK/concurrency.md."""
+    text = f"{render_machine(info)}\n\n{concurrency_text(results)}"
+    (work / "concurrency.json").write_text(json.dumps(
+        {"command": command, "machine": info, "results": results}, indent=1, default=str))
+    (work / "concurrency.md").write_text(f"# Many people at once\n\n`{command}`\n\n"
+                                         f"```\n{text}\n```\n", encoding="utf-8")
+    return text
+
+
+def concurrency_text(results: list[dict]) -> str:
+    """The concurrency table of each scale that has one."""
+    return "\n\n".join(f"scale {r['scale']:g}, sessions at once:\n"
+                       f"{render_concurrency(r['concurrency'])}"
+                       for r in results if r.get("concurrency"))
 
 
 def rerender(work: Path) -> str:
@@ -161,6 +211,10 @@ def main(argv=None) -> None:
     command = "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv)
     info, results = machine(), []
     started = time.perf_counter()
+    if args.only == "concurrency":
+        print(write_concurrency(args.work, info, [only_concurrency(args, float(s))
+                                                  for s in args.scales.split(",")], command))
+        return
     for scale in (float(s) for s in args.scales.split(",")):
         results.append(measure_scale(scale, args))
         text = write_reports(args.work, info, results, command)

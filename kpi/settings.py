@@ -18,7 +18,8 @@ ALLOWED_RUN_LENGTHS = (6, 7)
 MIN_BASELINE_POINTS = 12  # a fixed baseline needs at least the points of firm limits
 
 DEFAULT_SETTINGS_FILE = Path("settings.toml")
-SECTIONS = {"targets", "spc", "min_n", "comments", "access", "benchmarks", "drivers"}  # [comments]:
+SECTIONS = {"targets", "spc", "min_n", "comments", "access", "benchmarks", "drivers",
+            "capacity"}  # [capacity]: kpi/capacity.py; [comments]:
 # kpi/comments/custom.py; [access]: kpi/access/serving.py (and, with sign-in, the access file);
 # [benchmarks] state: the US state whose hospitals give the state percentile (docs/benchmarks.md)
 # [drivers] min_respondents: the key drivers' least respondents (docs/key-drivers.md)
@@ -163,6 +164,20 @@ def _min_n(path: Path, section: Mapping) -> Mapping[str, int]:
                                 "of 0 or more")
         chosen[kind] = value
     return MappingProxyType(chosen)
+
+
+def settings_section(path: Path, name: str) -> dict:
+    """One [name] table of the settings file (empty when the file or the table is absent);
+    SettingsError when the file is not TOML or the name is not a table."""
+    if not path.exists():
+        return {}
+    try:
+        section = tomllib.loads(path.read_text(encoding="utf-8")).get(name, {})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+        raise SettingsError(f"{path}: not a readable TOML file") from None
+    if not isinstance(section, dict):
+        raise SettingsError(f"{path}: {name} must be a [{name}] table")
+    return section
 
 
 def unknown_target_ids(settings: Settings, known_ids: set[str]) -> list[str]:

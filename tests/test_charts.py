@@ -157,3 +157,17 @@ def test_stacked_bars_fill_missing_bands_with_zero_in_the_given_order():
     assert [t.name for t in fig.data] == list(bands)
     assert list(fig.data[0].y) == ["Ward B", "Ward A"]
     assert [list(t.x) for t in fig.data] == [[0, 1], [4, 0], [0, 0], [0, 2]]
+
+
+@pytest.mark.parametrize("title, top", [("Visits <by> month", 50), (None, 20)])
+def test_every_figure_has_the_house_layout(title, top):
+    """The house template (white, Okabe-Ito colours, legend below, axes that make room) is the
+    default one, so base_layout sets only the height, title and margins."""
+    fig = charts.base_layout(charts.go.Figure(), title, 300)
+    full = fig.to_plotly_json()["layout"]
+    template = full["template"]["layout"]
+    assert tuple(template["colorway"]) == charts.OKABE_ITO
+    assert template["plot_bgcolor"] == "white" and template["legend"]["orientation"] == "h"
+    assert template["xaxis"]["automargin"] and template["yaxis"]["automargin"]
+    assert full["height"] == 300 and full["margin"] == {"l": 10, "r": 10, "t": top, "b": 10}
+    assert full.get("title", {}).get("text") == ("Visits &lt;by&gt; month" if title else None)

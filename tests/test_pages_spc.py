@@ -201,6 +201,7 @@ def test_the_settings_file_sets_targets(demo_db, tmp_path, monkeypatch):
 @pytest.mark.parametrize("text, message", [
     ("[spc]\nrun_length = 5\n", "must be 6 or 7"),
     ("[targets\n", "not a valid TOML file"),
+    ("[capacity]\nduckdb_threads = 0\n", "must be a whole number of at least 1"),
     (None, "Is a directory"),
 ])
 def test_a_broken_settings_file_is_reported_and_defaults_apply(tmp_path, monkeypatch, text,

@@ -114,3 +114,15 @@ def test_the_worklist_file_is_formula_safe_and_shows_owner_and_outcome_only_when
             second["acknowledged_date"]) == ("'-C2", "overdue", "3", "")
     assert "Owner" in shown_table(rows).columns
     assert "Owner" not in shown_table(rows.assign(owner=None, outcome=None)).columns
+
+
+def test_a_long_worklist_shows_its_most_overdue_rows_and_downloads_them_all(engine_rows,
+                                                                           monkeypatch):
+    rows, _ = engine_rows
+    monkeypatch.setattr("ui.worklist_view.SHOWN_AT_MOST", 3)
+    at = open_app("views/complaints.py", ED_2025)
+    assert list(_worklist_table(at)["Complaint"]) == list(rows.complaint_id[:3])
+    assert any(c.value == f"Showing the 3 most overdue of these {len(rows):,} complaints; "
+               "narrow the choice above, or download them all." for c in at.caption)
+    button = next(b for b in at.get("download_button") if "complaints" in b.proto.label)
+    assert button.proto.label == f"Download these {len(rows):,} complaints (CSV for Excel)"

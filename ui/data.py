@@ -17,11 +17,13 @@ import pandas as pd
 import streamlit as st
 
 from kpi import engine
+from kpi.capacity import capacity_or_default, read_capacity
 from kpi.catalog import kpis as catalog
 from kpi.catalog.kpis import Kpi
 from kpi.engine.drivers import key_drivers as engine_key_drivers
 from kpi.engine.hcahps import benchmark_rows
-from kpi.engine.scope import resolve_scope
+from kpi.engine.pool import bound_connection
+from kpi.engine.scope import Scope, resolve_scope
 from kpi.engine.worklist import complaint_worklist
 from kpi.filters import Filter
 from kpi.reach import Reach
@@ -32,6 +34,11 @@ from kpi.store.derived import version as derive_version
 from kpi.store.meta import read_meta
 
 DbKey = tuple[str, int, int]
+# [capacity] of the settings file, read once when the server starts (the caches are made then):
+# every cache is shared by all sessions and bounded, results per filter and the few row tables.
+CAPACITY = capacity_or_default()
+RESULTS, TABLES = CAPACITY.result_cache_entries, CAPACITY.table_cache_entries
+VERSIONS = 4  # per-database-version facts: the current file and a few swapped-out ones
 # The settings as a cache key: (run length, sorted (kpi_id, target) and (kind, min n) pairs,
 # fix limits after).
 SettingsKey = tuple[int, tuple[tuple[str, float], ...], tuple[tuple[str, int], ...], int]
@@ -53,7 +60,7 @@ def _close(con: duckdb.DuckDBPyConnection) -> None:
 
 @st.cache_resource(max_entries=2, on_release=_close, show_spinner=False)
 def _connection(key: DbKey) -> duckdb.DuckDBPyConnection:
-    return open_readonly(Path(key[0]))
+    return bound_connection(open_readonly(Path(key[0])), CAPACITY)
 
 
 @contextlib.contextmanager
@@ -67,36 +74,51 @@ def cursor(key: DbKey) -> Iterator[duckdb.DuckDBPyConnection]:
         cur.close()
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_data(show_spinner=False, max_entries=RESULTS)
+def scope(key: DbKey, flt: Filter, group_by: tuple[str, ...] = ()) -> Scope:
+    """The engine's Scope of the filter within its reach (kpi.engine.scope.resolve_scope)."""
+    with cursor(key) as cur:
+        return resolve_scope(cur, flt, group_by)
+
+
 def compute(key: DbKey, kpi_ids: tuple[str, ...] | None, flt: Filter,
             group_by: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The engine's KPI table for these KPIs, filter and grouping (cached per database version)."""
+    """The engine's KPI table for these KPIs, filter and grouping, shared by everyone whose
+    filter and reach resolve to the same Scope (cached per database version)."""
+    return _scoped_compute(key, kpi_ids, scope(key, flt, group_by), group_by, flt)
+
+
+@st.cache_data(show_spinner=False, max_entries=RESULTS)
+def _scoped_compute(key: DbKey, kpi_ids: tuple[str, ...] | None, scoped: Scope,
+                    group_by: tuple[str, ...], _flt: Filter) -> pd.DataFrame:
+    """Keyed by the Scope, not the filter (`_flt` is left out of the key): engine.compute reads
+    its filter only through resolve_scope, so any filter of this Scope gives this table."""
     with cursor(key) as cur:
-        return engine.compute(cur, kpi_ids, flt, group_by)
+        return engine.compute(cur, kpi_ids, _flt, group_by)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=VERSIONS)
 def meta(key: DbKey) -> dict[str, str]:
     """The database's meta table (is_demo, schema_version, ...)."""
     with cursor(key) as cur:
         return read_meta(cur)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=VERSIONS)
 def derived_current(key: DbKey) -> bool:
     """Whether the database's derived tables were built by this version (else pages are slow)."""
     with cursor(key) as cur:
         return derive_version.is_current(cur)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=VERSIONS)
 def data_as_of(key: DbKey) -> dict[str, date | None]:
     """The latest date of each source, over the whole database."""
     with cursor(key) as cur:
         return engine.data_as_of(cur)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=VERSIONS)
 def default_window(key: DbKey) -> tuple[date, date]:
     """The earliest and latest date of any date column in the database (today when empty)."""
     with cursor(key) as cur:
@@ -110,21 +132,21 @@ def departments(key: DbKey, within: Reach) -> pd.DataFrame:
         return engine.departments(cur, Filter(within=within))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=VERSIONS)
 def kpis(key: DbKey) -> dict[str, Kpi]:
     """The catalog's KPIs available in this database, by id, in catalog order."""
     with cursor(key) as cur:
         return {k.id: k for k in catalog.available_kpis(cur)}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=TABLES)
 def worklist(key: DbKey, flt: Filter) -> pd.DataFrame:
     """The complaints worklist of the filter (kpi.engine.worklist), read through its Scope."""
     with cursor(key) as cur:
         return complaint_worklist(cur, resolve_scope(cur, flt))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=RESULTS)
 def key_drivers(key: DbKey, flt: Filter, minimum: int) -> pd.DataFrame:
     """The key drivers of the filter (kpi.engine.drivers), withheld below `minimum`
     respondents."""
@@ -143,7 +165,7 @@ def _function_name(function: Callable) -> str:
     return f"{function.__module__}.{function.__qualname__}"
 
 
-@st.cache_data(show_spinner=False, max_entries=256,
+@st.cache_data(show_spinner=False, max_entries=RESULTS,
                hash_funcs={types.FunctionType: _function_name})
 def read(key: DbKey, reader: Callable, flt: Filter):
     """A kpi.engine.breakdowns reader (e.g. breakdowns.open_backlog) for the filter, cached per
@@ -154,7 +176,9 @@ def read(key: DbKey, reader: Callable, flt: Filter):
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _settings_file(path: str, mtime_ns: int | None) -> Settings:
-    return read_settings_file(Path(path))
+    chosen = read_settings_file(Path(path))
+    read_capacity(Path(path))  # applied when the server starts; a broken one is named here
+    return chosen
 
 
 def settings() -> Settings:
@@ -176,7 +200,7 @@ def _from_key(key: SettingsKey) -> Settings:
                     min_n=types.MappingProxyType(dict(key[2])), fix_limits_after=key[3])
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=RESULTS)
 def spc_tables(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
                chosen: SettingsKey) -> dict[str, pd.DataFrame]:
     """The control-chart tables of these KPIs by month for the whole filter, by KPI id (one
@@ -185,7 +209,7 @@ def spc_tables(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
         return spc_series.spc_details(cur, kpi_ids, flt, _from_key(chosen))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=RESULTS)
 def spc_by_department(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
                       chosen: SettingsKey) -> pd.DataFrame:
     """The control-chart tables of every department of the filter x these KPIs (one engine
@@ -194,7 +218,7 @@ def spc_by_department(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
         return spc_series.spc_by_department(cur, kpi_ids, flt, _from_key(chosen))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=RESULTS)
 def benchmarks(key: DbKey, flt: Filter, state: str | None, by_department: bool) -> pd.DataFrame:
     """The HCAHPS benchmark rows of the filter (per department with by_department)."""
     with cursor(key) as cur:

@@ -5,11 +5,10 @@ network server is meant."""
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpi.settings import SettingsError, settings_path
+from kpi.settings import SettingsError, settings_path, settings_section
 
 ACCESS_FILE_VARIABLE = "PX_ACCESS"
 DEFAULT_SESSION_HOURS = 8.0
@@ -31,7 +30,7 @@ def read_access_settings(path: Path | None = None) -> AccessSettings:
     """`[access]` of the settings file ($PX_ACCESS wins for the access file; a relative path
     is read from the settings file's folder); SettingsError names the key that breaks a rule."""
     path = settings_path() if path is None else Path(path)
-    section = _section(path)
+    section = settings_section(path, "access")
     unknown = set(section) - set(AccessSettings.__dataclass_fields__)
     if unknown:
         raise SettingsError(f"{path}: [access] unknown key(s) {', '.join(sorted(unknown))}")
@@ -59,15 +58,3 @@ def read_access_settings(path: Path | None = None) -> AccessSettings:
     file = None if not named else (Path(named) if Path(named).is_absolute()
                                    else path.parent / named)
     return AccessSettings(file, claim, allowed, float(hours), text("contact", ""))
-
-
-def _section(path: Path) -> dict:
-    if not path.exists():
-        return {}
-    try:
-        section = tomllib.loads(path.read_text(encoding="utf-8")).get("access", {})
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
-        raise SettingsError(f"{path}: not a readable TOML file") from None
-    if not isinstance(section, dict):
-        raise SettingsError(f"{path}: access must be a [access] table")
-    return section

@@ -28,16 +28,23 @@ from kpi.store.derived.returns import RETURN_WINDOWS
 
 DATE_COLUMN = "visit_date"
 
-# The plain computation: first visit per patient and group, then its next later visit.
+# The plain computation: first visit per patient and group, then its next later visit. Only
+# visits up to $last_index can be an eligible index (the first visit of the group is on or
+# before it exactly when some visit is), and a next visit is after the window's start and of a
+# patient with an index: both cuts leave the result as it was and spare a join over every visit
+# (a one-department page's "rest of the hospital", a group of several departments).
 _PLAIN_SQL = """
 WITH indexes AS (
     SELECT {groups}, patient_hash, min(visit_date) AS index_date
-    FROM visits WHERE {where} GROUP BY ALL
-    HAVING min(visit_date) + $window <= $as_of
+    FROM visits WHERE {where} AND visit_date <= $last_index GROUP BY ALL
+),
+later AS (
+    SELECT patient_hash, visit_date FROM visits
+    WHERE visit_date > $start AND patient_hash IN (SELECT patient_hash FROM indexes)
 )
 SELECT i.department_id, i.month, count(*) AS eligible,
        count(*) FILTER (WHERE v.visit_date <= i.index_date + $window) AS returned
-FROM indexes i ASOF LEFT JOIN visits v
+FROM indexes i ASOF LEFT JOIN later v
   ON v.patient_hash = i.patient_hash AND v.visit_date > i.index_date
 GROUP BY ALL
 """
@@ -71,7 +78,13 @@ def plain_query(run: Run, window: int) -> tuple[str, dict]:
     """The exact computation from the base visits (any filter)."""
     scope = run.scope
     sql = _PLAIN_SQL.format(groups=scope.group_sql(DATE_COLUMN), where=scope.where(DATE_COLUMN))
-    return sql, {**scope.params(), "window": window, "as_of": run.as_of[Source.VISITS]}
+    return sql, {**scope.params(), "window": window,
+                 "last_index": _last_index(run.as_of[Source.VISITS], window)}
+
+
+def _last_index(as_of, window: int):
+    """The last day an index visit can have and be eligible (None without visits: none can)."""
+    return None if as_of is None else as_of - timedelta(days=window)
 
 
 def counted_query(run: Run, window: int) -> tuple[str | None, dict | None]:
@@ -85,8 +98,7 @@ def counted_query(run: Run, window: int) -> tuple[str | None, dict | None]:
     else:
         return None, None
     as_of = run.as_of[Source.VISITS]
-    params = {"window": window,
-              "last_index": None if as_of is None else as_of - timedelta(days=window)}
+    params = {"window": window, "last_index": _last_index(as_of, window)}
     if "month" in scope.group_by:
         group_start = "greatest(date_trunc('month', visit_date)::DATE, $start)"
         parts = two_level_sql(scope, source, "visits, returned",

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from kpi.present.formatting import (
     detail_text,
@@ -22,22 +23,38 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "
              "#000000")
 WITHHELD_COLOUR = "#666666"  # 4.5:1 on white and on the heatmap's grey: it labels cells
 INTERVAL_COLOUR = "#333333"
+# Every figure starts on the house template (plotly_white, the Okabe-Ito colours, legend below,
+# left-aligned hover, axes that make room for their labels). Plotly applies the default
+# template unvalidated when a figure is made; setting these per figure in update_layout
+# validated the whole template again (50-190 ms a chart on a loaded 2-core machine, all of it
+# GIL-held Python that sessions at once queue for; now about 2 ms).
+HOUSE_TEMPLATE = "px_house"
 # A sequential scale readable with every colour vision (blue to yellow).
 SEQUENTIAL = "Cividis"
 # Oldest open complaints in the warmest colour.
 AGE_COLOURS = ("#56B4E9", "#0072B2", "#E69F00", "#D55E00")
 
 
+def _house_template() -> go.layout.Template:
+    house = go.layout.Template(pio.templates["plotly_white"])
+    house.layout.update(colorway=list(OKABE_ITO), hoverlabel=dict(align="left"),
+                        legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
+                        xaxis=dict(automargin=True), yaxis=dict(automargin=True))
+    return house
+
+
+pio.templates[HOUSE_TEMPLATE] = _house_template()
+pio.templates.default = HOUSE_TEMPLATE
+
+
 def base_layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
-    """The house layout: white template, Okabe-Ito colours, legend below, title escaped."""
-    fig.update_layout(
-        template="plotly_white", colorway=list(OKABE_ITO), height=height,
-        title=dict(text=html_plain(title)) if title else None,
-        margin=dict(l=10, r=10, t=50 if title else 20, b=10),
-        legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
-        hoverlabel=dict(align="left"))
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
+    """The house layout (white, Okabe-Ito colours, legend below: the default template,
+    HOUSE_TEMPLATE), its height and margins, the title escaped."""
+    layout = fig.layout  # set one by one: update_layout's relayout machinery costs 10x more
+    layout.height = height
+    if title:
+        layout.title = dict(text=html_plain(title))
+    layout.margin = dict(l=10, r=10, t=50 if title else 20, b=10)
     return fig
 
 

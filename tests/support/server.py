@@ -41,10 +41,11 @@ def wait_healthy(url: str, server: subprocess.Popen, seconds: float = 120) -> No
 
 
 @contextlib.contextmanager
-def streamlit_server(db: Path, log: Path, port: int | None = None, options: Sequence[str] = (),
-                     env: dict[str, str] | None = None) -> Iterator[str]:
+def streamlit_process(db: Path, log: Path, port: int | None = None, options: Sequence[str] = (),
+                      env: dict[str, str] | None = None
+                      ) -> Iterator[tuple[str, subprocess.Popen]]:
     """Run the dashboard on the database (output to `log`), with more command-line options and
-    environment variables; yields its URL once healthy."""
+    environment variables; yields its URL and its process once healthy."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     with open(log, "w", encoding="utf-8") as out:
@@ -56,7 +57,15 @@ def streamlit_server(db: Path, log: Path, port: int | None = None, options: Sequ
             stderr=subprocess.STDOUT)
         try:
             wait_healthy(url, server)
-            yield url
+            yield url, server
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def streamlit_server(db: Path, log: Path, port: int | None = None, options: Sequence[str] = (),
+                     env: dict[str, str] | None = None) -> Iterator[str]:
+    """streamlit_process yielding the URL only."""
+    with streamlit_process(db, log, port, options, env) as (url, _):
+        yield url

@@ -1,0 +1,69 @@
+"""The concurrency benchmark: its figures from hand-made steps, and one small level against a
+real server on the tiny database."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from benchmarks.concurrency import measure_level, render_concurrency, verdicts
+from benchmarks.sessions import SEQUENCE, Step, percentiles, summarise
+from tests.support.kpi_db import build_tiny_db
+
+
+def test_percentiles_interpolate_between_the_timings():
+    assert percentiles([1.0, 2.0, 3.0, 4.0, 5.0]) == {"n": 5, "p50": 3.0, "p95": 4.8, "max": 5.0}
+    assert percentiles([2.0]) == {"n": 1, "p50": 2.0, "p95": 2.0, "max": 2.0}
+    empty = percentiles([])
+    assert empty["n"] == 0 and math.isnan(empty["p95"])
+
+
+def test_failed_steps_are_errors_and_not_timings():
+    steps = [Step(0, "open", "Overview", 1.0, 10), Step(0, "filter", "Period", 2.0, 20),
+             Step(1, "open", "Overview", 3.0, 30),
+             Step(1, "filter", "Period", 9.0, 40, "ValueError: boom"),
+             Step(2, "error", "session", float("nan"), 0, "TimeoutError: ")]
+    summary = summarise(steps)
+    assert (summary["steps"], summary["errors"]) == (5, 2)
+    assert summary["error_messages"] == ["TimeoutError: ", "ValueError: boom"]
+    assert summary["open"] == {"n": 2, "p50": 2.0, "p95": 2.9, "max": 3.0}
+    assert summary["filter"] == {"n": 1, "p50": 2.0, "p95": 2.0, "max": 2.0}
+    assert summary["page"]["n"] == 0
+
+
+def _level(sessions: int, p95: float, errors: int, peak: float) -> dict:
+    timing = {"n": 3, "p50": 1.0, "p95": p95, "max": p95}
+    return {"sessions": sessions, "open": timing, "filter": timing, "page": timing,
+            "errors": errors, "error_messages": ["boom"] if errors else [],
+            "server_cores": 1.5, "server_peak_rss_mb": peak, "client_cores": 0.01,
+            "load_average_before": "1.00 1.00 1.00"}
+
+
+@pytest.mark.parametrize("levels, expected", [
+    ([_level(10, 3.0, 0, 900), _level(20, 9.0, 0, 2048)],
+     ["10 sessions: filter change p95 3.00 s (<= 3 s), 0 errors (0): pass",
+      "20 sessions: server peak RSS 2,048 MB (<= 2,048 MB): pass"]),
+    ([_level(10, 2.0, 1, 900), _level(20, 9.0, 0, 2049)],
+     ["10 sessions: filter change p95 2.00 s (<= 3 s), 1 errors (0): MISS",
+      "20 sessions: server peak RSS 2,049 MB (<= 2,048 MB): MISS"]),
+    ([_level(1, 9.0, 0, 9999)], []),  # the target levels were not run: nothing judged
+])
+def test_targets_are_judged_at_their_levels(levels, expected):
+    assert verdicts(levels) == expected
+    assert all(line in render_concurrency(levels) for line in expected)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("replicas", [1, 2])
+def test_two_sessions_walk_the_sequence_on_real_servers(tmp_path, replicas):
+    db = build_tiny_db(tmp_path / "tiny.duckdb")
+    level = measure_level(db, tmp_path / "streamlit.log", sessions=2, think=0.0, seed=1,
+                          replicas=replicas)
+    assert level["errors"] == 0, level["error_messages"]
+    assert len(list(tmp_path.glob("streamlit*.log"))) == replicas
+    filters = sum(kind == "filter" for kind, _ in SEQUENCE)
+    assert level["steps"] == 2 * (1 + len(SEQUENCE)) and level["filter"]["n"] == 2 * filters
+    assert level["server_peak_rss_mb"] > 50 and level["server_cpu_seconds"] > 0
+    assert {s["what"] for s in level["steps_detail"] if s["kind"] == "page"} == {
+        "Satisfaction", "Complaints", "Respect for time", "Overview"}
