@@ -111,7 +111,7 @@ def test_a_child_over_its_memory_cap_is_stopped(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="peak RSS from /proc and wait4")
 def test_the_whole_harness_at_a_tiny_scale(tmp_path, capsys):
-    main(["--scales", "0.02", "--runs", "1", "--skip-browser", "--pages", "Overview",
+    main(["--scales", "0.02", "--runs", "1", "--skip-browser", "--skip-concurrency", "--pages", "Overview",
           "--scenarios", "all", "--work", str(tmp_path)])
     printed = capsys.readouterr().out
     saved = json.loads((tmp_path / "results.json").read_text())
