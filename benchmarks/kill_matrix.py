@@ -33,12 +33,14 @@ from kpi.store.schema import TABLES
 COMPARED = ("meta", *TABLES, *DERIVED_TABLES)  # `loads` holds timestamps: not compared
 # The progress line that starts each phase of a load (prefix, phase).
 PHASES = (("removing what", "cleanup"), ("copying", "copy"), ("rows read", "read"),
-          ("rows loaded", "load"), ("deriving", "derive"), ("saving", "checkpoint"),
-          ("publishing", "rename"))
+          ("rows loaded", "load"), ("deriving", "derive"), ("updating the summary", "derive"),
+          ("saving", "checkpoint"), ("publishing", "rename"))
+# A load derives its summary tables whole or updates them where it changed them.
+DERIVE_LINES = ("deriving", "updating the summary")
 COPY_DELAYS = (0.0, 0.005, 0.01)  # kills this long after "copying": a copy takes ~15 ms+
 # The kill points of the reduced matrix (the test): (line, seconds after it), then times.
 REDUCED_POINTS = (("copying", 0.005), ("visits: ", 0.0), ("patient_answers: ", 0.0),
-                  ("staff_answers: ", 0.0), ("deriving", 0.0), ("saving", 0.0),
+                  ("staff_answers: ", 0.0), (DERIVE_LINES, 0.0), ("saving", 0.0),
                   ("publishing", 0.0))
 
 
@@ -132,9 +134,13 @@ def _phase(line: str | None) -> str:
     return next((phase for mark, phase in PHASES if mark in line), "other")
 
 
-def _killed_load(db: Path, folder: Path, line: str | None, delay: float) -> tuple[str, bool]:
+Prefixes = str | tuple[str, ...] | None
+
+
+def _killed_load(db: Path, folder: Path, line: Prefixes, delay: float) -> tuple[str, bool]:
     """Run the load of `folder` and SIGKILL it `delay` seconds after a progress line starting
-    with `line` (or after its start); the phase it was in, and whether it finished first."""
+    with `line` (a prefix or a tuple of them; or after its start); the phase it was in, and
+    whether it finished first."""
     seen: list[str] = []
     child = _ingest_child(db, folder)
     reached = threading.Event()
@@ -158,7 +164,7 @@ def _killed_load(db: Path, folder: Path, line: str | None, delay: float) -> tupl
     return _phase(seen[-1] if seen else None), child.returncode == 0
 
 
-def run_point(setup: Setup, n: int, line: str | None, delay: float) -> Outcome:
+def run_point(setup: Setup, n: int, line: Prefixes, delay: float) -> Outcome:
     """One kill point: a copy of the old database, B killed, C loaded, compared."""
     db = _copy_db(setup.old, setup.work / f"kill-{n}.duckdb")
     before = db.stat().st_ino
@@ -173,9 +179,13 @@ def run_point(setup: Setup, n: int, line: str | None, delay: float) -> Outcome:
         intact = False
     for path in db.parent.glob(db.name + "*"):
         path.unlink()
-    point = f"{delay:.3f} s after {line.strip()!r}" if line else f"{delay:.2f} s"
+    point = f"{delay:.3f} s after {_named(line)!r}" if line else f"{delay:.2f} s"
     return Outcome(point, "done" if finished else phase, published,
                    any("interrupted" in s for s in said), intact)
+
+
+def _named(line: str | tuple[str, ...]) -> str:
+    return " or ".join(line) if isinstance(line, tuple) else line.strip()
 
 
 def matrix(setup: Setup, after_lines, timed: int) -> list[Outcome]:
