@@ -160,9 +160,12 @@ def test_stacked_bars_fill_missing_bands_with_zero_in_the_given_order():
 
 
 @pytest.mark.parametrize("title, top", [("Visits <by> month", 50), (None, 20)])
-def test_every_figure_has_the_house_layout(title, top):
+def test_every_figure_has_the_house_layout(title, top, monkeypatch):
     """The house template (white, Okabe-Ito colours, legend below, axes that make room) is the
-    default one, so base_layout sets only the height, title and margins."""
+    default one, so base_layout sets only the height, title and margins. (Importing
+    streamlit's plotly element after kpi.present.charts, as test collection may, makes its own
+    theme the default: the app imports streamlit first.)"""
+    monkeypatch.setattr(charts.pio.templates, "default", charts.HOUSE_TEMPLATE)
     fig = charts.base_layout(charts.go.Figure(), title, 300)
     full = fig.to_plotly_json()["layout"]
     template = full["template"]["layout"]

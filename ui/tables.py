@@ -45,14 +45,14 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
     rows["text"] = [value_text(r, threshold(kpis[r["kpi_id"]]), compact=True)
                     + (f" · {r['verdict']}" if r["verdict"] in VERDICT_STYLE else "")
                     + signal_mark((signals or {}).get((r["department_id"], r["kpi_id"]), ""))
-                    for _, r in rows.iterrows()]
+                    for r in rows.to_dict("records")]
     text = rows.pivot(index="department_id", columns="kpi_id", values="text")
     marks = rows.pivot(index="department_id", columns="kpi_id", values="verdict")
     text.index = marks.index = [names.get(d, d) for d in text.index]
     text, marks = text.sort_index(), marks.sort_index()
     whole = pd.DataFrame([{r["kpi_id"]: value_text(r, threshold(kpis[r["kpi_id"]]),
                                                    compact=True)
-                           for _, r in overall.iterrows()}], index=[reference])
+                           for r in overall.to_dict("records")}], index=[reference])
     shown = ids
     if phone_layout() and ids:  # a phone: one KPI at a time, so its column is readable
         shown = [st.selectbox("KPI compared", ids, format_func=lambda k: kpis[k].label,
@@ -86,7 +86,7 @@ def attention_cards(table: pd.DataFrame) -> str:
         f"- **{markdown_plain(r['Department'])} · {markdown_plain(r['KPI'])}**: "
         f"{markdown_plain(r['Signal'])} (latest {markdown_plain(r['Latest value'])}"
         + (f", since {markdown_plain(r['Since'])}" if pd.notna(r["Since"]) and r["Since"] else "") + ")"
-        for _, r in table.iterrows())
+        for r in table.to_dict("records"))
 
 
 def signal_mark(status: str) -> str:
@@ -112,8 +112,8 @@ def attention_table(found: pd.DataFrame, kpis: Mapping[str, Kpi], names: Mapping
         "Department": found["department_id"].map(lambda d: names.get(d, d)),
         "KPI": found["kpi_id"].map(lambda k: kpis[k].label),
         "Latest value": [f"{format_value(r['latest_value'], kpis[r['kpi_id']].unit)} "
-                         f"({r['latest_month']})" for _, r in found.iterrows()],
-        "Signal": [signal(r) for _, r in found.iterrows()],
+                         f"({r['latest_month']})" for r in found.to_dict("records")],
+        "Signal": [signal(r) for r in found.to_dict("records")],
         "Since": found["since"]})
     ranks = [severity(s, r) for s, r in zip(found["signal"], found["rule"])]
     return (table.assign(_rank=ranks).sort_values(["_rank", "Department", "KPI"], kind="stable")

@@ -51,9 +51,10 @@ def rows_table(rows: pd.DataFrame, names: Mapping[str, str],
     if rows["kpi_id"].nunique() > 1:
         table["KPI"] = [(labels or {}).get(k, label)
                         for k, label in zip(rows["kpi_id"], rows["kpi_label"])]
-    table["Value"] = [value_text(r, threshold) for _, r in rows.iterrows()]
-    table["n"] = [n_shown(r) for _, r in rows.iterrows()]
-    table["95 % interval"] = [interval_shown(r) for _, r in rows.iterrows()]
+    records = rows.to_dict("records")
+    table["Value"] = [value_text(r, threshold) for r in records]
+    table["n"] = [n_shown(r) for r in records]
+    table["95 % interval"] = [interval_shown(r) for r in records]
     for title, values in (extra or {}).items():
         table[title] = list(values)
     keys = [c for c in ("Department", "Month") if c in table]
@@ -81,7 +82,7 @@ def pair_table(rows: pd.DataFrame, x_kpi: str, y_kpi: str, names: Mapping[str, s
         title = labelled.iloc[0] if len(labelled) else kpi_id
         columns[title] = [value_text(pair_side(p, suffix), threshold)
                           if not pd.isna(p[f"unit{suffix}"]) else "no data"
-                          for _, p in pairs.iterrows()]
+                          for p in pairs.to_dict("records")]
     table = pd.DataFrame({"Department": pairs["department_id"].map(lambda d: names.get(d, d)),
                           **columns})
     return table.sort_values("Department", kind="stable").reset_index(drop=True)
@@ -101,15 +102,16 @@ def spc_months_table(table: pd.DataFrame, kpi: Kpi, run_length: int,
                 f" ({limits_words(bool(row['trial_limits']))})")
 
     missing = table["value"].isna()
+    records = table.to_dict("records")
     return pd.DataFrame({
         "Month": table["month"],
         "Value": [gap_reason(r, threshold) if gone else format_value(r["value"], kpi.unit)
-                  for gone, (_, r) in zip(missing, table.iterrows())],
-        "n": [n_shown(r) for _, r in table.iterrows()],
+                  for gone, r in zip(missing, records)],
+        "n": [n_shown(r) for r in records],
         "Mean": [format_value(c, kpi.unit) if not is_missing(c) else "" for c in table["centre"]],
-        "Limits": [limits(r) for _, r in table.iterrows()],
+        "Limits": [limits(r) for r in records],
         "Verdict": ["" if gone else point_verdict(r, kpi.direction, run_length, through, min_n)
-                    for gone, (_, r) in zip(missing, table.iterrows())]})
+                    for gone, r in zip(missing, records)]})
 
 
 def counts_table(labels: Sequence, counts: Sequence[int], label_title: str,

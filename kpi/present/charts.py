@@ -77,7 +77,7 @@ def department_chart(df: pd.DataFrame, names: Mapping[str, str], title: str | No
     with_ci = shown[shown["ci_low"].notna()]
     if len(with_ci):
         xs, ys = [], []
-        for _, r in with_ci.iterrows():
+        for r in with_ci.to_dict("records"):
             xs += [r["ci_low"], r["ci_high"], None]
             ys += [r["name"], r["name"], None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="95 % interval",
@@ -87,9 +87,9 @@ def department_chart(df: pd.DataFrame, names: Mapping[str, str], title: str | No
         x=shown["value"], y=shown["name"], mode="markers", showlegend=False,
         name=html_plain(df["kpi_label"].iloc[0]) if len(df) else "",
         marker=dict(color=OKABE_ITO[0], size=11, line=dict(color="white", width=1)),
-        hovertext=[cell_hover(r, threshold, r["name"]) for _, r in shown.iterrows()],
+        hovertext=[cell_hover(r, threshold, r["name"]) for r in shown.to_dict("records")],
         hoverinfo="text"))
-    for _, r in df.iterrows():
+    for r in df.to_dict("records"):
         usable = not r["suppressed"] and pd.notna(r["value"])
         label = (f"{format_number(r['value'], unit)} ({format_n(r['n'])})" if usable
                  else value_text(r, threshold))
@@ -143,7 +143,7 @@ def kpi_scatter(df: pd.DataFrame, x_kpi: str, y_kpi: str, names: Mapping[str, st
     usable = pairs[pairs["plotted"]]
     label = [html_plain(names.get(d, d)) for d in usable["department_id"]]
     hover = []
-    for name, (_, pair) in zip(label, usable.iterrows()):
+    for name, pair in zip(label, usable.to_dict("records")):
         lines = [name]
         for side in (pair_side(pair, "_x"), pair_side(pair, "_y")):
             lines.append(f"{html_plain(side['kpi_label'])}: {value_text(side, threshold)} "

@@ -47,7 +47,7 @@ def priority_matrix(table: pd.DataFrame, title: str | None = None, height: int =
                          array=rows["ci_high"] - rows["importance"],
                          arrayminus=rows["importance"] - rows["ci_low"]),
             marker=dict(color=colour, symbol=symbol, size=11, line=dict(color="white", width=1)),
-            hovertext=[_hover(row) for _, row in rows.iterrows()], hoverinfo="text",
+            hovertext=[_hover(row) for row in rows.to_dict("records")], hoverinfo="text",
             cliponaxis=False))
     importance_cut, performance_cut = cut_lines(table)
     if not math.isnan(importance_cut):

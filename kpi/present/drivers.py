@@ -42,7 +42,7 @@ def priority_table(drivers: pd.DataFrame, outcome: str, level: str = "question")
     rows = drivers[(drivers["outcome"] == outcome) & (drivers["level"] == level)
                    & ~drivers["suppressed"].astype(bool)
                    & drivers["importance"].notna() & drivers["top_box"].notna()]
-    rows = rows.assign(label=[driver_label(r) for _, r in rows.iterrows()])
+    rows = rows.assign(label=[driver_label(r) for r in rows.to_dict("records")])
     importance_cut, performance_cut = cut_lines(rows)
     high = rows["importance"] >= importance_cut
     low_score = rows["top_box"] < performance_cut

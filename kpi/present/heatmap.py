@@ -42,7 +42,7 @@ def heatmap(df: pd.DataFrame, rows: str, columns: str, row_names: Mapping[str, s
     cells.loc[few, "label"] = [format_n(n) for n in df.loc[few, "n"]]
     cells["hover"] = [cell_hover(r, threshold, f"{r['_row']} · {r['_col']}")
                       + (f"<br>{too_few_name(min_n)}" if f else "")
-                      for (_, r), f in zip(cells.iterrows(), few)]
+                      for r, f in zip(cells.to_dict("records"), few)]
     row_order = sorted(dict.fromkeys(cells["_row"]), reverse=True)
     col_order = list(dict.fromkeys(cells.sort_values(columns)["_col"]))
 

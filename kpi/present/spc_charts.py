@@ -146,7 +146,7 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
                              name=html_plain(kpi.label), showlegend=False, hoverinfo="skip",
                              line=dict(color=VALUE_LINE_COLOUR, width=2)))
     hover = [point_hover(row, kpi, run_length, threshold, through, min_n)
-             for _, row in table.iterrows()]
+             for row in table.to_dict("records")]
     for variation, (colour, symbol) in VARIATION_STYLE.items():
         points = table.index[(table["variation"] == variation) & table["value"].notna()]
         if len(points):

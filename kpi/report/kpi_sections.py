@@ -110,7 +110,7 @@ def concerns(r: Report) -> str:
                             "special-cause concern in its latest complete month, and no target "
                             "is never met.</p>")
     parts = [f"<p><strong>{esc(attention_summary(attention_counts(found)))}</strong></p>"]
-    for _, row in found[found["signal"] == CONCERN_SIGNAL].iterrows():
+    for row in found[found["signal"] == CONCERN_SIGNAL].to_dict("records"):
         kpi = r.kpis[row["kpi_id"]]
         table = tables[(tables["department_id"] == row["department_id"])
                        & (tables["kpi_id"] == row["kpi_id"])]
