@@ -21,6 +21,7 @@ from kpi.spc.compare import (
 )
 from ui import data
 from ui.chart_view import show_chart
+from ui.drawings import drawn
 from ui.tables import WHOLE_FILTER
 from ui.widgets import threshold
 
@@ -55,16 +56,24 @@ def department_funnel(ctx, kpi_id: str, key: str) -> None:
     """The funnel plot of one KPI's departments for the filter (a note where the KPI has no
     funnel: medians, means, counts, multi-item scores)."""
     kpi = ctx.kpis[kpi_id]
-    by_dept = ctx.compute([kpi_id], ["department"])
-    overall, name = reference(ctx, [kpi_id])
-    found = department_funnel_of(kpi, by_dept, overall, ctx.settings)
+    found = drawn(ctx, ("funnel", kpi_id), lambda: _funnel(ctx, kpi))
     if found is None:
         st.caption(f"No funnel plot: {markdown_plain(kpi.label)} is not a share, rate or NPS "
                    "with counts in this filter.")
         return
-    verdict, funnel = found
-    show_chart(funnel_chart(by_dept, verdict, funnel, ctx.names, name,
-                            title=f"{kpi.label}: departments by n"),
-               funnel_table(by_dept, verdict, ctx.names, name, threshold(kpi)), key)
+    show_chart(*found, key)
     st.caption("Each dot is a department. The limits narrow as n grows (Spiegelhalter funnel, "
                "95 % dashed, 99.8 % dotted); only a department outside 99.8 % is coloured.")
+
+
+def _funnel(ctx, kpi) -> tuple | None:
+    """The funnel plot of one KPI's departments and its table, or None without a funnel."""
+    by_dept = ctx.compute([kpi.id], ["department"])
+    overall, name = reference(ctx, [kpi.id])
+    found = department_funnel_of(kpi, by_dept, overall, ctx.settings)
+    if found is None:
+        return None
+    verdict, funnel = found
+    return (funnel_chart(by_dept, verdict, funnel, ctx.names, name,
+                         title=f"{kpi.label}: departments by n"),
+            funnel_table(by_dept, verdict, ctx.names, name, threshold(kpi)))

@@ -32,6 +32,7 @@ from kpi.spc import series as spc_series
 from kpi.store.connect import db_version, open_readonly, resolve_db_path
 from kpi.store.derived import version as derive_version
 from kpi.store.meta import read_meta
+from ui.cache_keys import cached_data
 
 DbKey = tuple[str, int, int]
 # [capacity] of the settings file, read once when the server starts (the caches are made then):
@@ -74,7 +75,7 @@ def cursor(key: DbKey) -> Iterator[duckdb.DuckDBPyConnection]:
         cur.close()
 
 
-@st.cache_data(show_spinner=False, max_entries=RESULTS)
+@cached_data(max_entries=RESULTS)
 def scope(key: DbKey, flt: Filter, group_by: tuple[str, ...] = ()) -> Scope:
     """The engine's Scope of the filter within its reach (kpi.engine.scope.resolve_scope)."""
     with cursor(key) as cur:
@@ -88,7 +89,7 @@ def compute(key: DbKey, kpi_ids: tuple[str, ...] | None, flt: Filter,
     return _scoped_compute(key, kpi_ids, scope(key, flt, group_by), group_by, flt)
 
 
-@st.cache_data(show_spinner=False, max_entries=RESULTS)
+@cached_data(max_entries=RESULTS)
 def _scoped_compute(key: DbKey, kpi_ids: tuple[str, ...] | None, scoped: Scope,
                     group_by: tuple[str, ...], _flt: Filter) -> pd.DataFrame:
     """Keyed by the Scope, not the filter (`_flt` is left out of the key): engine.compute reads
@@ -97,56 +98,56 @@ def _scoped_compute(key: DbKey, kpi_ids: tuple[str, ...] | None, scoped: Scope,
         return engine.compute(cur, kpi_ids, _flt, group_by)
 
 
-@st.cache_data(show_spinner=False, max_entries=VERSIONS)
+@cached_data(max_entries=VERSIONS)
 def meta(key: DbKey) -> dict[str, str]:
     """The database's meta table (is_demo, schema_version, ...)."""
     with cursor(key) as cur:
         return read_meta(cur)
 
 
-@st.cache_data(show_spinner=False, max_entries=VERSIONS)
+@cached_data(max_entries=VERSIONS)
 def derived_current(key: DbKey) -> bool:
     """Whether the database's derived tables were built by this version (else pages are slow)."""
     with cursor(key) as cur:
         return derive_version.is_current(cur)
 
 
-@st.cache_data(show_spinner=False, max_entries=VERSIONS)
+@cached_data(max_entries=VERSIONS)
 def data_as_of(key: DbKey) -> dict[str, date | None]:
     """The latest date of each source, over the whole database."""
     with cursor(key) as cur:
         return engine.data_as_of(cur)
 
 
-@st.cache_data(show_spinner=False, max_entries=VERSIONS)
+@cached_data(max_entries=VERSIONS)
 def default_window(key: DbKey) -> tuple[date, date]:
     """The earliest and latest date of any date column in the database (today when empty)."""
     with cursor(key) as cur:
         return tuple(engine.default_window(cur))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cached_data(max_entries=64)
 def departments(key: DbKey, within: Reach) -> pd.DataFrame:
     """Every department within reach, with its name, service line and site."""
     with cursor(key) as cur:
         return engine.departments(cur, Filter(within=within))
 
 
-@st.cache_data(show_spinner=False, max_entries=VERSIONS)
+@cached_data(max_entries=VERSIONS)
 def kpis(key: DbKey) -> dict[str, Kpi]:
     """The catalog's KPIs available in this database, by id, in catalog order."""
     with cursor(key) as cur:
         return {k.id: k for k in catalog.available_kpis(cur)}
 
 
-@st.cache_data(show_spinner=False, max_entries=TABLES)
+@cached_data(max_entries=TABLES)
 def worklist(key: DbKey, flt: Filter) -> pd.DataFrame:
     """The complaints worklist of the filter (kpi.engine.worklist), read through its Scope."""
     with cursor(key) as cur:
         return complaint_worklist(cur, resolve_scope(cur, flt))
 
 
-@st.cache_data(show_spinner=False, max_entries=RESULTS)
+@cached_data(max_entries=RESULTS)
 def key_drivers(key: DbKey, flt: Filter, minimum: int) -> pd.DataFrame:
     """The key drivers of the filter (kpi.engine.drivers), withheld below `minimum`
     respondents."""
@@ -154,7 +155,7 @@ def key_drivers(key: DbKey, flt: Filter, minimum: int) -> pd.DataFrame:
         return engine_key_drivers(cur, flt, minimum)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@cached_data(max_entries=128)
 def filter_departments(key: DbKey, flt: Filter) -> tuple[str, ...]:
     """The department ids the filter resolves to (its departments, service lines and sites)."""
     with cursor(key) as cur:
@@ -165,7 +166,7 @@ def _function_name(function: Callable) -> str:
     return f"{function.__module__}.{function.__qualname__}"
 
 
-@st.cache_data(show_spinner=False, max_entries=RESULTS,
+@cached_data(max_entries=RESULTS,
                hash_funcs={types.FunctionType: _function_name})
 def read(key: DbKey, reader: Callable, flt: Filter):
     """A kpi.engine.breakdowns reader (e.g. breakdowns.open_backlog) for the filter, cached per
@@ -200,7 +201,7 @@ def _from_key(key: SettingsKey) -> Settings:
                     min_n=types.MappingProxyType(dict(key[2])), fix_limits_after=key[3])
 
 
-@st.cache_data(show_spinner=False, max_entries=RESULTS)
+@cached_data(max_entries=RESULTS)
 def spc_tables(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
                chosen: SettingsKey) -> dict[str, pd.DataFrame]:
     """The control-chart tables of these KPIs by month for the whole filter, by KPI id (one
@@ -209,7 +210,7 @@ def spc_tables(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
         return spc_series.spc_details(cur, kpi_ids, flt, _from_key(chosen))
 
 
-@st.cache_data(show_spinner=False, max_entries=RESULTS)
+@cached_data(max_entries=RESULTS)
 def spc_by_department(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
                       chosen: SettingsKey) -> pd.DataFrame:
     """The control-chart tables of every department of the filter x these KPIs (one engine
@@ -218,7 +219,7 @@ def spc_by_department(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
         return spc_series.spc_by_department(cur, kpi_ids, flt, _from_key(chosen))
 
 
-@st.cache_data(show_spinner=False, max_entries=RESULTS)
+@cached_data(max_entries=RESULTS)
 def benchmarks(key: DbKey, flt: Filter, state: str | None, by_department: bool) -> pd.DataFrame:
     """The HCAHPS benchmark rows of the filter (per department with by_department)."""
     with cursor(key) as cur:

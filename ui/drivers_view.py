@@ -20,6 +20,7 @@ from kpi.present.drivers import (
 )
 from ui import data
 from ui.chart_view import show_chart
+from ui.drawings import drawn
 
 
 def key_drivers_section(ctx) -> None:
@@ -38,8 +39,9 @@ def key_drivers_section(ctx) -> None:
     if table.empty:
         st.info(note or NO_DRIVERS)
         return
-    show_chart(priority_matrix(table, f"What goes with {OUTCOME_NAMES[outcome]}: "
-                                      f"{LEVEL_NAMES[level].lower()}"), table, "drivers_matrix")
+    title = f"What goes with {OUTCOME_NAMES[outcome]}: {LEVEL_NAMES[level].lower()}"
+    show_chart(drawn(ctx, ("priority matrix", minimum, title),
+                     lambda: priority_matrix(table, title)), table, "drivers_matrix")
     chosen = fix_first(table)
     st.subheader("Fix first")
     if chosen.empty:

@@ -28,6 +28,7 @@ from kpi.spc.series import complete_by
 from kpi.spc.verdict import verdict_of
 from ui import data
 from ui.chart_view import show_chart
+from ui.drawings import drawn
 from ui.layout import phone_layout
 from ui.tables import ROW_HEIGHT, attention_cards, attention_table
 from ui.widgets import definitions, threshold
@@ -85,10 +86,12 @@ def spc_trend(ctx, kpi_id: str, key: str, label: str | None = None,
     kpi = ctx.kpis[kpi_id]
     table = ctx.spc(kpi_id) if table is None else table
     run_length = ctx.settings.run_length
-    drawn = dict(threshold=threshold(kpi), through=through(ctx, kpi),
-                 min_n=ctx.settings.min_n_for(kpi.kind))
-    show_chart(spc_chart(table, kpi, run_length, title=f"{label or kpi.label} by month", **drawn),
-               spc_months_table(table, kpi, run_length, **drawn), key)
+    options = dict(threshold=threshold(kpi), through=through(ctx, kpi),
+                   min_n=ctx.settings.min_n_for(kpi.kind))
+    title = f"{label or kpi.label} by month"
+    show_chart(*drawn(ctx, ("control chart", kpi_id, title), lambda: (
+        spc_chart(table, kpi, run_length, title=title, **options),
+        spc_months_table(table, kpi, run_length, **options))), key)
     signal_badges(table, kpi, run_length)
 
 

@@ -12,6 +12,7 @@ from ui.chart_view import show_chart
 from ui.comments_access import audited_comment_view, comment_reading
 from ui.comparisons import department_funnel
 from ui.context import page_context
+from ui.drawings import drawn
 from ui.drivers_view import key_drivers_section
 from ui.layout import phone_layout
 from ui.spc_view import definitions_and_guide, spc_trends
@@ -37,18 +38,21 @@ def show_domains(ctx) -> None:
     labels = {k: ctx.kpis[k].label.removesuffix(" top-box %") for k in ids}
     min_n = ctx.settings.min_n_for(ctx.kpis["patient_satisfaction"].kind)
     limit = threshold(ctx.kpis["patient_satisfaction"])
-    show_chart(heatmap(by_dept, "department_id", "kpi_id", ctx.names, labels,
-                       title="Top-box % by department and domain", threshold=limit, min_n=min_n,
-                       cell_text=not phone_layout()),
-               rows_table(by_dept, ctx.names, limit, labels), "sat_domains_grid")
+    phone = phone_layout()
+    show_chart(*drawn(ctx, ("domains by department", phone), lambda: (
+        heatmap(by_dept, "department_id", "kpi_id", ctx.names, labels,
+                title="Top-box % by department and domain", threshold=limit, min_n=min_n,
+                cell_text=not phone),
+        rows_table(by_dept, ctx.names, limit, labels))), "sat_domains_grid")
     withheld_legend(by_dept, ctx.kpis["patient_satisfaction"])
     chosen = st.selectbox("Domain by department and month", ids,
                           format_func=lambda k: ctx.kpis[k].label, key="sat_domain")
     grid = ctx.compute([chosen], ["department", "month"])
-    show_chart(heatmap(grid, "department_id", "month", ctx.names,
-                       title=f"{ctx.kpis[chosen].label} by department and month",
-                       threshold=limit, min_n=min_n, cell_text=not phone_layout()),
-               rows_table(grid, ctx.names, limit), "sat_domain_months")
+    show_chart(*drawn(ctx, ("domain by department and month", chosen, phone), lambda: (
+        heatmap(grid, "department_id", "month", ctx.names,
+                title=f"{ctx.kpis[chosen].label} by department and month",
+                threshold=limit, min_n=min_n, cell_text=not phone),
+        rows_table(grid, ctx.names, limit))), "sat_domain_months")
     withheld_legend(grid, ctx.kpis[chosen])
 
 

@@ -46,9 +46,10 @@ def heatmap(df: pd.DataFrame, rows: str, columns: str, row_names: Mapping[str, s
     row_order = sorted(dict.fromkeys(cells["_row"]), reverse=True)
     col_order = list(dict.fromkeys(cells.sort_values(columns)["_col"]))
 
+    wide = cells.pivot(index="_row", columns="_col", values=["shown", "label", "hover"])
+
     def grid(column: str) -> pd.DataFrame:
-        table = cells.pivot(index="_row", columns="_col", values=column)
-        return table.reindex(index=row_order, columns=col_order)
+        return wide[column].reindex(index=row_order, columns=col_order)
 
     unit = df["unit"].iloc[0] if len(df) else ""
     fig = go.Figure(go.Heatmap(

@@ -57,8 +57,8 @@ def verdicts(tables: pd.DataFrame) -> pd.DataFrame:
     ordered = tables.sort_values(["department_id", "kpi_id", "month"], kind="stable",
                                  ignore_index=True)
     arrays = {c: ordered[c].to_numpy(dtype=object) for c in _ARRAYS}
-    rows = [{"department_id": ordered["department_id"].iat[first],
-             "kpi_id": ordered["kpi_id"].iat[first],
+    departments, kpi_ids = (ordered[c].to_numpy(dtype=object) for c in ("department_id", "kpi_id"))
+    rows = [{"department_id": departments[first], "kpi_id": kpi_ids[first],
              **series_verdict({c: a[first:end] for c, a in arrays.items()})}
             for first, end in series_blocks(ordered)] if len(ordered) else []
     return pd.DataFrame(rows, columns=VERDICT_COLUMNS)

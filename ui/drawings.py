@@ -1,0 +1,28 @@
+"""Charts and their tables drawn once per database version, filter, settings and chart, and
+shared by every session: a page's figures cost more Python than its (cached) numbers, and a
+meeting's worth of people open the same pages with the same filters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+
+from ui import data
+from ui.cache_keys import cache_token
+
+T = TypeVar("T")
+
+
+@st.cache_resource(max_entries=data.RESULTS, show_spinner=False)
+def _drawn(token: str, _build: Callable[[], T]) -> T:
+    return _build()
+
+
+def drawn(ctx, parts: tuple, build: Callable[[], T]) -> T:
+    """build()'s result for the page context (database version, filter with its reach,
+    settings) and `parts` (everything else the drawing reads: chart kind, KPI, label...),
+    built once and shared read-only by every session; the cache holds at most
+    [capacity] result_cache_entries drawings."""
+    return _drawn(cache_token((ctx.key, ctx.flt, data.settings_key(ctx.settings), parts)), build)
