@@ -13,7 +13,6 @@ import duckdb
 import pandas as pd
 import pytest
 
-from kpi.demo.build import build_demo
 from kpi.engine import compute
 from kpi.filters import Filter
 from kpi.store.connect import open_readonly
@@ -21,7 +20,7 @@ from kpi.store.derived import rebuild as derive
 from kpi.store.derived import returns as derive_returns
 from kpi.store.salt import load_salt, patient_hash_sql, salt_path
 from kpi.store.swap import write_swap
-from tests.support.kpi_db import build_tiny_db, without_derived
+from tests.support.kpi_db import build_tiny_db, fast_and_plain, without_derived
 
 DEMO_END = date(2025, 6, 30)
 DEMO_DEPARTMENTS = ("CARD", "DERM", "ED", "MAT", "MED", "ONC", "OPH", "ORTH", "PAED", "PALL",
@@ -31,14 +30,7 @@ GROUPINGS = ((), ("department",), ("month",), ("department", "month"))
 
 @pytest.fixture(scope="module")
 def demo_pair(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("derive")
-    build_demo(folder / "fast.duckdb", seed=11, scale=0.05, end=DEMO_END)
-    fast = open_readonly(folder / "fast.duckdb")
-    plain = open_readonly(without_derived(folder / "fast.duckdb", folder / "plain.duckdb"))
-    assert derive.is_current(fast) and not derive.is_current(plain)
-    yield fast, plain
-    fast.close()
-    plain.close()
+    yield from fast_and_plain(tmp_path_factory.mktemp("derive"), 11, 0.05, DEMO_END)
 
 
 def _random_cases(count: int, seed: int = 5) -> list[tuple[Filter, tuple[str, ...]]]:

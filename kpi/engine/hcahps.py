@@ -15,6 +15,7 @@ from kpi.hcahps.measures import MEASURE_CODES
 from kpi.hcahps.standing import standing_rows, withhold_rows
 from kpi.hcahps.table import BenchmarkTable, current_table
 from kpi.stats import SUPPRESSION_THRESHOLD
+from kpi.store.derived.version import is_current
 
 STAR_QUARTERS = 4
 _CODED_SQL = """
@@ -56,9 +57,10 @@ def _coded_measures(con) -> list[str]:
 
 def _scores(con, flt: Filter, groups: tuple[str, ...], codes: list[str]) -> pd.DataFrame:
     """department_id ('' when not grouped), measure, top_box, linear_mean and surveys of every
-    group of the filter and coded measure (surveys 0 where none answered)."""
+    group of the filter and coded measure (surveys 0 where none answered), from the derived
+    aggregates when the database's are current."""
     scope = resolve_scope(con, flt, groups)
-    sql, params = grouped_scores_query(scope, "hcahps_measure")
+    sql, params = grouped_scores_query(scope, "hcahps_measure", derived=is_current(con))
     found = con.execute(sql, {**params, "audience": "patient", "domains": codes}).df()
     departments = scope.departments if groups else ("",)
     grid = pd.DataFrame([(d, c) for d in departments for c in codes],

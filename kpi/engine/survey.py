@@ -17,6 +17,7 @@ from kpi.scoring import (
     scales_sql_values,
 )
 from kpi.stats import nps_interval_arrays, wilson_interval_arrays
+from kpi.store.derived.survey import ANSWERED as SURVEY_ANSWERED
 
 TABLES = {Source.PATIENT_SURVEY: ("patient", "patient_responses", "patient_answers"),
           Source.STAFF_SURVEY: ("staff", "staff_responses", "staff_answers")}
@@ -60,7 +61,9 @@ _DERIVED_ITEMS = """, items AS (
     SELECT department_id, month, domain, sum(responses) AS n FROM ({answered}) GROUP BY ALL
 )"""
 ITEMS = TwoLevel("derived_survey_items", "derived_survey_items_monthly", DATE_COLUMN)
-ANSWERED = TwoLevel("derived_survey_domains", "derived_survey_domains_monthly", DATE_COLUMN)
+# Responses answering at least one item, per value of the column of questions grouped by.
+ANSWERED = {column: TwoLevel(table, f"{table}_monthly", DATE_COLUMN)
+            for table, column in SURVEY_ANSWERED.items()}
 
 # Per group and domain: the items' scores averaged (HCAHPS rule: unanswered items skipped), in
 # question order so that the float sums, and so the exports, are the same on every run.
@@ -98,8 +101,8 @@ def _domain_scores(run: Run, kpi: Kpi) -> tuple[pd.DataFrame, tuple[int, int]]:
     of the same source) and its questions in the catalog: (all items, rating0_10 items)."""
     audience, responses, answers = TABLES[kpi.source]
     chosen = sorted({k.domain for k in run.kpis if k.source == kpi.source and k.domain is not None})
-    sql, params = _domains_query(run, responses, answers)
-    params.update(audience=audience, domains=chosen, nps_scale=NPS_SCALE)
+    sql, params = grouped_scores_query(run.scope, "domain", responses, answers, run.derived)
+    params.update(audience=audience, domains=chosen)
     domains = run.grouped_per(sql, params, ["n", "top", "valid", "nps_n", "promoters",
                                             "detractors"], "domain", chosen)
     items = run.once(("catalog items", audience), lambda: _catalog_items(run.con, audience))
@@ -141,33 +144,29 @@ def response_count(run: Run, kpi: Kpi) -> KpiRows:
     return kpi_rows(kpi, counts, value=counts.responses, n=counts.responses)
 
 
-def _domains_query(run: Run, responses: str, answers: str) -> tuple[str, dict]:
-    """The domain scores' SQL (from the derived aggregates when there are) and its parameters
-    other than audience, domains and nps_scale."""
-    scope = run.scope
-    if run.derived:
+def grouped_scores_query(scope: Scope, grouping: str, responses: str = "patient_responses",
+                         answers: str = "patient_answers", derived: bool = False
+                         ) -> tuple[str, dict]:
+    """The scores' SQL per group of the scope and per value of a column of questions (`domain`,
+    or `hcahps_measure`, returned as `domain`; the chosen values bound as $domains, the audience
+    as $audience), with its other parameters: top box, linear mean and NPS of each item averaged
+    as a domain's, n = responses answering at least one item. Read from the derived aggregates
+    with `derived` (the database's are current), else from the base tables: the same floats."""
+    if derived:
         audience = "audience = $audience"
-        domains = f"{audience} AND list_contains($domains, domain)"
+        chosen = f"{audience} AND list_contains($domains, {grouping})"
         items = _DERIVED_ITEMS.format(
             items=two_level_sql(scope, ITEMS, "question_id, valid, top, points, promoters, "
                                 "detractors", audience, audience),
-            answered=two_level_sql(scope, ANSWERED, "domain, responses", domains, domains))
-        params = two_level_params(scope)
-        return _QUESTIONS.format(scales=scales_sql_values(), grouping="domain") + items + \
-            _DOMAIN_SCORES, params
-    return grouped_scores_query(scope, "domain", responses, answers)
-
-
-def grouped_scores_query(scope: Scope, grouping: str, responses: str = "patient_responses",
-                         answers: str = "patient_answers") -> tuple[str, dict]:
-    """The scores' SQL over the base tables, per group of the scope and per value of a column of
-    questions (`domain`, or `hcahps_measure`, returned as `domain`; the chosen values bound as
-    $domains, the audience as $audience), with its other parameters: top box, linear mean and
-    NPS of each item averaged as a domain's, n = responses answering at least one item."""
-    items = _PLAIN_ITEMS.format(groups=scope.group_sql(DATE_COLUMN, "r."), responses=responses,
-                                answers=answers, where=scope.where(DATE_COLUMN, "r."))
-    params = {**scope.params(), "promoter_min": NPS_PROMOTER_MIN,
-              "detractor_max": NPS_DETRACTOR_MAX, "nps_scale": NPS_SCALE}
+            answered=two_level_sql(scope, ANSWERED[grouping], f"{grouping} AS domain, responses",
+                                   chosen, chosen))
+        params = {**two_level_params(scope), "nps_scale": NPS_SCALE}
+    else:
+        items = _PLAIN_ITEMS.format(groups=scope.group_sql(DATE_COLUMN, "r."),
+                                    responses=responses, answers=answers,
+                                    where=scope.where(DATE_COLUMN, "r."))
+        params = {**scope.params(), "promoter_min": NPS_PROMOTER_MIN,
+                  "detractor_max": NPS_DETRACTOR_MAX, "nps_scale": NPS_SCALE}
     return _QUESTIONS.format(scales=scales_sql_values(), grouping=grouping) + items + \
         _DOMAIN_SCORES, params
 

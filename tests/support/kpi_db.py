@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from kpi.demo.build import build_demo
+from kpi.store.connect import open_readonly
 from kpi.store.derived import rebuild as derive
 from kpi.store.salt import load_salt, patient_hash_sql
 from kpi.store.swap import write_swap
@@ -170,3 +172,17 @@ def without_derived(source, target):
     finally:
         con.close()
     return target
+
+
+def fast_and_plain(folder: Path, seed: int, scale: float, end):
+    """For a fixture: the demo with its derived tables and a copy without (as an older version
+    wrote it), both open read-only; yields (fast, plain), then closes them."""
+    build_demo(folder / "fast.duckdb", seed=seed, scale=scale, end=end)
+    fast = open_readonly(folder / "fast.duckdb")
+    plain = open_readonly(without_derived(folder / "fast.duckdb", folder / "plain.duckdb"))
+    try:
+        assert derive.is_current(fast) and not derive.is_current(plain)
+        yield fast, plain
+    finally:
+        fast.close()
+        plain.close()

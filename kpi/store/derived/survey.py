@@ -1,4 +1,5 @@
-"""Load-time survey aggregates per department and day: item counts, domain and response counts.
+"""Load-time survey aggregates per department and day: item counts, responses answering each
+domain and each HCAHPS measure, response counts.
 
 Every survey response has one department and one date, so these daily counts add up exactly
 to any window, department set, month or department x month group. The daily tables are stored
@@ -24,18 +25,25 @@ CREATE OR REPLACE TABLE derived_survey_domains (
     audience VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL,
     domain VARCHAR NOT NULL, responses INTEGER NOT NULL)
 """, """
+CREATE OR REPLACE TABLE derived_survey_measures (
+    audience VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL,
+    hcahps_measure VARCHAR NOT NULL, responses INTEGER NOT NULL)
+""", """
 CREATE OR REPLACE TABLE derived_survey_responses (
     audience VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL,
     responses INTEGER NOT NULL)
 """]
 
-# The valid answers of one audience with their question's domain (and its number, for the
-# bit masks below), scale bounds and top box.
+# The valid answers of one audience with their question's group (`domain`: the value of the
+# column {grouping} of questions, questions without one left out) and its number (for the bit
+# masks below), scale bounds and top box.
 _VALID = """
 WITH q AS (
-    SELECT question_id, domain, dense_rank() OVER (ORDER BY domain) - 1 AS domain_no,
+    SELECT question_id, {grouping} AS domain,
+           dense_rank() OVER (ORDER BY {grouping}) - 1 AS domain_no,
            coalesce(top_box_min, default_top_box) AS top_min, low, high
-    FROM questions JOIN {scales} USING (scale) WHERE audience = '{audience}'
+    FROM questions JOIN {scales} USING (scale)
+    WHERE audience = '{audience}' AND {grouping} IS NOT NULL
 ), valid AS (
     SELECT r.department_id, r.response_date, a.response_id, q.question_id, q.domain_no,
            a.answer, a.answer - q.low AS points, a.answer >= q.top_min AS top
@@ -55,14 +63,14 @@ SELECT '{audience}', department_id, response_date, question_id, count(*),
 FROM valid GROUP BY ALL ORDER BY response_date, department_id, question_id
 """
 
-# Per domain: responses with at least one valid answer in it (each response's domains as bits
-# of 64-bit words, then counted per domain).
+# Per group (domain, or HCAHPS measure): responses with at least one valid answer in it (each
+# response's groups as bits of 64-bit words, then counted per group).
 _DOMAINS = """, masks AS (
     SELECT department_id, response_date, domain_no // 64 AS word,
            bit_or(1::UBIGINT << (domain_no % 64)) AS mask
     FROM valid GROUP BY department_id, response_date, response_id, word
 )
-INSERT INTO derived_survey_domains
+INSERT INTO {table}
 SELECT '{audience}', m.department_id, m.response_date, d.domain, count(*)
 FROM masks m JOIN (SELECT DISTINCT domain, domain_no FROM q) d
   ON d.domain_no // 64 = m.word AND (m.mask >> (d.domain_no % 64)) & 1 = 1
@@ -85,8 +93,12 @@ FROM {table} WHERE {where} GROUP BY ALL ORDER BY ALL
 """
 MONTHLY = {"derived_survey_items": ("question_id", ("valid", "top", "points", "promoters",
                                                     "detractors")),
-           "derived_survey_domains": ("domain", ("responses",))}
-DAILY = ("derived_survey_items", "derived_survey_domains", "derived_survey_responses")
+           "derived_survey_domains": ("domain", ("responses",)),
+           "derived_survey_measures": ("hcahps_measure", ("responses",))}
+DAILY = ("derived_survey_items", "derived_survey_domains", "derived_survey_measures",
+         "derived_survey_responses")
+# The responses answering each group of questions: table, column of questions grouped by.
+ANSWERED = {"derived_survey_domains": "domain", "derived_survey_measures": "hcahps_measure"}
 
 
 def _monthly(table: str, where: str = "true") -> str:
@@ -100,8 +112,9 @@ def _daily(audience: str, responses: str) -> list[str]:
     names = dict(audience=audience, responses=responses, answers=SURVEYS[audience][1],
                  scales=scales_sql_values(), promoter_min=NPS_PROMOTER_MIN,
                  detractor_max=NPS_DETRACTOR_MAX)
-    valid = _VALID.format(**names)
-    return [valid + _ITEMS.format(**names), valid + _DOMAINS.format(**names),
+    answered = [_VALID.format(**names, grouping=grouping) + _DOMAINS.format(**names, table=table)
+                for table, grouping in ANSWERED.items()]
+    return [_VALID.format(**names, grouping="domain") + _ITEMS.format(**names), *answered,
             _RESPONSES.format(**names)]
 
 
