@@ -38,7 +38,7 @@ def statements(con) -> list[tuple[str, dict]]:
     visits = con.execute("SELECT count(*) FROM visits").fetchone()[0]
     extremes = f"CREATE OR REPLACE TABLE derived_extremes AS {extremes_sql()}"
     return [(extremes, {}), *survey_statements(), *wait_statements(), *return_statements(visits),
-            *driver_cell_statements()]
+            *driver_cell_statements(con)]
 
 
 def follows_changes(con, delta: Delta | None) -> bool:
