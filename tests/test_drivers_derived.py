@@ -27,6 +27,8 @@ CASES = [
      (date(2025, 6, 1), date(2026, 5, 31))),
     (Filter(departments=("CARD", "MED"), start="2026-02-03", end="2026-02-24"),
      (date(2026, 3, 1), date(2026, 1, 31))),  # inside one month: no whole month
+    (Filter(departments=("ED",), start="2025-11-20", end="2025-12-10"),
+     (date(2025, 12, 1), date(2025, 11, 30))),  # across a month's end: no whole month either
 ]
 
 

@@ -82,10 +82,12 @@ def drivers_query(scope: Scope, derived: bool) -> tuple[str, dict]:
     if not derived:
         return (cells_sql(where) + _PLAIN_CELLS + _RANKED.format(items=_PLAIN_ITEMS),
                 {**scope.params(), **params})
-    partial = f"{where} AND NOT r.response_date BETWEEN $whole_from AND $whole_to"
+    # The days before the whole months, and those after (none twice without whole months).
+    head = f"{where} AND r.response_date < $whole_from"
+    tail = f"{where} AND r.response_date > $whole_to AND r.response_date >= $whole_from"
     items = _DERIVED_ITEMS.format(items=two_level_sql(scope, ITEMS, "question_id, valid, top",
                                                       PATIENT, PATIENT))
-    return (cells_sql(partial) + _DERIVED_CELLS.format(departments=scope.where_department())
+    return (cells_sql(head, tail) + _DERIVED_CELLS.format(departments=scope.where_department())
             + _RANKED.format(items=items), {**two_level_params(scope), **params})
 
 

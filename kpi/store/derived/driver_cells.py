@@ -30,12 +30,15 @@ WITH q AS (
 
 # Per respondent: each outcome's score and each driver's (a question's linear 0-100 score, a
 # domain's mean over its answered questions), as in the KPIs; `counted` holds the pairs
-# counted by value, per group ({keys}: the group columns of each respondent, or none).
-CELLS_SQL = """, a AS (
+# counted by value, per group ({keys}: the group columns of each respondent, or none). The
+# answers `a` are those of the responses meeting any of the conditions (one join each, so that
+# each scans only its dates' answers).
+_ANSWERS = """
     SELECT {row_keys} a.response_id, q.question_id, q.domain, a.answer >= q.top_min AS top,
            100.0 * (a.answer - q.low) / (q.high - q.low) AS score
     FROM patient_responses r JOIN patient_answers a USING (response_id) JOIN q USING (question_id)
-    WHERE {where} AND a.answer BETWEEN q.low AND q.high
+    WHERE {where} AND a.answer BETWEEN q.low AND q.high"""
+CELLS_SQL = """, a AS ({answers}
 ), outcomes AS (
     SELECT response_id, domain AS outcome, round(avg(score), 9) AS y FROM a
     WHERE list_contains({outcomes}, domain) GROUP BY ALL
@@ -65,14 +68,17 @@ def _sql_list(values: tuple[str, ...]) -> str:
     return "[" + ", ".join(f"'{v}'" for v in values) + "]"
 
 
-def cells_sql(where: str, grouped: bool = False) -> str:
+def cells_sql(*wheres: str, grouped: bool = False) -> str:
     """SQL (the questions and the cells' CTEs, `q` to `counted`) counting the pairs of the
-    patient responses `r` that meet `where`; per department and month when `grouped`."""
+    patient responses `r` that meet any of the (disjoint) conditions `wheres`; per department
+    and month when `grouped`."""
     keys = tuple(_GROUPS) if grouped else ()
+    row_keys = "".join(f"{_GROUPS[k]} AS {k}, " for k in keys)
+    answers = " UNION ALL".join(_ANSWERS.format(row_keys=row_keys, where=w) for w in wheres)
     return QUESTIONS_SQL.format(scales=scales_sql_values()) + CELLS_SQL.format(
-        row_keys="".join(f"{_GROUPS[k]} AS {k}, " for k in keys),
-        keys="".join(f"{k}, " for k in keys), unit_keys="".join(f"u.{k}, " for k in keys),
-        where=where, outcomes=_sql_list(OUTCOMES), not_drivers=_sql_list(NOT_DRIVERS))
+        answers=answers, keys="".join(f"{k}, " for k in keys),
+        unit_keys="".join(f"u.{k}, " for k in keys), outcomes=_sql_list(OUTCOMES),
+        not_drivers=_sql_list(NOT_DRIVERS))
 
 
 def _insert(where: str) -> str:
