@@ -42,14 +42,14 @@ def demo(tmp_path_factory):
 
 
 def _found(con, flt: Filter, derived: bool) -> pd.DataFrame:
-    sql, params = drivers_query(resolve_scope(con, flt), derived)
+    sql, params = drivers_query(con, resolve_scope(con, flt), derived)
     return con.execute(sql, params).df().sort_values(KEYS).reset_index(drop=True)
 
 
 @pytest.mark.parametrize("flt, whole", CASES)
 def test_the_derived_cells_give_the_base_tables_drivers(demo, flt, whole):
     assert is_current(demo)
-    _, params = drivers_query(resolve_scope(demo, flt), True)
+    _, params = drivers_query(demo, resolve_scope(demo, flt), True)
     if whole is not None:
         assert (params["whole_from"], params["whole_to"]) == whole
     plain, derived = _found(demo, flt, False), _found(demo, flt, True)
@@ -70,7 +70,7 @@ def test_key_drivers_keep_the_base_tables_when_the_derived_tables_are_not_curren
     chosen = []
     real = drivers.drivers_query
     monkeypatch.setattr(drivers, "drivers_query",
-                        lambda scope, derived: chosen.append(derived) or real(scope, derived))
+                        lambda con, scope, derived: chosen.append(derived) or real(con, scope, derived))
     plain = key_drivers(demo, flt)
     assert chosen == [False]
     pd.testing.assert_frame_equal(plain, derived, check_exact=False, rtol=0, atol=1e-12)

@@ -71,24 +71,44 @@ FROM drivers d CROSS JOIN unnest($outcomes) AS o(outcome)
 LEFT JOIN rho USING (outcome, level, driver_id) LEFT JOIN items USING (driver_id)
 """
 PATIENT = "audience = 'patient'"
+# The days of a window's partial months: those before its whole months, and those after (none
+# twice when it holds no whole month).
+PARTIAL_DAYS = {"head": "{r}response_date < $whole_from",
+                "tail": "{r}response_date > $whole_to AND {r}response_date >= $whole_from"}
 
 
-def drivers_query(scope: Scope, derived: bool) -> tuple[str, dict]:
+def drivers_query(con, scope: Scope, derived: bool) -> tuple[str, dict]:
     """The key drivers' SQL and parameters for a scope: the pairs counted from the base tables,
     or (`derived`) the whole months' from the derived cells and only the partial months' days
     from the base tables; the items' top box likewise."""
     params = {"outcomes": list(OUTCOMES), "not_drivers": list(NOT_DRIVERS)}
-    where = scope.where("response_date", "r.")
     if not derived:
-        return (cells_sql(where) + _PLAIN_CELLS + _RANKED.format(items=_PLAIN_ITEMS),
-                {**scope.params(), **params})
-    # The days before the whole months, and those after (none twice without whole months).
-    head = f"{where} AND r.response_date < $whole_from"
-    tail = f"{where} AND r.response_date > $whole_to AND r.response_date >= $whole_from"
+        return (cells_sql(scope.where("response_date", "r.")) + _PLAIN_CELLS
+                + _RANKED.format(items=_PLAIN_ITEMS), {**scope.params(), **params})
+    params.update(two_level_params(scope))
+    partial, ids = _partial_days(con, scope, params)
     items = _DERIVED_ITEMS.format(items=two_level_sql(scope, ITEMS, "question_id, valid, top",
                                                       PATIENT, PATIENT))
-    return (cells_sql(head, tail) + _DERIVED_CELLS.format(departments=scope.where_department())
-            + _RANKED.format(items=items), {**two_level_params(scope), **params})
+    return (cells_sql(*partial) + _DERIVED_CELLS.format(departments=scope.where_department())
+            + _RANKED.format(items=items), {**params, **ids})
+
+
+def _partial_days(con, scope: Scope, params: dict) -> tuple[list[str], dict]:
+    """The conditions on the responses `r` and answers `a` of each part of the partial days,
+    and their parameters: the first and last response id of the part bound the answers' ids,
+    so that a scan of the answers skips the row groups of other dates (when ids follow dates;
+    the bounds never leave out an answer of the part)."""
+    ends = {"first": "min", "last": "max"}
+    bounds = con.execute("SELECT " + ", ".join(
+        f"{ends[end]}(response_id) FILTER (WHERE {days.format(r='')})"
+        for days in PARTIAL_DAYS.values() for end in ends)
+        + f" FROM patient_responses WHERE {scope.where('response_date')}",
+        {k: params[k] for k in ("depts", "start", "end", "whole_from", "whole_to")}).fetchone()
+    ids = dict(zip((f"{part}_{end}" for part in PARTIAL_DAYS for end in ends), bounds))
+    conditions = [f"{scope.where('response_date', 'r.')} AND {days.format(r='r.')} "
+                  f"AND a.response_id BETWEEN ${part}_first AND ${part}_last"
+                  for part, days in PARTIAL_DAYS.items()]
+    return conditions, ids
 
 
 def key_drivers(con, flt: Filter, min_respondents: int = DEFAULT_DRIVER_RESPONDENTS
@@ -98,7 +118,7 @@ def key_drivers(con, flt: Filter, min_respondents: int = DEFAULT_DRIVER_RESPONDE
     with its 95 % interval, and the driver's top-box % in the filter (a domain's is its KPI's
     value); every number withheld (suppressed) when 0 < n < min_respondents (>= 11)."""
     minimum = check_threshold(min_respondents)
-    found = con.execute(*drivers_query(resolve_scope(con, flt), is_current(con))).df()
+    found = con.execute(*drivers_query(con, resolve_scope(con, flt), is_current(con))).df()
     domains = found["level"] == "domain"
     if domains.any():
         values = compute(con, [f"{DOMAIN_KPI_PREFIX}[{d}]" for d in
