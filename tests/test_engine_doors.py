@@ -179,8 +179,9 @@ ENTRY_POINTS = {
     "kpi.engine.departments.departments": lambda con, flt: [departments(con, flt)],
     "kpi.engine.drivers.key_drivers": lambda con, flt: [key_drivers(con, flt, 11)],
     "kpi.engine.drivers.drivers_query": lambda con, flt: [  # both paths, whatever is current
-        con.execute(*drivers_query(con, kpi.engine.scope.resolve_scope(con, flt), derived)).df().sort_values(
-            ["outcome", "level", "driver_id"], ignore_index=True) for derived in (True, False)],
+        con.execute(*drivers_query(con, kpi.engine.scope.resolve_scope(con, flt), derived))
+        .df().sort_values(["outcome", "level", "driver_id"], ignore_index=True)
+        for derived in (True, False)],
     **{f"kpi.engine.review_readers.{reader.__name__}": (
         lambda con, flt, reader=reader: [reader(con, flt)])
        for reader in (review_readers.reviews_by_month, review_readers.replies_by_stars,
