@@ -30,7 +30,7 @@ from kpi.engine import (
     table,
 )
 from kpi.engine import comments as comment_reader
-from kpi.engine.drivers import key_drivers
+from kpi.engine.drivers import drivers_query, key_drivers
 from kpi.engine.returns import return_rows
 from kpi.engine.run import Run
 from kpi.engine.scope import Scope, resolve_scope
@@ -178,6 +178,10 @@ ENTRY_POINTS = {
     "kpi.engine.breakdowns.open_backlog": lambda con, flt: [breakdowns.open_backlog(con, flt)],
     "kpi.engine.departments.departments": lambda con, flt: [departments(con, flt)],
     "kpi.engine.drivers.key_drivers": lambda con, flt: [key_drivers(con, flt, 11)],
+    "kpi.engine.drivers.drivers_query": lambda con, flt: [  # both paths, whatever is current
+        con.execute(*drivers_query(con, kpi.engine.scope.resolve_scope(con, flt), derived))
+        .df().sort_values(["outcome", "level", "driver_id"], ignore_index=True)
+        for derived in (True, False)],
     **{f"kpi.engine.review_readers.{reader.__name__}": (
         lambda con, flt, reader=reader: [reader(con, flt)])
        for reader in (review_readers.reviews_by_month, review_readers.replies_by_stars,

@@ -5,6 +5,7 @@ full rebuild would write (tests/test_derive_changes.py compares them)."""
 from __future__ import annotations
 
 from kpi.store.derived.delta import Delta
+from kpi.store.derived.driver_cells import touched_driver_cell_statements
 from kpi.store.derived.extremes import extremes_sql
 from kpi.store.derived.returns_delta import merge_return_statements, touched_return_statements
 from kpi.store.derived.survey import touched_survey_statements
@@ -25,7 +26,8 @@ def follow_changes(con, delta: Delta) -> dict[str, dict]:
     con.execute(touched_days_sql())
     spans = {source: touched_span(con, source) for source in SOURCES}
     _run(con, [(f"CREATE OR REPLACE TABLE derived_extremes AS {extremes_sql()}", {}),
-               *touched_survey_statements(spans), *touched_wait_statements(spans["visits"])])
+               *touched_survey_statements(spans), *touched_wait_statements(spans["visits"]),
+               *touched_driver_cell_statements(spans["patient"])])
     if spans["visits"]["first"] is not None:
         _run(con, touched_return_statements(con))
         _run(con, merge_return_statements(con, delta.as_of_before))

@@ -13,6 +13,7 @@ from kpi.comments.custom import comment_themes
 from kpi.store.derived.changes import follow_changes
 from kpi.store.derived.comments import COMMENT_TABLES, rebuild_comments
 from kpi.store.derived.delta import Delta
+from kpi.store.derived.driver_cells import driver_cell_statements
 from kpi.store.derived.extremes import extremes_sql
 from kpi.store.derived.returns import return_statements
 from kpi.store.derived.survey import survey_statements
@@ -29,14 +30,16 @@ DERIVED_TABLES = ("derived_extremes", "derived_survey_items", "derived_survey_do
                   "derived_visit_waits", "derived_visit_waits_monthly",
                   "derived_returns_by_department", "derived_returns_all_departments",
                   "derived_returns_by_department_monthly",
-                  "derived_returns_all_departments_monthly", *COMMENT_TABLES)
+                  "derived_returns_all_departments_monthly", *COMMENT_TABLES,
+                  "derived_driver_cells_monthly")
 
 
 def statements(con) -> list[tuple[str, dict]]:
     """The SQL (with parameters) that recomputes every derived table from the base tables."""
     visits = con.execute("SELECT count(*) FROM visits").fetchone()[0]
     extremes = f"CREATE OR REPLACE TABLE derived_extremes AS {extremes_sql()}"
-    return [(extremes, {}), *survey_statements(), *wait_statements(), *return_statements(visits)]
+    return [(extremes, {}), *survey_statements(), *wait_statements(), *return_statements(visits),
+            *driver_cell_statements(con)]
 
 
 def follows_changes(con, delta: Delta | None) -> bool:

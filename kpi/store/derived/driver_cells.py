@@ -1,0 +1,113 @@
+"""Load-time key-driver cells: per department and month, how many respondents gave each pair of
+(driver score x, outcome score y), per outcome and patient question or domain.
+
+The pairs are counted by value, and every response has one department and one date, so the
+counts of any set of departments and months add up exactly to that filter's contingency table
+(x and y are rounded to 9 decimals, so equal values match across months). kpi.engine.drivers
+ranks them; it reads whole months from derived_driver_cells_monthly and counts the days of
+partial months from the base tables with the same SQL (CELLS_SQL).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kpi.scoring import scales_sql_values
+from kpi.store.derived.touched import in_touched_month
+
+OUTCOMES = ("overall", "recommend")  # the domains whose answers are the outcomes
+# Questions about the whole experience are outcomes themselves, not parts that drive one.
+NOT_DRIVERS = (*OUTCOMES, "fft")
+TABLE = "derived_driver_cells_monthly"
+
+# The patient questions with their scale bounds and top box.
+QUESTIONS_SQL = """
+WITH q AS (
+    SELECT question_id, domain, question_text, coalesce(top_box_min, default_top_box) AS top_min,
+           low, high
+    FROM questions JOIN {scales} USING (scale) WHERE audience = 'patient'
+)"""
+
+# Per respondent: each outcome's score and each driver's (a question's linear 0-100 score, a
+# domain's mean over its answered questions), as in the KPIs; `counted` holds the pairs
+# counted by value, per group ({keys}: the group columns of each respondent, or none). The
+# answers `a` are those of the responses meeting any of the conditions (one join each, so that
+# each scans only its dates' answers).
+_ANSWERS = """
+    SELECT {row_keys} a.response_id, q.question_id, q.domain, a.answer >= q.top_min AS top,
+           100.0 * (a.answer - q.low) / (q.high - q.low) AS score
+    FROM patient_responses r JOIN patient_answers a USING (response_id) JOIN q USING (question_id)
+    WHERE {where} AND a.answer BETWEEN q.low AND q.high"""
+CELLS_SQL = """, a AS ({answers}
+), outcomes AS (
+    SELECT response_id, domain AS outcome, round(avg(score), 9) AS y FROM a
+    WHERE list_contains({outcomes}, domain) GROUP BY ALL
+), units AS (
+    SELECT {keys} response_id, 'question' AS level, question_id AS driver_id, score AS x FROM a
+    WHERE NOT list_contains({not_drivers}, domain)
+    UNION ALL
+    SELECT {keys} response_id, 'domain', domain, round(avg(score), 9) FROM a
+    WHERE NOT list_contains({not_drivers}, domain) GROUP BY ALL
+), counted AS (
+    SELECT {unit_keys} o.outcome, u.level, u.driver_id, u.x, o.y, count(*) AS w
+    FROM units u JOIN outcomes o USING (response_id) GROUP BY ALL
+)"""
+
+_GROUPS = {"department_id": "r.department_id",
+           "month": "date_trunc('month', r.response_date)::DATE"}
+
+_CREATE = f"""
+CREATE OR REPLACE TABLE {TABLE} (
+    department_id VARCHAR NOT NULL, month DATE NOT NULL, outcome VARCHAR NOT NULL,
+    level VARCHAR NOT NULL, driver_id VARCHAR NOT NULL, x DOUBLE NOT NULL, y DOUBLE NOT NULL,
+    w INTEGER NOT NULL)
+"""
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(f"'{v}'" for v in values) + "]"
+
+
+def cells_sql(*wheres: str, grouped: bool = False) -> str:
+    """SQL (the questions and the cells' CTEs, `q` to `counted`) counting the pairs of the
+    patient responses `r` that meet any of the (disjoint) conditions `wheres`; per department
+    and month when `grouped`."""
+    keys = tuple(_GROUPS) if grouped else ()
+    row_keys = "".join(f"{_GROUPS[k]} AS {k}, " for k in keys)
+    answers = " UNION ALL".join(_ANSWERS.format(row_keys=row_keys, where=w) for w in wheres)
+    return QUESTIONS_SQL.format(scales=scales_sql_values()) + CELLS_SQL.format(
+        answers=answers, keys="".join(f"{k}, " for k in keys),
+        unit_keys="".join(f"u.{k}, " for k in keys), outcomes=_sql_list(OUTCOMES),
+        not_drivers=_sql_list(NOT_DRIVERS))
+
+
+def _insert(where: str) -> str:
+    return (f"INSERT INTO {TABLE} {cells_sql(where, grouped=True)} "
+            "SELECT department_id, month, outcome, level, driver_id, x, y, w::INTEGER "
+            "FROM counted ORDER BY department_id, month, outcome, level, driver_id, x, y")
+
+
+def driver_cell_statements(con) -> list[tuple[str, dict]]:
+    """The SQL (with parameters) that (re)builds the key-driver cells from the base tables, a
+    year at a time (the respondents' hash tables of every year at once took 4 times the
+    memory, for no gain in time)."""
+    first, last = con.execute("SELECT year(min(response_date)), year(max(response_date)) "
+                              "FROM patient_responses").fetchone()
+    years = range(first, last + 1) if first is not None else ()
+    return [(_CREATE, {}), *((_insert("r.response_date BETWEEN $first AND $last"),
+                              {"first": date(year, 1, 1), "last": date(year, 12, 31)})
+                             for year in years)]
+
+
+def touched_driver_cell_statements(span: dict) -> list[tuple[str, dict]]:
+    """The SQL (with parameters) that recomputes the cells of the departments and months a
+    load touched; `span` holds the first and last touched day of the patient survey."""
+    if span["first"] is None:
+        return []
+    in_month = in_touched_month("'patient'", "r.department_id",
+                                "date_trunc('month', r.response_date)")
+    where = ("r.response_date BETWEEN date_trunc('month', $first::DATE) "
+             f"AND last_day($last::DATE) AND {in_month}")
+    return [(f"DELETE FROM {TABLE} WHERE "
+             + in_touched_month("'patient'", "department_id", "month"), {}),
+            (_insert(where), span)]
