@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.demo.build import build_demo
 from kpi.demo.surveys import PLANTED_DEPARTMENT, PLANTED_DRIVER
 from kpi.engine import compute
 from kpi.engine.drivers import DRIVER_COLUMNS, key_drivers
@@ -27,7 +26,7 @@ from kpi.present.drivers import (
 )
 from kpi.stats_t import correlation_interval_arrays
 from kpi.store.connect import open_readonly
-from tests.support.demo_test_helpers import END
+from tests.support.demo_test_helpers import END, built_demo
 from tests.support.kpi_db import build_tiny_db
 
 # The tiny database's D1 (100 respondents): OVR 9 for R000-R059 and 5 after; COM1 4 for
@@ -173,10 +172,8 @@ def test_the_priority_matrix_names_its_quadrants_and_escapes_labels():
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     path = tmp_path_factory.mktemp("drivers_demo") / "px.duckdb"
-    build_demo(path, seed=7, scale=0.05, end=END)
-    connection = open_readonly(path)
-    yield connection
-    connection.close()
+    for _, connection in built_demo(path, END, 0.05, seed=7):
+        yield connection
 
 
 @pytest.mark.parametrize("level, planted", [("question", PLANTED_DRIVER), ("domain", "wait_time")])

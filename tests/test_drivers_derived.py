@@ -9,14 +9,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kpi.demo.build import build_demo
 from kpi.engine import drivers
 from kpi.engine.drivers import drivers_query, key_drivers
 from kpi.engine.scope import resolve_scope
 from kpi.filters import Filter
-from kpi.store.connect import open_readonly
 from kpi.store.derived.version import is_current
-from tests.support.demo_test_helpers import END
+from tests.support.demo_test_helpers import END, built_demo
 
 KEYS = ["outcome", "level", "driver_id"]
 # (filter, the window's whole months as two_level_params gives them)
@@ -35,10 +33,8 @@ CASES = [
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     path = tmp_path_factory.mktemp("drivers_derived") / "px.duckdb"
-    build_demo(path, seed=11, scale=0.05, end=END)
-    connection = open_readonly(path)
-    yield connection
-    connection.close()
+    for _, connection in built_demo(path, END, 0.05, seed=11):
+        yield connection
 
 
 def _found(con, flt: Filter, derived: bool) -> pd.DataFrame:
