@@ -36,7 +36,7 @@ PHASES = (("removing what", "cleanup"), ("copying", "copy"), ("rows read", "read
           ("rows loaded", "load"), ("deriving", "derive"), ("updating the summary", "derive"),
           ("saving", "checkpoint"), ("publishing", "rename"))
 # A load derives its summary tables whole or updates them where it changed them.
-DERIVE_LINES = ("deriving", "updating the summary")
+DERIVE_LINES = tuple(mark for mark, phase in PHASES if phase == "derive")
 COPY_DELAYS = (0.0, 0.005, 0.01)  # kills this long after "copying": a copy takes ~15 ms+
 # The kill points of the reduced matrix (the test): (line, seconds after it), then times.
 REDUCED_POINTS = (("copying", 0.005), ("visits: ", 0.0), ("patient_answers: ", 0.0),
