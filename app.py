@@ -37,7 +37,7 @@ def main() -> None:
     st.set_page_config(page_title=tab_title(page.title))  # each page its own browser tab title
     st.session_state[audit_trail.PAGE] = page.title
     startup.ensure_database(data.db_path())
-    key = data.db_key()
+    key = data.pin_db_key()
     startup.demo_banner(key)
     startup.stale_derived_warning(key)
     sidebar.render_filters(key)

@@ -20,7 +20,7 @@ from kpi.present.comparison_words import change_text
 from kpi.present.formatting import markdown_plain
 from kpi.settings import Settings
 from kpi.spc.compare import change_vs_year_earlier, min_n_by_kpi, year_earlier
-from kpi.store.connect import db_version, open_readonly
+from kpi.store.connect import DatabaseReplaced, db_version, open_readonly
 from kpi.store.derived import rebuild as derive
 from kpi.store.swap import write_swap
 from tests.support.apptest_helpers import APP, fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
@@ -294,6 +294,28 @@ def test_a_damaged_block_found_while_drawing_a_page_is_named_not_shown_as_a_trac
                                      "DuckDB's checksum): build a new one with `python -m kpi "
                                      "--db NEW_PATH demo` or `python -m kpi --db NEW_PATH "
                                      "ingest FOLDER`, or restore a backup of this file")]
+
+
+def test_a_run_reads_one_database_version_and_redraws_when_a_load_replaced_it(monkeypatch):
+    """A load may swap the file while a page is drawn: the run reads the file's key once (so
+    the sidebar and the page cannot show two versions) and, when the version it pinned was
+    replaced before it was opened, the page is drawn again from the new file."""
+    data.clear_caches()  # no connection cached yet: the first open meets the replacement
+    keys_read, opened = [], []
+    read_key, open_version = data.db_key, data.open_version
+
+    def replaced_once(key):
+        opened.append(key)
+        if len(opened) == 1:
+            raise DatabaseReplaced(APP)
+        return open_version(key)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(data, "db_key", lambda: keys_read.append(1) or read_key())
+        patch.setattr(data, "open_version", replaced_once)
+        at = open_app()  # fails on any exception element
+    assert len(opened) == 2 and len(keys_read) == 2  # the stopped run and its redraw, once each
+    assert not at.error and metrics(at) == metrics(open_app()) and metrics(at)
 
 
 LAST_12 = "2024-07-01 to 2025-06-30 (last 12 months)"

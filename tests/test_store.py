@@ -11,12 +11,14 @@ import pytest
 from kpi.errors import PxError
 from kpi.store.connect import (
     DatabaseMissing,
+    DatabaseReplaced,
     configure,
     db_version,
     open_readonly,
+    open_version,
     resolve_db_path,
 )
-from kpi.store.meta import read_meta
+from kpi.store.meta import read_meta, write_id
 from kpi.store.salt import load_salt, patient_hash_sql, salt_path
 from kpi.store.schema import SCHEMA_VERSION
 from kpi.store.swap import write_swap
@@ -108,6 +110,36 @@ def test_reader_keeps_old_data_until_it_reconnects(tmp_path):
     reader.close()
     assert departments(db) == ["CARD", "ED"]
     assert db_version(db) != version
+
+
+def test_a_version_opens_only_while_it_is_the_file_at_the_path(tmp_path):
+    """A key read before a load swapped the file must not open the new file under the old
+    key (a page would mix two versions): it is refused, and the new key opens the new file."""
+    db = tmp_path / "px.duckdb"
+    make_db(db, ["ED"])
+    old = db_version(db)
+    open_version(old).close()
+    make_db(db, ["CARD"])
+    with pytest.raises(DatabaseReplaced, match="replaced by a load"):
+        open_version(old)
+    con = open_version(db_version(db))
+    assert con.execute("SELECT count(*) FROM departments").fetchone()[0] == 2
+    con.close()
+
+
+def test_every_write_names_its_data_with_a_new_id_and_a_failed_one_keeps_the_old(tmp_path):
+    db = tmp_path / "px.duckdb"
+    ids = []
+    for dept in ["ED", "CARD"]:
+        make_db(db, [dept])
+        con = open_readonly(db)
+        ids.append(write_id(con))
+        con.close()
+    with pytest.raises(RuntimeError), write_swap(db):
+        raise RuntimeError("a load fails")
+    con = open_readonly(db)
+    assert len(set(ids)) == 2 and all(len(i) == 32 for i in ids) and write_id(con) == ids[-1]
+    con.close()
 
 
 def test_fresh_swap_starts_empty(tmp_path):

@@ -58,7 +58,7 @@ class PageContext:
 
 def page_context() -> PageContext:
     """The context of the current run (the sidebar in app.py has already applied the filter)."""
-    key = data.db_key()
+    key = data.pinned_db_key()
     flt = current_filter()
     stop_if_no_departments(data.filter_departments(key, flt))
     kpis = data.kpis(key)

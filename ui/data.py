@@ -29,7 +29,7 @@ from kpi.filters import Filter
 from kpi.reach import Reach
 from kpi.settings import Settings, read_settings_file, settings_path
 from kpi.spc import series as spc_series
-from kpi.store.connect import db_version, open_readonly, resolve_db_path
+from kpi.store.connect import db_version, open_version, resolve_db_path
 from kpi.store.derived import version as derive_version
 from kpi.store.meta import read_meta
 from ui.cache_keys import cached_data
@@ -39,6 +39,7 @@ DbKey = tuple[str, int, int]
 # every cache is shared by all sessions and bounded, results per filter and the few row tables.
 CAPACITY = capacity_or_default()
 RESULTS, TABLES = CAPACITY.result_cache_entries, CAPACITY.table_cache_entries
+RUN_KEY = "px_run_db_key"  # session state: the database key of the current run
 VERSIONS = 4  # per-database-version facts: the current file and a few swapped-out ones
 # The settings as a cache key: (run length, sorted (kpi_id, target) and (kind, min n) pairs,
 # fix limits after).
@@ -55,13 +56,25 @@ def db_key() -> DbKey:
     return db_version(db_path())
 
 
+def pin_db_key() -> DbKey:
+    """Read the database key once for this run (app.py) and keep it for the page, so a load
+    swapping the file mid-run cannot give one page two versions of the data."""
+    st.session_state[RUN_KEY] = key = db_key()
+    return key
+
+
+def pinned_db_key() -> DbKey:
+    """The database key this run pinned (pin_db_key)."""
+    return st.session_state[RUN_KEY]
+
+
 def _close(con: duckdb.DuckDBPyConnection) -> None:
     con.close()
 
 
 @st.cache_resource(max_entries=2, on_release=_close, show_spinner=False)
 def _connection(key: DbKey) -> duckdb.DuckDBPyConnection:
-    return bound_connection(open_readonly(Path(key[0])), CAPACITY)
+    return bound_connection(open_version(key), CAPACITY)
 
 
 @contextlib.contextmanager

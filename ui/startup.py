@@ -11,7 +11,7 @@ import streamlit as st
 
 from kpi.errors import PxError
 from kpi.present.formatting import markdown_plain
-from kpi.store.connect import damaged_database
+from kpi.store.connect import DatabaseReplaced, damaged_database
 from ui import data
 
 LOG = logging.getLogger("px.app")
@@ -25,6 +25,8 @@ def run_safely(draw: Callable[[], None]) -> None:
     apology; the traceback goes to the server's log only, never to the browser."""
     try:
         draw()
+    except DatabaseReplaced:  # a load swapped the file mid-run: draw again from the new one
+        st.rerun()
     except PxError as err:
         LOG.warning("page stopped: %s", err)
         st.error(markdown_plain(err))

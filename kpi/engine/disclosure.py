@@ -12,7 +12,6 @@ value by subtraction.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -25,6 +24,7 @@ from kpi.engine.rows import KpiRows
 from kpi.engine.run import Run
 from kpi.engine.scope import GROUPINGS, Scope
 from kpi.stats import suppressed_mask
+from kpi.store.meta import write_id
 
 RowsOf = Callable[[Run, list[Kpi]], list[KpiRows]]
 _CURRENT_DATABASE_SQL = ("SELECT path, readonly FROM duckdb_databases() "
@@ -72,13 +72,14 @@ def window_patterns(run: Run, kpis: list[Kpi], rows_of: RowsOf
 
 
 def _file_version(con) -> tuple | None:
-    """(path, inode, mtime_ns, size) of the connection's database when it is a file opened
-    read-only (a version that cannot change under us), else None (nothing remembered)."""
+    """(path, write id) of the connection's database when it is a file opened read-only (a
+    version that cannot change under us), else None (nothing remembered). The id is read
+    through the connection: the path may name a newer file than the one it has open."""
     row = con.execute(_CURRENT_DATABASE_SQL).fetchone()
     if row is None or not row[0] or not row[1]:
         return None
-    stat = os.stat(row[0])
-    return row[0], stat.st_ino, stat.st_mtime_ns, stat.st_size
+    written = write_id(con)
+    return (row[0], written) if written else None
 
 
 def window_pattern(counts: np.ndarray, threshold: int) -> np.ndarray:

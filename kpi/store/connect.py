@@ -39,6 +39,14 @@ class DatabaseUnreadable(PxError):
                          "NEW_PATH ingest FOLDER`, or restore a backup of this file")
 
 
+class DatabaseReplaced(PxError):
+    """A load swapped the file between reading its key and opening it: the reader asks again
+    (the new key names the new file)."""
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__(f"{db_path} was replaced by a load while it was being opened")
+
+
 def resolve_db_path(cli_value: str | None = None) -> Path:
     """The database path: --db, else $PX_DB, else data/px.duckdb."""
     return Path(cli_value or os.environ.get("PX_DB") or DEFAULT_DB)
@@ -70,6 +78,16 @@ def open_readonly(db_path: Path) -> duckdb.DuckDBPyConnection:
         con.close()
         raise DatabaseUnreadable(db_path, f"it is cut short: {db_path.stat().st_size:,} of "
                                           f"{expected:,} bytes")
+    return con
+
+
+def open_version(key: tuple[str, int, int]) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to exactly the file version `key` names (db_version): raises
+    DatabaseReplaced when a load swapped another file in before it was opened."""
+    con = open_readonly(Path(key[0]))
+    if db_version(Path(key[0])) != key:  # the file opened may be the new one: open it anew
+        con.close()
+        raise DatabaseReplaced(Path(key[0]))
     return con
 
 

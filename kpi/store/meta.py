@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,20 @@ def read_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     """Write one meta key."""
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+WRITE_ID = "write_id"  # a new random id with every write: names the data a connection sees
+
+
+def stamp_write(con: duckdb.DuckDBPyConnection) -> None:
+    """Give the database being written a new write id (read by write_id)."""
+    set_meta(con, WRITE_ID, uuid.uuid4().hex)
+
+
+def write_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The id of the write that made the data this connection sees (None before ids)."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [WRITE_ID]).fetchone()
+    return row[0] if row else None
 
 
 def holds_demo(db_path: Path) -> bool:

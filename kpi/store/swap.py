@@ -16,7 +16,7 @@ from kpi.store.connect import DatabaseMissing, check_readable, configure
 from kpi.store.derived.delta import Delta
 from kpi.store.derived.rebuild import follows_changes, rebuild
 from kpi.store.leftovers import clear_leftovers, remove_temp, temp_path
-from kpi.store.meta import set_meta
+from kpi.store.meta import set_meta, stamp_write
 from kpi.store.schema import SCHEMA, SCHEMA_VERSION
 from kpi.store.space import ensure_free_space, full_disk_error, is_full_disk
 
@@ -113,6 +113,7 @@ def _write(tmp: Path, progress: Callable[[str], None],
     try:
         con.execute(SCHEMA)
         set_meta(con, "schema_version", SCHEMA_VERSION)
+        stamp_write(con)
         yield con
         progress("updating the summary tables where the load changed them"
                  if follows_changes(con, delta) else "deriving the summary tables")

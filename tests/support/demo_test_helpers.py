@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpi.store.connect import open_readonly
+from kpi.store.meta import WRITE_ID
 from kpi.store.salt import salt_path
 from kpi.store.schema import TABLES
 
@@ -35,10 +36,12 @@ def share_salt(source_db: Path, target_db: Path) -> None:
 
 
 def sorted_tables(db_path: Path, tables=TABLES) -> dict[str, list[tuple]]:
-    """Every row of each table, sorted, for comparing two databases."""
+    """Every row of each table, sorted, for comparing two databases (but the write id, new
+    with every write by design)."""
     con = open_readonly(db_path)
     try:
-        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+        return {t: sorted(con.execute(f"SELECT * FROM {t}" + (
+                    f" WHERE key <> '{WRITE_ID}'" if t == "meta" else "")).fetchall(), key=repr)
                 for t in tables}
     finally:
         con.close()
