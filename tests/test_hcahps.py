@@ -7,15 +7,17 @@ import json
 from datetime import date
 from fractions import Fraction
 
+import pandas as pd
 import pytest
 
 from kpi.cli import main as cli_main
 from kpi.engine.hcahps import benchmark_rows, star_window
 from kpi.filters import Filter
-from kpi.hcahps.measures import MEASURE_CODES
+from kpi.hcahps.measures import MEASURE_CODES, NO_STAR, STAR_LABEL
 from kpi.hcahps.standing import BENCHMARK_COLUMNS
 from kpi.hcahps.stars import measure_star, mid_rank_percentile, round_half_up, summary_star
 from kpi.hcahps.table import NATION, BenchmarkTable, current_table, edition_files
+from kpi.present.benchmark_words import summary_words
 from kpi.store.connect import open_readonly
 from tests.support.hcahps_db import build_hcahps_db
 
@@ -189,9 +191,34 @@ def test_a_withheld_department_takes_a_complement_so_the_total_gives_nothing_awa
     finally:
         con.close()
     withheld = {(r.department_id, r.measure) for r in rows.itertuples() if r.suppressed}
-    # W2 has 5 rating answers; the filter's row shows 405, so W1's 400 is withheld with it
-    assert withheld == {("W1", "H_HSP_RATING"), ("W2", "H_HSP_RATING")}
+    # W2 has 5 rating answers; the hospital's row shows 445, so the smallest other, W3's 40,
+    # is withheld with it
+    assert withheld == {("W2", "H_HSP_RATING"), ("W3", "H_HSP_RATING")}
     assert rows[rows.suppressed][["top_box", "surveys", "national_percentile"]].isna().all().all()
+    assert rows[rows.department_id == "W1"].summary_star.eq(4).all()
+
+
+# Filter -> its own rating row's surveys (None: withheld). W2 (5) and W3 (40) are withheld in
+# the window's table: a filter's row is shown only as a sum of shown departments, or as the
+# hospital's 445 less shown departments, so no two filters give W2's 5 by subtraction.
+FILTER_ROWS = {(): 445, ("W1",): 400, ("W2", "W3"): 45, ("W2",): None, ("W3",): None,
+               ("W1", "W2"): None, ("W1", "W3"): None}
+
+
+@pytest.mark.parametrize("departments, surveys", FILTER_ROWS.items(), ids=map(str, FILTER_ROWS))
+def test_a_filters_own_row_is_shown_only_where_it_follows_from_shown_cells(ward, departments,
+                                                                           surveys):
+    con = open_readonly(ward)
+    try:
+        rows = benchmark_rows(con, Filter(departments=departments), None, table=HAND)
+    finally:
+        con.close()
+    rating = rows.set_index("measure").loc["H_HSP_RATING"]
+    assert bool(rating.suppressed) == (surveys is None)
+    assert (None if pd.isna(rating.surveys) else int(rating.surveys)) == surveys
+    others = rows[rows.measure != "H_HSP_RATING"]
+    assert not others.suppressed.any()
+    assert others.summary_star.isna().all() or not rating.suppressed  # it carries the rating
 
 
 def _rows(capsys, ward, *args) -> list[dict]:
@@ -230,7 +257,9 @@ def test_the_command_reads_the_state_and_withholds_stars_without_a_complete_quar
     settings.write_text('[benchmarks]\nstate = "ma"\n', encoding="utf-8")
     monkeypatch.setenv("PX_SETTINGS", str(settings))
     rows = _rows(capsys, ward, "--department", "W1", "--start", "2024-10-02")
-    assert all(r["state_percentile"] for r in rows)
+    # from October the hospital's ratings are W1's and W2's 5: W1's rating row would give them
+    assert [r["measure"] for r in rows if not r["state_percentile"]] == ["H_HSP_RATING"]
+    assert all(r["state_percentile"] for r in rows if r["measure"] != "H_HSP_RATING")
     assert all(r["measure_star"] == r["summary_star"] == "" for r in rows)  # no whole quarter
     assert int(rows[0]["surveys"]) == 91  # 2024-10-02..12-31
 
@@ -238,3 +267,23 @@ def test_the_command_reads_the_state_and_withholds_stars_without_a_complete_quar
 def test_the_command_refuses_an_unknown_department(capsys, ward):
     assert cli_main(["--db", str(ward), "benchmark", "--out", "-", "--department", "X9"]) == 2
     assert "unknown department 'X9'" in capsys.readouterr().err
+
+
+# measures coded, summary star, a measure withheld -> the words under the standing table
+SUMMARY_CASES = {
+    "a star": (8, 4, False, f"Summary star: ★★★★☆ 4 of 5 ({STAR_LABEL})."),
+    "a measure withheld": (8, None, True, "No summary star: a measure is withheld, and the "
+                                          "summary would carry its star."),
+    "seven coded": (7, None, False, "No summary star: it needs all eight HCAHPS measures, and "
+                                    "the question catalog codes 7."),
+    "a measure without star": (8, None, False, f"No summary star: every measure needs a star "
+                                               f"({NO_STAR} on at least one)."),
+}
+
+
+@pytest.mark.parametrize("coded, star, withheld, words", SUMMARY_CASES.values(),
+                         ids=SUMMARY_CASES.keys())
+def test_the_summary_star_in_words(coded, star, withheld, words):
+    rows = pd.DataFrame({"summary_star": pd.array([star] * coded, dtype="Int64"),
+                         "suppressed": [withheld] + [False] * (coded - 1)})
+    assert summary_words(rows) == words

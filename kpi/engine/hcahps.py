@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from kpi.engine.complement import protect_columns
+from kpi.engine.disclosure import filter_totals_withheld
 from kpi.engine.scope import resolve_scope
 from kpi.engine.survey import grouped_scores_query
 from kpi.filters import Filter
@@ -89,15 +91,35 @@ def benchmark_rows(con, flt: Filter, state: str | None = None, by_department: bo
         counted = _scores(con, flt.with_window(*window), groups, codes)
         scores["star_surveys"] = counted.surveys.to_numpy()
     rows = standing_rows(scores, table, state)
-    return _with_complements(rows, scores) if by_department else rows
+    return _withhold_as_the_window(rows, _window_pattern(con, scope, codes), scope, by_department)
 
 
-def _with_complements(rows: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
-    """The department rows with complements withheld, so that no withheld department can be
-    recomputed from the filter's own row (the column total) less the departments shown."""
-    surveys = scores.pivot(index="department_id", columns="measure", values="surveys")
-    primary = rows.pivot(index="department_id", columns="measure", values="suppressed")
-    hidden = protect_columns(surveys.to_numpy(), primary.loc[surveys.index, surveys.columns]
-                             .to_numpy(bool), SUPPRESSION_THRESHOLD)
-    where = pd.DataFrame(hidden, index=surveys.index, columns=surveys.columns)
-    return withhold_rows(rows, [where.at[d, m] for d, m in zip(rows.department_id, rows.measure)])
+def _window_pattern(con, scope, codes: list[str]) -> pd.DataFrame:
+    """Which cells of the window's table are withheld: every department of the database (rows,
+    then the hospital's total, index "") x coded measure; small cells and their complements,
+    decided on the whole table so that every filter of the window takes the same decisions."""
+    every = _scores(con, Filter(start=scope.start, end=scope.end), ("department",), codes)
+    counts = every.pivot(index="department_id", columns="measure", values="surveys")
+    counts = counts.reindex(columns=codes)
+    n = counts.to_numpy()
+    hidden = protect_columns(n, (n > 0) & (n < SUPPRESSION_THRESHOLD), SUPPRESSION_THRESHOLD)
+    total = n.sum(axis=0)
+    return pd.DataFrame(np.vstack([hidden, (total > 0) & (total < SUPPRESSION_THRESHOLD)]),
+                        index=[*counts.index, ""], columns=codes)
+
+
+def _withhold_as_the_window(rows: pd.DataFrame, hidden: pd.DataFrame, scope,
+                            by_department: bool) -> pd.DataFrame:
+    """The rows with the window's decisions applied: a department's cell as the window's table
+    has it; the filter's own row only where it is the sum of shown cells or the hospital's
+    total less shown cells (kpi.engine.disclosure). A group with a withheld measure has no
+    summary star (it would carry the withheld measure's star)."""
+    if not by_department:
+        inside = hidden.index[:-1].isin(scope.departments)
+        hidden = pd.DataFrame({m: [filter_totals_withheld(np.column_stack([c, c]), inside)[-1]]
+                               for m, c in hidden.items()}, index=[""])
+    out = withhold_rows(rows, [bool(hidden.at[d, m]) for d, m in zip(rows.department_id,
+                                                                      rows.measure)])
+    partial = out.groupby("department_id").suppressed.transform("any")
+    out.loc[partial.to_numpy(bool), "summary_star"] = pd.NA
+    return out

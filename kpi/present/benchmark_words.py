@@ -78,6 +78,8 @@ def summary_words(rows: pd.DataFrame) -> str:
     stars = rows.summary_star.dropna()
     if not stars.empty:
         return f"Summary star: {star_words(stars.iloc[0])} ({STAR_LABEL})."
+    if rows.suppressed.any():
+        return f"No summary star: a measure is {WITHHELD}, and the summary would carry its star."
     if len(rows) < len(BY_CODE):
         return ("No summary star: it needs all eight HCAHPS measures, and the question "
                 f"catalog codes {len(rows)}.")

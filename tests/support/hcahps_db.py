@@ -1,6 +1,7 @@
-"""A one-ward hospital whose HCAHPS standing is computed by hand: 400 surveys, one each day of
-2024 and again from 2024-01-01 for the 34 after the 366th, answering one question per measure
-(two for discharge information), so every measure has a star and the summary star is known.
+"""A one-ward hospital (and two small wards that only rate: W2 five, W3 forty) whose HCAHPS
+standing is computed by hand: 400 surveys, one each day of 2024 and again from 2024-01-01 for
+the 34 after the 366th, answering one question per measure (two for discharge information), so
+every measure has a star and the summary star is known.
 
 Answers of survey i (0..399), top box and linear mean by hand, star by the 2024Q3-2025Q2 cuts:
     NURSE  frequency4 3 if i%4==0 else 4      top 75    linear 91.667 -> 92  4 stars (92)
@@ -37,7 +38,7 @@ def build_hcahps_db(db_path: Path) -> Path:
     """Write the one-ward hospital at db_path (replacing it) and return the path."""
     with write_swap(db_path, fresh=True) as con:
         con.execute("INSERT INTO departments VALUES ('W1', 'Ward one', 'Inpatient', 'Main'), "
-                    "('W2', 'Ward two', 'Inpatient', 'Main')")
+                    "('W2', 'Ward two', 'Inpatient', 'Main'), ('W3', 'Ward three', 'Inpatient', 'Main')")
         for question_id, scale, measure, _ in QUESTIONS:
             con.execute("INSERT INTO questions (question_id, audience, domain, scale, "
                         "hcahps_measure) VALUES (?, 'patient', 'hcahps', ?, ?)",
@@ -53,4 +54,9 @@ def build_hcahps_db(db_path: Path) -> Path:
                     "DATE '2024-12-01' + i::INT, NULL, 'web', NULL FROM range(5) t(i)")
         con.execute("INSERT INTO patient_answers SELECT printf('S%d', i), 'RATE', 10 "
                     "FROM range(5) t(i)")
+        # W3: forty rating answers in June, the smallest cell that can hide W2's with it
+        con.execute("INSERT INTO patient_responses SELECT printf('T%d', i), 'W3', "
+                    "DATE '2024-06-01' + (i % 30)::INT, NULL, 'web', NULL FROM range(40) t(i)")
+        con.execute("INSERT INTO patient_answers SELECT printf('T%d', i), 'RATE', 9 "
+                    "FROM range(40) t(i)")
     return db_path
