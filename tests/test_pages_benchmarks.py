@@ -1,10 +1,12 @@
 """The Benchmarks page under AppTest on the small demo: the engine's percentiles in words, the
 benchmark period named, the star estimate labelled, the state from the settings."""
 
+import pandas as pd
 import pytest
 
 from kpi.engine.hcahps import benchmark_rows
-from kpi.hcahps.measures import BY_CODE
+from kpi.filters import Filter
+from kpi.hcahps.measures import BY_CODE, GLOBAL_MEASURES
 from kpi.present.benchmark_words import ordinal
 from kpi.store.connect import open_readonly
 from kpi.store.swap import write_swap
@@ -87,3 +89,50 @@ def test_a_catalog_without_codes_says_so(uncoded, monkeypatch, tmp_path):
     at = open_app(PAGE)
     assert any("hcahps_measure" in i.value for i in at.info)
     assert not at.dataframe
+
+
+def _expected_percentiles(db, flt, reference_flt, names, reference) -> dict[str, dict[str, str]]:
+    """The Overview's percentile columns computed here from the engine's benchmark rows."""
+    con = open_readonly(db)
+    try:
+        rows = pd.concat([benchmark_rows(con, flt, None, by_department=True),
+                          benchmark_rows(con, reference_flt, None)])
+    finally:
+        con.close()
+    cells = {}
+    for r in rows[rows.measure.isin(GLOBAL_MEASURES)].itertuples():
+        text = ("withheld" if r.suppressed else "no data" if pd.isna(r.national_percentile)
+                else ordinal(int(r.national_percentile)))
+        label = f"{BY_CODE[r.measure].label}, US percentile"
+        cells.setdefault(label, {})[names.get(r.department_id, reference)] = text
+    return cells
+
+
+@pytest.mark.parametrize("dept", [None, "ED"], ids=["every department", "one department"])
+def test_the_overview_department_table_has_the_us_percentiles(pages_demo, monkeypatch, tmp_path,
+                                                              dept):
+    use_database(monkeypatch, pages_demo, tmp_path / "absent.toml")
+    data.clear_caches()
+    at = open_app(params={"dept": dept} if dept else None)
+    table = at.dataframe[0].value
+    flt = at.session_state["flt_filter"]
+    con = open_readonly(pages_demo)
+    try:
+        names = dict(con.execute("SELECT department_id, department_name FROM departments")
+                     .fetchall())
+    finally:
+        con.close()
+    reference_flt = (Filter(departments=tuple(d for d in names if d != dept), start=flt.start,
+                            end=flt.end) if dept else flt)
+    expected = _expected_percentiles(pages_demo, flt, reference_flt, names, table.index[0])
+    assert list(table.columns[-2:]) == list(expected)
+    assert {label: table[label].to_dict() for label in expected} == expected
+    assert table.index[0] == ("Rest of the hospital" if dept else "All departments in the filter")
+    assert "among US hospitals (CMS HCAHPS hospital file" in page_text(at).replace("\\", "")
+
+
+def test_the_overview_table_has_no_percentile_without_codes(uncoded, monkeypatch, tmp_path):
+    use_database(monkeypatch, uncoded, tmp_path / "absent.toml")
+    data.clear_caches()
+    table = open_app().dataframe[0].value
+    assert not [c for c in table.columns if "US percentile" in c]

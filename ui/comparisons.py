@@ -8,7 +8,9 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from kpi.errors import UsageError
+from kpi.errors import PxError, UsageError
+from kpi.filters import Filter
+from kpi.present.benchmark_words import percentile_columns
 from kpi.present.chart_tables import funnel_table
 from kpi.present.formatting import markdown_plain
 from kpi.present.funnel_chart import funnel_chart
@@ -29,21 +31,43 @@ REST_OF_HOSPITAL = "Rest of the hospital"
 REST_OF_YOURS = "Rest of your departments"
 
 
-def reference(ctx, kpi_ids: Sequence[str], whole: pd.DataFrame | None = None
-              ) -> tuple[pd.DataFrame, str]:
-    """The rows departments are compared with, and their name: the rest of the hospital when
-    the filter holds one department, else the whole filter (`whole`, when the page has it)."""
+def reference_filter(ctx) -> tuple[Filter | None, str]:
+    """The filter departments are compared with and its name: the rest of the hospital (or of
+    the person's departments) when the filter holds one department, else None for the whole
+    filter."""
     chosen = data.filter_departments(ctx.key, ctx.flt)
     if len(chosen) == 1:
+        every = data.departments(ctx.key, ctx.flt.within)["department_id"]
         try:
-            every = data.departments(ctx.key, ctx.flt.within)["department_id"]
-            rest = rest_of_hospital(ctx.flt, every, chosen[0])
-            return ctx.compute(kpi_ids, flt=rest), (REST_OF_HOSPITAL if ctx.flt.within.every
-                                                    else REST_OF_YOURS)
-        except UsageError:
+            return rest_of_hospital(ctx.flt, every, chosen[0]), (
+                REST_OF_HOSPITAL if ctx.flt.within.every else REST_OF_YOURS)
+        except UsageError:  # no other department
             pass
+    return None, WHOLE_FILTER
+
+
+def reference(ctx, kpi_ids: Sequence[str], whole: pd.DataFrame | None = None
+              ) -> tuple[pd.DataFrame, str]:
+    """The rows departments are compared with, and their name (reference_filter); the whole
+    filter's are `whole`, when the page has them."""
+    flt, name = reference_filter(ctx)
+    if flt is not None:
+        return ctx.compute(kpi_ids, flt=flt), name
     rows = whole if whole is not None else ctx.compute(kpi_ids)
     return rows[rows["kpi_id"].isin(kpi_ids)], WHOLE_FILTER
+
+
+def benchmark_columns(ctx, measures: Sequence[str]) -> dict[str, dict[str, str]]:
+    """The US percentile columns of these HCAHPS measures for the department table: each
+    department of the filter, and '' for the reference row (kpi.present.benchmark_words);
+    none when no question carries the measures or the benchmark cannot be read."""
+    flt, _ = reference_filter(ctx)
+    try:
+        rows = pd.concat([data.benchmarks(ctx.key, ctx.flt, None, True),
+                          data.benchmarks(ctx.key, flt or ctx.flt, None, False)])
+    except PxError:
+        return {}
+    return percentile_columns(rows, measures)
 
 
 def verdicts(ctx, by_dept: pd.DataFrame, overall: pd.DataFrame, kpi_ids) -> pd.Series:

@@ -32,12 +32,15 @@ ROW_HEIGHT = 35  # st.dataframe's row height in pixels: the table shows every de
 def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.Series,
                      kpis: Mapping[str, Kpi], names: Mapping[str, str],
                      reference: str = WHOLE_FILTER,
-                     signals: Mapping[tuple[str, str], str] | None = None) -> None:
+                     signals: Mapping[tuple[str, str], str] | None = None,
+                     added: Mapping[str, Mapping[str, str]] | None = None) -> None:
     """Departments (rows) x KPIs (columns, in the order of `kpis`) under the `reference` row
     they are compared with, each cell coloured and marked 'better' / 'worse' only outside the
     99.8 % funnel limits (kpi.spc.compare.against_overall). KPIs without any value in the
     filter are named below instead of shown empty. `signals` (department, KPI) -> the
-    variation of its control-chart verdict (kpi.spc.verdict), shown as its badge symbol."""
+    variation of its control-chart verdict (kpi.spc.verdict), shown as its badge symbol.
+    `added`: more columns after the KPIs (not on a phone), label -> department id (or '' for
+    the reference row) -> text."""
     both = pd.concat([by_dept, overall])
     with_data = set(both.loc[both["value"].notna() | both["suppressed"], "kpi_id"])
     ids = [kpi_id for kpi_id in kpis if kpi_id in with_data]
@@ -48,17 +51,20 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
                     for r in rows.to_dict("records")]
     text = rows.pivot(index="department_id", columns="kpi_id", values="text")
     marks = rows.pivot(index="department_id", columns="kpi_id", values="verdict")
-    text.index = marks.index = [names.get(d, d) for d in text.index]
-    text, marks = text.sort_index(), marks.sort_index()
     whole = pd.DataFrame([{r["kpi_id"]: value_text(r, threshold(kpis[r["kpi_id"]]),
                                                    compact=True)
-                           for r in overall.to_dict("records")}], index=[reference])
-    shown = ids
+                           for r in overall.to_dict("records")}], index=[""])
+    shown, extra = ids, dict(added or {})
     if phone_layout() and ids:  # a phone: one KPI at a time, so its column is readable
-        shown = [st.selectbox("KPI compared", ids, format_func=lambda k: kpis[k].label,
-                              key="compared_kpi")]
-    text = pd.concat([whole, text])[shown]
-    marks = marks.reindex(text.index)[shown]
+        shown, extra = [st.selectbox("KPI compared", ids, format_func=lambda k: kpis[k].label,
+                                     key="compared_kpi")], {}
+    text = pd.concat([whole, text.sort_index(key=lambda ids_: ids_.map(
+        lambda d: names.get(d, d)))])[shown]
+    for label, cells in extra.items():
+        text[label] = [cells.get(d, "") for d in text.index]
+    text.index = [reference, *(names.get(d, d) for d in text.index[1:])]
+    marks.index = [names.get(d, d) for d in marks.index]
+    marks = marks.reindex(index=text.index, columns=text.columns)
     columns = {kpi_id: kpis[kpi_id].label for kpi_id in shown}
     styled = text.rename(columns=columns).style.apply(
         lambda _: marks.rename(columns=columns).map(lambda v: VERDICT_STYLE.get(v, "")),

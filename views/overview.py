@@ -5,11 +5,15 @@ control chart."""
 import streamlit as st
 
 from kpi.errors import UsageError
+from kpi.hcahps.measures import GLOBAL_MEASURES
+from kpi.hcahps.table import current_table
 from kpi.present import pages
+from kpi.present.benchmark_words import percentile_note
+from kpi.present.formatting import markdown_plain
 from kpi.spc.compare import change_vs_year_earlier, min_n_by_kpi, year_earlier
 from kpi.spc.verdict import statuses
 from ui.board_pack import board_pack_download
-from ui.comparisons import reference, verdicts
+from ui.comparisons import benchmark_columns, reference, verdicts
 from ui.context import page_context
 from ui.spc_view import needs_attention, tile_badges
 from ui.tables import comparison_table
@@ -49,9 +53,12 @@ def show_departments(ctx, whole) -> None:
     overall, name = reference(ctx, compared, whole)
     st.header("Departments compared")
     definitions(ctx.pick(compared).values())
+    percentiles = benchmark_columns(ctx, GLOBAL_MEASURES)
     comparison_table(by_dept, overall, verdicts(ctx, by_dept, overall, compared),
                      ctx.pick(compared), ctx.names, name,
-                     statuses(ctx.spc_by_department(compared)))
+                     statuses(ctx.spc_by_department(compared)), percentiles)
+    if percentiles:
+        st.caption(markdown_plain(percentile_note(current_table())))
 
     st.header("Needs attention")
     needs_attention(ctx, compared)

@@ -37,6 +37,13 @@ def period_words(table: BenchmarkTable) -> str:
             f"{table.content['hospitals']:,} hospitals")
 
 
+def percentile_note(table: BenchmarkTable) -> str:
+    """What a 'US percentile' column beside the KPIs means, with the benchmark named."""
+    return (f"US percentile: where the row's top-box % of the HCAHPS-coded questions would sit "
+            f"among US hospitals ({period_words(table)}), not adjusted for patient mix or survey "
+            "mode as CMS's are; the Benchmarks page has the method.")
+
+
 def _cell(row, column: str, text, threshold: int) -> str:
     """The cell's words, or why it is withheld."""
     if row.suppressed:
@@ -61,16 +68,31 @@ def standing_table(rows: pd.DataFrame, state: str | None, threshold: int) -> pd.
                          for row in rows.itertuples()])
 
 
+def percentile_cell(row) -> str:
+    """One row's national percentile as '72nd' (or 'withheld', or 'no data')."""
+    if row.suppressed:
+        return WITHHELD
+    return NO_DATA if is_missing(row.national_percentile) else ordinal(int(row.national_percentile))
+
+
 def department_grid(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Departments x measures: each cell the national percentile as '72nd' (or 'withheld',
     or 'no data')."""
     cells = [(names.get(r.department_id, r.department_id), BY_CODE[r.measure].label,
-              WITHHELD if r.suppressed else (NO_DATA if is_missing(r.national_percentile)
-                                             else ordinal(int(r.national_percentile))))
-             for r in rows.itertuples()]
+              percentile_cell(r)) for r in rows.itertuples()]
     frame = pd.DataFrame(cells, columns=["department", "measure", "percentile"])
     order = list(dict.fromkeys(frame.measure))
     return frame.pivot(index="department", columns="measure", values="percentile")[order]
+
+
+def percentile_columns(rows: pd.DataFrame, measures) -> dict[str, dict[str, str]]:
+    """For a table beside other KPIs: '<measure label>, US percentile' -> department id (''
+    for a row not grouped by department) -> its percentile cell, for those of `measures` the
+    rows hold."""
+    return {f"{BY_CODE[code].label}, US percentile": {r.department_id: percentile_cell(r)
+                                                       for r in rows.itertuples()
+                                                       if r.measure == code}
+            for code in measures if code in set(rows.measure)}
 
 
 def summary_words(rows: pd.DataFrame) -> str:

@@ -11,7 +11,6 @@ OVERVIEW_COMPARED = ("patient_satisfaction", "recommend_top_box", "nps", "return
                      "complaints_per_1000_visits", "ack_within_3_working_days",
                      "staff_engagement", "staff_wellbeing", "enps", "seen_within_15_minutes",
                      "median_wait_minutes")
-
 # Satisfaction: the headline row; the domain charts start with the overall top-box KPI (the
 # domain KPIs come from the catalog of the database).
 SATISFACTION_HEADLINE = ("patient_satisfaction", "satisfaction_mean_score", "survey_responses")
