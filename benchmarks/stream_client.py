@@ -116,7 +116,8 @@ class StreamSession:
         elif kind == "page_info_changed":
             self.query_string = forward.page_info_changed.query_string
         elif kind == "script_finished":
-            if forward.script_finished == RERUNNING:
+            if forward.script_finished == RERUNNING:  # the page is drawn anew: what it shows
+                rerun.texts.clear()                   # is the next run's
                 return False
             if forward.script_finished not in FINISHED_OK:
                 rerun.exceptions.append(f"script finished with status {forward.script_finished}")

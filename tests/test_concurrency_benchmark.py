@@ -6,9 +6,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from benchmarks.concurrency import measure_level, render_concurrency, verdicts
 from benchmarks.sessions import SEQUENCE, Step, percentiles, summarise
+from benchmarks.stream_client import RERUNNING, Rerun, StreamSession
 from tests.support.kpi_db import build_tiny_db
 
 
@@ -67,3 +69,23 @@ def test_two_sessions_walk_the_sequence_on_real_servers(tmp_path, replicas):
     assert level["server_peak_rss_mb"] > 50 and level["server_cpu_seconds"] > 0
     assert {s["what"] for s in level["steps_detail"] if s["kind"] == "page"} == {
         "Satisfaction", "Complaints", "Respect for time", "Overview"}
+
+
+def _forward(body: str | None = None, finished=None) -> ForwardMsg:
+    msg = ForwardMsg()
+    if body is None:
+        msg.script_finished = finished
+    else:
+        msg.delta.new_element.markdown.body = body
+    return msg
+
+
+def test_a_run_stopped_for_a_rerun_leaves_only_the_next_runs_texts():
+    """A run stopped early for another (a load replaced the database mid-run) drew part of the
+    page; what the page shows is the next run's, so only its texts are the rerun's."""
+    session, rerun = StreamSession("http://127.0.0.1:1"), Rerun(0.0, 0, 0)
+    messages = [_forward("old as of"), _forward(finished=RERUNNING), _forward("new as of"),
+                _forward("new tile"), _forward(finished=ForwardMsg.FINISHED_SUCCESSFULLY)]
+    ends = [session._note(msg, rerun) for msg in messages]
+    assert ends == [False, False, False, False, True]
+    assert rerun.texts == ["new as of", "new tile"] and not rerun.exceptions
