@@ -142,6 +142,18 @@ def test_every_write_names_its_data_with_a_new_id_and_a_failed_one_keeps_the_old
     con.close()
 
 
+def test_a_database_written_before_write_ids_is_named_by_its_loads(tmp_path):
+    db = tmp_path / "px.duckdb"
+    make_db(db, ["ED"])
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM meta WHERE key = 'write_id'")
+    assert write_id(con) is None  # no load recorded: nothing names the data
+    con.execute("INSERT INTO loads VALUES (TIMESTAMP '2026-11-30 08:15:00.123456', 'ingest', "
+                "'visits', 5), (TIMESTAMP '2026-11-01 08:00:00', 'demo', 'visits', 9)")
+    assert write_id(con) == "loads 2026-11-30T08:15:00.123456 2"
+    con.close()
+
+
 def test_fresh_swap_starts_empty(tmp_path):
     db = tmp_path / "px.duckdb"
     make_db(db, ["ED"])

@@ -30,9 +30,13 @@ def stamp_write(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def write_id(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The id of the write that made the data this connection sees (None before ids)."""
+    """The id of the write that made the data this connection sees; for a database written
+    before ids, its loads' record (time of the latest and count), None without one."""
     row = con.execute("SELECT value FROM meta WHERE key = ?", [WRITE_ID]).fetchone()
-    return row[0] if row else None
+    if row:
+        return row[0]
+    latest, count = con.execute("SELECT max(loaded_at), count(*) FROM loads").fetchone()
+    return f"loads {latest.isoformat()} {count}" if count else None
 
 
 def holds_demo(db_path: Path) -> bool:
