@@ -103,7 +103,7 @@ def _expected_percentiles(db, flt, reference_flt, names, reference) -> dict[str,
     for r in rows[rows.measure.isin(GLOBAL_MEASURES)].itertuples():
         text = ("withheld" if r.suppressed else "no data" if pd.isna(r.national_percentile)
                 else ordinal(int(r.national_percentile)))
-        label = f"{BY_CODE[r.measure].label}, US percentile"
+        label = f"{GLOBAL_MEASURES[r.measure]}: US percentile"
         cells.setdefault(label, {})[names.get(r.department_id, reference)] = text
     return cells
 
@@ -125,7 +125,7 @@ def test_the_overview_department_table_has_the_us_percentiles(pages_demo, monkey
     reference_flt = (Filter(departments=tuple(d for d in names if d != dept), start=flt.start,
                             end=flt.end) if dept else flt)
     expected = _expected_percentiles(pages_demo, flt, reference_flt, names, table.index[0])
-    assert list(table.columns[-2:]) == list(expected)
+    assert list(table.columns[2:4]) == list(expected)  # beside the rating and recommend KPIs
     assert {label: table[label].to_dict() for label in expected} == expected
     assert table.index[0] == ("Rest of the hospital" if dept else "All departments in the filter")
     assert "among US hospitals (CMS HCAHPS hospital file" in page_text(at).replace("\\", "")

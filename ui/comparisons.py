@@ -57,10 +57,11 @@ def reference(ctx, kpi_ids: Sequence[str], whole: pd.DataFrame | None = None
     return rows[rows["kpi_id"].isin(kpi_ids)], WHOLE_FILTER
 
 
-def benchmark_columns(ctx, measures: Sequence[str]) -> dict[str, dict[str, str]]:
-    """The US percentile columns of these HCAHPS measures for the department table: each
-    department of the filter, and '' for the reference row (kpi.present.benchmark_words);
-    none when no question carries the measures or the benchmark cannot be read."""
+def benchmark_columns(ctx, measures: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The US percentile columns of these HCAHPS measures (code -> short name) for the
+    department table: each department of the filter, and '' for the reference row
+    (kpi.present.benchmark_words); none when no question carries the measures or the
+    benchmark cannot be read."""
     flt, _ = reference_filter(ctx)
     try:
         rows = pd.concat([data.benchmarks(ctx.key, ctx.flt, None, True),

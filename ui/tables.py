@@ -33,14 +33,15 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
                      kpis: Mapping[str, Kpi], names: Mapping[str, str],
                      reference: str = WHOLE_FILTER,
                      signals: Mapping[tuple[str, str], str] | None = None,
-                     added: Mapping[str, Mapping[str, str]] | None = None) -> None:
+                     added: Mapping[str, Mapping[str, str]] | None = None,
+                     added_after: str | None = None) -> None:
     """Departments (rows) x KPIs (columns, in the order of `kpis`) under the `reference` row
     they are compared with, each cell coloured and marked 'better' / 'worse' only outside the
     99.8 % funnel limits (kpi.spc.compare.against_overall). KPIs without any value in the
     filter are named below instead of shown empty. `signals` (department, KPI) -> the
     variation of its control-chart verdict (kpi.spc.verdict), shown as its badge symbol.
-    `added`: more columns after the KPIs (not on a phone), label -> department id (or '' for
-    the reference row) -> text."""
+    `added`: more columns (not on a phone), label -> department id (or '' for the reference
+    row) -> text, after the KPI `added_after` (else after every KPI)."""
     both = pd.concat([by_dept, overall])
     with_data = set(both.loc[both["value"].notna() | both["suppressed"], "kpi_id"])
     ids = [kpi_id for kpi_id in kpis if kpi_id in with_data]
@@ -60,8 +61,9 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
                                      key="compared_kpi")], {}
     text = pd.concat([whole, text.sort_index(key=lambda ids_: ids_.map(
         lambda d: names.get(d, d)))])[shown]
-    for label, cells in extra.items():
-        text[label] = [cells.get(d, "") for d in text.index]
+    at = shown.index(added_after) + 1 if added_after in shown else len(shown)
+    for offset, (label, cells) in enumerate(extra.items()):
+        text.insert(at + offset, label, [cells.get(d, "") for d in text.index])
     text.index = [reference, *(names.get(d, d) for d in text.index[1:])]
     marks.index = [names.get(d, d) for d in marks.index]
     marks = marks.reindex(index=text.index, columns=text.columns)

@@ -56,7 +56,7 @@ def show_departments(ctx, whole) -> None:
     percentiles = benchmark_columns(ctx, GLOBAL_MEASURES)
     comparison_table(by_dept, overall, verdicts(ctx, by_dept, overall, compared),
                      ctx.pick(compared), ctx.names, name,
-                     statuses(ctx.spc_by_department(compared)), percentiles)
+                     statuses(ctx.spc_by_department(compared)), percentiles, "recommend_top_box")
     if percentiles:
         st.caption(markdown_plain(percentile_note(current_table())))
 

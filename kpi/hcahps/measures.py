@@ -45,9 +45,9 @@ STAR_GROUPS: tuple[tuple[str, ...], ...] = (
     ("H_COMP_1",), ("H_COMP_2",), ("H_COMP_5",), ("H_COMP_6",),
     ("H_CLEAN", "H_QUIET"), ("H_HSP_RATING", "H_RECMND"),
 )
-# The global measures (the hospital rated, recommended): the Overview's department table shows
-# their US percentile beside the overall-rating and would-recommend KPIs.
-GLOBAL_MEASURES = ("H_HSP_RATING", "H_RECMND")
+# The global measures (the hospital rated, recommended), with short names: the Overview's
+# department table shows their US percentile beside the overall-rating and recommend KPIs.
+GLOBAL_MEASURES = {"H_HSP_RATING": "Rating 9-10", "H_RECMND": "Recommend"}
 STAR_LABEL = "unadjusted estimate: CMS adjusts for patient mix and survey mode"
 NO_STAR = "not enough surveys for a star"
 STAR_MIN_SURVEYS = 100  # CMS gives stars only with at least 100 completed surveys

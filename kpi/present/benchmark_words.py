@@ -85,14 +85,13 @@ def department_grid(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return frame.pivot(index="department", columns="measure", values="percentile")[order]
 
 
-def percentile_columns(rows: pd.DataFrame, measures) -> dict[str, dict[str, str]]:
-    """For a table beside other KPIs: '<measure label>, US percentile' -> department id (''
-    for a row not grouped by department) -> its percentile cell, for those of `measures` the
-    rows hold."""
-    return {f"{BY_CODE[code].label}, US percentile": {r.department_id: percentile_cell(r)
-                                                       for r in rows.itertuples()
-                                                       if r.measure == code}
-            for code in measures if code in set(rows.measure)}
+def percentile_columns(rows: pd.DataFrame, headers: dict[str, str]) -> dict[str, dict[str, str]]:
+    """For a table beside other KPIs: '<header>: US percentile' -> department id ('' for a row
+    not grouped by department) -> its percentile cell, for the measures of `headers` (code ->
+    a short name) that the rows hold."""
+    return {f"{header}: US percentile": {r.department_id: percentile_cell(r)
+                                         for r in rows.itertuples() if r.measure == code}
+            for code, header in headers.items() if code in set(rows.measure)}
 
 
 def summary_words(rows: pd.DataFrame) -> str:
