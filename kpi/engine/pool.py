@@ -15,7 +15,7 @@ def bound_connection(con, capacity: Capacity, spill: Path | None = None):
     """The connection with DuckDB's memory limit and threads set, and a temporary folder to
     spill to beyond the limit (a read-only database has none of its own); returns it."""
     folder = spill or Path(tempfile.gettempdir()) / SPILL_FOLDER
-    con.execute(f"SET memory_limit = '{int(capacity.duckdb_memory_mb)}MB'")
-    con.execute(f"SET threads = {int(capacity.duckdb_threads)}")
-    con.execute("SET temp_directory = '" + str(folder).replace("'", "''") + "'")
+    con.execute("SET memory_limit = ?", [f"{int(capacity.duckdb_memory_mb)}MB"])
+    con.execute("SET threads = ?", [int(capacity.duckdb_threads)])
+    con.execute("SET temp_directory = ?", [str(folder)])
     return con
