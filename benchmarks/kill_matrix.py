@@ -27,9 +27,9 @@ import duckdb
 from benchmarks.workload import ROOT
 from kpi.ingest.delivery import ingest_folder
 from kpi.store.derived.rebuild import DERIVED_TABLES
-from kpi.store.meta import WRITE_ID
 from kpi.store.salt import salt_path
 from kpi.store.schema import TABLES
+from tests.support.demo_test_helpers import same_data_where
 
 COMPARED = ("meta", *TABLES, *DERIVED_TABLES)  # `loads` holds timestamps: not compared
 # The progress line that starts each phase of a load (prefix, phase).
@@ -73,13 +73,12 @@ class Outcome:
 def digest(db: Path) -> dict:
     """Rows and an order-free hash of every compared table (doubles to 10 digits: their
     last bits depend on the order DuckDB happened to sum in; the meta table without the write
-    id, new with every write)."""
+    id: tests.support.demo_test_helpers.same_data_where)."""
     con = duckdb.connect()
     con.execute("ATTACH ? AS px (READ_ONLY)", [str(db)])
     try:
         return {t: con.execute(f"SELECT count(*), sum(hash({_cells(con, t)})) FROM px.{t}"
-                               + (" WHERE key <> ?" if t == "meta" else ""),
-                               [WRITE_ID] if t == "meta" else []).fetchall() for t in COMPARED}
+                               f"{same_data_where(t)}").fetchall() for t in COMPARED}
     finally:
         con.close()
 

@@ -35,13 +35,18 @@ def share_salt(source_db: Path, target_db: Path) -> None:
     shutil.copyfile(salt_path(source_db), salt_path(target_db))
 
 
+def same_data_where(table: str) -> str:
+    """What two databases holding the same data have in common of a table: a WHERE clause
+    leaving out the meta table's write id (new with every write by design), else nothing."""
+    return f" WHERE key <> '{WRITE_ID}'" if table == "meta" else ""
+
+
 def sorted_tables(db_path: Path, tables=TABLES) -> dict[str, list[tuple]]:
-    """Every row of each table, sorted, for comparing two databases (but the write id, new
-    with every write by design)."""
+    """Every row of each table, sorted, for comparing two databases (same_data_where)."""
     con = open_readonly(db_path)
     try:
-        return {t: sorted(con.execute(f"SELECT * FROM {t}" + (
-                    f" WHERE key <> '{WRITE_ID}'" if t == "meta" else "")).fetchall(), key=repr)
+        return {t: sorted(con.execute(f"SELECT * FROM {t}{same_data_where(t)}").fetchall(),
+                          key=repr)
                 for t in tables}
     finally:
         con.close()
