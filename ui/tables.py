@@ -59,8 +59,8 @@ def comparison_table(by_dept: pd.DataFrame, overall: pd.DataFrame, verdict: pd.S
     if phone_layout() and ids:  # a phone: one KPI at a time, so its column is readable
         shown, extra = [st.selectbox("KPI compared", ids, format_func=lambda k: kpis[k].label,
                                      key="compared_kpi")], {}
-    text = pd.concat([whole, text.sort_index(key=lambda ids_: ids_.map(
-        lambda d: names.get(d, d)))])[shown]
+    by_name = sorted(text.index, key=lambda d: names.get(d, d))
+    text = pd.concat([whole, text.loc[by_name]])[shown]
     at = shown.index(added_after) + 1 if added_after in shown else len(shown)
     for offset, (label, cells) in enumerate(extra.items()):
         text.insert(at + offset, label, [cells.get(d, "") for d in text.index])
