@@ -54,7 +54,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--replicas", type=int, default=1,
                         help="servers on the one database file, sessions spread (concurrency)")
     parser.add_argument("--db", type=Path,
-                        help="with --only concurrency: measure this database (read-only)")
+                        help="with --only concurrency: measure this database once, labelled with the "
+                             "last of --scales (read-only)")
     parser.add_argument("--delete-csv", action="store_true",
                         help="delete each CSV delivery once its ingest is measured")
     parser.add_argument("--pages", help="comma-separated page titles (default: every page)")
@@ -212,8 +213,10 @@ def main(argv=None) -> None:
     info, results = machine(), []
     started = time.perf_counter()
     if args.only == "concurrency":
-        print(write_concurrency(args.work, info, [only_concurrency(args, float(s))
-                                                  for s in args.scales.split(",")], command))
+        scales = [float(s) for s in args.scales.split(",")]
+        measured = scales[-1:] if args.db else scales
+        print(write_concurrency(args.work, info, [only_concurrency(args, scale)
+                                                  for scale in measured], command))
         return
     for scale in (float(s) for s in args.scales.split(",")):
         results.append(measure_scale(scale, args))
