@@ -47,6 +47,24 @@ def test_binomial_two_sided_p(k, n, p, expected):
     assert binomial_two_sided_p(k, n, p) == pytest.approx(expected, rel=1e-6)
 
 
+def _exact_two_sided_p(k: int, n: int, successes: int, trials: int) -> float:
+    """The two-sided p in whole numbers: p = successes / trials, each outcome's probability
+    C(n, i) s^i (t - s)^(n - i) / t^n, summed over those no more likely than k's."""
+    weights = [math.comb(n, i) * successes ** i * (trials - successes) ** (n - i)
+               for i in range(n + 1)]
+    return sum(w for w in weights if w <= weights[k]) / trials ** n
+
+
+@pytest.mark.parametrize("k, n, successes, trials", [
+    (480, 1000, 1, 2), (520, 1000, 1, 2), (640, 2000, 3, 10), (600, 2000, 3, 10),
+    (0, 3000, 1, 1000), (31, 5000, 1, 250), (12, 12, 9, 10),
+])
+def test_binomial_two_sided_p_for_large_counts(k, n, successes, trials):
+    # thousands of complaints: the running sum of log C(n, i) against whole-number arithmetic
+    assert binomial_two_sided_p(k, n, successes / trials) == pytest.approx(
+        _exact_two_sided_p(k, n, successes, trials), rel=1e-6)
+
+
 def test_poisson_rates_compare_counts_given_their_exposures():
     # the issue's Palliative unit: 1 complaint on 108 visits against 0 on 100 is not news
     assert poisson_rates_p(1, 108, 0, 100) == 1.0

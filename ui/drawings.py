@@ -20,9 +20,16 @@ def _drawn(token: str, _build: Callable[[], T]) -> T:
     return _build()
 
 
-def drawn(ctx, parts: tuple, build: Callable[[], T]) -> T:
+@st.cache_resource(max_entries=data.TABLES, show_spinner=False)
+def _drawn_table(token: str, _build: Callable[[], T]) -> T:
+    return _build()
+
+
+def drawn(ctx, parts: tuple, build: Callable[[], T], table: bool = False) -> T:
     """build()'s result for the page context (database version, filter with its reach,
     settings) and `parts` (everything else the drawing reads: chart kind, KPI, label...),
     built once and shared read-only by every session; the cache holds at most
-    [capacity] result_cache_entries drawings."""
-    return _drawn(cache_token((ctx.key, ctx.flt, data.settings_key(ctx.settings), parts)), build)
+    [capacity] result_cache_entries drawings, or table_cache_entries row tables (`table`:
+    MBs each, such as a worklist)."""
+    cached = _drawn_table if table else _drawn
+    return cached(cache_token((ctx.key, ctx.flt, data.settings_key(ctx.settings), parts)), build)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from kpi.engine.worklist import STATUSES, status_day
@@ -10,6 +11,7 @@ from kpi.ingest.contract import COMPLAINT_CATEGORIES, SEVERITIES
 from kpi.present.worklist import narrowed, readable, shown_table, status_counts, words
 from ui import data
 from ui.audit_trail import audited_download
+from ui.drawings import drawn
 from ui.exporting import download_allowed
 from ui.layout import phone_layout
 
@@ -39,20 +41,26 @@ def _metrics(counts: dict[str, int], day) -> None:
                "of this filter).")
 
 
+def _rows_and_counts(ctx) -> tuple[dict[str, int], pd.DataFrame]:
+    """The filter's worklist counts by status and its readable rows (shared read-only by every
+    session with this filter: readable() of a whole hospital's 100 k rows costs a second)."""
+    frame = data.worklist(ctx.key, ctx.flt)
+    return status_counts(frame), (frame if frame.empty else readable(frame, ctx.names))
+
+
 def show_worklist(ctx) -> None:
     """The worklist of the filter: counts, status / category / severity choices, the rows
     and a formula-safe CSV download of the rows chosen."""
-    frame = data.worklist(ctx.key, ctx.flt)
+    counts, rows = drawn(ctx, ("worklist",), lambda: _rows_and_counts(ctx), table=True)
     day = status_day(ctx.flt.end or data.default_window(ctx.key)[1],
                      data.data_as_of(ctx.key)["complaints"])
     ack, response = (ctx.kpis[k].days for k in ("ack_within_3_working_days",
                                                 "resolved_within_7_days"))
     st.caption(ABOUT.format(ack=ack, response=response))
-    if frame.empty:
+    if rows.empty:
         st.info("No complaint was received in this filter or open at its end.")
         return
-    _metrics(status_counts(frame), day)
-    rows = readable(frame, ctx.names)
+    _metrics(counts, day)
     pick_status, pick_category, pick_severity = st.columns(3)
     chosen = narrowed(
         rows,

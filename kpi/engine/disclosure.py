@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 import numpy as np
 
@@ -27,9 +28,10 @@ from kpi.stats import suppressed_mask
 from kpi.store.meta import write_id
 
 RowsOf = Callable[[Run, list[Kpi]], list[KpiRows]]
+T = TypeVar("T")
 _CURRENT_DATABASE_SQL = ("SELECT path, readonly FROM duckdb_databases() "
                          "WHERE database_name = current_database()")
-_REMEMBERED: dict[tuple, np.ndarray] = {}
+_REMEMBERED: dict[tuple, object] = {}
 REMEMBER_AT_MOST = 512
 
 
@@ -69,6 +71,20 @@ def window_patterns(run: Run, kpis: list[Kpi], rows_of: RowsOf
             patterns[kpi.id] = _REMEMBERED[keys[kpi.id]] = window_pattern(tables[kpi.id],
                                                                           kpi.min_n)
     return every, patterns
+
+
+def remembered(con, key: tuple, compute: Callable[[], T]) -> T:
+    """compute()'s result for `key` on the connection's database, remembered per read-only file
+    version (as the window patterns are); computed every time on a file that can change."""
+    version = _file_version(con)
+    if version is None:
+        return compute()
+    full = (version, *key)
+    if full not in _REMEMBERED:
+        if len(_REMEMBERED) > REMEMBER_AT_MOST:
+            _REMEMBERED.clear()
+        _REMEMBERED[full] = compute()
+    return _REMEMBERED[full]
 
 
 def _file_version(con) -> tuple | None:

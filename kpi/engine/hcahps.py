@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.engine.complement import protect_columns
-from kpi.engine.disclosure import filter_totals_withheld
+from kpi.engine.disclosure import filter_totals_withheld, remembered
 from kpi.engine.scope import resolve_scope
 from kpi.engine.survey import grouped_scores_query
 from kpi.filters import Filter
@@ -97,7 +97,13 @@ def benchmark_rows(con, flt: Filter, state: str | None = None, by_department: bo
 def _window_pattern(con, scope, codes: list[str]) -> pd.DataFrame:
     """Which cells of the window's table are withheld: every department of the database (rows,
     then the hospital's total, index "") x coded measure; small cells and their complements,
-    decided on the whole table so that every filter of the window takes the same decisions."""
+    decided on the whole table so that every filter of the window takes the same decisions
+    (remembered per read-only database version and window: every filter of a window asks)."""
+    return remembered(con, ("hcahps", scope.start, scope.end, tuple(codes)),
+                      lambda: _window_pattern_of(con, scope, codes))
+
+
+def _window_pattern_of(con, scope, codes: list[str]) -> pd.DataFrame:
     every = _scores(con, Filter(start=scope.start, end=scope.end), ("department",), codes)
     counts = every.pivot(index="department_id", columns="measure", values="surveys")
     counts = counts.reindex(columns=codes)

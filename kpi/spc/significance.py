@@ -34,10 +34,11 @@ def binomial_two_sided_p(k: int, n: int, p: float) -> float:
     if n == 0:
         return 1.0
     outcomes = np.arange(n + 1)
+    # log C(n, i) by the running sum of log((n - i + 1) / i): one array operation, not n lgammas
+    log_choose = np.concatenate(([0.0], np.cumsum(np.log(n - outcomes[1:] + 1.0)
+                                                  - np.log(outcomes[1:].astype(float)))))
     with np.errstate(divide="ignore"):
-        log_pmf = (math.lgamma(n + 1) - np.array([math.lgamma(i + 1) + math.lgamma(n - i + 1)
-                                                  for i in outcomes])
-                   + outcomes * np.log(p) + (n - outcomes) * np.log1p(-p))
+        log_pmf = log_choose + outcomes * np.log(p) + (n - outcomes) * np.log1p(-p)
     pmf = np.exp(log_pmf)
     return float(min(1.0, pmf[pmf <= pmf[k] * (1 + 1e-7)].sum()))
 
