@@ -25,6 +25,7 @@ from kpi.engine.hcahps import benchmark_rows
 from kpi.engine.pool import bound_connection
 from kpi.engine.scope import Scope, resolve_scope
 from kpi.engine.worklist import complaint_worklist
+from kpi.facts import Remembering
 from kpi.filters import Filter
 from kpi.reach import Reach
 from kpi.settings import Settings, read_settings_file, settings_path
@@ -73,13 +74,15 @@ def _close(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @st.cache_resource(max_entries=2, on_release=_close, show_spinner=False)
-def _connection(key: DbKey) -> duckdb.DuckDBPyConnection:
-    return bound_connection(open_version(key), CAPACITY)
+def _connection(key: DbKey) -> Remembering:
+    return Remembering(bound_connection(open_version(key), CAPACITY), {})
 
 
 @contextlib.contextmanager
 def cursor(key: DbKey) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor of the cached connection for one query (connections are not shared by threads)."""
+    """A cursor of the cached connection for one query (connections are not shared by threads),
+    remembering the small facts of the database version (kpi.facts: the file cannot change
+    under a read-only connection to one version)."""
     cur = _connection(key).cursor()
     try:
         cur.execute("USE px")

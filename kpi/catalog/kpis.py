@@ -9,6 +9,7 @@ from kpi.catalog.kind_fields import Kpi
 from kpi.catalog.kinds import Direction, Kind, Source, Unit
 from kpi.catalog.reviews import REVIEW_KPIS
 from kpi.errors import UsageError
+from kpi.facts import fact
 from kpi.stats import SUPPRESSION_THRESHOLD
 
 DOMAIN_KPI_PREFIX = "domain_top_box"
@@ -163,10 +164,10 @@ def domain_kpi(domain: str) -> Kpi:
 
 def patient_domains(con) -> list[str]:
     """Patient domains with a question in the catalog, other than overall and recommend."""
-    rows = con.execute(
+    rows = fact(con, ("patient domains",), lambda: tuple(con.execute(
         "SELECT DISTINCT domain FROM questions WHERE audience = 'patient' "
         "AND NOT list_contains($skip, domain) ORDER BY domain",
-        {"skip": list(NOT_DOMAIN_KPIS)}).fetchall()
+        {"skip": list(NOT_DOMAIN_KPIS)}).fetchall()))
     return [domain for (domain,) in rows]
 
 

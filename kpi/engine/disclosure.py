@@ -20,10 +20,11 @@ import numpy as np
 
 from kpi.catalog.kpis import Kpi
 from kpi.engine.complement import protect
-from kpi.engine.meta import DEPARTMENTS_SQL
 from kpi.engine.rows import KpiRows
 from kpi.engine.run import Run
-from kpi.engine.scope import GROUPINGS, Scope
+from kpi.engine.scope import GROUPINGS, Scope, resolve_scope
+from kpi.facts import fact
+from kpi.filters import Filter
 from kpi.stats import suppressed_mask
 from kpi.store.meta import write_id
 
@@ -58,7 +59,7 @@ def window_patterns(run: Run, kpis: list[Kpi], rows_of: RowsOf
                     ) -> tuple[tuple[str, ...], dict[str, np.ndarray]]:
     """Every department id of the database, and each KPI's withheld cells of the window's
     table; remembered per read-only database file version, window and KPI."""
-    every = tuple(row[0] for row in run.con.execute(DEPARTMENTS_SQL).fetchall())
+    every = resolve_scope(run.con, Filter()).departments  # the whole database's, by id
     version = _file_version(run.con)
     keys = {k.id: (version, every, run.scope.start, run.scope.end, k.id, k.min_n) for k in kpis}
     patterns = {k.id: _REMEMBERED.get(keys[k.id]) if version else None for k in kpis}
@@ -91,6 +92,10 @@ def _file_version(con) -> tuple | None:
     """(path, write id) of the connection's database when it is a file opened read-only (a
     version that cannot change under us), else None (nothing remembered). The id is read
     through the connection: the path may name a newer file than the one it has open."""
+    return fact(con, ("file version",), lambda: _asked_file_version(con))
+
+
+def _asked_file_version(con) -> tuple | None:
     row = con.execute(_CURRENT_DATABASE_SQL).fetchone()
     if row is None or not row[0] or not row[1]:
         return None

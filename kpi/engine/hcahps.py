@@ -12,6 +12,7 @@ from kpi.engine.complement import protect_columns
 from kpi.engine.disclosure import filter_totals_withheld, remembered
 from kpi.engine.scope import resolve_scope
 from kpi.engine.survey import grouped_scores_query
+from kpi.facts import fact
 from kpi.filters import Filter
 from kpi.hcahps.measures import MEASURE_CODES
 from kpi.hcahps.standing import standing_rows, withhold_rows
@@ -51,10 +52,14 @@ def _quarter_start(day: date) -> date:
 def _coded_measures(con) -> list[str]:
     """The measure codes that patient questions carry, in the spec's order (none in a database
     written before the column existed)."""
+    return list(fact(con, ("coded measures",), lambda: _asked_coded_measures(con)))
+
+
+def _asked_coded_measures(con) -> tuple[str, ...]:
     if not con.execute(_HAS_CODES_SQL).fetchone()[0]:
-        return []
+        return ()
     found = {row[0] for row in con.execute(_CODED_SQL).fetchall()}
-    return [code for code in MEASURE_CODES if code in found]
+    return tuple(code for code in MEASURE_CODES if code in found)
 
 
 def _scores(con, flt: Filter, groups: tuple[str, ...], codes: list[str]) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kpi.facts import fact
 from kpi.store.derived.extremes import SOURCE_DATES, extremes_sql
 from kpi.store.derived.version import is_current
 
@@ -11,10 +12,10 @@ DEPARTMENTS_SQL = ("SELECT department_id, department_name, service_line, site FR
                    "ORDER BY department_id")
 
 
-def _extremes(con) -> list[tuple[str, date | None, date | None]]:
-    if is_current(con):
-        return con.execute("SELECT source, first, last FROM derived_extremes").fetchall()
-    return con.execute(extremes_sql(con)).fetchall()
+def _extremes(con) -> tuple[tuple[str, date | None, date | None], ...]:
+    sql = "SELECT source, first, last FROM derived_extremes" if is_current(con) else None
+    return fact(con, ("extremes",),
+                lambda: tuple(con.execute(sql or extremes_sql(con)).fetchall()))
 
 
 def data_as_of(con) -> dict[str, date | None]:

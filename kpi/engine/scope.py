@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from kpi.engine.meta import DEPARTMENTS_SQL, default_window
 from kpi.errors import UsageError
+from kpi.facts import fact
 from kpi.filters import Filter
 
 GROUPINGS = ("department", "month")
@@ -124,7 +125,8 @@ def resolve_scope(con, flt: Filter, group_by: Sequence[str] = ()) -> Scope:
     if unknown_groups:
         raise UsageError(f"cannot group by {', '.join(map(repr, unknown_groups))}; "
                          f"choose from {', '.join(GROUPINGS)}")
-    every = con.execute(DEPARTMENTS_SQL).fetchall()  # id, name, service line, site
+    # every department of the database: id, name, service line, site
+    every = fact(con, ("departments",), lambda: tuple(con.execute(DEPARTMENTS_SQL).fetchall()))
     rows = [row for row in every if flt.within.admits(row[0], row[2], row[3])]
     choices = ((0, flt.departments, "department"), (2, flt.service_lines, "service line"),
                (3, flt.sites, "site"))

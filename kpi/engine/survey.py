@@ -10,6 +10,7 @@ from kpi.engine.months import TwoLevel, two_level_params, two_level_sql
 from kpi.engine.rows import KpiRows, kpi_rows
 from kpi.engine.run import Run
 from kpi.engine.scope import Scope
+from kpi.facts import fact
 from kpi.scoring import (
     NPS_DETRACTOR_MAX,
     NPS_PROMOTER_MIN,
@@ -173,5 +174,6 @@ def grouped_scores_query(scope: Scope, grouping: str, responses: str = "patient_
 
 def _catalog_items(con, audience: str) -> dict[str, tuple[int, int]]:
     """Questions per domain in the catalog: (all items, rating0_10 items)."""
-    rows = con.execute(_ITEMS_SQL, {"audience": audience, "nps_scale": NPS_SCALE}).fetchall()
+    rows = fact(con, ("catalog items", audience), lambda: tuple(con.execute(
+        _ITEMS_SQL, {"audience": audience, "nps_scale": NPS_SCALE}).fetchall()))
     return {domain: (items, nps_items) for domain, items, nps_items in rows}

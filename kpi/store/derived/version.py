@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kpi.facts import fact
+
 DERIVE_VERSION = "7"  # raise whenever the derived tables change shape or meaning
 META_KEY = "derive_version"
 
@@ -9,5 +11,6 @@ META_KEY = "derive_version"
 def is_current(con) -> bool:
     """True when the database's derived tables were built by this version of
     kpi.store.derived.rebuild."""
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
+    row = fact(con, ("derive version",), lambda: con.execute(
+        "SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone())
     return row is not None and row[0] == DERIVE_VERSION
