@@ -58,6 +58,14 @@ def con(tmp_path_factory):
     connection.close()
 
 
+@pytest.fixture(params=["derived", "plain"])
+def ratings(request, con, monkeypatch):
+    """The connection, read through the load-time rating counts or the answers themselves."""
+    if request.param == "plain":
+        monkeypatch.setattr(breakdowns, "is_current", lambda _con: False)
+    return con
+
+
 def _counts(frame):
     return {int(a): int(r) for a, r in zip(frame["answer"], frame["responses"]) if r}
 
@@ -65,8 +73,8 @@ def _counts(frame):
 @pytest.mark.parametrize("flt, n, counts", [
     (JAN_FEB, 16, {10: 7, 9: 2, 8: 2, 7: 2, 5: 1, 3: 1, 0: 1}),
 ])
-def test_rating_distribution_counts_every_code_of_the_scale(con, flt, n, counts):
-    got = breakdowns.rating_distribution(con, flt)
+def test_rating_distribution_counts_every_code_of_the_scale(ratings, flt, n, counts):
+    got = breakdowns.rating_distribution(ratings, flt)
     assert list(got["answer"]) == list(range(0, 11))
     assert _counts(got) == counts
     assert set(got["n"]) == {n}
@@ -81,15 +89,15 @@ def test_rating_distribution_counts_every_code_of_the_scale(con, flt, n, counts)
     # suppression: the engine withholds ward A's satisfaction for this window too)
     Filter(departments=("A",), start=D("2025-01-01"), end=D("2025-02-28")),
 ])
-def test_rating_distribution_is_withheld_below_eleven_answers_or_as_a_complement(con, flt):
-    got = breakdowns.rating_distribution(con, flt)
+def test_rating_distribution_is_withheld_below_eleven_answers_or_as_a_complement(ratings, flt):
+    got = breakdowns.rating_distribution(ratings, flt)
     assert len(got) == 1
     assert bool(got["suppressed"].item())
     assert got[["answer", "responses", "share", "n"]].isna().all(axis=None)
 
 
-def test_rating_distribution_with_no_answers_has_zero_counts_and_no_share(con):
-    got = breakdowns.rating_distribution(con, Filter(start=D("2024-12-01"), end=D("2024-12-31")))
+def test_rating_distribution_with_no_answers_has_zero_counts_and_no_share(ratings):
+    got = breakdowns.rating_distribution(ratings, Filter(start=D("2024-12-01"), end=D("2024-12-31")))
     assert len(got) == 11 and set(got["responses"]) == {0}
     assert got["share"].isna().all() and not got["suppressed"].any()
 

@@ -16,6 +16,7 @@ from kpi.engine.table import withheld_groups
 from kpi.filters import Filter
 from kpi.scoring import scales_sql_values
 from kpi.stats import SUPPRESSION_THRESHOLD, check_threshold
+from kpi.store.derived.version import is_current
 
 AGE_BANDS = ("0-7 days", "8-30 days", "31-90 days", "over 90 days")
 COMMENT_LIMIT = 500
@@ -36,11 +37,14 @@ def rating_distribution(con, flt: Filter, threshold: int = SUPPRESSION_THRESHOLD
     the filter's overall KPI (its n would give away what complementary suppression hides)."""
     limit = check_threshold(threshold)
     scope = resolve_scope(con, flt)
+    answers = (f"SELECT question_id, answer, answers AS weight FROM derived_rating_answers "
+               f"WHERE audience = 'patient' AND {scope.where('response_date')}"
+               if is_current(con) else
+               "SELECT a.question_id, a.answer, 1 AS weight FROM patient_answers a "
+               f"JOIN patient_responses r USING (response_id) "
+               f"WHERE {scope.where('response_date', 'r.')}")
     return con.execute(f"""
-        WITH answers AS (
-            SELECT a.question_id, a.answer
-            FROM patient_answers a JOIN patient_responses r USING (response_id)
-            WHERE {scope.where('response_date', 'r.')}),
+        WITH answers AS ({answers}),
         questions AS (
             SELECT q.question_id, q.question_text, q.scale, scales.low, scales.high
             FROM questions q JOIN {scales_sql_values()} USING (scale)
@@ -49,7 +53,7 @@ def rating_distribution(con, flt: Filter, threshold: int = SUPPRESSION_THRESHOLD
             SELECT q.*, code FROM questions q, generate_series(q.low, q.high) AS g(code)),
         counted AS (
             SELECT c.question_id, c.question_text, c.scale, c.code AS answer,
-                   count(a.answer) AS responses
+                   coalesce(sum(a.weight), 0)::BIGINT AS responses
             FROM codes c LEFT JOIN answers a
               ON a.question_id = c.question_id AND a.answer = c.code
             GROUP BY ALL),

@@ -26,6 +26,7 @@ __all__ = ["DERIVED_TABLES", "META_KEY", "follows_changes", "is_current", "rebui
 DERIVED_TABLES = ("derived_extremes", "derived_survey_items", "derived_survey_domains",
                   "derived_survey_measures", "derived_survey_responses",
                   "derived_survey_items_monthly", "derived_survey_domains_monthly",
+                  "derived_rating_answers",
                   "derived_survey_measures_monthly",
                   "derived_visit_waits", "derived_visit_waits_monthly",
                   "derived_returns_by_department", "derived_returns_all_departments",

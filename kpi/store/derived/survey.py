@@ -32,6 +32,10 @@ CREATE OR REPLACE TABLE derived_survey_measures (
 CREATE OR REPLACE TABLE derived_survey_responses (
     audience VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL,
     responses INTEGER NOT NULL)
+""", """
+CREATE OR REPLACE TABLE derived_rating_answers (
+    audience VARCHAR NOT NULL, department_id VARCHAR NOT NULL, response_date DATE NOT NULL,
+    question_id VARCHAR NOT NULL, answer INTEGER NOT NULL, answers INTEGER NOT NULL)
 """]
 
 # The valid answers of one audience with their question's group (`domain`: the value of the
@@ -77,6 +81,17 @@ FROM masks m JOIN (SELECT DISTINCT domain, domain_no FROM q) d
 GROUP BY ALL ORDER BY m.response_date, m.department_id, d.domain
 """
 
+# Valid answers per code of each question of the `overall` domain (the rating distribution of
+# kpi.engine.breakdowns: 0.15 s and 28.6 M answers scanned per filter at scale 25, without).
+_RATINGS = """
+INSERT INTO derived_rating_answers
+SELECT '{audience}', r.department_id, r.response_date, a.question_id, a.answer, count(*)
+FROM {responses} r JOIN {answers} a USING (response_id) JOIN questions q USING (question_id)
+  JOIN {scales} USING (scale)
+WHERE q.audience = '{audience}' AND q.domain = 'overall' AND a.answer BETWEEN scales.low AND scales.high
+GROUP BY ALL ORDER BY r.response_date, r.department_id, a.question_id, a.answer
+"""
+
 # Responses returned, surveys with every answer blank included.
 _RESPONSES = """
 INSERT INTO derived_survey_responses
@@ -96,7 +111,7 @@ MONTHLY = {"derived_survey_items": ("question_id", ("valid", "top", "points", "p
            "derived_survey_domains": ("domain", ("responses",)),
            "derived_survey_measures": ("hcahps_measure", ("responses",))}
 DAILY = ("derived_survey_items", "derived_survey_domains", "derived_survey_measures",
-         "derived_survey_responses")
+         "derived_survey_responses", "derived_rating_answers")
 # The responses answering each group of questions: table, column of questions grouped by.
 ANSWERED = {"derived_survey_domains": "domain", "derived_survey_measures": "hcahps_measure"}
 
@@ -115,7 +130,7 @@ def _daily(audience: str, responses: str) -> list[str]:
     answered = [_VALID.format(**names, grouping=grouping) + _DOMAINS.format(**names, table=table)
                 for table, grouping in ANSWERED.items()]
     return [_VALID.format(**names, grouping="domain") + _ITEMS.format(**names), *answered,
-            _RESPONSES.format(**names)]
+            _RESPONSES.format(**names), _RATINGS.format(**names)]
 
 
 def survey_statements() -> list[tuple[str, dict]]:
