@@ -156,9 +156,9 @@ def kpis(key: DbKey) -> dict[str, Kpi]:
         return {k.id: k for k in catalog.available_kpis(cur)}
 
 
-@cached_data(max_entries=TABLES)
 def worklist(key: DbKey, flt: Filter) -> pd.DataFrame:
-    """The complaints worklist of the filter (kpi.engine.worklist), read through its Scope."""
+    """The complaints worklist of the filter (kpi.engine.worklist), read through its Scope; not
+    cached here: the page keeps its readable rows, once per filter (ui/worklist_view.py)."""
     with cursor(key) as cur:
         return complaint_worklist(cur, resolve_scope(cur, flt))
 
