@@ -96,7 +96,7 @@ RETURN_VISITS = [
 WINTER = dict(start="2024-01-01", end="2024-02-29")
 
 
-def _build_return_db(path):
+def _build_return_db(path, visits=RETURN_VISITS):
     salt = load_salt(path)
     with write_swap(path, fresh=True) as con:
         con.execute("INSERT INTO departments VALUES ('A', 'Ward A', 'Inpatient', 'North'), "
@@ -104,7 +104,7 @@ def _build_return_db(path):
         con.execute("CREATE TEMP TABLE raw (visit_id VARCHAR, k VARCHAR, department_id VARCHAR, "
                     "visit_date DATE)")
         con.executemany("INSERT INTO raw VALUES (?, ?, ?, ?)",
-                        [(f"V{i}", *visit) for i, visit in enumerate(RETURN_VISITS)])
+                        [(f"V{i}", *visit) for i, visit in enumerate(visits)])
         con.execute(f"INSERT INTO visits SELECT visit_id, {patient_hash_sql('k')}, department_id, "
                     "visit_date, NULL, NULL FROM raw", {"salt": salt})
     return path
@@ -265,6 +265,47 @@ def test_return_counts_do_not_depend_on_the_patient_buckets(tmp_path, monkeypatc
             con.close()
     assert counts[0] == counts[1] and all(counts[0])
     assert ("D1", date(2023, 3, 1), None, 365, 3, 1) in counts[1][0]  # P1, P2, P3 summed
+
+
+# F visits A, then B four times (twice on one day, once in C too), then A, B and A again: its
+# previous A visit lies 1 to 6 rows back, so a lag depth of 1, 2 or 3 leaves rows to the exact
+# second sort; G's only visits are a same-day pair.
+FREQUENT_VISITS = [
+    ("F", "A", "2024-01-02"), ("F", "B", "2024-01-03"), ("F", "B", "2024-01-04"),
+    ("F", "B", "2024-01-04"), ("F", "C", "2024-01-04"), ("F", "B", "2024-01-09"),
+    ("F", "A", "2024-01-20"), ("F", "B", "2024-03-01"), ("F", "A", "2024-06-30"),
+    ("G", "A", "2024-02-29"), ("G", "C", "2024-02-29"), ("Z", "C", "2025-12-31"),
+]
+
+
+@pytest.mark.parametrize("lags", [1, 2, 3, 8])
+def test_return_counts_do_not_depend_on_the_lag_depth(tmp_path, monkeypatch, lags):
+    monkeypatch.setattr(derive_returns, "LAGS", lags)
+    con = open_readonly(_build_return_db(tmp_path / "f.duckdb", FREQUENT_VISITS))
+    try:
+        rows = con.execute("SELECT department_id, visit_date::VARCHAR, prev_date::VARCHAR, "
+                           "visits, returned FROM derived_returns_by_department "
+                           "WHERE window_days = 90 ORDER BY ALL").fetchall()
+        overall = con.execute("SELECT visit_date::VARCHAR, prev_date::VARCHAR, visits, returned "
+                              "FROM derived_returns_all_departments WHERE window_days = 90 "
+                              "ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+    # by hand: each (department, day) with the patient's previous day in that department, and
+    # whether a later day follows within 90 days (in any department)
+    assert rows == [
+        ("A", "2024-01-02", None, 1, 1), ("A", "2024-01-20", "2024-01-02", 1, 1),
+        ("A", "2024-02-29", None, 1, 0), ("A", "2024-06-30", "2024-01-20", 1, 0),
+        ("B", "2024-01-03", None, 1, 1), ("B", "2024-01-04", "2024-01-03", 1, 1),
+        ("B", "2024-01-09", "2024-01-04", 1, 1), ("B", "2024-03-01", "2024-01-09", 1, 0),
+        ("C", "2024-01-04", None, 1, 1), ("C", "2024-02-29", None, 1, 0),
+        ("C", "2025-12-31", None, 1, 0)]
+    assert overall == [
+        ("2024-01-02", None, 1, 1), ("2024-01-03", "2024-01-02", 1, 1),
+        ("2024-01-04", "2024-01-03", 1, 1), ("2024-01-09", "2024-01-04", 1, 1),
+        ("2024-01-20", "2024-01-09", 1, 1), ("2024-02-29", None, 1, 0),
+        ("2024-03-01", "2024-01-20", 1, 0), ("2024-06-30", "2024-03-01", 1, 0),
+        ("2025-12-31", None, 1, 0)]
 
 
 def test_derived_tables_of_another_version_are_not_read(tmp_path):

@@ -22,7 +22,7 @@ from kpi.catalog.kpis import KPIS
 
 RETURN_WINDOWS = sorted({k.days for k in KPIS if k.kind == Kind.RETURN_RATE})
 PER_DAY = 2 ** 32  # sort key k = day * PER_DAY + department code (codes stay below it)
-BUCKET_VISITS = 4_000_000  # visits per bucket of patients in the return-count sorts
+BUCKET_VISITS = 8_000_000  # visits per bucket of patients in the return-count sorts
 
 _CODES = """
 CREATE OR REPLACE TEMP TABLE department_codes AS
@@ -31,27 +31,51 @@ FROM (SELECT DISTINCT department_id FROM {visits})
 """
 
 # One row per patient, department and day (exact duplicates dropped), ordered within the
-# patient by k = (day, department code): day_first is the day's first row (the lowest code),
-# its previous row is on the previous day; next_day starts the frame at the next day's first
-# possible key. Days count from 1970-01-01.
-_LINKS = """
-WITH keyed AS (
-    SELECT v.patient_hash, c.code, (v.visit_date - DATE '1970-01-01')::INTEGER AS day,
-           (v.visit_date - DATE '1970-01-01')::BIGINT * $per_day + c.code AS k
-    FROM {visits} v JOIN department_codes c USING (department_id)
-    WHERE v.patient_hash % {buckets} = {bucket}
+# patient by k = (day, department code), in one sort: its previous row gives the previous
+# visit in any department (on the previous day when this row is the day's first, the lowest
+# code); next_day starts the frame at the next day's first possible key; the previous visit
+# in the same department (prev_same) is the nearest of the LAGS rows before with this code
+# on an earlier day. A row with more rows before it and no such match (a patient of many
+# visits) is not `resolved`: its prev_same is found again, exactly, by a second sort of its
+# patient's rows only. Days count from 1970-01-01.
+LAGS = 2  # leaves 4% of the rows to the second sort at scale 25: fastest of 1 to 4
+_NEAR = """
+WITH coded AS (
+    SELECT patient_hash, (visit_date - DATE '1970-01-01')::INTEGER AS day,
+           list_position((SELECT list(department_id ORDER BY code) FROM department_codes),
+                         department_id)::BIGINT AS code
+    FROM {visits} WHERE patient_hash % {buckets} = {bucket}
+), keyed AS (
+    SELECT *, day::BIGINT * $per_day + code AS k FROM coded
+), ordered AS (
+    SELECT patient_hash, code, day, k, {lags},
+           first_value(day) OVER (by_key RANGE BETWEEN ($per_day - code) FOLLOWING
+                                  AND UNBOUNDED FOLLOWING) AS next_day,
+           row_number() OVER by_key AS seq
+    FROM keyed
+    WINDOW by_key AS (PARTITION BY patient_hash ORDER BY k)
 )
-SELECT code, day, lag(k) OVER by_key AS previous_k, lag(day) OVER by_key AS previous_day,
-       first_value(day) OVER (by_key RANGE BETWEEN ($per_day - code) FOLLOWING
-                              AND UNBOUNDED FOLLOWING) AS next_day,
-       last_value(day) OVER (PARTITION BY patient_hash, code ORDER BY day
-                             RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_same
-FROM keyed
-WINDOW by_key AS (PARTITION BY patient_hash ORDER BY k)
-QUALIFY previous_k IS DISTINCT FROM k
+SELECT patient_hash, code, day, l1 // $per_day AS previous_day, next_day,
+       coalesce({nearest}) AS near_same, near_same IS NOT NULL OR seq <= {depth} + 1 AS resolved
+FROM ordered WHERE l1 IS DISTINCT FROM k
+"""
+# lag i's key is on an earlier day in this department: its day
+_NEAREST = "CASE WHEN l{i} % $per_day = code AND l{i} // $per_day < day THEN l{i} // $per_day END"
+
+_LINKS = """
+WITH near AS MATERIALIZED ({near}
+), far AS (
+    SELECT code, day, previous_day, next_day, resolved,
+           lag(day) OVER (PARTITION BY patient_hash, code ORDER BY day) AS prev_same
+    FROM near WHERE patient_hash IN (SELECT patient_hash FROM near WHERE NOT resolved)
+)
+SELECT code, day, previous_day, next_day, near_same AS prev_same FROM near WHERE resolved
+UNION ALL
+SELECT code, day, previous_day, next_day, prev_same FROM far WHERE NOT resolved
 """
 
-# Both count tables in one pass over the links (grouping sets), split afterwards. Patients
+# Both count tables in one pass over the links (grouping sets), split afterwards; the returns
+# of every window are counted side by side (r0, r1, ...) and then given a row each. Patients
 # are taken a bucket at a time (by their key), so that the sorts fit in memory; the counts of
 # the buckets add up.
 _CREATE_COUNTS = """
@@ -62,19 +86,18 @@ CREATE OR REPLACE TEMP TABLE return_counts (
 
 _COUNTS = """
 INSERT INTO return_counts
-WITH links AS (
-    SELECT *, previous_day IS NULL OR previous_day < day AS day_first,
-           CASE WHEN previous_day < day THEN previous_day END AS prev_any
-    FROM ({links})
+WITH links AS ({links}
+), counted AS (
+    SELECT grouping(code) = 1 AS all_departments, code, day,
+           coalesce(prev_same, prev_any) AS prev_day, count(*) AS visits, {returned}
+    FROM (SELECT *, previous_day IS NULL OR previous_day < day AS day_first,
+                 CASE WHEN previous_day < day THEN previous_day END AS prev_any FROM links)
+    GROUP BY GROUPING SETS ((code, day, prev_same), (day, prev_any, day_first))
+    HAVING grouping(code) = 0 OR day_first
 )
-SELECT grouping(code) = 1 AS all_departments, code, day,
-       coalesce(prev_same, prev_any) AS prev_day, window_days,
-       ({sign} * count(*))::INTEGER AS visits,
-       ({sign} * count(*) FILTER (WHERE next_day <= day + window_days))::INTEGER AS returned
-FROM links CROSS JOIN (SELECT unnest($windows)::INTEGER AS window_days)
-GROUP BY GROUPING SETS ((code, day, prev_same, window_days),
-                        (day, prev_any, day_first, window_days))
-HAVING grouping(code) = 0 OR day_first
+SELECT all_departments, code, day, prev_day, unnest($windows)::INTEGER AS window_days,
+       ({sign} * visits)::INTEGER, ({sign} * unnest([{columns}]))::INTEGER
+FROM counted
 """
 
 BY_DEPARTMENT = """
@@ -113,9 +136,15 @@ def count_statements(visits: str, rows: int, sign: int = 1) -> list[tuple[str, d
     `visits` (a table or subquery of `rows` visits with patient_hash, department_id and
     visit_date), times `sign`."""
     buckets = max(1, -(-rows // BUCKET_VISITS))
+    nearest = ", ".join(_NEAREST.format(i=i) for i in range(1, LAGS + 1))
+    lags = ", ".join(f"lag(k, {i}) OVER by_key AS l{i}" for i in range(1, LAGS + 1))
+    returned = ", ".join(f"count(*) FILTER (WHERE next_day <= day + {int(w)}) AS r{n}"
+                         for n, w in enumerate(RETURN_WINDOWS))
+    columns = ", ".join(f"r{n}" for n in range(len(RETURN_WINDOWS)))
     # The bucket numbers are written into the SQL: bound, they slow the window sorts 6-fold.
-    return [(_COUNTS.format(sign=int(sign), links=_LINKS.format(
-        visits=visits, buckets=int(buckets), bucket=int(bucket))),
+    return [(_COUNTS.format(sign=int(sign), returned=returned, columns=columns, links=(
+        _LINKS.format(near=_NEAR.format(visits=visits, buckets=int(buckets), bucket=int(bucket),
+                                        nearest=nearest, lags=lags, depth=int(LAGS))))),
         {"windows": RETURN_WINDOWS, "per_day": PER_DAY}) for bucket in range(buckets)]
 
 
