@@ -26,6 +26,7 @@ from kpi.present.drivers import (
 )
 from kpi.stats_t import correlation_interval_arrays
 from kpi.store.connect import open_readonly
+from kpi.store.derived.driver_cells import cells_params, cells_sql, driver_domains
 from tests.support.demo_test_helpers import END, built_demo
 from tests.support.kpi_db import build_tiny_db
 
@@ -106,6 +107,15 @@ def test_a_department_without_pairs_has_no_drivers(con):
     assert (found.n == 0).all() and found.importance.isna().all()
     assert priority_table(found, "overall").empty
     assert withheld_words(found, "overall", 11) is None
+
+
+def test_the_cells_without_driver_domains_count_the_questions_alone(con):
+    per_level = " SELECT level, count(*), sum(w) FROM counted GROUP BY ALL ORDER BY ALL"
+    domains = driver_domains(con)
+    full = con.execute(cells_sql(domains, "true") + per_level, cells_params(domains)).fetchall()
+    bare = con.execute(cells_sql([], "true") + per_level, cells_params([])).fetchall()
+    assert [level for level, _, _ in full] == ["domain", "question"]
+    assert bare == full[1:]
 
 
 @pytest.mark.parametrize("r, n, low, high", [

@@ -16,7 +16,13 @@ from kpi.filters import Filter
 from kpi.settings import DEFAULT_DRIVER_RESPONDENTS
 from kpi.stats import check_threshold
 from kpi.stats_t import correlation_interval_arrays
-from kpi.store.derived.driver_cells import NOT_DRIVERS, OUTCOMES, cells_sql
+from kpi.store.derived.driver_cells import (
+    NOT_DRIVERS,
+    OUTCOMES,
+    cells_params,
+    cells_sql,
+    driver_domains,
+)
 from kpi.store.derived.driver_cells import TABLE as CELLS_TABLE
 from kpi.store.derived.version import is_current
 
@@ -81,15 +87,17 @@ def drivers_query(con, scope: Scope, derived: bool) -> tuple[str, dict]:
     """The key drivers' SQL and parameters for a scope: the pairs counted from the base tables,
     or (`derived`) the whole months' from the derived cells and only the partial months' days
     from the base tables; the items' top box likewise."""
-    params = {"outcomes": list(OUTCOMES), "not_drivers": list(NOT_DRIVERS)}
+    domains = driver_domains(con)
+    params = {"outcomes": list(OUTCOMES), "not_drivers": list(NOT_DRIVERS),
+              **cells_params(domains)}
     if not derived:
-        return (cells_sql(scope.where("response_date", "r.")) + _PLAIN_CELLS
+        return (cells_sql(domains, scope.where("response_date", "r.")) + _PLAIN_CELLS
                 + _RANKED.format(items=_PLAIN_ITEMS), {**scope.params(), **params})
     params.update(two_level_params(scope))
     partial, ids = _partial_days(con, scope, params)
     items = _DERIVED_ITEMS.format(items=two_level_sql(scope, ITEMS, "question_id, valid, top",
                                                       PATIENT, PATIENT))
-    return (cells_sql(*partial) + _DERIVED_CELLS.format(departments=scope.where_department())
+    return (cells_sql(domains, *partial) + _DERIVED_CELLS.format(departments=scope.where_department())
             + _RANKED.format(items=items), {**params, **ids})
 
 

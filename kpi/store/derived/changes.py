@@ -27,7 +27,7 @@ def follow_changes(con, delta: Delta) -> dict[str, dict]:
     spans = {source: touched_span(con, source) for source in SOURCES}
     _run(con, [(f"CREATE OR REPLACE TABLE derived_extremes AS {extremes_sql()}", {}),
                *touched_survey_statements(spans), *touched_wait_statements(spans["visits"]),
-               *touched_driver_cell_statements(spans["patient"])])
+               *touched_driver_cell_statements(con, spans["patient"])])
     if spans["visits"]["first"] is not None:
         _run(con, touched_return_statements(con))
         _run(con, merge_return_statements(con, delta.as_of_before))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kpi.catalog.kpis import patient_domains
 from kpi.scoring import scales_sql_values
 from kpi.store.derived.touched import in_touched_month
 
@@ -32,26 +33,33 @@ WITH q AS (
 # domain's mean over its answered questions), as in the KPIs; `counted` holds the pairs
 # counted by value, per group ({keys}: the group columns of each respondent, or none). The
 # answers `a` are those of the responses meeting any of the conditions (one join each, so that
-# each scans only its dates' answers).
+# each scans only its dates' answers). One pass over the answers gives each respondent's
+# outcomes (y0, y1, ...) and domain means (d1, d2, ...: the domains of $driver_domains) side by
+# side; the pairs are counted with every outcome at once and split per outcome after.
 _ANSWERS = """
     SELECT {row_keys} a.response_id, q.question_id, q.domain, a.answer >= q.top_min AS top,
            100.0 * (a.answer - q.low) / (q.high - q.low) AS score
     FROM patient_responses r JOIN patient_answers a USING (response_id) JOIN q USING (question_id)
     WHERE {where} AND a.answer BETWEEN q.low AND q.high"""
 CELLS_SQL = """, a AS ({answers}
-), outcomes AS (
-    SELECT response_id, domain AS outcome, round(avg(score), 9) AS y FROM a
-    WHERE list_contains({outcomes}, domain) GROUP BY ALL
+), respondents AS (
+    SELECT {keys} response_id, {means} FROM a GROUP BY ALL
 ), units AS (
-    SELECT {keys} response_id, 'question' AS level, question_id AS driver_id, score AS x FROM a
-    WHERE NOT list_contains({not_drivers}, domain)
-    UNION ALL
-    SELECT {keys} response_id, 'domain', domain, round(avg(score), 9) FROM a
-    WHERE NOT list_contains({not_drivers}, domain) GROUP BY ALL
-), counted AS (
-    SELECT {unit_keys} o.outcome, u.level, u.driver_id, u.x, o.y, count(*) AS w
-    FROM units u JOIN outcomes o USING (response_id) GROUP BY ALL
+    SELECT {unit_keys} 'question' AS level, a.question_id AS driver_id, a.score AS x, {unit_ys}
+    FROM a JOIN respondents u USING (response_id)
+    WHERE NOT list_contains({not_drivers}, a.domain) AND {answered}{domains}
+), pairs AS (
+    SELECT {keys} level, driver_id, x, {ys}, count(*) AS w FROM units WHERE x IS NOT NULL
+    GROUP BY ALL
+), counted AS ({counted}
 )"""
+_DOMAIN_UNITS = """
+    UNION ALL
+    SELECT {keys} 'domain', unnest($driver_domains), unnest([{columns}]), {ys}
+    FROM respondents WHERE {answered}"""
+_COUNTED = """
+    SELECT {keys} '{outcome}' AS outcome, level, driver_id, x, y{n} AS y, sum(w) AS w
+    FROM pairs WHERE y{n} IS NOT NULL GROUP BY ALL"""
 
 _GROUPS = {"department_id": "r.department_id",
            "month": "date_trunc('month', r.response_date)::DATE"}
@@ -68,21 +76,44 @@ def _sql_list(values: tuple[str, ...]) -> str:
     return "[" + ", ".join(f"'{v}'" for v in values) + "]"
 
 
-def cells_sql(*wheres: str, grouped: bool = False) -> str:
+def driver_domains(con) -> list[str]:
+    """The patient domains whose questions drive an outcome (bind them as $driver_domains)."""
+    return [d for d in patient_domains(con) if d not in NOT_DRIVERS]
+
+
+def cells_params(domains: list[str]) -> dict:
+    """The parameters of cells_sql(domains, ...)."""
+    return {"driver_domains": list(domains)} if domains else {}
+
+
+def cells_sql(domains: list[str], *wheres: str, grouped: bool = False) -> str:
     """SQL (the questions and the cells' CTEs, `q` to `counted`) counting the pairs of the
-    patient responses `r` that meet any of the (disjoint) conditions `wheres`; per department
-    and month when `grouped`."""
+    patient responses `r` that meet any of the (disjoint) conditions `wheres`, with the driver
+    `domains` (parameters: cells_params); per department and month when `grouped`."""
     keys = tuple(_GROUPS) if grouped else ()
     row_keys = "".join(f"{_GROUPS[k]} AS {k}, " for k in keys)
     answers = " UNION ALL".join(_ANSWERS.format(row_keys=row_keys, where=w) for w in wheres)
+    group_keys = "".join(f"{k}, " for k in keys)
+    ys = ", ".join(f"y{n}" for n in range(len(OUTCOMES)))
+    means = [f"round(avg(score) FILTER (WHERE domain = '{outcome}'), 9) AS y{n}"
+             for n, outcome in enumerate(OUTCOMES)]
+    means += [f"round(avg(score) FILTER (WHERE domain = $driver_domains[{n}]), 9) AS d{n}"
+              for n in range(1, len(domains) + 1)]
+    answered = "(" + " OR ".join(f"y{n} IS NOT NULL" for n in range(len(OUTCOMES))) + ")"
+    domain_units = _DOMAIN_UNITS.format(
+        keys=group_keys, ys=ys, answered=answered,
+        columns=", ".join(f"d{n}" for n in range(1, len(domains) + 1))) if domains else ""
     return QUESTIONS_SQL.format(scales=scales_sql_values()) + CELLS_SQL.format(
-        answers=answers, keys="".join(f"{k}, " for k in keys),
-        unit_keys="".join(f"u.{k}, " for k in keys), outcomes=_sql_list(OUTCOMES),
-        not_drivers=_sql_list(NOT_DRIVERS))
+        answers=answers, keys=group_keys, means=", ".join(means), answered=answered,
+        unit_keys="".join(f"u.{k}, " for k in keys), unit_ys=", ".join(
+            f"u.y{n}" for n in range(len(OUTCOMES))), ys=ys,
+        not_drivers=_sql_list(NOT_DRIVERS), domains=domain_units,
+        counted=" UNION ALL".join(_COUNTED.format(keys=group_keys, outcome=outcome, n=n)
+                                  for n, outcome in enumerate(OUTCOMES)))
 
 
-def _insert(where: str) -> str:
-    return (f"INSERT INTO {TABLE} {cells_sql(where, grouped=True)} "
+def _insert(domains: list[str], where: str) -> str:
+    return (f"INSERT INTO {TABLE} {cells_sql(domains, where, grouped=True)} "
             "SELECT department_id, month, outcome, level, driver_id, x, y, w::INTEGER "
             "FROM counted ORDER BY department_id, month, outcome, level, driver_id, x, y")
 
@@ -94,12 +125,14 @@ def driver_cell_statements(con) -> list[tuple[str, dict]]:
     first, last = con.execute("SELECT year(min(response_date)), year(max(response_date)) "
                               "FROM patient_responses").fetchone()
     years = range(first, last + 1) if first is not None else ()
-    return [(_CREATE, {}), *((_insert("r.response_date BETWEEN $first AND $last"),
-                              {"first": date(year, 1, 1), "last": date(year, 12, 31)})
+    domains = driver_domains(con)
+    return [(_CREATE, {}), *((_insert(domains, "r.response_date BETWEEN $first AND $last"),
+                              {"first": date(year, 1, 1), "last": date(year, 12, 31),
+                               **cells_params(domains)})
                              for year in years)]
 
 
-def touched_driver_cell_statements(span: dict) -> list[tuple[str, dict]]:
+def touched_driver_cell_statements(con, span: dict) -> list[tuple[str, dict]]:
     """The SQL (with parameters) that recomputes the cells of the departments and months a
     load touched; `span` holds the first and last touched day of the patient survey."""
     if span["first"] is None:
@@ -108,6 +141,7 @@ def touched_driver_cell_statements(span: dict) -> list[tuple[str, dict]]:
                                 "date_trunc('month', r.response_date)")
     where = ("r.response_date BETWEEN date_trunc('month', $first::DATE) "
              f"AND last_day($last::DATE) AND {in_month}")
+    domains = driver_domains(con)
     return [(f"DELETE FROM {TABLE} WHERE "
              + in_touched_month("'patient'", "department_id", "month"), {}),
-            (_insert(where), span)]
+            (_insert(domains, where), {**span, **cells_params(domains)})]
