@@ -94,19 +94,20 @@ def cells_sql(domains: list[str], *wheres: str, grouped: bool = False) -> str:
     row_keys = "".join(f"{_GROUPS[k]} AS {k}, " for k in keys)
     answers = " UNION ALL".join(_ANSWERS.format(row_keys=row_keys, where=w) for w in wheres)
     group_keys = "".join(f"{k}, " for k in keys)
-    ys = ", ".join(f"y{n}" for n in range(len(OUTCOMES)))
-    means = [f"round(avg(score) FILTER (WHERE domain = '{outcome}'), 9) AS y{n}"
-             for n, outcome in enumerate(OUTCOMES)]
-    means += [f"round(avg(score) FILTER (WHERE domain = $driver_domains[{n}]), 9) AS d{n}"
-              for n in range(1, len(domains) + 1)]
-    answered = "(" + " OR ".join(f"y{n} IS NOT NULL" for n in range(len(OUTCOMES))) + ")"
-    domain_units = _DOMAIN_UNITS.format(
-        keys=group_keys, ys=ys, answered=answered,
-        columns=", ".join(f"d{n}" for n in range(1, len(domains) + 1))) if domains else ""
+    y_columns = [f"y{n}" for n in range(len(OUTCOMES))]
+    d_columns = [f"d{n}" for n in range(1, len(domains) + 1)]
+    ys = ", ".join(y_columns)
+    means = [f"round(avg(score) FILTER (WHERE domain = '{outcome}'), 9) AS {y}"
+             for outcome, y in zip(OUTCOMES, y_columns)]
+    means += [f"round(avg(score) FILTER (WHERE domain = $driver_domains[{n}]), 9) AS {d}"
+              for n, d in enumerate(d_columns, start=1)]
+    answered = "(" + " OR ".join(f"{y} IS NOT NULL" for y in y_columns) + ")"
+    domain_units = _DOMAIN_UNITS.format(keys=group_keys, ys=ys, answered=answered,
+                                        columns=", ".join(d_columns)) if domains else ""
     return QUESTIONS_SQL.format(scales=scales_sql_values()) + CELLS_SQL.format(
         answers=answers, keys=group_keys, means=", ".join(means), answered=answered,
-        unit_keys="".join(f"u.{k}, " for k in keys), unit_ys=", ".join(
-            f"u.y{n}" for n in range(len(OUTCOMES))), ys=ys,
+        unit_keys="".join(f"u.{k}, " for k in keys),
+        unit_ys=", ".join(f"u.{y}" for y in y_columns), ys=ys,
         not_drivers=_sql_list(NOT_DRIVERS), domains=domain_units,
         counted=" UNION ALL".join(_COUNTED.format(keys=group_keys, outcome=outcome, n=n)
                                   for n, outcome in enumerate(OUTCOMES)))
