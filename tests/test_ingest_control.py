@@ -3,11 +3,13 @@ and its place, never the value), kept in free text."""
 
 from __future__ import annotations
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from kpi.errors import RejectedInput
+from kpi.ingest.control import has_control_sql
 from kpi.ingest.delivery import ingest_folder
 from tests.support.ingest_helpers import GOOD, delivery, rows
 
@@ -97,3 +99,19 @@ def test_free_text_keeps_its_control_characters(tmp_path):
         ("Overall\nrating",)]
     assert rows(db, "SELECT comment FROM patient_responses WHERE response_id = 'R3'") == [
         (comment,)]
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("V-001", False), ('say "hi"', False), ("back\\slash", False), ("é", False),
+    ("no\u00a0break", False), ("日本", False), ("tab\tin", True), ("\x00", True),
+    ("unit\x1fsep", True), ("del\x7f", True), ("\x80pad", True), ("apc\x9f", True),
+    ("é\x85", True), (None, None),
+])
+def test_the_control_character_test_of_a_cell(cell, expected):
+    # the quick screen (JSON escapes, non-ASCII, DEL) lets the exact expression see them all
+    con = duckdb.connect()
+    try:
+        assert con.execute(f"SELECT {has_control_sql('$cell')}", {"cell": cell}).fetchone()[0] \
+            is expected
+    finally:
+        con.close()

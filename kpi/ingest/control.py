@@ -12,9 +12,18 @@ CONTROL_RULE = ("holds a control character ({note}); ids and codes must be print
                 "on one line")
 
 
+# A cell can hold a control character only if JSON must escape one of its characters (C0,
+# quotes, backslash), it is not plain ASCII (C1) or it holds DEL: a test a third the cost of
+# the regular expression, which then looks only at those cells.
+_MAYBE_CONTROL = ("strlen(to_json({c})) <> strlen({c}) + 2 OR strlen({c}) <> length({c}) "
+                  "OR contains({c}, chr(127))")
+
+
 def has_control_sql(column: str) -> str:
-    """SQL: true when a text cell holds a control character."""
-    return f"regexp_matches({column}, {CONTROL_PATTERN})"
+    """SQL: true when a text cell holds a control character (NULL for an empty cell)."""
+    maybe = _MAYBE_CONTROL.format(c=column)
+    return (f"CASE WHEN {column} IS NULL THEN NULL WHEN {maybe} "
+            f"THEN regexp_matches({column}, {CONTROL_PATTERN}) ELSE false END")
 
 
 def control_note_sql(column: str) -> str:

@@ -21,7 +21,6 @@ from kpi.ingest.read import Staged
 from kpi.ingest.records import record_ids
 from kpi.ingest.report import CAP, Finding
 
-ISO_DATE = "'[0-9]{4}-[0-9]{2}-[0-9]{2}'"
 INTEGER_MAX = 2_147_483_647
 
 
@@ -90,7 +89,8 @@ def _rules_for(file: str, column: Column) -> list[RowRule]:
         empty = f"{c} IS NULL" + (f" OR trim({c}) = ''" if column.kind == TEXT else "")
         rules.append(rule("is empty, but this column is required", empty))
     if column.kind == DATE:
-        real_date = f"regexp_full_match({c}, {ISO_DATE}) AND TRY_CAST({c} AS DATE) IS NOT NULL"
+        # a real date whose ISO text is the cell itself (YYYY-MM-DD; there is no year 0000)
+        real_date = f"length({c}) = 10 AND TRY_CAST({c} AS DATE)::VARCHAR = {c}"
         rules.append(RowRule(file, c, "is not a real date written YYYY-MM-DD",
                              f"{c} IS NOT NULL AND NOT coalesce({real_date}, false)", c,
                              dates=True))
