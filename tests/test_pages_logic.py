@@ -19,6 +19,7 @@ from kpi.spc.compare import (
     WITHHELD,
     WORSE,
     against_overall,
+    pooled_reference,
 )
 from ui.exporting import cli_command
 from ui.periods import (
@@ -122,6 +123,21 @@ def test_a_pooled_kpi_is_compared_with_its_departments_not_the_whole_filter():
     groups = rows(("k", "higher", 40.0, NAN, NAN, False), ("k", "higher", 60.0, NAN, NAN, False))
     assert list(against_overall(groups, overall)) == [SIMILAR, BETTER]   # against 35 %
     assert list(against_overall(groups, overall, pooled=["k"])) == [SIMILAR, SIMILAR]
+
+
+def test_one_department_is_compared_with_the_rest_of_the_hospital_pooled():
+    """Return visits of one department (30 % of 100) against the rest of the hospital: its
+    departments pooled, 70 + 50 of 100 + 100 = 60 % of n = 200 (a withheld one adds nothing),
+    not the department with itself; z = (30 - 60) / (100 x sqrt(0.6 x 0.4) / 10) = -6.1."""
+    rest = rows(("k", "higher", 70.0, NAN, NAN, False), ("k", "higher", 50.0, NAN, NAN, False),
+                ("k", "higher", 90.0, NAN, NAN, True))
+    rest["department_id"] = ["B", "C", "D"]
+    reference = pooled_reference(rest)
+    assert reference[["kpi_id", "department_id", "value", "numerator", "denominator", "n",
+                      "suppressed"]].values.tolist() == [["k", None, 60.0, 120.0, 200, 200, False]]
+    department = rows(("k", "higher", 30.0, NAN, NAN, False))
+    assert list(against_overall(department, reference)) == [WORSE]
+    assert list(against_overall(department, reference, pooled=["k"])) == [SIMILAR]  # itself
 
 
 @pytest.mark.parametrize("flt, name, expected", [

@@ -234,10 +234,20 @@ def test_one_department_is_compared_with_the_rest_of_the_hospital(demo_db):
         others = tuple(d for d in data.departments(data.db_key(), EVERY_DEPARTMENT)["department_id"] if d != "ED")
         rest = engine.compute(con, ["patient_satisfaction"],
                               Filter(departments=others, start=LAST_12.start, end=END))
+        returns = engine.compute(con, ["return_visit_rate"], Filter(
+            departments=others, start=date(2023, 1, 1), end=date(2024, 6, 30)), ["department"])
     finally:
         con.close()
     assert table.loc["Rest of the hospital", "Patient satisfaction"].startswith(
         f"{rest['value'].iloc[0]:.1f} %")
+    # return visits: each department's own first visits, the other departments pooled (as
+    # each department is compared with the filter's departments pooled)
+    at = open_app(params={"dept": "ED", "start": "2023-01-01", "end": "2024-06-30"})
+    table = at.dataframe[0].value
+    shown = returns[returns["value"].notna() & ~returns["suppressed"]]
+    pooled = 100 * shown["numerator"].sum() / shown["denominator"].sum()
+    assert len(shown) >= 5
+    assert table.loc["Rest of the hospital", "Return visit rate"].startswith(f"{pooled:.1f} %")
 
 
 @pytest.mark.parametrize("page, title", [

@@ -19,6 +19,7 @@ from kpi.spc.compare import (
     department_funnel_of,
     min_n_by_kpi,
     pooled_kpis,
+    pooled_reference,
     rest_of_hospital,
 )
 from ui import data
@@ -52,7 +53,12 @@ def reference(ctx, kpi_ids: Sequence[str], whole: pd.DataFrame | None = None
     filter's are `whole`, when the page has them."""
     flt, name = reference_filter(ctx)
     if flt is not None:
-        return ctx.compute(kpi_ids, flt=flt), name
+        pooled = pooled_kpis(ctx.pick(kpi_ids).values())
+        parts = [ctx.compute(ids, flt=flt) for ids in [[k for k in kpi_ids if k not in pooled]]
+                 if ids]
+        if pooled:  # compared like with like: the rest's departments pooled
+            parts.append(pooled_reference(ctx.compute(sorted(pooled), ["department"], flt=flt)))
+        return pd.concat(parts, ignore_index=True), name
     rows = whole if whole is not None else ctx.compute(kpi_ids)
     return rows[rows["kpi_id"].isin(kpi_ids)], WHOLE_FILTER
 
@@ -72,9 +78,17 @@ def benchmark_columns(ctx, measures: dict[str, str]) -> dict[str, dict[str, str]
 
 
 def verdicts(ctx, by_dept: pd.DataFrame, overall: pd.DataFrame, kpi_ids) -> pd.Series:
-    """Each department row's funnel verdict (better / worse only outside 99.8 %)."""
+    """Each department row's funnel verdict (better / worse only outside 99.8 %) against
+    `overall` (reference): pooled KPIs against the departments pooled."""
     kpis = ctx.pick(kpi_ids).values()
-    return against_overall(by_dept, overall, min_n_by_kpi(kpis, ctx.settings), pooled_kpis(kpis))
+    pooled = pooled_kpis(kpis) if _against_whole_filter(ctx) else set()
+    return against_overall(by_dept, overall, min_n_by_kpi(kpis, ctx.settings), pooled)
+
+
+def _against_whole_filter(ctx) -> bool:
+    """Whether departments are compared with the whole filter (a pooled KPI then with the
+    departments pooled), not with the rest of the hospital (pooled already by reference)."""
+    return reference_filter(ctx)[0] is None
 
 
 def department_funnel(ctx, kpi_id: str, key: str) -> None:
@@ -95,7 +109,8 @@ def _funnel(ctx, kpi) -> tuple | None:
     """The funnel plot of one KPI's departments and its table, or None without a funnel."""
     by_dept = ctx.compute([kpi.id], ["department"])
     overall, name = reference(ctx, [kpi.id])
-    found = department_funnel_of(kpi, by_dept, overall, ctx.settings)
+    found = department_funnel_of(kpi, by_dept, overall, ctx.settings,
+                                 pool_groups=_against_whole_filter(ctx))
     if found is None:
         return None
     verdict, funnel = found

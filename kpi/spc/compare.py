@@ -138,13 +138,33 @@ def reference_rows(groups: pd.DataFrame, overall: pd.DataFrame,
     usable = overall[_usable(overall)]
     references = {row["kpi_id"]: row for _, row in usable.iterrows()}
     for kpi_id in set(pooled) & set(groups["kpi_id"]):
-        rows = groups[(groups["kpi_id"] == kpi_id) & _usable(groups)]
-        numerator, denominator = rows["numerator"].sum(), rows["denominator"].sum()
-        references[kpi_id] = pd.Series({
-            "value": 100 * numerator / denominator if denominator else math.nan,
-            "n": denominator, "numerator": numerator, "denominator": denominator,
-            "ci_low": math.nan, "ci_high": math.nan})
+        references[kpi_id] = pd.Series(_pooled(groups[groups["kpi_id"] == kpi_id]))
     return references
+
+
+def _pooled(rows: pd.DataFrame) -> dict:
+    """One KPI's rows pooled: the sum of the numerators over the sum of the denominators of
+    those with a usable value (withheld rows add nothing)."""
+    rows = rows[_usable(rows)]
+    numerator, denominator = rows["numerator"].sum(), rows["denominator"].sum()
+    return {"value": 100 * numerator / denominator if denominator else math.nan,
+            "n": denominator, "numerator": numerator, "denominator": denominator,
+            "ci_low": math.nan, "ci_high": math.nan}
+
+
+def pooled_reference(by_department: pd.DataFrame) -> pd.DataFrame:
+    """Each KPI's departments pooled into one row (no department): the reference one
+    department is compared with for a pooled KPI (pooled_kpis), from the rows of the rest of
+    the hospital by department, as each department is compared with its filter's departments
+    pooled (reference_rows)."""
+    rows = []
+    for _, group in by_department.groupby("kpi_id", sort=False):
+        row = group.iloc[0].copy()
+        for column, value in _pooled(group).items():
+            row[column] = value
+        row["department_id"], row["suppressed"] = None, False
+        rows.append(row)
+    return pd.DataFrame(rows, columns=by_department.columns).reset_index(drop=True)
 
 
 def against_overall(groups: pd.DataFrame, overall: pd.DataFrame,
@@ -175,11 +195,13 @@ def against_overall(groups: pd.DataFrame, overall: pd.DataFrame,
 
 
 def department_funnel_of(kpi: Kpi, groups: pd.DataFrame, overall: pd.DataFrame,
-                         settings: Settings) -> tuple[pd.Series, tuple[float, float]] | None:
+                         settings: Settings, pool_groups: bool = True,
+                         ) -> tuple[pd.Series, tuple[float, float]] | None:
     """One KPI's department funnel: each group row's verdict (against_overall) and the funnel
     (centre, spread) of its reference; None where the KPI has no funnel (medians, means,
-    counts, multi-item scores) in these rows."""
-    pooled = pooled_kpis([kpi])
+    counts, multi-item scores) in these rows. A pooled KPI's reference is the groups pooled,
+    unless `pool_groups` is false (`overall` is then pooled already: pooled_reference)."""
+    pooled = pooled_kpis([kpi]) if pool_groups else set()
     row = reference_rows(groups, overall, pooled).get(kpi.id)
     funnel = None if row is None else funnel_spread(kpi.unit, row)
     if funnel is None:
