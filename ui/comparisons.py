@@ -54,8 +54,8 @@ def reference(ctx, kpi_ids: Sequence[str], whole: pd.DataFrame | None = None
     flt, name = reference_filter(ctx)
     if flt is not None:
         pooled = pooled_kpis(ctx.pick(kpi_ids).values())
-        parts = [ctx.compute(ids, flt=flt) for ids in [[k for k in kpi_ids if k not in pooled]]
-                 if ids]
+        plain = [k for k in kpi_ids if k not in pooled]
+        parts = [ctx.compute(plain, flt=flt)] if plain else []
         if pooled:  # compared like with like: the rest's departments pooled
             parts.append(pooled_reference(ctx.compute(sorted(pooled), ["department"], flt=flt)))
         return pd.concat(parts, ignore_index=True), name
