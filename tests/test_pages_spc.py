@@ -23,6 +23,7 @@ from kpi.store.connect import open_readonly
 from tests.support.apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
 from tests.support.demo_test_helpers import PAGES_END as END
 from ui import data
+from ui.tables import WHOLE_FILTER
 
 LAST_12 = Filter(start=date(2024, 7, 1), end=END)
 # Each trend page and the KPIs its control charts show first (tabs and columns all render):
@@ -248,6 +249,23 @@ def test_one_department_is_compared_with_the_rest_of_the_hospital(demo_db):
     pooled = 100 * shown["numerator"].sum() / shown["denominator"].sum()
     assert len(shown) >= 5
     assert table.loc["Rest of the hospital", "Return visit rate"].startswith(f"{pooled:.1f} %")
+
+
+def test_several_departments_show_the_pooled_value_their_verdicts_use(demo_db):
+    window = {"start": "2023-01-01", "end": "2024-06-30"}
+    at = open_app(params=window)
+    table = at.dataframe[0].value
+    con = open_readonly(demo_db)
+    try:
+        flt = Filter(start=date(2023, 1, 1), end=date(2024, 6, 30))
+        returns = engine.compute(con, ["return_visit_rate"], flt, ["department"])
+        cohort = engine.compute(con, ["return_visit_rate"], flt)["value"].iloc[0]
+    finally:
+        con.close()
+    shown = returns[returns["value"].notna() & ~returns["suppressed"]]
+    pooled = 100 * shown["numerator"].sum() / shown["denominator"].sum()
+    assert len(shown) >= 5 and abs(pooled - cohort) >= 0.1  # the two values differ here
+    assert table.loc[WHOLE_FILTER, "Return visit rate"].startswith(f"{pooled:.1f} %")
 
 
 @pytest.mark.parametrize("page, title", [

@@ -50,17 +50,22 @@ def reference_filter(ctx) -> tuple[Filter | None, str]:
 def reference(ctx, kpi_ids: Sequence[str], whole: pd.DataFrame | None = None
               ) -> tuple[pd.DataFrame, str]:
     """The rows departments are compared with, and their name (reference_filter); the whole
-    filter's are `whole`, when the page has them."""
+    filter's are `whole`, when the page has them. A pooled KPI's row is its departments pooled
+    (pooled_reference): the value its verdicts use, shown."""
     flt, name = reference_filter(ctx)
+    pooled = sorted(pooled_kpis(ctx.pick(kpi_ids).values()))
+    plain = [k for k in kpi_ids if k not in pooled]
     if flt is not None:
-        pooled = pooled_kpis(ctx.pick(kpi_ids).values())
-        plain = [k for k in kpi_ids if k not in pooled]
         parts = [ctx.compute(plain, flt=flt)] if plain else []
         if pooled:  # compared like with like: the rest's departments pooled
-            parts.append(pooled_reference(ctx.compute(sorted(pooled), ["department"], flt=flt)))
+            parts.append(pooled_reference(ctx.compute(pooled, ["department"], flt=flt)))
         return pd.concat(parts, ignore_index=True), name
     rows = whole if whole is not None else ctx.compute(kpi_ids)
-    return rows[rows["kpi_id"].isin(kpi_ids)], WHOLE_FILTER
+    parts = [rows[rows["kpi_id"].isin(plain)]]
+    if pooled:  # the filter's departments pooled, as each of them is compared with
+        by_dept = ctx.compute(kpi_ids, ["department"])
+        parts.append(pooled_reference(by_dept[by_dept["kpi_id"].isin(pooled)]))
+    return pd.concat(parts, ignore_index=True), WHOLE_FILTER
 
 
 def benchmark_columns(ctx, measures: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -79,16 +84,9 @@ def benchmark_columns(ctx, measures: dict[str, str]) -> dict[str, dict[str, str]
 
 def verdicts(ctx, by_dept: pd.DataFrame, overall: pd.DataFrame, kpi_ids) -> pd.Series:
     """Each department row's funnel verdict (better / worse only outside 99.8 %) against
-    `overall` (reference): pooled KPIs against the departments pooled."""
-    kpis = ctx.pick(kpi_ids).values()
-    pooled = pooled_kpis(kpis) if _against_whole_filter(ctx) else set()
-    return against_overall(by_dept, overall, min_n_by_kpi(kpis, ctx.settings), pooled)
-
-
-def _against_whole_filter(ctx) -> bool:
-    """Whether departments are compared with the whole filter (a pooled KPI then with the
-    departments pooled), not with the rest of the hospital (pooled already by reference)."""
-    return reference_filter(ctx)[0] is None
+    `overall`, the rows of reference()."""
+    return against_overall(by_dept, overall, min_n_by_kpi(ctx.pick(kpi_ids).values(),
+                                                          ctx.settings))
 
 
 def department_funnel(ctx, kpi_id: str, key: str) -> None:
@@ -109,8 +107,7 @@ def _funnel(ctx, kpi) -> tuple | None:
     """The funnel plot of one KPI's departments and its table, or None without a funnel."""
     by_dept = ctx.compute([kpi.id], ["department"])
     overall, name = reference(ctx, [kpi.id])
-    found = department_funnel_of(kpi, by_dept, overall, ctx.settings,
-                                 pool_groups=_against_whole_filter(ctx))
+    found = department_funnel_of(kpi, by_dept, overall, ctx.settings, pool_groups=False)
     if found is None:
         return None
     verdict, funnel = found
