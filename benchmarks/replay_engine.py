@@ -4,7 +4,8 @@
 
 Per page and scenario: a warm-up run ('first') then the median of --runs runs, for the KPI
 calls (the target) and the breakdown reads separately; then one profiled run that times each
-SQL statement. Peak RSS of this process at the end.
+SQL statement. The connection carries a memo of its database's small facts, as the app's does
+(kpi.facts: the warm-up asks them). Peak RSS of this process at the end.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from benchmarks.workload import (
     write_result,
 )
 from kpi.engine import compute
+from kpi.facts import Remembering
 from kpi.settings import Settings
 from kpi.spc import series as spc_series
 from kpi.store.connect import open_readonly
@@ -115,7 +117,7 @@ def replay_page(db: Path, kpi_calls: list[dict], reader_calls: list[dict], runs:
 
     def compute_page():
         last["frames"] = run_kpis(con, kpi_calls)
-    con = open_readonly(db)
+    con = Remembering(open_readonly(db), {})
     try:
         kpis = timed_runs(compute_page, runs)
         readers = timed_runs(lambda: [read_with(con, c) for c in reader_calls], runs)
