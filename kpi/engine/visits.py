@@ -39,14 +39,18 @@ WITH parts AS ({parts}), buckets AS (
 SELECT department_id, month, sum(visits)::BIGINT AS visits,
        coalesce(any_value(waits), 0)::BIGINT AS waits,
        (min(wait_minutes) FILTER (WHERE upto > (waits - 1) // 2)
-        + min(wait_minutes) FILTER (WHERE upto > waits // 2)) / 2.0 AS median_wait{within}
+        + min(wait_minutes) FILTER (WHERE upto > waits // 2)) / 2.0 AS median_wait,
+       {grouped_median}{within}
 FROM ranked GROUP BY ALL
 """
 
 
 # The grouped (interpolated) median of whole minutes, each minute m a class [m - 0.5, m + 0.5):
 # L + (N/2 - F) / f, the median class m the lowest whose running count reaches N/2, L = m - 0.5,
-# F = the waits below m, f = the waits at m.
+# F = the waits below m, f = the waits at m (over rows ranked as in _HISTOGRAM_SQL).
+_GROUPED_MEDIAN = """arg_min(wait_minutes - 0.5 + (waits / 2 - (upto - visits)) / visits,
+               wait_minutes) FILTER (WHERE upto >= waits / 2 AND wait_minutes IS NOT NULL)
+           AS grouped_median"""
 _GROUPED_MEDIAN_SQL = """
 WITH buckets AS (
     SELECT department_id, month, wait_minutes, sum(visits) AS visits FROM ({parts})
@@ -57,9 +61,7 @@ WITH buckets AS (
                                 ROWS UNBOUNDED PRECEDING) AS upto
     FROM buckets
 )
-SELECT department_id, month, any_value(waits)::BIGINT AS waits,
-       arg_min(wait_minutes - 0.5 + (waits / 2 - (upto - visits)) / visits, wait_minutes)
-           FILTER (WHERE upto >= waits / 2) AS grouped_median
+SELECT department_id, month, any_value(waits)::BIGINT AS waits, {grouped_median}
 FROM ranked GROUP BY ALL
 """
 _WAIT_BUCKETS_SQL = ("SELECT {groups}, wait_minutes, count(*) AS visits FROM visits "
@@ -72,7 +74,8 @@ def wait_limits(run: Run) -> list[int]:
 
 
 def visit_aggregates(run: Run) -> pd.DataFrame:
-    """Per group: visits, visits with a wait, median wait, visits seen within each limit."""
+    """Per group: visits, visits with a wait, median wait, visits seen within each limit (and,
+    from the derived histograms, the grouped median wait)."""
     limits = wait_limits(run)
     counted = "sum(visits)" if run.derived else "count(*)"
     within = "".join(f", coalesce({counted} FILTER (WHERE wait_minutes <= $limit_{i}), 0)"
@@ -81,7 +84,7 @@ def visit_aggregates(run: Run) -> pd.DataFrame:
     params = {f"limit_{i}": m for i, m in enumerate(limits)}
     if run.derived:
         sql = _HISTOGRAM_SQL.format(parts=two_level_sql(scope, WAITS, "wait_minutes, visits"),
-                                    within=within)
+                                    within=within, grouped_median=_GROUPED_MEDIAN)
         params.update(two_level_params(scope))
     else:
         sql = _VISITS_SQL.format(groups=scope.group_sql(DATE_COLUMN), within=within,
@@ -113,12 +116,12 @@ def grouped_median_wait(run: Run, kpi: Kpi) -> KpiRows:
     """The grouped (interpolated) median wait from the minute histogram: what the median
     wait's control chart plots (a resolution finer than whole minutes)."""
     scope = run.scope
-    if run.derived:
-        parts = two_level_sql(scope, WAITS, "wait_minutes, visits")
-        params = two_level_params(scope)
+    if run.derived:  # the histograms' query of the other visit KPIs (one query for all)
+        table = visit_aggregates(run)
     else:
         parts = _WAIT_BUCKETS_SQL.format(groups=scope.group_sql(DATE_COLUMN),
                                          where=scope.where(DATE_COLUMN))
-        params = scope.params()
-    table = run.grouped(_GROUPED_MEDIAN_SQL.format(parts=parts), params, ["waits"])
+        table = run.grouped(_GROUPED_MEDIAN_SQL.format(parts=parts,
+                                                       grouped_median=_GROUPED_MEDIAN),
+                            scope.params(), ["waits"])
     return kpi_rows(kpi, table, value=table.grouped_median, n=table.waits)
