@@ -20,6 +20,7 @@ from kpi.spc.compare import (
     WORSE,
     against_overall,
     pooled_reference,
+    with_pooled,
 )
 from ui.exporting import cli_command
 from ui.periods import (
@@ -122,7 +123,10 @@ def test_a_pooled_kpi_is_compared_with_its_departments_not_the_whole_filter():
     overall = rows(("k", "higher", 35.0, NAN, NAN, False), n=400)
     groups = rows(("k", "higher", 40.0, NAN, NAN, False), ("k", "higher", 60.0, NAN, NAN, False))
     assert list(against_overall(groups, overall)) == [SIMILAR, BETTER]   # against 35 %
-    assert list(against_overall(groups, overall, pooled=["k"])) == [SIMILAR, SIMILAR]
+    reference = with_pooled(overall, groups, ["k"])
+    assert reference[["kpi_id", "value", "n"]].values.tolist() == [["k", 50.0, 200]]
+    assert list(against_overall(groups, reference)) == [SIMILAR, SIMILAR]
+    assert with_pooled(overall, None, []).equals(overall)  # nothing pooled: unchanged
 
 
 def test_one_department_is_compared_with_the_rest_of_the_hospital_pooled():
@@ -137,7 +141,6 @@ def test_one_department_is_compared_with_the_rest_of_the_hospital_pooled():
                       "suppressed"]].values.tolist() == [["k", None, 60.0, 120.0, 200, 200, False]]
     department = rows(("k", "higher", 30.0, NAN, NAN, False))
     assert list(against_overall(department, reference)) == [WORSE]
-    assert list(against_overall(department, reference, pooled=["k"])) == [SIMILAR]  # itself
 
 
 @pytest.mark.parametrize("flt, name, expected", [

@@ -19,8 +19,8 @@ from kpi.spc.compare import (
     department_funnel_of,
     min_n_by_kpi,
     pooled_kpis,
-    pooled_reference,
     rest_of_hospital,
+    with_pooled,
 )
 from ui import data
 from ui.chart_view import show_chart
@@ -51,21 +51,17 @@ def reference(ctx, kpi_ids: Sequence[str], whole: pd.DataFrame | None = None
               ) -> tuple[pd.DataFrame, str]:
     """The rows departments are compared with, and their name (reference_filter); the whole
     filter's are `whole`, when the page has them. A pooled KPI's row is its departments pooled
-    (pooled_reference): the value its verdicts use, shown."""
+    (with_pooled): the value its verdicts use, shown."""
     flt, name = reference_filter(ctx)
     pooled = sorted(pooled_kpis(ctx.pick(kpi_ids).values()))
     plain = [k for k in kpi_ids if k not in pooled]
-    if flt is not None:
-        parts = [ctx.compute(plain, flt=flt)] if plain else []
-        if pooled:  # compared like with like: the rest's departments pooled
-            parts.append(pooled_reference(ctx.compute(pooled, ["department"], flt=flt)))
-        return pd.concat(parts, ignore_index=True), name
-    rows = whole if whole is not None else ctx.compute(kpi_ids)
-    parts = [rows[rows["kpi_id"].isin(plain)]]
-    if pooled:  # the filter's departments pooled, as each of them is compared with
-        by_dept = ctx.compute(kpi_ids, ["department"])
-        parts.append(pooled_reference(by_dept[by_dept["kpi_id"].isin(pooled)]))
-    return pd.concat(parts, ignore_index=True), WHOLE_FILTER
+    if flt is not None:  # compared like with like: the rest's departments pooled
+        by_dept = ctx.compute(pooled, ["department"], flt=flt) if pooled else None
+        rows = ctx.compute(plain, flt=flt) if plain else by_dept.iloc[:0]
+    else:  # the filter's departments pooled, as each of them is compared with
+        rows = whole[whole["kpi_id"].isin(kpi_ids)] if whole is not None else ctx.compute(kpi_ids)
+        by_dept = ctx.compute(kpi_ids, ["department"]) if pooled else None
+    return with_pooled(rows, by_dept, pooled), name
 
 
 def benchmark_columns(ctx, measures: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -107,7 +103,7 @@ def _funnel(ctx, kpi) -> tuple | None:
     """The funnel plot of one KPI's departments and its table, or None without a funnel."""
     by_dept = ctx.compute([kpi.id], ["department"])
     overall, name = reference(ctx, [kpi.id])
-    found = department_funnel_of(kpi, by_dept, overall, ctx.settings, pool_groups=False)
+    found = department_funnel_of(kpi, by_dept, overall, ctx.settings)
     if found is None:
         return None
     verdict, funnel = found

@@ -16,7 +16,7 @@ from kpi.present.spc_labels import Badge, assurance_badge, attention_summary, ve
 from kpi.report.context import Report
 from kpi.report.page import esc, section_html, table_html
 from kpi.spc.attention import CONCERN_SIGNAL, NEVER_MET_SIGNAL, attention, attention_counts
-from kpi.spc.compare import department_funnel_of
+from kpi.spc.compare import department_funnel_of, pooled_kpis, with_pooled
 from kpi.spc.months import data_through
 from kpi.spc.series import complete_by, spc_by_department, spc_details
 from kpi.spc.verdict import verdict_of
@@ -138,7 +138,8 @@ def funnels(r: Report) -> str | None:
         return None
     ids = [k for k in OVERVIEW_COMPARED if k in r.kpis]
     by_dept = compute(r.con, ids, r.flt, ["department"])
-    overall = compute(r.con, ids, r.flt)
+    overall = with_pooled(compute(r.con, ids, r.flt), by_dept,
+                          pooled_kpis(r.kpis[k] for k in ids))
     parts = []
     for kpi_id in ids:
         groups = by_dept[by_dept["kpi_id"] == kpi_id]

@@ -131,15 +131,10 @@ def pooled_kpis(kpis: Iterable[Kpi]) -> set[str]:
     return {kpi.id for kpi in kpis if kpi.kind in POOLED_KINDS}
 
 
-def reference_rows(groups: pd.DataFrame, overall: pd.DataFrame,
-                   pooled: Iterable[str] = ()) -> dict[str, pd.Series]:
-    """The row each KPI's groups are compared with: the overall row (whole filter, or the rest
-    of the hospital), or for `pooled` KPIs the groups pooled (sum numerator / sum denominator)."""
-    usable = overall[_usable(overall)]
-    references = {row["kpi_id"]: row for _, row in usable.iterrows()}
-    for kpi_id in set(pooled) & set(groups["kpi_id"]):
-        references[kpi_id] = pd.Series(_pooled(groups[groups["kpi_id"] == kpi_id]))
-    return references
+def reference_rows(overall: pd.DataFrame) -> dict[str, pd.Series]:
+    """The row each KPI's groups are compared with: its usable row of `overall` (the whole
+    filter, the rest of the hospital, or a pooled KPI's departments pooled: with_pooled)."""
+    return {row["kpi_id"]: row for _, row in overall[_usable(overall)].iterrows()}
 
 
 def _pooled(rows: pd.DataFrame) -> dict:
@@ -156,7 +151,7 @@ def pooled_reference(by_department: pd.DataFrame) -> pd.DataFrame:
     """Each KPI's departments pooled into one row (no department): the reference one
     department is compared with for a pooled KPI (pooled_kpis), from the rows of the rest of
     the hospital by department, as each department is compared with its filter's departments
-    pooled (reference_rows)."""
+    pooled (with_pooled)."""
     rows = []
     for _, group in by_department.groupby("kpi_id", sort=False):
         row = group.iloc[0].copy()
@@ -167,15 +162,26 @@ def pooled_reference(by_department: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=by_department.columns).reset_index(drop=True)
 
 
+def with_pooled(overall: pd.DataFrame, by_department: pd.DataFrame | None,
+                pooled: Iterable[str]) -> pd.DataFrame:
+    """`overall` with the row of each `pooled` KPI (pooled_kpis) replaced by its rows of
+    `by_department` pooled (pooled_reference): what departments are compared with
+    (`by_department` may be None when nothing is pooled)."""
+    pooled = set(pooled)
+    parts = [overall[~overall["kpi_id"].isin(pooled)]]
+    if pooled:
+        parts.append(pooled_reference(by_department[by_department["kpi_id"].isin(pooled)]))
+    return pd.concat(parts, ignore_index=True)
+
+
 def against_overall(groups: pd.DataFrame, overall: pd.DataFrame,
-                    min_n: Mapping[str, int] | None = None,
-                    pooled: Iterable[str] = ()) -> pd.Series:
+                    min_n: Mapping[str, int] | None = None) -> pd.Series:
     """For each group row: BETTER or WORSE when it lies outside the 99.8 % funnel limits
-    (Spiegelhalter) around its KPI's reference value (reference_rows) on that side, else
+    (Spiegelhalter) around its KPI's row of `overall` (reference_rows) on that side, else
     SIMILAR; NOT_COMPARED for a KPI without a funnel (medians, means, counts, multi-item
     scores) or direction; TOO_FEW when its n is below the KPI's `min_n`; WITHHELD / NO_DATA
     where the group has no value to compare."""
-    references = reference_rows(groups, overall, pooled)
+    references = reference_rows(overall)
     verdict = pd.Series(NOT_COMPARED, index=groups.index, dtype=object)
     for kpi_id, rows in groups.groupby("kpi_id", sort=False):
         funnel = (funnel_spread(rows["unit"].iloc[0], references[kpi_id])
@@ -195,15 +201,13 @@ def against_overall(groups: pd.DataFrame, overall: pd.DataFrame,
 
 
 def department_funnel_of(kpi: Kpi, groups: pd.DataFrame, overall: pd.DataFrame,
-                         settings: Settings, pool_groups: bool = True,
-                         ) -> tuple[pd.Series, tuple[float, float]] | None:
+                         settings: Settings) -> tuple[pd.Series, tuple[float, float]] | None:
     """One KPI's department funnel: each group row's verdict (against_overall) and the funnel
-    (centre, spread) of its reference; None where the KPI has no funnel (medians, means,
-    counts, multi-item scores) in these rows. A pooled KPI's reference is the groups pooled,
-    unless `pool_groups` is false (`overall` is then pooled already: pooled_reference)."""
-    pooled = pooled_kpis([kpi]) if pool_groups else set()
-    row = reference_rows(groups, overall, pooled).get(kpi.id)
+    (centre, spread) of its row of `overall` (a pooled KPI's pooled already: with_pooled);
+    None where the KPI has no funnel (medians, means, counts, multi-item scores) in these
+    rows."""
+    row = reference_rows(overall).get(kpi.id)
     funnel = None if row is None else funnel_spread(kpi.unit, row)
     if funnel is None:
         return None
-    return against_overall(groups, overall, min_n_by_kpi([kpi], settings), pooled), funnel
+    return against_overall(groups, overall, min_n_by_kpi([kpi], settings)), funnel
