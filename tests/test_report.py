@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 
+import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
 
@@ -21,7 +22,9 @@ from kpi.present.benchmark_words import percentile_words
 from kpi.present.formatting import suppressed_text
 from kpi.present.pages import OVERVIEW_COMPARED, OVERVIEW_HEADLINES
 from kpi.present.spc_labels import assurance_badge, verdict_badge
+from kpi.report import kpi_sections
 from kpi.report.build import SECTIONS, board_pack, report_file_name
+from kpi.report.context import report_context
 from kpi.settings import Settings
 from kpi.spc.attention import CONCERN_SIGNAL, attention
 from kpi.spc.series import spc_by_department, spc_details
@@ -110,6 +113,26 @@ def test_a_chart_for_every_concern_of_the_attention_list(con, pack):
     part = pack[pack.index('id="concerns"'):pack.index('id="funnels"')]
     assert len(concerns) >= 1
     assert part.count('class="plotly-graph-div"') == len(concerns)
+
+
+def test_the_funnels_centre_on_the_overviews_reference(con, monkeypatch):
+    """Return visits: the departments pooled (sum of numerators / sum of denominators of the
+    departments' rows), not the whole filter's one-cohort rate; a share: the whole filter."""
+    window = Filter(start="2023-01-01", end="2024-06-30")  # return visits followed up
+    drawn = {}
+
+    def record(groups, verdict, funnel, *rest, **named):
+        drawn[groups["kpi_id"].iloc[0]] = funnel
+        return go.Figure()
+    monkeypatch.setattr(kpi_sections, "funnel_chart", record)
+    kpi_sections.funnels(report_context(con, window, Settings(), None))
+    by_dept = compute(con, ["return_visit_rate"], window, ["department"])
+    pooled = 100 * by_dept["numerator"].sum() / by_dept["denominator"].sum()
+    whole = compute(con, ["return_visit_rate", "seen_within_15_minutes"], window).set_index(
+        "kpi_id")["value"]
+    assert drawn["return_visit_rate"][0] == pytest.approx(pooled)
+    assert abs(pooled - whole["return_visit_rate"]) > 0.5  # the two references differ here
+    assert drawn["seen_within_15_minutes"][0] == pytest.approx(whole["seen_within_15_minutes"])
 
 
 def test_one_department_has_no_funnels_and_withheld_drivers(con):
