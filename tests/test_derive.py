@@ -78,6 +78,37 @@ def test_the_charted_grouped_median_wait_is_the_same_both_ways(demo_pair, group_
     assert got["value"].notna().mean() > 0.8  # a few MAT months at this scale hold no wait
 
 
+class Recording:
+    """A connection that keeps the text of every statement it runs."""
+
+    def __init__(self, con) -> None:
+        self.con, self.statements = con, []
+
+    def execute(self, sql, *args, **kwargs):
+        self.statements.append(sql)
+        return self.con.execute(sql, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+
+def test_every_surveys_domains_are_read_in_one_derived_statement(demo_pair):
+    """Patient and staff domain KPIs of one call: each run of the engine (the call's, and those
+    deciding what to withhold) reads the derived survey items in one statement for both
+    audiences (keyed audience/domain), where the plain path reads each survey's own answers.
+    The same rows both ways."""
+    ids = ["patient_satisfaction", "recommend_top_box", "nps", "staff_engagement", "enps"]
+    flt = Filter(start="2024-01-15", end="2024-12-20")  # partial months at both ends
+    fast, plain = (Recording(con) for con in demo_pair)
+    got, want = compute(fast, ids, flt, ["month"]), compute(plain, ids, flt, ["month"])
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, atol=1e-12)
+    derived = sum("derived_survey_items" in sql for sql in fast.statements)
+    per_survey = [sum(table in sql for sql in plain.statements)
+                  for table in ("patient_answers", "staff_answers")]
+    assert derived >= 1 and per_survey == [derived, derived]  # each run: one, not one a survey
+    assert got.groupby("kpi_id")["value"].count().min() >= 6  # each KPI has values
+
+
 def test_the_comparison_covers_returns_waits_and_surveys(demo_pair):
     fast, _ = demo_pair
     result = compute(fast, ["return_visit_rate", "return_visit_rate_90d", "median_wait_minutes", "nps"],

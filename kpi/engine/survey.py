@@ -27,11 +27,14 @@ DATE_COLUMN = "response_date"
 # The questions of the chosen domains with their scale bounds and top box.
 _QUESTIONS = """
 WITH q AS (
-    SELECT question_id, {grouping} AS domain, scale,
+    SELECT question_id, {key} AS domain, scale,
            coalesce(top_box_min, default_top_box) AS top_min, low, high
     FROM questions JOIN {scales} USING (scale)
-    WHERE audience = $audience AND list_contains($domains, {grouping})
+    WHERE {audience} AND list_contains($domains, {key})
 )"""
+# Derived only: every survey's domains in one query, keyed `audience/domain` (audience_key).
+_EVERY_AUDIENCE = "list_contains($audiences, audience)"
+_ONE_AUDIENCE = "audience = $audience"
 
 # Plain: per group, domain and item, scored over the valid answers of the base tables.
 _PLAIN_ITEMS = """, a AS (
@@ -98,16 +101,32 @@ WHERE audience = $audience AND {where} GROUP BY ALL
 
 
 def _domain_scores(run: Run, kpi: Kpi) -> tuple[pd.DataFrame, tuple[int, int]]:
-    """The scores of the KPI's domain per group (one query for every domain of the run's KPIs
-    of the same source) and its questions in the catalog: (all items, rating0_10 items)."""
+    """The scores of the KPI's domain per group (one query for every domain of the run's
+    survey KPIs: of every survey from the derived aggregates, else of the KPI's survey) and
+    its questions in the catalog: (all items, rating0_10 items)."""
     audience, responses, answers = TABLES[kpi.source]
-    chosen = sorted({k.domain for k in run.kpis if k.source == kpi.source and k.domain is not None})
-    sql, params = grouped_scores_query(run.scope, "domain", responses, answers, run.derived)
-    params.update(audience=audience, domains=chosen)
+    surveyed = [k for k in run.kpis if k.source in TABLES and k.domain is not None]
+    if run.derived:
+        chosen = sorted({audience_key(TABLES[k.source][0], k.domain) for k in surveyed})
+        sql, params = grouped_scores_query(run.scope, "domain", derived=True,
+                                           every_audience=True)
+        params.update(audiences=sorted({TABLES[k.source][0] for k in surveyed}),
+                      domains=chosen)
+        key = audience_key(audience, kpi.domain)
+    else:
+        chosen = sorted({k.domain for k in surveyed if k.source == kpi.source})
+        sql, params = grouped_scores_query(run.scope, "domain", responses, answers)
+        params.update(audience=audience, domains=chosen)
+        key = kpi.domain
     domains = run.grouped_per(sql, params, ["n", "top", "valid", "nps_n", "promoters",
                                             "detractors"], "domain", chosen)
     items = run.once(("catalog items", audience), lambda: _catalog_items(run.con, audience))
-    return domains[kpi.domain], items.get(kpi.domain, (0, 0))
+    return domains[key], items.get(kpi.domain, (0, 0))
+
+
+def audience_key(audience: str, domain: str) -> str:
+    """A domain's key in a query of every survey (grouped_scores_query's every_audience)."""
+    return f"{audience}/{domain}"
 
 
 def domain_top_box(run: Run, kpi: Kpi) -> KpiRows:
@@ -146,20 +165,26 @@ def response_count(run: Run, kpi: Kpi) -> KpiRows:
 
 
 def grouped_scores_query(scope: Scope, grouping: str, responses: str = "patient_responses",
-                         answers: str = "patient_answers", derived: bool = False
-                         ) -> tuple[str, dict]:
+                         answers: str = "patient_answers", derived: bool = False,
+                         every_audience: bool = False) -> tuple[str, dict]:
     """The scores' SQL per group of the scope and per value of a column of questions (`domain`,
     or `hcahps_measure`, returned as `domain`; the chosen values bound as $domains, the audience
     as $audience), with its other parameters: top box, linear mean and NPS of each item averaged
     as a domain's, n = responses answering at least one item. Read from the derived aggregates
-    with `derived` (the database's are current), else from the base tables: the same floats."""
+    with `derived` (the database's are current), else from the base tables: the same floats.
+    With `every_audience` (derived only) the surveys of $audiences at once, each value keyed
+    audience_key(audience, value) in $domains and in the result."""
+    if every_audience:
+        key = f"audience || '/' || {grouping}"
+        audience = _EVERY_AUDIENCE
+    else:
+        key, audience = grouping, _ONE_AUDIENCE
     if derived:
-        audience = "audience = $audience"
-        chosen = f"{audience} AND list_contains($domains, {grouping})"
+        chosen = f"{audience} AND list_contains($domains, {key})"
         items = _DERIVED_ITEMS.format(
             items=two_level_sql(scope, ITEMS, "question_id, valid, top, points, promoters, "
                                 "detractors", audience, audience),
-            answered=two_level_sql(scope, ANSWERED[grouping], f"{grouping} AS domain, responses",
+            answered=two_level_sql(scope, ANSWERED[grouping], f"{key} AS domain, responses",
                                    chosen, chosen))
         params = {**two_level_params(scope), "nps_scale": NPS_SCALE}
     else:
@@ -168,7 +193,7 @@ def grouped_scores_query(scope: Scope, grouping: str, responses: str = "patient_
                                     where=scope.where(DATE_COLUMN, "r."))
         params = {**scope.params(), "promoter_min": NPS_PROMOTER_MIN,
                   "detractor_max": NPS_DETRACTOR_MAX, "nps_scale": NPS_SCALE}
-    return _QUESTIONS.format(scales=scales_sql_values(), grouping=grouping) + items + \
+    return _QUESTIONS.format(scales=scales_sql_values(), key=key, audience=audience) + items + \
         _DOMAIN_SCORES, params
 
 
