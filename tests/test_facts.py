@@ -16,7 +16,8 @@ from tests.support.kpi_db import build_tiny_db
 
 # What every engine call asks of the version; remembered after the first call.
 VERSION_FACTS = {("derive version",), ("extremes",), ("departments",), ("patient domains",),
-                 ("file version",), ("coded measures",), ("catalog items", "patient")}
+                 ("file version",), ("coded measures",), ("catalog items", "patient"),
+                 ("has table", "reviews")}
 CALLS = [  # (KPIs, filter, grouping)
     (None, Filter(), ()),
     (["patient_satisfaction", "nps"], Filter(departments=("D1",)), ("department", "month")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kpi.facts import fact
+
 SCHEMA_VERSION = "1"
 # Base tables, faithful to the data contract (long-form survey answers, hashed patient keys).
 SCHEMA = """
@@ -53,9 +55,11 @@ ADDED_TABLES = {"reviews": ("SELECT NULL::VARCHAR AS review_id, NULL::VARCHAR AS
 
 def table_sql(con, table: str) -> str:
     """What a query reads for a table a later version added (ADDED_TABLES): the table, or,
-    in a database written before it existed, an empty stand-in with its columns."""
+    in a database written before it existed, an empty stand-in with its columns (asked once
+    per database version on a connection with a memo: kpi.facts)."""
     if table not in ADDED_TABLES:
         return table
-    present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND "
-                          "database_name = current_database()", [table]).fetchone()[0]
+    present = fact(con, ("has table", table), lambda: con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND "
+        "database_name = current_database()", [table]).fetchone()[0])
     return table if present else f"({ADDED_TABLES[table]})"
