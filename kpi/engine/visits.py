@@ -25,7 +25,10 @@ FROM visits WHERE {where} GROUP BY ALL
 """
 
 # From the histogram: the median is the mean of the values at the two middle positions
-# (waits - 1) // 2 and waits // 2 (0-based) of the sorted waits, as quantile_cont(0.5).
+# (waits - 1) // 2 and waits // 2 (0-based) of the sorted waits, as quantile_cont(0.5). The
+# grouped (interpolated) median of whole minutes, each minute m a class [m - 0.5, m + 0.5):
+# L + (N/2 - F) / f, the median class m the lowest whose running count reaches N/2, L = m - 0.5,
+# F = the waits below m, f = the waits at m.
 _HISTOGRAM_SQL = """
 WITH parts AS ({parts}), buckets AS (
     SELECT department_id, month, wait_minutes, sum(visits) AS visits FROM parts GROUP BY ALL
@@ -40,28 +43,8 @@ SELECT department_id, month, sum(visits)::BIGINT AS visits,
        coalesce(any_value(waits), 0)::BIGINT AS waits,
        (min(wait_minutes) FILTER (WHERE upto > (waits - 1) // 2)
         + min(wait_minutes) FILTER (WHERE upto > waits // 2)) / 2.0 AS median_wait,
-       {grouped_median}{within}
-FROM ranked GROUP BY ALL
-"""
-
-
-# The grouped (interpolated) median of whole minutes, each minute m a class [m - 0.5, m + 0.5):
-# L + (N/2 - F) / f, the median class m the lowest whose running count reaches N/2, L = m - 0.5,
-# F = the waits below m, f = the waits at m (over rows ranked as in _HISTOGRAM_SQL).
-_GROUPED_MEDIAN = """arg_min(wait_minutes - 0.5 + (waits / 2 - (upto - visits)) / visits,
-               wait_minutes) FILTER (WHERE upto >= waits / 2 AND wait_minutes IS NOT NULL)
-           AS grouped_median"""
-_GROUPED_MEDIAN_SQL = """
-WITH buckets AS (
-    SELECT department_id, month, wait_minutes, sum(visits) AS visits FROM ({parts})
-    WHERE wait_minutes IS NOT NULL GROUP BY ALL
-), ranked AS (
-    SELECT *, sum(visits) OVER (PARTITION BY department_id, month) AS waits,
-              sum(visits) OVER (PARTITION BY department_id, month ORDER BY wait_minutes
-                                ROWS UNBOUNDED PRECEDING) AS upto
-    FROM buckets
-)
-SELECT department_id, month, any_value(waits)::BIGINT AS waits, {grouped_median}
+       arg_min(wait_minutes - 0.5 + (waits / 2 - (upto - visits)) / visits, wait_minutes)
+           FILTER (WHERE upto >= waits / 2 AND wait_minutes IS NOT NULL) AS grouped_median{within}
 FROM ranked GROUP BY ALL
 """
 _WAIT_BUCKETS_SQL = ("SELECT {groups}, wait_minutes, count(*) AS visits FROM visits "
@@ -84,7 +67,7 @@ def visit_aggregates(run: Run) -> pd.DataFrame:
     params = {f"limit_{i}": m for i, m in enumerate(limits)}
     if run.derived:
         sql = _HISTOGRAM_SQL.format(parts=two_level_sql(scope, WAITS, "wait_minutes, visits"),
-                                    within=within, grouped_median=_GROUPED_MEDIAN)
+                                    within=within)
         params.update(two_level_params(scope))
     else:
         sql = _VISITS_SQL.format(groups=scope.group_sql(DATE_COLUMN), within=within,
@@ -118,10 +101,9 @@ def grouped_median_wait(run: Run, kpi: Kpi) -> KpiRows:
     scope = run.scope
     if run.derived:  # the histograms' query of the other visit KPIs (one query for all)
         table = visit_aggregates(run)
-    else:
+    else:  # the same histogram query over the base visits' minute counts
         parts = _WAIT_BUCKETS_SQL.format(groups=scope.group_sql(DATE_COLUMN),
                                          where=scope.where(DATE_COLUMN))
-        table = run.grouped(_GROUPED_MEDIAN_SQL.format(parts=parts,
-                                                       grouped_median=_GROUPED_MEDIAN),
-                            scope.params(), ["waits"])
+        table = run.grouped(_HISTOGRAM_SQL.format(parts=parts, within=""), scope.params(),
+                            ["visits", "waits"])
     return kpi_rows(kpi, table, value=table.grouped_median, n=table.waits)
