@@ -121,6 +121,13 @@ def test_the_snapshot_writes_units_and_directions_as_text(con):
     assert all(type(u) is str for u in result.unit)
 
 
+def test_the_engines_text_columns_hold_python_strings(con):
+    """kpi/__init__.py: not pandas' Arrow-backed default, slow for the pages' cell reads."""
+    result = compute(con, ["visits"], Filter(), ["department"])
+    assert [result[c].dtype.storage for c in ("kpi_id", "unit")] == ["python", "python"]
+    assert str(result.kpi_id.dtype) == "str" and result.department_id.notna().all()
+
+
 def test_an_unknown_id_is_named(con):
     with pytest.raises(UsageError, match="unknown KPI 'odd'"):
         compute(con, ["odd", "visits"], Filter())

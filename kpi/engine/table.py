@@ -81,8 +81,8 @@ def _finish(results: list[KpiRows], run: Run) -> pd.DataFrame:
     out = pd.DataFrame({
         "kpi_id": each_kpi([k.id for k in kpis]).astype(str),
         "kpi_label": each_kpi([k.label for k in kpis]).astype(str),
-        "unit": each_kpi([k.unit for k in kpis]).astype(str),
-        "direction": each_kpi([k.direction for k in kpis]).astype(str),
+        "unit": each_kpi([str(k.unit) for k in kpis]).astype(str),
+        "direction": each_kpi([str(k.direction) for k in kpis]).astype(str),
         "department_id": each_group([d for d, _ in labels]),
         "month": each_group([m for _, m in labels]),
         "start": run.scope.start, "end": run.scope.end,
