@@ -10,21 +10,9 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.workload import ROOT
+from benchmarks.workload import ROOT, status_mb
 
 POLL_SECONDS = 0.25
-
-
-def _rss_mb(pid: int) -> float:
-    """The process's current resident set size in MB (0 when it is gone)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    for line in status.splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def _copy_timestamped(stream, out, started: float) -> None:
@@ -37,10 +25,10 @@ def _copy_timestamped(stream, out, started: float) -> None:
 def run_child(args: list[str], log: Path, env: dict | None = None,
               max_rss_mb: float | None = None, timeout: float | None = None) -> dict:
     """Run `python <args>` from the repository root, its output timestamped into `log`;
-    returns seconds, returncode, peak_rss_mb (the kernel's ru_maxrss of that process) and
-    `stopped`, the reason when it was killed for crossing max_rss_mb or timeout."""
+    returns seconds, returncode, peak_rss_mb (child_peak_mb) and `stopped`, the reason when it
+    was killed for crossing max_rss_mb or timeout."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    stopped = None
+    stopped, seen_mb, parent_peak_mb = None, 0.0, status_mb("self", "VmHWM")
     with open(log, "w", encoding="utf-8") as out:
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE,
@@ -53,7 +41,8 @@ def run_child(args: list[str], log: Path, env: dict | None = None,
             if pid:
                 break
             elapsed = time.perf_counter() - started
-            if max_rss_mb and _rss_mb(process.pid) > max_rss_mb:
+            seen_mb = max(seen_mb, status_mb(process.pid, "VmHWM"))
+            if max_rss_mb and status_mb(process.pid) > max_rss_mb:
                 stopped = (f"stopped at the {max_rss_mb / 1024:g} GB memory cap "
                            f"after {elapsed:.0f} s")
             elif timeout and elapsed > timeout:
@@ -65,7 +54,15 @@ def run_child(args: list[str], log: Path, env: dict | None = None,
         copier.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     return {"seconds": seconds, "returncode": process.returncode,
-            "peak_rss_mb": usage.ru_maxrss / 1024, "stopped": stopped, "log": str(log)}
+            "peak_rss_mb": child_peak_mb(usage.ru_maxrss / 1024, parent_peak_mb, seen_mb),
+            "stopped": stopped, "log": str(log)}
+
+
+def child_peak_mb(maxrss_mb: float, parent_peak_mb: float, seen_mb: float) -> float:
+    """A finished child's peak RSS: the kernel's ru_maxrss when it is above the parent's own
+    peak at the start (Linux gives a child at least its parent's peak, kept across the exec),
+    else the highest VmHWM read while it ran (every POLL_SECONDS)."""
+    return maxrss_mb if maxrss_mb > parent_peak_mb else seen_mb
 
 
 def run_module(module: str, args: list[str], log: Path, **limits) -> dict:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from benchmarks.sessions import run_sessions, summarise
 from benchmarks.stream_client import StreamSession
+from benchmarks.workload import status_mb
 from tests.support.server import streamlit_process
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -26,15 +27,6 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(fields[i]) for i in (11, 12, 13, 14)) / TICKS
 
 
-def rss_mb(pid: int, field: str = "VmRSS") -> float:
-    """The process's resident set (VmRSS) or its peak so far (VmHWM) in MB; 0 when gone."""
-    try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    except OSError:
-        return 0.0
-    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith(field)), 0.0)
-
-
 class Sampler:
     """Samples a process's RSS in a thread; .peak_mb is the highest seen (or VmHWM if higher)."""
 
@@ -44,7 +36,7 @@ class Sampler:
 
     def _run(self) -> None:
         while not self._stop.wait(SAMPLE_SECONDS):
-            self.peak_mb = max(self.peak_mb, rss_mb(self.pid))
+            self.peak_mb = max(self.peak_mb, status_mb(self.pid))
 
     def __enter__(self) -> Sampler:
         self._thread.start()
@@ -53,7 +45,7 @@ class Sampler:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak_mb = max(self.peak_mb, rss_mb(self.pid, "VmHWM"))
+        self.peak_mb = max(self.peak_mb, status_mb(self.pid, "VmHWM"))
 
 
 async def _warm_up(url: str) -> float:
@@ -84,7 +76,7 @@ def measure_level(db: Path, log: Path, sessions: int, think: float, seed: int,
         server_cpu = sum(map(cpu_seconds, pids)) - server_cpu
         after = os.times()
         client_cpu = after.user + after.system - client.user - client.system
-        baseline = sum(rss_mb(pid) for pid in pids)
+        baseline = sum(status_mb(pid) for pid in pids)
     return {"sessions": sessions, "replicas": replicas, "think_seconds": think,
             "warm_up_seconds": warm, "seconds": wall, **summarise(steps),
             "server_cpu_seconds": server_cpu, "server_cores": server_cpu / wall,

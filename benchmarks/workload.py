@@ -74,9 +74,21 @@ def fingerprint(frame: pd.DataFrame) -> dict[str, list[float]]:
     return out
 
 
+def status_mb(pid: int | str, field: str = "VmRSS") -> float:
+    """A process's resident set (VmRSS) or its peak so far (VmHWM) in MB, from /proc ("self"
+    for this one); 0 when it is gone."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith(field)), 0.0)
+
+
 def peak_rss_mb() -> float:
-    """This process's peak resident set size so far, in MB (Linux reports KB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident set size so far, in MB: the kernel's VmHWM of its own
+    memory (ru_maxrss also counts the peak of the parent that started it, Linux keeps it across
+    the exec)."""
+    return status_mb("self", "VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def write_result(path: Path, result: dict) -> None:

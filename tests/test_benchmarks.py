@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from benchmarks.children import run_child
+from benchmarks.children import child_peak_mb, run_child
 from benchmarks.delivery import ingest_phases, written_rows
 from benchmarks.record_pages import app_pages
 from benchmarks.report import Table, add_scale, render, verdict_scale
@@ -103,9 +103,30 @@ def test_a_child_over_its_memory_cap_is_stopped(tmp_path):
            "time.sleep(30)"
     stopped = run_child(["-c", grow], tmp_path / "grow.log", max_rss_mb=150)
     assert stopped["stopped"].startswith("stopped at the") and stopped["peak_rss_mb"] > 150
-    small = run_child(["-c", "print('hello')"], tmp_path / "small.log")
+    small = run_child(["-c", "import time; time.sleep(0.6); print('hello')"],
+                      tmp_path / "small.log")
     assert small["stopped"] is None and small["returncode"] == 0 and small["peak_rss_mb"] > 1
     assert (tmp_path / "small.log").read_text().split()[-1] == "hello"
+
+
+@pytest.mark.parametrize("maxrss, parent_peak, seen, peak", [
+    (500.0, 300.0, 480.0, 500.0),  # above the parent's peak: the kernel's figure is the child's
+    (1400.0, 1400.0, 60.0, 60.0),  # the parent's peak handed down: what was read while it ran
+    (1400.0, 1500.0, 900.0, 900.0),
+])
+def test_a_childs_peak_is_its_own_not_its_parents(maxrss, parent_peak, seen, peak):
+    assert child_peak_mb(maxrss, parent_peak, seen) == peak
+
+
+def test_a_small_child_of_a_large_parent_reports_a_small_peak(tmp_path):
+    ballast = bytearray(600 * 2**20)
+    ballast[::4096] = b"1" * len(ballast[::4096])  # this process's peak is now over 600 MB
+    del ballast
+    own = "import time; from benchmarks.workload import peak_rss_mb; time.sleep(0.6); " \
+          "print(round(peak_rss_mb()))"
+    run = run_child(["-c", own], tmp_path / "own.log")
+    assert run["returncode"] == 0 and 1 < run["peak_rss_mb"] < 300
+    assert 1 < int((tmp_path / "own.log").read_text().split()[-1]) < 300
 
 
 @pytest.mark.slow
