@@ -4,11 +4,16 @@ attention' comes from each department's control chart."""
 
 import base64
 import json
+from collections import Counter
 from datetime import date
 
 import numpy as np
 import pytest
 
+import kpi.spc.compare
+import kpi.spc.verdict
+import ui.comparisons
+import ui.spc_view
 from kpi import engine
 from kpi.demo.build import build_demo
 from kpi.filters import Filter
@@ -310,3 +315,24 @@ def test_return_visits_within_90_days_follow_the_latest_quarter_with_90_days(dem
     assert cohort["n"].iloc[0] > 0 and tile.value.startswith(f"{cohort['value'].iloc[0]:.1f} %")
     assert "Return visit rate (90 days): departments by n" in [
         f["layout"]["title"]["text"] for f in figures(at)]
+
+
+def test_the_overviews_judgements_are_made_once_per_filter(monkeypatch):
+    """Verdicts, control-chart statuses, the attention list and the changes against a year
+    earlier are shared by every session of a filter, as the drawings are (ui/drawings.py)."""
+    calls = Counter()
+
+    def counting(name, real):
+        def counted(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return counted
+
+    for module, name in [(ui.comparisons, "verdicts"), (kpi.spc.verdict, "statuses"),
+                         (ui.spc_view, "attention"), (kpi.spc.compare, "change_vs_year_earlier")]:
+        monkeypatch.setattr(module, name, counting(name, getattr(module, name)))
+    data.clear_caches()
+    first, second = open_app(), open_app()  # two people, the same filter
+    assert calls == {"verdicts": 1, "statuses": 1, "attention": 1, "change_vs_year_earlier": 1}
+    assert first.dataframe[-1].value.equals(second.dataframe[-1].value)
+    assert [m.value for m in first.markdown] == [m.value for m in second.markdown]

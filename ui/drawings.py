@@ -1,6 +1,7 @@
 """Charts and their tables drawn once per database version, filter, settings and chart, and
 shared by every session: a page's figures cost more Python than its (cached) numbers, and a
-meeting's worth of people open the same pages with the same filters."""
+meeting's worth of people open the same pages with the same filters. The Overview's verdicts,
+attention list and changes against a year earlier are shared the same way."""
 
 from __future__ import annotations
 

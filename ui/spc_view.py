@@ -128,8 +128,8 @@ def definitions_and_guide(ctx, kpis: Iterable[Kpi], label: str = "Definitions") 
 def needs_attention(ctx, kpi_ids: Sequence[str]) -> None:
     """Department x KPI pairs whose verdict is a special-cause concern in the latest complete
     month, or whose target is never met: counts, then every row, most severe first."""
-    tables = ctx.spc_by_department(kpi_ids)
-    found = attention(tables)
+    found = drawn(ctx, ("needs attention", tuple(kpi_ids)),
+                  lambda: attention(ctx.spc_by_department(kpi_ids)))
     if found.empty:
         st.success("No department shows a special-cause concern in its latest complete month, "
                    "and no target is never met.")
@@ -140,7 +140,8 @@ def needs_attention(ctx, kpi_ids: Sequence[str]) -> None:
                "say will not be met without a change. Most severe first."
                + (f" 'trial limits': {TOO_FEW_FOR_FIRM_LIMITS} had a value, so the limits may "
                   "still move." if found["trial_limits"].any() else ""))
-    table = attention_table(found, ctx.kpis, ctx.names, ctx.settings.run_length)
+    table = drawn(ctx, ("needs attention table", tuple(kpi_ids)), lambda: attention_table(
+        found, ctx.kpis, ctx.names, ctx.settings.run_length))
     if phone_layout():
         st.markdown(attention_cards(table))
     else:

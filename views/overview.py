@@ -15,6 +15,7 @@ from kpi.spc.verdict import statuses
 from ui.board_pack import board_pack_download
 from ui.comparisons import benchmark_columns, reference, verdicts
 from ui.context import page_context
+from ui.drawings import drawn
 from ui.spc_view import needs_attention, tile_badges
 from ui.tables import comparison_table
 from ui.widgets import definitions, kpi_tile, page_header, stop_if_no_data, tile_columns
@@ -29,12 +30,8 @@ def show_tiles(ctx, whole) -> None:
     control chart."""
     areas = {area: kpi_id for area, kpi_id in HEADLINES.items() if kpi_id in ctx.kpis}
     current = whole[whole["kpi_id"].isin(areas.values())]
-    try:
-        prior = ctx.compute(areas.values(), flt=year_earlier(ctx.flt))
-    except UsageError:
-        prior = None
-    changes = None if prior is None else change_vs_year_earlier(
-        current, prior, ctx.kpis, min_n_by_kpi(ctx.pick(areas.values()).values(), ctx.settings))
+    prior, changes = drawn(ctx, ("a year earlier", tuple(areas.values())),
+                           lambda: _year_earlier(ctx, current, list(areas.values())))
     tables = ctx.spc_tables(areas.values())
     for column, (area, kpi_id) in zip(tile_columns(len(areas)), areas.items()):
         with column:
@@ -43,6 +40,17 @@ def show_tiles(ctx, whole) -> None:
                      None if prior is None else prior.set_index("kpi_id").loc[kpi_id],
                      None if changes is None else changes.loc[kpi_id])
             tile_badges(ctx, kpi_id, tables[kpi_id])
+
+
+def _year_earlier(ctx, current, kpi_ids: list[str]):
+    """The headline KPIs' rows for the same period a year earlier and each one's change
+    against it (both None when that period cannot be asked)."""
+    try:
+        prior = ctx.compute(kpi_ids, flt=year_earlier(ctx.flt))
+    except UsageError:
+        return None, None
+    return prior, change_vs_year_earlier(current, prior, ctx.kpis,
+                                         min_n_by_kpi(ctx.pick(kpi_ids).values(), ctx.settings))
 
 
 def show_departments(ctx, whole) -> None:
@@ -54,9 +62,10 @@ def show_departments(ctx, whole) -> None:
     st.header("Departments compared")
     definitions(ctx.pick(compared).values())
     percentiles = benchmark_columns(ctx, GLOBAL_MEASURES)
-    comparison_table(by_dept, overall, verdicts(ctx, by_dept, overall, compared),
-                     ctx.pick(compared), ctx.names, name,
-                     statuses(ctx.spc_by_department(compared)), percentiles, "recommend_top_box")
+    verdict, signals = drawn(ctx, ("departments judged", tuple(compared)), lambda: (
+        verdicts(ctx, by_dept, overall, compared), statuses(ctx.spc_by_department(compared))))
+    comparison_table(by_dept, overall, verdict, ctx.pick(compared), ctx.names, name, signals,
+                     percentiles, "recommend_top_box")
     if percentiles:
         st.caption(markdown_plain(percentile_note(current_table())))
 
