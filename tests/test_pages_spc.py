@@ -319,7 +319,8 @@ def test_return_visits_within_90_days_follow_the_latest_quarter_with_90_days(dem
 
 def test_the_overviews_judgements_are_made_once_per_filter(monkeypatch):
     """Verdicts, control-chart statuses, the attention list and the changes against a year
-    earlier are shared by every session of a filter, as the drawings are (ui/drawings.py)."""
+    earlier are shared by every session of a filter, as the drawings are (ui/drawings.py); the
+    departments' control-chart verdicts are made once for the table and the list."""
     calls = Counter()
 
     def counting(name, real):
@@ -328,11 +329,15 @@ def test_the_overviews_judgements_are_made_once_per_filter(monkeypatch):
             return real(*args, **kwargs)
         return counted
 
-    for module, name in [(ui.comparisons, "verdicts"), (kpi.spc.verdict, "statuses"),
-                         (ui.spc_view, "attention"), (kpi.spc.compare, "change_vs_year_earlier")]:
-        monkeypatch.setattr(module, name, counting(name, getattr(module, name)))
+    for module, name, counted_as in [
+            (ui.comparisons, "verdicts", "verdicts"), (kpi.spc.verdict, "statuses", "statuses"),
+            (ui.spc_view, "attention_of", "attention"),
+            (ui.spc_view, "verdicts", "department verdicts"),
+            (kpi.spc.compare, "change_vs_year_earlier", "change_vs_year_earlier")]:
+        monkeypatch.setattr(module, name, counting(counted_as, getattr(module, name)))
     data.clear_caches()
     first, second = open_app(), open_app()  # two people, the same filter
-    assert calls == {"verdicts": 1, "statuses": 1, "attention": 1, "change_vs_year_earlier": 1}
+    assert calls == {"verdicts": 1, "statuses": 1, "attention": 1, "change_vs_year_earlier": 1,
+                     "department verdicts": 1}
     assert first.dataframe[-1].value.equals(second.dataframe[-1].value)
     assert [m.value for m in first.markdown] == [m.value for m in second.markdown]

@@ -413,7 +413,7 @@ def test_limits_are_written_truncated_at_the_kpis_bounds(values, bounds, lower, 
 def test_the_department_table_marks_each_departments_verdict(demo):
     tables = spc_by_department(demo[1], ["median_wait_minutes", "patient_satisfaction"],
                                Filter(start=months_back(12), end=END), Settings())
-    found = statuses(tables)
+    found = statuses(verdicts(tables))
     assert found[("ED", "median_wait_minutes")] == "concern"
     assert signal_mark(found[("ED", "median_wait_minutes")]) == " ▼"
     assert signal_mark(found[("MED", "patient_satisfaction")]) == " ▲"

@@ -21,11 +21,11 @@ from kpi.present.spc_labels import (
     signal_side,
     verdict_badge,
 )
-from kpi.spc.attention import attention, attention_counts
+from kpi.spc.attention import attention_counts, attention_of
 from kpi.spc.limits import TOO_FEW_FOR_FIRM_LIMITS
 from kpi.spc.months import data_through
 from kpi.spc.series import complete_by
-from kpi.spc.verdict import verdict_of
+from kpi.spc.verdict import verdict_of, verdicts
 from ui import data
 from ui.chart_view import show_chart
 from ui.drawings import drawn
@@ -125,11 +125,19 @@ def definitions_and_guide(ctx, kpis: Iterable[Kpi], label: str = "Definitions") 
         how_to_read_popover(ctx)
 
 
+def department_verdicts(ctx, kpi_ids: Sequence[str]) -> pd.DataFrame:
+    """The control-chart verdict of each department of the filter x these KPIs
+    (kpi.spc.verdict.verdicts), made once per filter and shared: the Overview's comparison
+    table marks them and its attention list reads them."""
+    return drawn(ctx, ("department verdicts", tuple(kpi_ids)),
+                 lambda: verdicts(ctx.spc_by_department(kpi_ids)))
+
+
 def needs_attention(ctx, kpi_ids: Sequence[str]) -> None:
     """Department x KPI pairs whose verdict is a special-cause concern in the latest complete
     month, or whose target is never met: counts, then every row, most severe first."""
     found = drawn(ctx, ("needs attention", tuple(kpi_ids)),
-                  lambda: attention(ctx.spc_by_department(kpi_ids)))
+                  lambda: attention_of(department_verdicts(ctx, kpi_ids)))
     if found.empty:
         st.success("No department shows a special-cause concern in its latest complete month, "
                    "and no target is never met.")

@@ -16,7 +16,7 @@ from ui.board_pack import board_pack_download
 from ui.comparisons import benchmark_columns, reference, verdicts
 from ui.context import page_context
 from ui.drawings import drawn
-from ui.spc_view import needs_attention, tile_badges
+from ui.spc_view import department_verdicts, needs_attention, tile_badges
 from ui.tables import comparison_table
 from ui.widgets import definitions, kpi_tile, page_header, stop_if_no_data, tile_columns
 
@@ -63,7 +63,7 @@ def show_departments(ctx, whole) -> None:
     definitions(ctx.pick(compared).values())
     percentiles = benchmark_columns(ctx, GLOBAL_MEASURES)
     verdict, signals = drawn(ctx, ("departments judged", tuple(compared)), lambda: (
-        verdicts(ctx, by_dept, overall, compared), statuses(ctx.spc_by_department(compared))))
+        verdicts(ctx, by_dept, overall, compared), statuses(department_verdicts(ctx, compared))))
     comparison_table(by_dept, overall, verdict, ctx.pick(compared), ctx.names, name, signals,
                      percentiles, "recommend_top_box")
     if percentiles:

@@ -35,8 +35,13 @@ def attention(tables: pd.DataFrame) -> pd.DataFrame:
     """From spc_by_department's tables: one row per (department, KPI, signal) whose verdict is
     a special-cause concern (since its run began), or whose target is never met (since the
     first judged month); most severe first, then by department and KPI."""
-    found = verdicts(tables)
-    base = found.rename(columns={"month": "latest_month", "value": "latest_value"})
+    return attention_of(verdicts(tables))
+
+
+def attention_of(judged: pd.DataFrame) -> pd.DataFrame:
+    """attention's rows from verdicts' rows of spc_by_department's tables (a page that has
+    them already)."""
+    base = judged.rename(columns={"month": "latest_month", "value": "latest_value"})
     concerns = base[base["status"] == CONCERN].assign(signal=CONCERN_SIGNAL)
     never = base[base["assurance"] == NEVER_MET].assign(
         signal=NEVER_MET_SIGNAL, rule="", since=lambda rows: rows["first_judged"])

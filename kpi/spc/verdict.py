@@ -64,7 +64,7 @@ def verdicts(tables: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=VERDICT_COLUMNS)
 
 
-def statuses(tables: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """(department, KPI) -> its verdict's status, for spc_by_department's tables."""
-    found = verdicts(tables)
-    return dict(zip(zip(found["department_id"], found["kpi_id"]), found["status"]))
+def statuses(judged: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(department, KPI) -> its verdict's status, from verdicts' rows of spc_by_department's
+    tables."""
+    return dict(zip(zip(judged["department_id"], judged["kpi_id"]), judged["status"]))
