@@ -341,3 +341,26 @@ def test_the_overviews_judgements_are_made_once_per_filter(monkeypatch):
                      "department verdicts": 1}
     assert first.dataframe[-1].value.equals(second.dataframe[-1].value)
     assert [m.value for m in first.markdown] == [m.value for m in second.markdown]
+
+
+def test_a_one_department_overview_asks_the_engine_once_for_its_rows_and_once_for_its_charts(
+        monkeypatch):
+    """For one department the Overview's whole-filter rows are its by-department rows and its
+    tiles' charts are its department's (tests/test_one_department.py): one engine call each,
+    besides the year earlier and the rest of the hospital (returns pooled, the rest whole)."""
+    asked = []
+    real = engine.compute
+
+    def compute(con, kpi_ids, flt, group_by=(), chart=False):
+        asked.append((tuple(group_by), chart, flt.departments == ("ED",)))
+        return real(con, kpi_ids, flt, group_by, chart)
+
+    monkeypatch.setattr(engine, "compute", compute)
+    data.clear_caches()
+    open_app(params={"dept": "ED", "start": "2025-01-01", "end": "2025-03-31"})
+    assert sorted(asked) == sorted([
+        ((), False, True),  # every KPI of the page, whole filter
+        ((), False, True),  # the headlines a year earlier
+        (("department", "month"), True, True),  # every chart: the department's
+        (("department",), False, False),  # the rest of the hospital: returns pooled
+        ((), False, False)])  # the rest of the hospital: the other KPIs

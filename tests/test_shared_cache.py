@@ -15,6 +15,7 @@ from kpi.settings import Settings
 from kpi.store.connect import open_readonly
 from tests.support.kpi_db import build_tiny_db
 from ui import data
+from ui.settings_file import settings_key
 
 ALL_DATES = {"start": "2023-01-01", "end": "2024-12-31"}
 WARD = Reach(departments={"D1"})  # a ward manager: the cardiology ward only
@@ -67,7 +68,7 @@ def test_readers_and_control_charts_keep_reaches_apart(key):
         backlog = data.read(key, breakdowns.open_backlog, flt)
         assert set(backlog["department_id"]) <= expected
         charts = data.spc_by_department(key, ("visits",), flt,
-                                        data.settings_key(Settings()))
+                                        settings_key(Settings()))
         assert _departments(charts) == expected
 
 

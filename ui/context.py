@@ -11,6 +11,7 @@ from kpi.filters import Filter
 from kpi.present.formatting import markdown_plain
 from kpi.settings import Settings, SettingsError, unknown_target_ids
 from ui import data
+from ui.settings_file import settings, settings_key
 from ui.sidebar import current_filter
 from ui.widgets import stop_if_no_departments
 
@@ -30,11 +31,23 @@ class PageContext:
         """The catalog entries of these KPI ids, in the order given."""
         return {kpi_id: self.kpis[kpi_id] for kpi_id in kpi_ids}
 
-    def compute(self, kpi_ids, group_by=(), flt: Filter | None = None):
+    def compute(self, kpi_ids, group_by=(), flt: Filter | None = None, along=()):
         """The engine's rows for these KPIs (all when empty; cached), for this filter unless
-        another is given."""
+        another is given; `along`: see `widened`."""
+        flt = flt or self.flt
         ids = tuple(kpi_ids) or None
-        return data.compute(self.key, ids, flt or self.flt, tuple(group_by))
+        wider = self.widened(ids, along, flt) if ids else ids
+        rows = data.compute(self.key, wider, flt, tuple(group_by))
+        return rows if wider == ids else rows[rows["kpi_id"].isin(ids)].reset_index(drop=True)
+
+    def widened(self, kpi_ids: tuple, along, flt: Filter | None = None) -> tuple:
+        """The KPIs to ask the engine for: with `along` (the other KPIs the page asks for the
+        same filter) and a filter of one department, all of them, so that its whole-filter
+        and by-department rows and charts, which are the same, come from one cached call
+        (ui/data); else just these."""
+        if along and data.only_department(self.key, flt or self.flt) is not None:
+            return tuple(sorted({*kpi_ids, *(k for k in along if k in self.kpis)}))
+        return kpi_ids
 
     def read(self, reader):
         """A kpi.engine.breakdowns reader's result for this filter (cached)."""
@@ -44,16 +57,23 @@ class PageContext:
         """The control-chart table of one KPI by month for the whole filter (cached)."""
         return self.spc_tables([kpi_id])[kpi_id]
 
-    def spc_tables(self, kpi_ids) -> dict:
+    def spc_tables(self, kpi_ids, along=()) -> dict:
         """The control-chart tables of these KPIs by month, by KPI id (one cached engine call:
-        a page asks for the charts it shows together at once)."""
-        return data.spc_tables(self.key, tuple(kpi_ids), self.flt,
-                               data.settings_key(self.settings))
+        a page asks for the charts it shows together at once; `along`: see `widened`)."""
+        ids = tuple(kpi_ids)
+        tables = data.spc_tables(self.key, self.widened(ids, along), self.flt,
+                                 settings_key(self.settings))
+        return {kpi_id: table for kpi_id, table in tables.items() if kpi_id in ids}
 
-    def spc_by_department(self, kpi_ids):
-        """The control-chart tables of each department of the filter x these KPIs (cached)."""
-        return data.spc_by_department(self.key, tuple(kpi_ids), self.flt,
-                                      data.settings_key(self.settings))
+    def spc_by_department(self, kpi_ids, along=()):
+        """The control-chart tables of each department of the filter x these KPIs (cached;
+        `along`: see `widened`)."""
+        ids = tuple(kpi_ids)
+        wider = self.widened(ids, along)
+        charts = data.spc_by_department(self.key, wider, self.flt,
+                                        settings_key(self.settings))
+        return charts if wider == ids else charts[charts["kpi_id"].isin(ids)].reset_index(
+            drop=True)
 
 
 def page_context() -> PageContext:
@@ -70,7 +90,7 @@ def page_settings(known_ids: set[str]) -> Settings:
     """The settings file's targets and run length; a broken file is reported on the page
     (defaults apply) and a target for an unknown KPI is named."""
     try:
-        chosen = data.settings()
+        chosen = settings()
     except (SettingsError, OSError) as err:  # a rule broken, or unreadable (a folder)
         st.error(f"The settings file cannot be used, so the default targets and run length "
                  f"apply: {markdown_plain(err)}")

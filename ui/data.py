@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import engine
-from kpi.capacity import capacity_or_default, read_capacity
+from kpi.capacity import capacity_or_default
 from kpi.catalog import kpis as catalog
 from kpi.catalog.kpis import Kpi
 from kpi.engine.drivers import key_drivers as engine_key_drivers
@@ -28,12 +28,12 @@ from kpi.engine.worklist import complaint_worklist
 from kpi.facts import Remembering
 from kpi.filters import Filter
 from kpi.reach import Reach
-from kpi.settings import Settings, read_settings_file, settings_path
 from kpi.spc import series as spc_series
 from kpi.store.connect import db_version, open_version, resolve_db_path
 from kpi.store.derived import version as derive_version
 from kpi.store.meta import read_meta
 from ui.cache_keys import cached_data
+from ui.settings_file import SettingsKey, from_key
 
 DbKey = tuple[str, int, int]
 # [capacity] of the settings file, read once when the server starts (the caches are made then):
@@ -42,9 +42,6 @@ CAPACITY = capacity_or_default()
 RESULTS, TABLES = CAPACITY.result_cache_entries, CAPACITY.table_cache_entries
 RUN_KEY = "px_run_db_key"  # session state: the database key of the current run
 VERSIONS = 4  # per-database-version facts: the current file and a few swapped-out ones
-# The settings as a cache key: (run length, sorted (kpi_id, target) and (kind, min n) pairs,
-# fix limits after).
-SettingsKey = tuple[int, tuple[tuple[str, float], ...], tuple[tuple[str, int], ...], int]
 
 
 def db_path() -> Path:
@@ -101,8 +98,20 @@ def scope(key: DbKey, flt: Filter, group_by: tuple[str, ...] = ()) -> Scope:
 def compute(key: DbKey, kpi_ids: tuple[str, ...] | None, flt: Filter,
             group_by: tuple[str, ...] = ()) -> pd.DataFrame:
     """The engine's KPI table for these KPIs, filter and grouping, shared by everyone whose
-    filter and reach resolve to the same Scope (cached per database version)."""
+    filter and reach resolve to the same Scope (cached per database version). By department
+    for a filter of one department, it is the whole filter's table with that department: the
+    same rows and withholding (kpi.engine.disclosure), one engine call fewer."""
+    kpi_ids = tuple(sorted(kpi_ids)) if kpi_ids else kpi_ids  # the engine sorts them anyway
+    only = only_department(key, flt) if group_by == ("department",) else None
+    if only is not None:
+        return as_department(compute(key, kpi_ids, flt), only)
     return _scoped_compute(key, kpi_ids, scope(key, flt, group_by), group_by, flt)
+
+
+def as_department(whole: pd.DataFrame, department_id: str) -> pd.DataFrame:
+    """A one-department filter's whole-filter rows as its by-department rows."""
+    return whole.assign(department_id=pd.Series([department_id] * len(whole),
+                                                index=whole.index, dtype=object))
 
 
 @cached_data(max_entries=RESULTS)
@@ -178,6 +187,12 @@ def filter_departments(key: DbKey, flt: Filter) -> tuple[str, ...]:
         return tuple(engine.departments(cur, flt)["department_id"])
 
 
+def only_department(key: DbKey, flt: Filter) -> str | None:
+    """The filter's department when it resolves to exactly one, else None."""
+    chosen = filter_departments(key, flt)
+    return chosen[0] if len(chosen) == 1 else None
+
+
 def _function_name(function: Callable) -> str:
     return f"{function.__module__}.{function.__qualname__}"
 
@@ -191,39 +206,23 @@ def read(key: DbKey, reader: Callable, flt: Filter):
         return reader(cur, flt)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _settings_file(path: str, mtime_ns: int | None) -> Settings:
-    chosen = read_settings_file(Path(path))
-    read_capacity(Path(path))  # applied when the server starts; a broken one is named here
-    return chosen
-
-
-def settings() -> Settings:
-    """The settings file ($PX_SETTINGS, else settings.toml), read again only when its
-    modification time changes; raises SettingsError when it breaks a rule."""
-    path = settings_path()
-    mtime = path.stat().st_mtime_ns if path.exists() else None
-    return _settings_file(str(path), mtime)
-
-
-def settings_key(chosen: Settings) -> SettingsKey:
-    """The hashable form of settings that the SPC caches are keyed on."""
-    return (chosen.run_length, tuple(sorted(chosen.targets.items())),
-            tuple(sorted(chosen.min_n.items())), chosen.fix_limits_after)
-
-
-def _from_key(key: SettingsKey) -> Settings:
-    return Settings(targets=types.MappingProxyType(dict(key[1])), run_length=key[0],
-                    min_n=types.MappingProxyType(dict(key[2])), fix_limits_after=key[3])
-
-
-@cached_data(max_entries=RESULTS)
 def spc_tables(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
                chosen: SettingsKey) -> dict[str, pd.DataFrame]:
     """The control-chart tables of these KPIs by month for the whole filter, by KPI id (one
-    engine call)."""
+    engine call). For a filter of one department they are that department's charts
+    (spc_by_department: the same rows), so a page asking both makes one call."""
+    if only_department(key, flt) is not None:
+        charts = spc_by_department(key, kpi_ids, flt, chosen)
+        return {kpi_id: rows.drop(columns="department_id").reset_index(drop=True)
+                for kpi_id, rows in charts.groupby("kpi_id", sort=False)}
+    return _spc_tables(key, kpi_ids, flt, chosen)
+
+
+@cached_data(max_entries=RESULTS)
+def _spc_tables(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
+                chosen: SettingsKey) -> dict[str, pd.DataFrame]:
     with cursor(key) as cur:
-        return spc_series.spc_details(cur, kpi_ids, flt, _from_key(chosen))
+        return spc_series.spc_details(cur, kpi_ids, flt, from_key(chosen))
 
 
 @cached_data(max_entries=RESULTS)
@@ -232,7 +231,7 @@ def spc_by_department(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
     """The control-chart tables of every department of the filter x these KPIs (one engine
     call)."""
     with cursor(key) as cur:
-        return spc_series.spc_by_department(cur, kpi_ids, flt, _from_key(chosen))
+        return spc_series.spc_by_department(cur, kpi_ids, flt, from_key(chosen))
 
 
 @cached_data(max_entries=RESULTS)

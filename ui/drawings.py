@@ -12,6 +12,7 @@ import streamlit as st
 
 from ui import data
 from ui.cache_keys import cache_token
+from ui.settings_file import settings_key
 
 T = TypeVar("T")
 
@@ -33,4 +34,4 @@ def drawn(ctx, parts: tuple, build: Callable[[], T], table: bool = False) -> T:
     [capacity] result_cache_entries drawings, or table_cache_entries row tables (`table`:
     MBs each, such as a worklist)."""
     cached = _drawn_table if table else _drawn
-    return cached(cache_token((ctx.key, ctx.flt, data.settings_key(ctx.settings), parts)), build)
+    return cached(cache_token((ctx.key, ctx.flt, settings_key(ctx.settings), parts)), build)

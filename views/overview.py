@@ -22,6 +22,7 @@ from ui.widgets import definitions, kpi_tile, page_header, stop_if_no_data, tile
 
 HEADLINES = pages.OVERVIEW_HEADLINES
 COMPARED = pages.OVERVIEW_COMPARED
+SHOWN = tuple(dict.fromkeys([*HEADLINES.values(), *COMPARED]))  # every KPI the page asks for
 
 
 def show_tiles(ctx, whole) -> None:
@@ -32,7 +33,7 @@ def show_tiles(ctx, whole) -> None:
     current = whole[whole["kpi_id"].isin(areas.values())]
     prior, changes = drawn(ctx, ("a year earlier", tuple(areas.values())),
                            lambda: _year_earlier(ctx, current, list(areas.values())))
-    tables = ctx.spc_tables(areas.values())
+    tables = ctx.spc_tables(areas.values(), along=SHOWN)
     for column, (area, kpi_id) in zip(tile_columns(len(areas)), areas.items()):
         with column:
             st.subheader(area)
@@ -57,20 +58,21 @@ def show_departments(ctx, whole) -> None:
     """Each department against the whole filter (table), and the department x KPI pairs whose
     control chart needs attention."""
     compared = [k for k in COMPARED if k in ctx.kpis]
-    by_dept = ctx.compute(compared, ["department"])
+    by_dept = ctx.compute(compared, ["department"], along=SHOWN)
     overall, name = reference(ctx, compared, whole)
     st.header("Departments compared")
     definitions(ctx.pick(compared).values())
     percentiles = benchmark_columns(ctx, GLOBAL_MEASURES)
     verdict, signals = drawn(ctx, ("departments judged", tuple(compared)), lambda: (
-        verdicts(ctx, by_dept, overall, compared), statuses(department_verdicts(ctx, compared))))
+        verdicts(ctx, by_dept, overall, compared),
+        statuses(department_verdicts(ctx, compared, SHOWN))))
     comparison_table(by_dept, overall, verdict, ctx.pick(compared), ctx.names, name, signals,
                      percentiles, "recommend_top_box")
     if percentiles:
         st.caption(markdown_plain(percentile_note(current_table())))
 
     st.header("Needs attention")
-    needs_attention(ctx, compared)
+    needs_attention(ctx, compared, SHOWN)
 
 
 def main() -> None:
@@ -78,8 +80,7 @@ def main() -> None:
     ctx = page_context()
     page_header("Overview", ctx, "Headline KPIs against the same period a year earlier, "
                                      "with their control-chart signals")
-    shown = dict.fromkeys([*HEADLINES.values(), *COMPARED])
-    whole = ctx.compute([kpi_id for kpi_id in shown if kpi_id in ctx.kpis])
+    whole = ctx.compute([kpi_id for kpi_id in SHOWN if kpi_id in ctx.kpis])
     stop_if_no_data(whole[whole["kpi_id"].isin(HEADLINES.values())], "data")
     show_tiles(ctx, whole)
     show_departments(ctx, whole)
