@@ -40,7 +40,7 @@ def demo(pages_demo):
 
 
 def _context(key, flt: Filter) -> PageContext:
-    return PageContext(key, flt, data.kpis(key), {}, Settings())
+    return PageContext(key, flt, data.kpis(key), {}, Settings()).asking(SHOWN)
 
 
 def _same_tables(got: dict, expected: dict) -> None:
@@ -58,14 +58,14 @@ def test_one_departments_rows_and_charts_are_the_engines_each_way(demo, dept, st
     for ids in (SHOWN, COMPARED):
         pd.testing.assert_frame_equal(data.compute(key, ids, flt, ("department",)),
                                       engine.compute(con, ids, flt, ["department"]))
-    pd.testing.assert_frame_equal(ctx.compute(COMPARED, ["department"], along=SHOWN),
+    pd.testing.assert_frame_equal(ctx.compute(COMPARED, ["department"]),
                                   engine.compute(con, COMPARED, flt, ["department"]))
     pd.testing.assert_frame_equal(ctx.compute(SHOWN), engine.compute(con, SHOWN, flt))
     _same_tables(data.spc_tables(key, SHOWN, flt, settings_key(settings)),
                  spc_series.spc_details(con, SHOWN, flt, settings))
-    _same_tables(ctx.spc_tables(HEADLINES, along=SHOWN),
+    _same_tables(ctx.spc_tables(HEADLINES),
                  spc_series.spc_details(con, HEADLINES, flt, settings))
-    pd.testing.assert_frame_equal(ctx.spc_by_department(COMPARED, along=SHOWN),
+    pd.testing.assert_frame_equal(ctx.spc_by_department(COMPARED),
                                   spc_series.spc_by_department(con, COMPARED, flt, settings))
 
 
@@ -79,10 +79,26 @@ def test_the_cases_hold_withheld_cells(demo):
     assert charts["suppressed"].astype(bool).any()
 
 
-def test_along_widens_only_a_one_department_filter(demo):
+def test_a_page_asks_for_more_only_with_one_department_and_for_its_own_filter(demo,
+                                                                             monkeypatch):
     key, _ = demo
     one = _context(key, Filter(departments=("ED",)))
-    two = _context(key, Filter(departments=("ED", "PALL")))
-    assert one.widened(("nps",), SHOWN) == tuple(sorted(k for k in SHOWN if k in one.kpis))
-    assert two.widened(("nps",), SHOWN) == ("nps",)
-    assert one.widened(("nps",), ()) == ("nps",)
+    every = tuple(sorted(k for k in SHOWN if k in one.kpis))
+    assert one.widened(("nps",)) == every
+    assert _context(key, Filter(departments=("ED", "PALL"))).widened(("nps",)) == ("nps",)
+    assert PageContext(key, one.flt, one.kpis, {}).widened(("nps",)) == ("nps",)  # no asking
+    asked = []
+    real = data.compute
+
+    def compute(key, ids, flt, group_by=()):
+        asked.append((ids, flt.departments, group_by))
+        return real(key, ids, flt, group_by)
+
+    monkeypatch.setattr(data, "compute", compute)
+    one.compute(["nps"])
+    one.compute(["nps"], ["department"])  # and, inside, the whole filter's (cached)
+    one.compute(["nps"], ["month"])  # not the same rows as a whole: asked as is
+    one.compute(["nps"], flt=Filter(departments=("PALL",)))  # another filter: as is
+    assert asked == [(every, ("ED",), ()), (every, ("ED",), ("department",)),
+                     (every, ("ED",), ()), (("nps",), ("ED",), ("month",)),
+                     (("nps",), ("PALL",), ())]

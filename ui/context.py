@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import pandas as pd
 import streamlit as st
 
 from kpi.catalog.kpis import Kpi
@@ -18,36 +19,42 @@ from ui.widgets import stop_if_no_departments
 
 @dataclass(frozen=True)
 class PageContext:
-    """The database version, the applied filter, the catalog by id, department names and the
-    organisation's settings (targets, SPC run length)."""
+    """The database version, the applied filter, the catalog by id, department names, the
+    organisation's settings (targets, SPC run length) and the KPIs the page asks for its
+    filter (`along`, set by `asking`)."""
 
     key: data.DbKey
     flt: Filter
     kpis: dict[str, Kpi]
     names: dict[str, str]
     settings: Settings = Settings()
+    along: tuple[str, ...] = ()
+
+    def asking(self, kpi_ids) -> PageContext:
+        """This context for a page that asks these KPIs for its filter, so that with one
+        department its whole-filter and by-department rows and charts, which are the same,
+        come from one cached engine call each (ui/data; `widened`)."""
+        return replace(self, along=tuple(k for k in kpi_ids if k in self.kpis))
+
+    def widened(self, kpi_ids: tuple) -> tuple:
+        """The KPIs to ask the engine for, for the page's filter: with `along` and one
+        department, all of the page's; else just these."""
+        if self.along and data.only_department(self.key, self.flt) is not None:
+            return tuple(sorted({*kpi_ids, *self.along}))
+        return kpi_ids
 
     def pick(self, kpi_ids) -> dict[str, Kpi]:
         """The catalog entries of these KPI ids, in the order given."""
         return {kpi_id: self.kpis[kpi_id] for kpi_id in kpi_ids}
 
-    def compute(self, kpi_ids, group_by=(), flt: Filter | None = None, along=()):
+    def compute(self, kpi_ids, group_by=(), flt: Filter | None = None):
         """The engine's rows for these KPIs (all when empty; cached), for this filter unless
-        another is given; `along`: see `widened`."""
-        flt = flt or self.flt
-        ids = tuple(kpi_ids) or None
-        wider = self.widened(ids, along, flt) if ids else ids
-        rows = data.compute(self.key, wider, flt, tuple(group_by))
-        return rows if wider == ids else rows[rows["kpi_id"].isin(ids)].reset_index(drop=True)
-
-    def widened(self, kpi_ids: tuple, along, flt: Filter | None = None) -> tuple:
-        """The KPIs to ask the engine for: with `along` (the other KPIs the page asks for the
-        same filter) and a filter of one department, all of them, so that its whole-filter
-        and by-department rows and charts, which are the same, come from one cached call
-        (ui/data); else just these."""
-        if along and data.only_department(self.key, flt or self.flt) is not None:
-            return tuple(sorted({*kpi_ids, *(k for k in along if k in self.kpis)}))
-        return kpi_ids
+        another is given (widened for this filter, as a whole or by department)."""
+        ids, group_by = tuple(kpi_ids) or None, tuple(group_by)
+        wider = (self.widened(ids) if ids and flt is None and group_by in ((), ("department",))
+                 else ids)
+        rows = data.compute(self.key, wider, flt or self.flt, group_by)
+        return rows if wider == ids else _only(rows, ids)
 
     def read(self, reader):
         """A kpi.engine.breakdowns reader's result for this filter (cached)."""
@@ -57,23 +64,26 @@ class PageContext:
         """The control-chart table of one KPI by month for the whole filter (cached)."""
         return self.spc_tables([kpi_id])[kpi_id]
 
-    def spc_tables(self, kpi_ids, along=()) -> dict:
-        """The control-chart tables of these KPIs by month, by KPI id (one cached engine call:
-        a page asks for the charts it shows together at once; `along`: see `widened`)."""
+    def spc_tables(self, kpi_ids) -> dict:
+        """The control-chart tables of these KPIs by month, by KPI id (one cached engine call,
+        widened: a page asks for the charts it shows together at once)."""
         ids = tuple(kpi_ids)
-        tables = data.spc_tables(self.key, self.widened(ids, along), self.flt,
+        tables = data.spc_tables(self.key, self.widened(ids), self.flt,
                                  settings_key(self.settings))
         return {kpi_id: table for kpi_id, table in tables.items() if kpi_id in ids}
 
-    def spc_by_department(self, kpi_ids, along=()):
-        """The control-chart tables of each department of the filter x these KPIs (cached;
-        `along`: see `widened`)."""
+    def spc_by_department(self, kpi_ids):
+        """The control-chart tables of each department of the filter x these KPIs (cached,
+        widened)."""
         ids = tuple(kpi_ids)
-        wider = self.widened(ids, along)
-        charts = data.spc_by_department(self.key, wider, self.flt,
-                                        settings_key(self.settings))
-        return charts if wider == ids else charts[charts["kpi_id"].isin(ids)].reset_index(
-            drop=True)
+        wider = self.widened(ids)
+        charts = data.spc_by_department(self.key, wider, self.flt, settings_key(self.settings))
+        return charts if wider == ids else _only(charts, ids)
+
+
+def _only(rows: pd.DataFrame, kpi_ids: tuple) -> pd.DataFrame:
+    """The rows of these KPIs, in their order, indexed from 0."""
+    return rows[rows["kpi_id"].isin(kpi_ids)].reset_index(drop=True)
 
 
 def page_context() -> PageContext:

@@ -125,21 +125,19 @@ def definitions_and_guide(ctx, kpis: Iterable[Kpi], label: str = "Definitions") 
         how_to_read_popover(ctx)
 
 
-def department_verdicts(ctx, kpi_ids: Sequence[str], along: Sequence[str] = ()
-                        ) -> pd.DataFrame:
+def department_verdicts(ctx, kpi_ids: Sequence[str]) -> pd.DataFrame:
     """The control-chart verdict of each department of the filter x these KPIs
     (kpi.spc.verdict.verdicts), made once per filter and shared: the Overview's comparison
-    table marks them and its attention list reads them (`along`: PageContext.widened)."""
+    table marks them and its attention list reads them."""
     return drawn(ctx, ("department verdicts", tuple(kpi_ids)),
-                 lambda: verdicts(ctx.spc_by_department(kpi_ids, along)))
+                 lambda: verdicts(ctx.spc_by_department(kpi_ids)))
 
 
-def needs_attention(ctx, kpi_ids: Sequence[str], along: Sequence[str] = ()) -> None:
+def needs_attention(ctx, kpi_ids: Sequence[str]) -> None:
     """Department x KPI pairs whose verdict is a special-cause concern in the latest complete
-    month, or whose target is never met: counts, then every row, most severe first
-    (`along`: PageContext.widened)."""
+    month, or whose target is never met: counts, then every row, most severe first."""
     found = drawn(ctx, ("needs attention", tuple(kpi_ids)),
-                  lambda: attention_of(department_verdicts(ctx, kpi_ids, along)))
+                  lambda: attention_of(department_verdicts(ctx, kpi_ids)))
     if found.empty:
         st.success("No department shows a special-cause concern in its latest complete month, "
                    "and no target is never met.")

@@ -70,7 +70,7 @@ def show_backlog(ctx) -> None:
 
 def main() -> None:
     """The complaints page for the sidebar filter."""
-    ctx = page_context()
+    ctx = page_context().asking(KPIS)
     page_header("Complaints", ctx, "Complaints and grievances received")
     backlog = f"Open complaints (backlog on {ctx.flt.end})" if ctx.flt.end else None
     headline(ctx, KPIS, "complaint data", {"open_complaints": backlog} if backlog else None)

@@ -66,7 +66,7 @@ def show_return_visits(ctx, kpi_id: str) -> None:
     if window is None or window[1] < window[0]:
         st.info(follow_up_missing(kpi.days))
         return
-    cohort = replace(ctx, flt=ctx.flt.with_window(*window))
+    cohort = replace(ctx, flt=ctx.flt.with_window(*window)).asking([kpi_id])
     row = cohort.compute([kpi_id]).set_index("kpi_id").loc[kpi_id]
     kpi_tile(kpi, row, label=f"Return visits: {cohort_words(*window, kpi.days)}")
     by_dept = cohort.compute([kpi_id], ["department"])
@@ -80,7 +80,7 @@ def show_return_visits(ctx, kpi_id: str) -> None:
 
 def main() -> None:
     """The loyalty page for the sidebar filter."""
-    ctx = page_context()
+    ctx = page_context().asking(KPIS)
     page_header("Loyalty", ctx, "Would patients recommend us, and do they come back?")
     headline(ctx, KPIS[:2], "loyalty data", LABELS)
     for kpi_id in KPIS[:2]:

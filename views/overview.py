@@ -33,7 +33,7 @@ def show_tiles(ctx, whole) -> None:
     current = whole[whole["kpi_id"].isin(areas.values())]
     prior, changes = drawn(ctx, ("a year earlier", tuple(areas.values())),
                            lambda: _year_earlier(ctx, current, list(areas.values())))
-    tables = ctx.spc_tables(areas.values(), along=SHOWN)
+    tables = ctx.spc_tables(areas.values())
     for column, (area, kpi_id) in zip(tile_columns(len(areas)), areas.items()):
         with column:
             st.subheader(area)
@@ -58,26 +58,26 @@ def show_departments(ctx, whole) -> None:
     """Each department against the whole filter (table), and the department x KPI pairs whose
     control chart needs attention."""
     compared = [k for k in COMPARED if k in ctx.kpis]
-    by_dept = ctx.compute(compared, ["department"], along=SHOWN)
+    by_dept = ctx.compute(compared, ["department"])
     overall, name = reference(ctx, compared, whole)
     st.header("Departments compared")
     definitions(ctx.pick(compared).values())
     percentiles = benchmark_columns(ctx, GLOBAL_MEASURES)
     verdict, signals = drawn(ctx, ("departments judged", tuple(compared)), lambda: (
         verdicts(ctx, by_dept, overall, compared),
-        statuses(department_verdicts(ctx, compared, SHOWN))))
+        statuses(department_verdicts(ctx, compared))))
     comparison_table(by_dept, overall, verdict, ctx.pick(compared), ctx.names, name, signals,
                      percentiles, "recommend_top_box")
     if percentiles:
         st.caption(markdown_plain(percentile_note(current_table())))
 
     st.header("Needs attention")
-    needs_attention(ctx, compared, SHOWN)
+    needs_attention(ctx, compared)
 
 
 def main() -> None:
     """Tiles, the department comparison table and the attention list for the sidebar filter."""
-    ctx = page_context()
+    ctx = page_context().asking(SHOWN)
     page_header("Overview", ctx, "Headline KPIs against the same period a year earlier, "
                                      "with their control-chart signals")
     whole = ctx.compute([kpi_id for kpi_id in SHOWN if kpi_id in ctx.kpis])

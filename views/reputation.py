@@ -80,7 +80,7 @@ def show_reviews(ctx) -> None:
 
 def main() -> None:
     """The reputation page for the sidebar filter."""
-    ctx = page_context()
+    ctx = page_context().asking(KPIS)
     page_header("Reputation", ctx, "What patients say about us in public online reviews")
     headline(ctx, KPIS, "online reviews", data_kpi="review_rating_mean")
     show_trends(ctx)

@@ -103,6 +103,7 @@ def show_comments(ctx) -> None:
 def main() -> None:
     """The satisfaction page for the sidebar filter."""
     ctx = page_context()
+    ctx = ctx.asking([*HEADLINE, *domain_ids(ctx.kpis)])
     page_header("Satisfaction", ctx, "Top-box scores of the patient survey")
     headline(ctx, HEADLINE, "patient survey answers", data_kpi="patient_satisfaction")
     show_domains(ctx)

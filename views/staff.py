@@ -39,7 +39,7 @@ def show_scatter(ctx) -> None:
 
 def main() -> None:
     """The staff morale page for the sidebar filter."""
-    ctx = page_context()
+    ctx = page_context().asking((*KPIS, *PAIR))
     page_header("Staff morale", ctx, "From the anonymous staff survey")
     headline(ctx, KPIS, "staff survey data")
     st.header("By month")

@@ -33,7 +33,7 @@ def month_grid(ctx, kpi, phone: bool) -> tuple:
 
 def main() -> None:
     """The waits page for the sidebar filter."""
-    ctx = page_context()
+    ctx = page_context().asking(KPIS)
     page_header("Respect for time", ctx, "Waits from arrival or appointment time to being "
                                              "seen, over visits with a wait recorded")
     headline(ctx, KPIS, "recorded waits")
