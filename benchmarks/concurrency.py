@@ -106,19 +106,24 @@ def _cell(figures: dict) -> str:
 
 
 def verdicts(levels: list[dict]) -> list[str]:
-    """The targets judged on these levels (a target whose level was not run is not judged)."""
-    found = {level["sessions"]: level for level in levels}
+    """The targets judged on these levels, for each layout of servers measured (a target whose
+    level was not run is not judged)."""
     lines = []
-    if TARGET_SESSIONS in found:
-        level = found[TARGET_SESSIONS]
-        ok = level["filter"]["p95"] <= TARGET_P95 and level["errors"] == 0
-        lines.append(f"{TARGET_SESSIONS} sessions: filter change p95 {level['filter']['p95']:.2f}"
-                     f" s (<= {TARGET_P95:g} s), {level['errors']} errors (0): "
-                     f"{'pass' if ok else 'MISS'}")
-    if RSS_SESSIONS in found:
-        peak = found[RSS_SESSIONS]["server_peak_rss_mb"]
-        lines.append(f"{RSS_SESSIONS} sessions: server peak RSS {peak:,.0f} MB "
-                     f"(<= {TARGET_RSS_MB:,} MB): {'pass' if peak <= TARGET_RSS_MB else 'MISS'}")
+    for replicas in sorted({level.get("replicas", 1) for level in levels}):
+        found = {level["sessions"]: level for level in levels
+                 if level.get("replicas", 1) == replicas}
+        servers = f"{replicas} server{'s' if replicas > 1 else ''}"
+        if TARGET_SESSIONS in found:
+            level = found[TARGET_SESSIONS]
+            ok = level["filter"]["p95"] <= TARGET_P95 and level["errors"] == 0
+            lines.append(f"{TARGET_SESSIONS} sessions on {servers}: filter change p95 "
+                         f"{level['filter']['p95']:.2f} s (<= {TARGET_P95:g} s), "
+                         f"{level['errors']} errors (0): {'pass' if ok else 'MISS'}")
+        if RSS_SESSIONS in found:
+            peak = found[RSS_SESSIONS]["server_peak_rss_mb"]
+            lines.append(f"{RSS_SESSIONS} sessions on {servers}: server peak RSS {peak:,.0f} MB "
+                         f"(<= {TARGET_RSS_MB:,} MB): "
+                         f"{'pass' if peak <= TARGET_RSS_MB else 'MISS'}")
     return lines
 
 

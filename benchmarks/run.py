@@ -2,7 +2,8 @@
 peak memory, and the Overview in real Chromium, at each scale; one table with the targets.
 
     python -m benchmarks.run [--scales 1,25] [--runs 5] [--skip-browser] [--work DIR]
-    python -m benchmarks.run --only concurrency [--scales 1] [--sessions 1,5,10,20] [--db FILE]
+    python -m benchmarks.run --only concurrency [--scales 1] [--sessions 1,5,10,20]
+                             [--replicas 1,2] [--db FILE]
 
 Data come from `python -m kpi demo --scale S --csv` (reused for the same scale and day); the
 results go to WORK/results.json and WORK/results.md as well as the terminal.
@@ -51,8 +52,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="comma-separated numbers of sessions at once (concurrency)")
     parser.add_argument("--think", type=float, default=1.0, metavar="SECONDS",
                         help="mean pause between a session's steps (concurrency)")
-    parser.add_argument("--replicas", type=int, default=1,
-                        help="servers on the one database file, sessions spread (concurrency)")
+    parser.add_argument("--replicas", default="1,2",
+                        help="comma-separated numbers of servers on the one database file, each "
+                             "layout measured in turn, sessions spread (concurrency; 2 is the "
+                             "README's layout for two cores: one server per core)")
     parser.add_argument("--db", type=Path,
                         help="with --only concurrency: measure this database once, labelled with the "
                              "last of --scales (read-only)")
@@ -129,10 +132,13 @@ def measure_scale(scale: float, args) -> dict:
 
 
 def _concurrency(args, db: Path, folder: Path) -> list[dict]:
-    """Every level of sessions at once on the database (benchmarks.concurrency)."""
-    return measure_concurrency(db, folder / "concurrency",
-                               [int(n) for n in args.sessions.split(",")], args.think,
-                               progress=progress, replicas=args.replicas)
+    """Every level of sessions at once on the database, for each layout of servers
+    (benchmarks.concurrency)."""
+    return [level for replicas in args.replicas.split(",")
+            for level in measure_concurrency(db, folder / "concurrency",
+                                             [int(n) for n in args.sessions.split(",")],
+                                             args.think, progress=progress,
+                                             replicas=int(replicas))]
 
 
 def only_concurrency(args, scale: float) -> dict:

@@ -34,9 +34,9 @@ def test_failed_steps_are_errors_and_not_timings():
     assert summary["page"]["n"] == 0
 
 
-def _level(sessions: int, p95: float, errors: int, peak: float) -> dict:
+def _level(sessions: int, p95: float, errors: int, peak: float, replicas: int = 1) -> dict:
     timing = {"n": 3, "p50": 1.0, "p95": p95, "max": p95}
-    return {"sessions": sessions, "open": timing, "filter": timing, "page": timing,
+    return {"sessions": sessions, "replicas": replicas, "open": timing, "filter": timing, "page": timing,
             "errors": errors, "error_messages": ["boom"] if errors else [],
             "server_cores": 1.5, "server_peak_rss_mb": peak, "client_cores": 0.01,
             "load_average_before": "1.00 1.00 1.00"}
@@ -44,12 +44,21 @@ def _level(sessions: int, p95: float, errors: int, peak: float) -> dict:
 
 @pytest.mark.parametrize("levels, expected", [
     ([_level(10, 3.0, 0, 900), _level(20, 9.0, 0, 2048)],
-     ["10 sessions: filter change p95 3.00 s (<= 3 s), 0 errors (0): pass",
-      "20 sessions: server peak RSS 2,048 MB (<= 2,048 MB): pass"]),
+     ["10 sessions on 1 server: filter change p95 3.00 s (<= 3 s), 0 errors (0): pass",
+      "20 sessions on 1 server: server peak RSS 2,048 MB (<= 2,048 MB): pass"]),
     ([_level(10, 2.0, 1, 900), _level(20, 9.0, 0, 2049)],
-     ["10 sessions: filter change p95 2.00 s (<= 3 s), 1 errors (0): MISS",
-      "20 sessions: server peak RSS 2,049 MB (<= 2,048 MB): MISS"]),
+     ["10 sessions on 1 server: filter change p95 2.00 s (<= 3 s), 1 errors (0): MISS",
+      "20 sessions on 1 server: server peak RSS 2,049 MB (<= 2,048 MB): MISS"]),
     ([_level(1, 9.0, 0, 9999)], []),  # the target levels were not run: nothing judged
+    # each layout judged on its own levels: one server misses where two pass
+    ([_level(10, 3.01, 0, 900), _level(20, 9.0, 0, 600), _level(10, 2.5, 0, 900, replicas=2),
+      _level(20, 9.0, 0, 1100, replicas=2)],
+     ["10 sessions on 1 server: filter change p95 3.01 s (<= 3 s), 0 errors (0): MISS",
+      "20 sessions on 1 server: server peak RSS 600 MB (<= 2,048 MB): pass",
+      "10 sessions on 2 servers: filter change p95 2.50 s (<= 3 s), 0 errors (0): pass",
+      "20 sessions on 2 servers: server peak RSS 1,100 MB (<= 2,048 MB): pass"]),
+    ([_level(10, 2.5, 0, 900, replicas=2)],  # a layout measured alone
+     ["10 sessions on 2 servers: filter change p95 2.50 s (<= 3 s), 0 errors (0): pass"]),
 ])
 def test_targets_are_judged_at_their_levels(levels, expected):
     assert verdicts(levels) == expected
