@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 
 from kpi.engine import compute
+from kpi.engine.months import two_level_params
+from kpi.engine.scope import Scope
 from kpi.filters import Filter
 from kpi.store.connect import open_readonly
 from kpi.store.derived import rebuild as derive
@@ -58,8 +60,26 @@ CASES = [
     (Filter(service_lines=("Outpatient",), start="2023-07-01", end="2024-06-30"), ()),
     (Filter(), ()),
     (Filter(), ("department", "month")),
+    # whole months then a partial one (the usual "up to today"), and the reverse
+    (Filter(departments=("ED", "MAT"), start="2024-01-01", end="2024-03-17"), ("department",)),
+    (Filter(start="2023-11-12", end="2024-02-29"), ("month",)),
     *_random_cases(24),
 ]
+
+
+@pytest.mark.parametrize("start, end, days", [
+    # (window) -> the days the daily copies are read for: the partial months' days only
+    ("2024-01-01", "2024-03-17", ("2024-03-01", "2024-03-17")),   # whole months, then a part
+    ("2023-11-12", "2024-02-29", ("2023-11-12", "2023-11-30")),   # a part, then whole months
+    ("2023-11-12", "2024-03-17", ("2023-11-12", "2024-03-17")),   # parts at both ends
+    ("2024-01-01", "2024-02-29", ("2024-03-01", "2023-12-31")),   # whole months: no day
+    ("2024-02-03", "2024-02-27", ("2024-02-03", "2024-02-27")),   # no whole month
+    ("2024-02-29", "2024-02-29", ("2024-02-29", "2024-02-29")),   # the leap day alone
+])
+def test_the_daily_copies_are_read_for_the_partial_months_only(start, end, days):
+    scope = Scope(("ED",), date.fromisoformat(start), date.fromisoformat(end), frozenset())
+    params = two_level_params(scope)
+    assert (params["days_from"], params["days_to"]) == tuple(map(date.fromisoformat, days))
 
 
 @pytest.mark.parametrize("flt, group_by", CASES, ids=[f"{i}" for i in range(len(CASES))])

@@ -4,6 +4,7 @@ remaining days (of the window's partial months) from its daily copy."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from kpi.engine.scope import Scope
 
@@ -31,6 +32,7 @@ def two_level_sql(scope: Scope, source: TwoLevel, columns: str, daily_condition:
             f"AND {monthly_condition} "
             f"UNION ALL SELECT {scope.group_sql(date)}, {columns} FROM {source.daily} "
             f"WHERE {departments} AND {date} BETWEEN $start AND $end "
+            f"AND {date} BETWEEN $days_from AND $days_to "
             f"AND NOT {date} BETWEEN $whole_from AND $whole_to AND {daily_condition}")
 
 
@@ -41,6 +43,16 @@ def department_condition(scope: Scope, source: TwoLevel) -> str:
 
 
 def two_level_params(scope: Scope) -> dict:
-    """The parameters of two_level_sql: the scope's, and the window's whole months."""
+    """The parameters of two_level_sql: the scope's, the window's whole months, and the days
+    from the first to the last day the daily copy is read for ($days_from after $days_to
+    when none: the window is whole months). A plain range, which DuckDB applies while it
+    scans the daily copy (the NOT BETWEEN alone it applies only after the department join)."""
     whole_from, whole_to = scope.whole_months()
-    return {**scope.params(), "whole_from": whole_from, "whole_to": whole_to}
+    days_from, days_to = scope.start, scope.end
+    if whole_from <= whole_to:
+        if scope.start == whole_from:
+            days_from = whole_to + timedelta(days=1)
+        if scope.end == whole_to:
+            days_to = whole_from - timedelta(days=1)
+    return {**scope.params(), "whole_from": whole_from, "whole_to": whole_to,
+            "days_from": days_from, "days_to": days_to}

@@ -59,6 +59,9 @@ def provisional_months(months, as_of: date | None, window_end: date | None = Non
 def too_few(n, minimum) -> np.ndarray:
     """Per point: True when 0 < n < the minimum for a verdict (one number, or one per point);
     n 0 or missing (no data, withheld) is not 'too few': there is no value to judge."""
-    counts = np.asarray(pd.array(n, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
+    if isinstance(n, np.ndarray) and n.dtype.kind == "f":
+        counts = n
+    else:
+        counts = np.asarray(pd.array(n, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
     with np.errstate(invalid="ignore"):
         return (counts > 0) & (counts < minimum)

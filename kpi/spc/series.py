@@ -178,13 +178,14 @@ def spc_by_department(con, kpi_ids: Sequence[str], flt: Filter,
     given = [c for c in SPC_BY_DEPARTMENT_COLUMNS if c in series.columns]
     arrays = {c: series[c].array for c in {*given, "numerator", "denominator"}}
     values, denominators = float_column(arrays, "value"), float_column(arrays, "denominator")
+    counts = float_column(arrays, "n")
     months = series["month"].astype("str").to_numpy(dtype=object)
     computed = []
     for first, end in series_blocks(series):
         kpi = kpis[series["kpi_id"].iat[first]]
         kind = _kind_of(kpi, values[first:end], denominators[first:end])
         block = {c: arrays[c][first:end] for c in ("month", "value", "numerator", "denominator")}
-        skip = unjudged(kpi, months[first:end], arrays["n"][first:end], as_of, flt, settings)
+        skip = unjudged(kpi, months[first:end], counts[first:end], as_of, flt, settings)
         computed.append({**spc_columns(block, kpi.direction, kind, target_for(kpi, settings),
                                        run_length=settings.run_length,
                                        judged=~skip["provisional"] & ~skip["too_few"],
