@@ -158,16 +158,16 @@ class Reference:
     def _answers(self, audience: str) -> pd.DataFrame:
         responses = self.select(self.t[f"{audience}_responses"], "response_date")
         q = self.t["questions"][self.t["questions"].audience == audience]
+        bounds = {column: q.scale.map({s: scale[i] for s, scale in SCALES.items()})
+                  for i, column in enumerate(("low", "high", "default_top"))}
+        q = q.assign(**bounds, top_min=q.top_box_min.fillna(bounds["default_top"]))
         a = self.t[f"{audience}_answers"].merge(responses[["response_id", *KEYS]])
-        a = a.merge(q[["question_id", "domain", "scale", "top_box_min"]])
-        low = a.scale.map(lambda s: SCALES[s][0])
-        high = a.scale.map(lambda s: SCALES[s][1])
-        a = a[(a.answer >= low) & (a.answer <= high)].copy()
-        low, high = low[a.index], high[a.index]
-        a["top"] = a.answer >= a.top_box_min.fillna(a.scale.map(lambda s: SCALES[s][2]))
-        a["linear"] = 100 * (a.answer - low) / (high - low)
+        a = a.merge(q[["question_id", "domain", "scale", "low", "high", "top_min"]])
+        a = a[(a.answer >= a.low) & (a.answer <= a.high)].copy()
+        a["top"] = a.answer >= a.top_min
+        a["linear"] = 100 * (a.answer - a.low) / (a.high - a.low)
         a["promoter"], a["detractor"] = a.answer >= 9, a.answer <= 6
-        return a
+        return a.drop(columns=["low", "high", "top_min"])
 
     def visits(self) -> dict:
         """Visit KPIs: kpi id -> (value, n, is a survey KPI)."""
