@@ -49,6 +49,12 @@ class TimedConnection:
         self._con.execute(sql, params)
         return _TimedFetch(self, sql, params, started)
 
+    def cursor(self) -> TimedConnection:
+        """A cursor of the connection whose statements are timed into the same list."""
+        timed = TimedConnection(self._con.cursor())
+        timed.queries = self.queries
+        return timed
+
     def __getattr__(self, name):
         return getattr(self._con, name)
 

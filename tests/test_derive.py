@@ -108,6 +108,13 @@ class Recording:
         self.statements.append(sql)
         return self.con.execute(sql, *args, **kwargs)
 
+    def cursor(self):
+        """A cursor whose statements are kept in the same list (the engine's side-by-side
+        statements run on cursors)."""
+        recording = Recording(self.con.cursor())
+        recording.statements = self.statements
+        return recording
+
     def __getattr__(self, name):
         return getattr(self.con, name)
 

@@ -206,6 +206,10 @@ ENTRY_POINTS = {
 WHOLE_DATABASE = {"kpi.engine.meta.data_as_of", "kpi.engine.meta.default_window",
                   "kpi.engine.comments.stored_theme_labels"}
 SETS_UP_THE_CONNECTION = {"kpi.engine.pool.bound_connection"}  # limits only: reads no row
+# Which file version and settings a connection has, and its cursors for the statements an
+# entry point runs side by side: they read no row themselves.
+CURSORS = {"kpi.engine.cursors.file_version", "kpi.engine.cursors.statements_at_once",
+           "kpi.engine.cursors.each_on_a_cursor"}
 # Remembers a computation per read-only file version: reads only the file's path and write id.
 REMEMBERS = {"kpi.engine.disclosure.remembered"}
 
@@ -223,7 +227,8 @@ def _engine_functions_taking_a_connection() -> dict[str, typing.Callable]:
 
 def test_every_entry_point_takes_a_filter_resolved_by_the_one_door():
     found = _engine_functions_taking_a_connection()
-    assert set(found) == set(ENTRY_POINTS) | WHOLE_DATABASE | SETS_UP_THE_CONNECTION | REMEMBERS
+    assert set(found) == (set(ENTRY_POINTS) | WHOLE_DATABASE | SETS_UP_THE_CONNECTION
+                          | REMEMBERS | CURSORS)
     for name in ENTRY_POINTS:
         hints = typing.get_type_hints(found[name])
         assert Filter in hints.values() or Scope in hints.values(), (

@@ -20,20 +20,18 @@ import numpy as np
 
 from kpi.catalog.kpis import Kpi
 from kpi.engine.complement import protect
+from kpi.engine.cursors import file_version
 from kpi.engine.rows import KpiRows
 from kpi.engine.run import Run
 from kpi.engine.scope import GROUPINGS, Scope, resolve_scope
-from kpi.facts import fact
 from kpi.filters import Filter
 from kpi.stats import suppressed_mask
-from kpi.store.meta import write_id
 
 RowsOf = Callable[[Run, list[Kpi]], list[KpiRows]]
 T = TypeVar("T")
-_CURRENT_DATABASE_SQL = ("SELECT path, readonly FROM duckdb_databases() "
-                         "WHERE database_name = current_database()")
 _REMEMBERED: dict[tuple, object] = {}
 REMEMBER_AT_MOST = 512
+_UNKNOWN = object()
 
 
 def withheld(run: Run, kpis: list[Kpi], rows_of: RowsOf) -> np.ndarray:
@@ -60,7 +58,7 @@ def window_patterns(run: Run, kpis: list[Kpi], rows_of: RowsOf
     """Every department id of the database, and each KPI's withheld cells of the window's
     table; remembered per read-only database file version, window and KPI."""
     every = resolve_scope(run.con, Filter()).departments  # the whole database's, by id
-    version = _file_version(run.con)
+    version = file_version(run.con)
     keys = {k.id: (version, every, run.scope.start, run.scope.end, k.id, k.min_n) for k in kpis}
     patterns = {k.id: _REMEMBERED.get(keys[k.id]) if version else None for k in kpis}
     missing = [k for k in kpis if patterns[k.id] is None]
@@ -77,30 +75,16 @@ def window_patterns(run: Run, kpis: list[Kpi], rows_of: RowsOf
 def remembered(con, key: tuple, compute: Callable[[], T]) -> T:
     """compute()'s result for `key` on the connection's database, remembered per read-only file
     version (as the window patterns are); computed every time on a file that can change."""
-    version = _file_version(con)
+    version = file_version(con)
     if version is None:
         return compute()
     full = (version, *key)
-    if full not in _REMEMBERED:
+    value = _REMEMBERED.get(full, _UNKNOWN)  # one lookup: another thread may clear it
+    if value is _UNKNOWN:
         if len(_REMEMBERED) > REMEMBER_AT_MOST:
             _REMEMBERED.clear()
-        _REMEMBERED[full] = compute()
-    return _REMEMBERED[full]
-
-
-def _file_version(con) -> tuple | None:
-    """(path, write id) of the connection's database when it is a file opened read-only (a
-    version that cannot change under us), else None (nothing remembered). The id is read
-    through the connection: the path may name a newer file than the one it has open."""
-    return fact(con, ("file version",), lambda: _asked_file_version(con))
-
-
-def _asked_file_version(con) -> tuple | None:
-    row = con.execute(_CURRENT_DATABASE_SQL).fetchone()
-    if row is None or not row[0] or not row[1]:
-        return None
-    written = write_id(con)
-    return (row[0], written) if written else None
+        _REMEMBERED[full] = value = compute()
+    return value
 
 
 def window_pattern(counts: np.ndarray, threshold: int) -> np.ndarray:

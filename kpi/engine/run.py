@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import TypeVar
@@ -30,10 +31,20 @@ ORDER BY p.position, g.position
 
 
 @dataclass
+class _Slot:
+    """One memo entry: its value once made, and the lock its maker holds meanwhile."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    made: bool = False
+    value: object = None
+
+
+@dataclass
 class Run:
     """What every kind's computation needs; grouped aggregates are memoised per query, so the
-    KPIs of one source share their queries. `derived`: the database has current derived
-    tables (kpi.store.derived.rebuild) to read instead."""
+    KPIs of one source share their queries (also when they run on cursors of their own: `on`).
+    `derived`: the database has current derived tables (kpi.store.derived.rebuild) to read
+    instead."""
 
     con: object
     scope: Scope
@@ -41,6 +52,7 @@ class Run:
     kpis: list[Kpi]
     derived: bool = False
     _results: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @cached_property
     def grid(self) -> list[tuple[object, object]]:
@@ -68,11 +80,19 @@ class Run:
         return self.once((sql, repr(sorted(params.items())), tuple(counts), key, tuple(values)),
                          run)
 
+    def on(self, con) -> Run:
+        """This run on another connection (a cursor of its own), sharing its memo."""
+        return self if con is self.con else replace(self, con=con)
+
     def once(self, memo: Hashable, make: Callable[[], T]) -> T:
-        """make()'s result, made once per run for this memo key."""
-        if memo not in self._results:
-            self._results[memo] = make()
-        return self._results[memo]
+        """make()'s result, made once per run for this memo key: a thread asking for a key
+        another thread is making waits for it (make must not ask `once` itself)."""
+        with self._lock:
+            slot = self._results.setdefault(memo, _Slot())
+        with slot.lock:
+            if not slot.made:
+                slot.value, slot.made = make(), True
+        return slot.value
 
     def _on_grid(self, sql: str, params: dict, key: str | None, values: list) -> pd.DataFrame:
         if not self.grid:

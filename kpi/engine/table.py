@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from kpi.catalog.kpis import charted, resolve_kpis
+from kpi.engine.cursors import each_on_a_cursor
 from kpi.engine.disclosure import withheld
 from kpi.engine.kinds import check_computable, compute_kpi
 from kpi.engine.meta import data_as_of
@@ -56,8 +58,20 @@ def withheld_groups(con, kpi_ids: Sequence[str] | None, flt: Filter,
 
 
 def _rows(run: Run, kpis: list) -> list[KpiRows]:
-    """Each KPI's rows on the run's grid, nothing withheld yet, sorted by KPI id."""
-    return sorted((compute_kpi(run, k) for k in kpis), key=lambda r: r.kpi.id)
+    """Each KPI's rows on the run's grid, nothing withheld yet, sorted by KPI id; the KPIs of
+    each source in turn, the sources side by side where the connection allows."""
+    by_source: dict[str, list] = {}
+    for kpi in kpis:
+        by_source.setdefault(kpi.source, []).append(kpi)
+    parts = each_on_a_cursor(run.con, [partial(_source_rows, run, of_source)
+                                       for of_source in by_source.values()])
+    return sorted((rows for part in parts for rows in part), key=lambda r: r.kpi.id)
+
+
+def _source_rows(run: Run, kpis: list, con) -> list[KpiRows]:
+    """These KPIs' rows, computed on `con`."""
+    on_con = run.on(con)
+    return [compute_kpi(on_con, kpi) for kpi in kpis]
 
 
 def _finish(results: list[KpiRows], run: Run) -> pd.DataFrame:
