@@ -76,8 +76,9 @@ def render_profiles(profiles: list[dict]) -> str:
     for p in profiles:
         plan = p["plan"]
         lines += [f"{p['page']}, {p['scenario']}: median {p['median']:.2f} s; one profiled run "
-                  f"{p['profiled_total']:.2f} s, of which SQL {p['sql_seconds']:.2f} s in "
-                  f"{p['statements']} statements (the rest is Python/pandas in the engine).",
+                  f"{p['profiled_total']:.2f} s; its {p['statements']} statements took "
+                  f"{p['sql_seconds']:.2f} s together (those of different sources side by "
+                  "side, so the sum may pass the run's time; the rest is Python/pandas).",
                   "  statements that took longest together (same SQL text):",
                   *[f"    {h['seconds']:6.2f} s {h['count']:3d}x  {h['sql']}"
                     for h in p["heaviest"]],

@@ -90,7 +90,8 @@ def reference_kpis(tables: dict[str, pd.DataFrame], call: dict) -> pd.DataFrame:
 
 def main() -> None:
     """Load the tables, replay the workload in pandas, write timings, fingerprints and RSS
-    (after every page, so a run stopped at its memory cap keeps what it measured)."""
+    (before and after every page, so a run stopped at its cap keeps what it measured and
+    which page it was computing since when)."""
     args = replay_arguments(__doc__, default_runs=1)
     # The usual way is pandas as it comes: text in its default (Arrow) storage, not the Python
     # strings the app sets for its small frames (kpi/__init__.py), with which the base tables'
@@ -106,6 +107,10 @@ def main() -> None:
     pages = []
     for scenario, page, kpi_calls, _ in page_calls(load_workload(args.workload)):
         progress(f"pandas: {page}, {scenario}")
+        write_result(args.out, {"load": load, "pages": pages, "peak_rss_mb": peak_rss_mb(),
+                                "complete": False, "unfinished": {
+                                    "scenario": scenario, "page": page, "runs": args.runs,
+                                    "started_at": time.time()}})
         last = {}
 
         def compute_page(calls=kpi_calls, kept=last):

@@ -90,6 +90,9 @@ def _pandas(args, db: Path, workload: Path, folder: Path) -> dict | None:
     result = json.loads(out.read_text())
     result.update(stopped=run["stopped"], peak_rss_mb=max(result["peak_rss_mb"],
                                                           run["peak_rss_mb"]))
+    unfinished = result.get("unfinished")
+    if unfinished and run["stopped"]:
+        unfinished["seconds"] = time.time() - unfinished["started_at"]
     return result
 
 

@@ -98,6 +98,35 @@ def test_targets_are_judged_at_scale_25_only():
         "measurement", "scale", "1", "scale", "25", "target", "at", "scale", "25"]
 
 
+SPEEDUP_ROW = "speedup pandas/engine: Overview, all departments"
+PANDAS_ROW = "pandas: Overview, all departments"
+
+
+@pytest.mark.parametrize("unfinished, pandas_cell, speedup_cell", [
+    ({"scenario": "all departments", "page": "Overview", "runs": 1, "seconds": 1200.0},
+     "over 1,200 s (stopped)", ("over 3,000x", "pass")),
+    ({"scenario": "all departments", "page": "Overview", "runs": 1, "seconds": 6.0},
+     "over 6 s (stopped)", ("over 15x", "")),  # a lower bound under the target: no verdict
+    ({"scenario": "all departments", "page": "Overview", "runs": 2, "seconds": 1200.0},
+     None, None),  # stopped in its second run: the elapsed time bounds no one run
+    ({"scenario": "one department (ED)", "page": "Overview", "runs": 1, "seconds": 1200.0},
+     None, None),
+    (None, None, None),
+])
+def test_a_page_the_pandas_baseline_did_not_finish(unfinished, pandas_cell, speedup_cell):
+    result = _result(25, 0.4, 10.0, 12.5, 1_500_000)
+    result["pandas"].update(pages=[], unfinished=unfinished,
+                            stopped="stopped at the 1300 s time limit")
+    table = Table()
+    add_scale(table, result)
+    rows = table.rows
+    assert (rows[PANDAS_ROW].cells[25][1] if PANDAS_ROW in rows else None) == pandas_cell
+    assert ((rows[SPEEDUP_ROW].cells[25][1], rows[SPEEDUP_ROW].verdict(25))
+            if SPEEDUP_ROW in rows else None) == speedup_cell
+    agreement = rows["engine vs pandas: KPI results that differ"]
+    assert (agreement.cells[25][1], agreement.verdict(25)) == ("none compared", "")
+
+
 def test_a_child_over_its_memory_cap_is_stopped(tmp_path):
     grow = "import time; x = bytearray(400 * 2**20); x[::4096] = b'1' * len(x[::4096]); " \
            "time.sleep(30)"
