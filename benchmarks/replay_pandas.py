@@ -105,12 +105,15 @@ def main() -> None:
             "rows": sum(len(t) for t in tables.values())}
     progress(f"pandas: tables loaded in {load['seconds']:.1f} s")
     pages = []
+
+    def write(complete: bool = False, **unfinished) -> None:
+        write_result(args.out, {"load": load, "pages": pages, "peak_rss_mb": peak_rss_mb(),
+                                "complete": complete,
+                                **({"unfinished": unfinished} if unfinished else {})})
+
     for scenario, page, kpi_calls, _ in page_calls(load_workload(args.workload)):
         progress(f"pandas: {page}, {scenario}")
-        write_result(args.out, {"load": load, "pages": pages, "peak_rss_mb": peak_rss_mb(),
-                                "complete": False, "unfinished": {
-                                    "scenario": scenario, "page": page, "runs": args.runs,
-                                    "started_at": time.time()}})
+        write(scenario=scenario, page=page, runs=args.runs, started_at=time.time())
         last = {}
 
         def compute_page(calls=kpi_calls, kept=last):
@@ -118,10 +121,8 @@ def main() -> None:
         timing = timed_runs(compute_page, args.runs, warm_up=False)
         pages.append({"scenario": scenario, "page": page, "kpis": timing,
                       "fingerprints": [fingerprint(f) for f in last["frames"]]})
-        write_result(args.out, {"load": load, "pages": pages, "peak_rss_mb": peak_rss_mb(),
-                                "complete": False})
-    write_result(args.out, {"load": load, "pages": pages, "peak_rss_mb": peak_rss_mb(),
-                            "complete": True})
+        write()
+    write(complete=True)
 
 
 if __name__ == "__main__":
