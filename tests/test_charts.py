@@ -174,3 +174,43 @@ def test_every_figure_has_the_house_layout(title, top, monkeypatch):
     assert template["xaxis"]["automargin"] and template["yaxis"]["automargin"]
     assert full["height"] == 300 and full["margin"] == {"l": 10, "r": 10, "t": top, "b": 10}
     assert full.get("title", {}).get("text") == ("Visits &lt;by&gt; month" if title else None)
+
+
+@pytest.mark.parametrize("title, more, expected", [
+    (None, {}, {"height": 300, "margin": {"l": 10, "r": 10, "t": 20, "b": 10}}),
+    ("A <b>", {"margin": {"r": 190}},
+     {"height": 300, "margin": {"l": 10, "r": 190, "t": 50, "b": 10},
+      "title": {"text": "A &lt;b&gt;"}}),
+    ("T", {"title": {"subtitle": {"text": "s"}}, "margin": {"t": 70}, "barmode": "stack"},
+     {"height": 300, "margin": {"l": 10, "r": 10, "t": 70, "b": 10},
+      "title": {"text": "T", "subtitle": {"text": "s"}}, "barmode": "stack"}),
+    (None, {"title": {"subtitle": {"text": "s"}}, "height": 500},
+     {"height": 500, "margin": {"l": 10, "r": 10, "t": 20, "b": 10},
+      "title": {"subtitle": {"text": "s"}}}),
+])
+def test_house_layout_merges_nested_settings_into_the_house_ones(title, more, expected):
+    """A nested setting (margin, title) adds to the house's; a plain one replaces it."""
+    assert charts.house_layout(title, 300, **more) == expected
+
+
+def test_house_figure_draws_as_the_figure_built_in_steps(monkeypatch):
+    """One validation of traces and layout gives the figure that add_trace, update_layout,
+    add_hline and add_vline give (the lines and the label drawn as plotly draws them)."""
+    monkeypatch.setattr(charts.pio.templates, "default", charts.HOUSE_TEMPLATE)
+    line = dict(color="#000000", width=1.5)
+    stepwise = charts.go.Figure()
+    stepwise.add_trace(charts.go.Scatter(x=[1, 2], y=[3, 4], mode="lines", name="a"))
+    stepwise.add_trace(charts.go.Bar(x=[1], y=[2], marker=dict(color="#0072B2")))
+    stepwise.add_hline(y=3.5, line=line, annotation_text="mean: 3.5")
+    stepwise.add_vline(x=1.5, line=line)
+    stepwise.update_layout(xaxis=dict(type="log"))
+    charts.base_layout(stepwise, "Title", 420)
+    stepwise.update_layout(margin=dict(r=190))
+    shape, label = charts.across(3.5, line, "mean: 3.5")
+    once = charts.house_figure(
+        [dict(type="scatter", x=[1, 2], y=[3, 4], mode="lines", name="a"),
+         dict(type="bar", x=[1], y=[2], marker=dict(color="#0072B2"))], "Title", 420,
+        shapes=[shape, charts.upright(1.5, line)], annotations=label, xaxis=dict(type="log"),
+        margin=dict(r=190))
+    assert once.to_plotly_json() == stepwise.to_plotly_json()
+    assert charts.across(1.0, line)[1] == []

@@ -47,14 +47,56 @@ pio.templates[HOUSE_TEMPLATE] = _house_template()
 pio.templates.default = HOUSE_TEMPLATE
 
 
-def base_layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
+def house_layout(title: str | None, height: int, /, **more) -> dict:
     """The house layout (white, Okabe-Ito colours, legend below: the default template,
-    HOUSE_TEMPLATE), its height and margins, the title escaped."""
-    layout = fig.layout  # set one by one: update_layout's relayout machinery costs 10x more
-    layout.height = height
+    HOUSE_TEMPLATE) with its height, margins and the title escaped, and `more` layout merged
+    in (a nested dict such as margin or title adds to the house's, a value replaces it)."""
+    layout = {"height": height, "margin": dict(l=10, r=10, t=50 if title else 20, b=10)}
     if title:
-        layout.title = dict(text=html_plain(title))
-    layout.margin = dict(l=10, r=10, t=50 if title else 20, b=10)
+        layout["title"] = dict(text=html_plain(title))
+    return _merged(layout, more)
+
+
+def _merged(base: dict, more: dict) -> dict:
+    merged = dict(base)
+    for key, value in more.items():
+        both = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = _merged(merged[key], value) if both else value
+    return merged
+
+
+def house_figure(traces: Sequence[dict], title: str | None, height: int, /,
+                 **layout) -> go.Figure:
+    """The figure of these plotly trace dicts (each with its `type`) on house_layout(title,
+    height, **layout), validated once: each add_trace or update_layout validates again (two to
+    five times the Python, GIL-held, that sessions at once queue for)."""
+    return go.Figure(data=list(traces), layout=house_layout(title, height, **layout))
+
+
+def across(y: float, line: dict, text: str | None = None) -> tuple[dict, list[dict]]:
+    """A horizontal line at `y` across the plot (a layout shape), and its label at the right
+    end above it (a layout annotation) when `text` is given: add_hline's drawing, made
+    once."""
+    shape = dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=y, y1=y, line=line)
+    label = dict(text=text, showarrow=False, xref="x domain", x=1, xanchor="right", yref="y",
+                 y=y, yanchor="bottom")
+    return shape, [label] if text else []
+
+
+def upright(x: float, line: dict) -> dict:
+    """A vertical line at `x` up the plot (a layout shape): add_vline's drawing."""
+    return dict(type="line", xref="x", x0=x, x1=x, yref="y domain", y0=0, y1=1, line=line)
+
+
+def base_layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
+    """house_layout's height, margins and title set on a figure built in steps (a figure of
+    subplots); returns it."""
+    house = house_layout(title, height)
+    layout = fig.layout  # set one by one: update_layout's relayout machinery costs 10x more
+    layout.height = house["height"]
+    if title:
+        layout.title = house["title"]
+    layout.margin = house["margin"]
     return fig
 
 
@@ -73,38 +115,37 @@ def department_chart(df: pd.DataFrame, names: Mapping[str, str], title: str | No
     df = df.sort_values("name", ascending=False)
     shown = df[~df["suppressed"].astype(bool) & df["value"].notna()]
     unit = df["unit"].iloc[0] if len(df) else ""
-    fig = go.Figure()
+    traces = []
     with_ci = shown[shown["ci_low"].notna()]
     if len(with_ci):
         xs, ys = [], []
         for r in with_ci.to_dict("records"):
             xs += [r["ci_low"], r["ci_high"], None]
             ys += [r["name"], r["name"], None]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="95 % interval",
-                                 line=dict(color=INTERVAL_COLOUR, width=2), hoverinfo="skip",
-                                 showlegend=False))
-    fig.add_trace(go.Scatter(
-        x=shown["value"], y=shown["name"], mode="markers", showlegend=False,
+        traces.append(dict(type="scatter", x=xs, y=ys, mode="lines", name="95 % interval",
+                           line=dict(color=INTERVAL_COLOUR, width=2), hoverinfo="skip",
+                           showlegend=False))
+    traces.append(dict(
+        type="scatter", x=shown["value"], y=shown["name"], mode="markers", showlegend=False,
         name=html_plain(df["kpi_label"].iloc[0]) if len(df) else "",
         marker=dict(color=OKABE_ITO[0], size=11, line=dict(color="white", width=1)),
         hovertext=[cell_hover(r, threshold, r["name"]) for r in shown.to_dict("records")],
         hoverinfo="text"))
+    annotations = []
     for r in df.to_dict("records"):
         usable = not r["suppressed"] and pd.notna(r["value"])
         label = (f"{format_number(r['value'], unit)} ({format_n(r['n'])})" if usable
                  else value_text(r, threshold))
-        fig.add_annotation(x=1.01, xref="paper", xanchor="left", y=r["name"], yref="y",
-                           text=label, showarrow=False,
-                           font=dict(color="#262730" if usable else WITHHELD_COLOUR))
-    fig.update_layout(xaxis=dict(title=unit_label(unit), zeroline=True),
-                      yaxis=dict(type="category", categoryorder="array",
-                                 categoryarray=list(df["name"]), title=None))
-    base_layout(fig, title, max(260, 30 * len(df) + 110))
-    fig.update_layout(margin=dict(r=190))
-    if len(with_ci):
-        fig.update_layout(title=dict(subtitle=dict(text="dot: value; line: 95 % interval")),
-                          margin=dict(t=70))
-    return fig
+        annotations.append(dict(x=1.01, xref="paper", xanchor="left", y=r["name"], yref="y",
+                                text=label, showarrow=False,
+                                font=dict(color="#262730" if usable else WITHHELD_COLOUR)))
+    interval = dict(title=dict(subtitle=dict(text="dot: value; line: 95 % interval")),
+                    margin=dict(t=70)) if len(with_ci) else {}
+    return house_figure(traces, title, max(260, 30 * len(df) + 110), annotations=annotations,
+                        xaxis=dict(title=unit_label(unit), zeroline=True),
+                        yaxis=dict(type="category", categoryorder="array",
+                                   categoryarray=list(df["name"]), title=None),
+                        **_merged(dict(margin=dict(r=190)), interval))
 
 
 _SIDE_FIELDS = ("kpi_label", "value", "unit", "n", "ci_low", "ci_high", "suppressed")
@@ -149,13 +190,12 @@ def kpi_scatter(df: pd.DataFrame, x_kpi: str, y_kpi: str, names: Mapping[str, st
             lines.append(f"{html_plain(side['kpi_label'])}: {value_text(side, threshold)} "
                          f"({detail_text(side)})")
         hover.append("<br>".join(lines))
-    fig = go.Figure(go.Scatter(
-        x=usable["value_x"], y=usable["value_y"], mode="markers+text", text=label,
-        textposition="top center", marker=dict(size=12, color=OKABE_ITO[0]), cliponaxis=False,
-        hovertext=hover, hoverinfo="text", showlegend=False))
-    fig.update_layout(xaxis=dict(title=_side_title(pairs, "_x", x_kpi)),
-                      yaxis=dict(title=_side_title(pairs, "_y", y_kpi)))
-    return base_layout(fig, title, 420)
+    return house_figure([dict(
+        type="scatter", x=usable["value_x"], y=usable["value_y"], mode="markers+text",
+        text=label, textposition="top center", marker=dict(size=12, color=OKABE_ITO[0]),
+        cliponaxis=False, hovertext=hover, hoverinfo="text", showlegend=False)], title, 420,
+        xaxis=dict(title=_side_title(pairs, "_x", x_kpi)),
+        yaxis=dict(title=_side_title(pairs, "_y", y_kpi)))
 
 
 def count_bars(labels: Sequence[str], counts: Sequence[int], axis_title: str,
@@ -164,13 +204,11 @@ def count_bars(labels: Sequence[str], counts: Sequence[int], axis_title: str,
     text = [f"{c:,}" if shares is None or pd.isna(s) else f"{s:.1f} % ({c:,})"
             for c, s in zip(counts, shares if shares is not None else [None] * len(counts))]
     labels = [html_plain(v) for v in labels]
-    fig = go.Figure(go.Bar(x=labels, y=list(counts), text=text,
-                           textposition="outside", marker_color=OKABE_ITO[0],
-                           hovertext=[f"{v}: {t}" for v, t in zip(labels, text)],
-                           hoverinfo="text"))
-    fig.update_layout(xaxis=dict(type="category", title=axis_title),
-                      yaxis=dict(title="count"))
-    return base_layout(fig, title, 360)
+    return house_figure([dict(type="bar", x=labels, y=list(counts), text=text,
+                              textposition="outside", marker=dict(color=OKABE_ITO[0]),
+                              hovertext=[f"{v}: {t}" for v, t in zip(labels, text)],
+                              hoverinfo="text")], title, 360,
+                        xaxis=dict(type="category", title=axis_title), yaxis=dict(title="count"))
 
 
 def stacked_bars(df: pd.DataFrame, category: str, stack: str, count: str,
@@ -179,14 +217,14 @@ def stacked_bars(df: pd.DataFrame, category: str, stack: str, count: str,
     """Horizontal stacked bars (e.g. open complaints per department, stacked by age band)."""
     df = df.assign(_name=df[category].map(lambda v: html_plain(names.get(v, v))))
     order = sorted(dict.fromkeys(df["_name"]), reverse=True)
-    fig = go.Figure()
+    traces = []
     for i, band in enumerate(stack_order):
         rows = df[df[stack] == band].set_index("_name").reindex(order)
         counts = rows[count].fillna(0).astype(int)
-        fig.add_trace(go.Bar(x=counts, y=order, orientation="h", name=str(band),
-                             marker_color=AGE_COLOURS[i % len(AGE_COLOURS)],
-                             hovertext=[f"{n}<br>{band}: {c:,}" for n, c in zip(order, counts)],
-                             hoverinfo="text"))
-    fig.update_layout(barmode="stack", legend=dict(traceorder="normal"),
-                      yaxis=dict(type="category", categoryorder="array", categoryarray=order))
-    return base_layout(fig, title, max(260, 30 * len(order) + 120))
+        traces.append(dict(type="bar", x=counts, y=order, orientation="h", name=str(band),
+                           marker=dict(color=AGE_COLOURS[i % len(AGE_COLOURS)]),
+                           hovertext=[f"{n}<br>{band}: {c:,}" for n, c in zip(order, counts)],
+                           hoverinfo="text"))
+    return house_figure(traces, title, max(260, 30 * len(order) + 120), barmode="stack",
+                        legend=dict(traceorder="normal"),
+                        yaxis=dict(type="category", categoryorder="array", categoryarray=order))

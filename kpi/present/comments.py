@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from kpi.comments.classify import THEME_SEPARATOR
 from kpi.comments.sentiment import LABELS
-from kpi.present.charts import SEQUENTIAL, base_layout
+from kpi.present.charts import SEQUENTIAL, base_layout, house_figure
 from kpi.present.formatting import html_plain
 from kpi.scoring import SCALES
 
@@ -56,17 +56,20 @@ def theme_trends(months: pd.DataFrame, labels: Mapping[str, str],
     fig = make_subplots(rows=rows, cols=TREND_COLUMNS, shared_xaxes=True,
                         subplot_titles=[html_plain(labels.get(t, t)) for t in themes],
                         vertical_spacing=0.35 / rows)
+    traces, rows_at, columns_at = [], [], []
     for i, theme in enumerate(themes):
         for sentiment in LABELS:
             part = months[(months["theme_id"] == theme) & (months["sentiment"] == sentiment)]
-            fig.add_trace(go.Bar(
-                x=part["month"].dt.strftime("%Y-%m"), y=part["comments"], name=sentiment,
-                marker_color=SENTIMENT_COLOURS[sentiment], legendgroup=sentiment,
-                showlegend=i == 0,
+            traces.append(dict(
+                type="bar", x=part["month"].dt.strftime("%Y-%m"), y=part["comments"],
+                name=sentiment, marker=dict(color=SENTIMENT_COLOURS[sentiment]),
+                legendgroup=sentiment, showlegend=i == 0,
                 hovertemplate=f"{html_plain(labels.get(theme, theme))}<br>%{{x}}: "
-                              f"%{{y:,}} {sentiment}<extra></extra>"),
-                row=i // TREND_COLUMNS + 1, col=i % TREND_COLUMNS + 1)
-    fig.update_layout(barmode="stack")
+                              f"%{{y:,}} {sentiment}<extra></extra>"))
+            rows_at.append(i // TREND_COLUMNS + 1)
+            columns_at.append(i % TREND_COLUMNS + 1)
+    fig.add_traces(traces, rows=rows_at, cols=columns_at)  # one call: each add_trace revalidates
+    fig.layout.barmode = "stack"
     fig.update_xaxes(type="category")
     return base_layout(fig, title, 200 * rows + 120)
 
@@ -81,10 +84,9 @@ def theme_department_heatmap(grid: pd.DataFrame, labels: Mapping[str, str],
     rows = sorted(dict.fromkeys(table["department"]), reverse=True)
     counts = table.pivot(index="department", columns="theme", values="comments").reindex(
         index=rows, columns=columns)
-    fig = go.Figure(go.Heatmap(
-        z=counts.to_numpy(dtype=float), x=columns, y=rows, colorscale=SEQUENTIAL,
+    return house_figure([dict(
+        type="heatmap", z=counts.to_numpy(dtype=float), x=columns, y=rows, colorscale=SEQUENTIAL,
         text=counts.astype("Int64").astype(str).to_numpy(), texttemplate="%{text}",
         hovertemplate="%{y} · %{x}: %{z:,} comments<extra></extra>",
-        colorbar=dict(title=dict(text="comments"))))
-    fig.update_layout(xaxis=dict(type="category"), yaxis=dict(type="category"))
-    return base_layout(fig, title, max(260, 30 * len(rows) + 160))
+        colorbar=dict(title=dict(text="comments")))], title, max(260, 30 * len(rows) + 160),
+        xaxis=dict(type="category"), yaxis=dict(type="category"))

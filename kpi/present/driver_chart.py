@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpi.present.charts import base_layout
+from kpi.present.charts import across, house_figure, upright
 from kpi.present.drivers import FIX_FIRST, KEEP, MAINTAIN, MONITOR, cut_lines
 from kpi.present.formatting import format_n, html_plain
 from kpi.present.spc_charts import CENTRE_COLOUR, VARIATION_STYLE
@@ -36,13 +36,14 @@ def priority_matrix(table: pd.DataFrame, title: str | None = None, height: int =
                     ) -> go.Figure:
     """The priority matrix of a kpi.present.drivers.priority_table: one point per driver at
     (top-box %, importance) with its interval, quadrant lines at the means, quadrant names."""
-    fig = go.Figure()
+    traces = []
     for quadrant, (colour, symbol) in QUADRANT_STYLE.items():
         rows = table[table["quadrant"] == quadrant]
         if rows.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=rows["top_box"], y=rows["importance"], mode="markers", name=quadrant,
+        traces.append(dict(
+            type="scatter", x=rows["top_box"], y=rows["importance"], mode="markers",
+            name=quadrant,
             error_y=dict(type="data", symmetric=False, color=colour, thickness=1,
                          array=rows["ci_high"] - rows["importance"],
                          arrayminus=rows["importance"] - rows["ci_low"]),
@@ -50,15 +51,15 @@ def priority_matrix(table: pd.DataFrame, title: str | None = None, height: int =
             hovertext=[_hover(row) for row in rows.to_dict("records")], hoverinfo="text",
             cliponaxis=False))
     importance_cut, performance_cut = cut_lines(table)
+    shapes, annotations = [], []
     if not math.isnan(importance_cut):
         line = dict(color=CENTRE_COLOUR, width=1, dash="dot")
-        fig.add_hline(y=importance_cut, line=line)
-        fig.add_vline(x=performance_cut, line=line)
-        for quadrant, (right, top) in CORNERS.items():
-            fig.add_annotation(xref="paper", yref="paper", x=right, y=top, showarrow=False,
-                               xanchor="right" if right else "left",
-                               yanchor="top" if top else "bottom",
-                               text=f"<b>{quadrant}</b>", font=dict(color=LABEL_COLOUR))
-    fig.update_layout(xaxis=dict(title="Performance: top-box %", ticksuffix=" %"),
-                      yaxis=dict(title="Importance: rank correlation with the outcome"))
-    return base_layout(fig, title, height)
+        shapes = [across(importance_cut, line)[0], upright(performance_cut, line)]
+        annotations = [dict(xref="paper", yref="paper", x=right, y=top, showarrow=False,
+                            xanchor="right" if right else "left",
+                            yanchor="top" if top else "bottom",
+                            text=f"<b>{quadrant}</b>", font=dict(color=LABEL_COLOUR))
+                       for quadrant, (right, top) in CORNERS.items()]
+    return house_figure(traces, title, height, shapes=shapes, annotations=annotations,
+                        xaxis=dict(title="Performance: top-box %", ticksuffix=" %"),
+                        yaxis=dict(title="Importance: rank correlation with the outcome"))

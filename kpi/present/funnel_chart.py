@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpi.present.charts import base_layout
+from kpi.present.charts import across, house_figure
 from kpi.present.formatting import format_n, format_value, html_plain, unit_label
 from kpi.present.spc_charts import CENTRE_COLOUR, LIMIT_COLOUR, VARIATION_STYLE
 from kpi.spc.compare import BETTER, WORSE
@@ -33,15 +33,14 @@ def funnel_chart(groups: pd.DataFrame, verdict: pd.Series, funnel: tuple[float, 
     curves = funnel_limits(centre, spread, sizes.max() * 1.5 if len(shown) else 10,
                            bounds=BOUNDS.get(unit, (-np.inf, np.inf)),
                            n_min=sizes.min() / 2 if len(shown) else 1.0)
-    fig = go.Figure()
-    for level, dash, name in (("95", "dash", "95 % limits"), ("998", "dot", "99.8 % limits")):
-        for side in ("upper", "lower"):
-            fig.add_trace(go.Scatter(x=curves["n"], y=curves[f"{side}_{level}"], mode="lines",
-                                     name=name, legendgroup=name, showlegend=side == "upper",
-                                     line=dict(color=LIMIT_COLOUR, width=1.2, dash=dash),
-                                     hoverinfo="skip"))
-    fig.add_hline(y=centre, line=dict(color=CENTRE_COLOUR, width=1.5),
-                  annotation_text=f"{html_plain(reference)}: {format_value(centre, unit)}")
+    traces = [dict(type="scatter", x=curves["n"], y=curves[f"{side}_{level}"], mode="lines",
+                   name=name, legendgroup=name, showlegend=side == "upper",
+                   line=dict(color=LIMIT_COLOUR, width=1.2, dash=dash), hoverinfo="skip")
+              for level, dash, name in (("95", "dash", "95 % limits"),
+                                        ("998", "dot", "99.8 % limits"))
+              for side in ("upper", "lower")]
+    shape, label = across(centre, dict(color=CENTRE_COLOUR, width=1.5),
+                          f"{html_plain(reference)}: {format_value(centre, unit)}")
     verdicts = verdict.reindex(shown.index)
     verdicts = verdicts.where(verdicts.isin(list(POINT_STYLE)), COMMON)
     for kind, (colour, symbol) in {**POINT_STYLE, COMMON: VARIATION_STYLE[COMMON]}.items():
@@ -49,13 +48,14 @@ def funnel_chart(groups: pd.DataFrame, verdict: pd.Series, funnel: tuple[float, 
         if rows.empty:
             continue
         labels = [html_plain(names.get(d, d)) for d in rows["department_id"]]
-        fig.add_trace(go.Scatter(
-            x=rows["n"].astype(float), y=rows["value"], mode="markers", cliponaxis=False,
+        traces.append(dict(
+            type="scatter", x=rows["n"].astype(float), y=rows["value"], mode="markers",
+            cliponaxis=False,
             name=f"{kind} (outside 99.8 %)" if kind in POINT_STYLE else "within 99.8 %",
             marker=dict(color=colour, symbol=symbol, size=10, line=dict(color="white", width=1)),
             hovertext=[f"{label}<br>{format_value(v, unit)} · {format_n(n)}"
                        for label, v, n in zip(labels, rows["value"], rows["n"])],
             hoverinfo="text"))
-    fig.update_layout(xaxis=dict(type="log", title="n (log scale)"),
-                      yaxis=dict(title=unit_label(unit)))
-    return base_layout(fig, title, 420)
+    return house_figure(traces, title, 420, shapes=[shape], annotations=label,
+                        xaxis=dict(type="log", title="n (log scale)"),
+                        yaxis=dict(title=unit_label(unit)))

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpi.present.charts import SEQUENTIAL, WITHHELD_COLOUR, base_layout, cell_hover
+from kpi.present.charts import SEQUENTIAL, WITHHELD_COLOUR, cell_hover, house_figure
 from kpi.present.formatting import (
     format_n,
     format_number,
@@ -52,23 +52,25 @@ def heatmap(df: pd.DataFrame, rows: str, columns: str, row_names: Mapping[str, s
         return wide[column].reindex(index=row_order, columns=col_order)
 
     unit = df["unit"].iloc[0] if len(df) else ""
-    fig = go.Figure(go.Heatmap(
-        z=grid("shown").to_numpy(dtype=float), x=col_order, y=row_order,
+    traces = [dict(
+        type="heatmap", z=grid("shown").to_numpy(dtype=float), x=col_order, y=row_order,
         text=grid("label").fillna("").to_numpy(), texttemplate="%{text}" if cell_text else "",
         customdata=grid("hover").fillna("").to_numpy(),
         hovertemplate="%{customdata}<extra></extra>",
         colorscale=SEQUENTIAL, reversescale=lower_is_better, hoverongaps=False,
-        colorbar=dict(title=dict(text=unit_label(unit)))))
+        colorbar=dict(title=dict(text=unit_label(unit))))]
     marks = cells[withheld]
     if len(marks):
-        fig.add_trace(go.Scatter(
-            x=marks["_col"], y=marks["_row"], mode="text" if cell_text else "markers",
+        traces.append(dict(
+            type="scatter", x=marks["_col"], y=marks["_row"],
+            mode="text" if cell_text else "markers",
             text=[suppressed_short(threshold)] * len(marks),
             textfont=dict(color=WITHHELD_COLOUR), name=suppressed_text(threshold),
             marker=dict(symbol="x-thin-open", size=8, color=WITHHELD_COLOUR, line=dict(width=2)),
             hovertext=marks["_row"] + " · " + marks["_col"] + "<br>" + suppressed_text(threshold),
             hoverinfo="text", showlegend=False))
-    fig.update_layout(xaxis=dict(type="category", categoryorder="array", categoryarray=col_order),
-                      yaxis=dict(type="category", categoryorder="array", categoryarray=row_order),
-                      plot_bgcolor="#F2F2F2")
-    return base_layout(fig, title, max(260, 30 * len(row_order) + 120))
+    return house_figure(
+        traces, title, max(260, 30 * len(row_order) + 120),
+        xaxis=dict(type="category", categoryorder="array", categoryarray=col_order),
+        yaxis=dict(type="category", categoryorder="array", categoryarray=row_order),
+        plot_bgcolor="#F2F2F2")

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.catalog.reviews import NEGATIVE_STARS, STARS
-from kpi.present.charts import base_layout, count_bars
+from kpi.present.charts import count_bars, house_figure
 from kpi.present.formatting import html_plain
 
 MEASURES = {"reviews": "reviews", "stars": "mean stars"}
@@ -20,20 +20,20 @@ def monthly_lines(frame: pd.DataFrame, dimension: str, measure: str) -> go.Figur
     """One line per source or site (`dimension`) of a reviews_by_month reader's `measure`
     (reviews, or mean stars on a 1-5 axis) by month."""
     rows = frame[frame["dimension"] == dimension]
-    fig = go.Figure()
+    traces = []
     for group, lines in rows.groupby("group", sort=True):
         name = html_plain(str(group).replace("_", " ") or NO_SITE)
-        fig.add_trace(go.Scatter(
-            x=lines["month"], y=lines[measure], mode="lines+markers", name=name,
+        traces.append(dict(
+            type="scatter", x=lines["month"], y=lines[measure], mode="lines+markers", name=name,
             customdata=lines["reviews"],
             hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:.2f}} ({MEASURES[measure]})"
                           "<br>%{customdata:,} reviews<extra></extra>"))
     axis = dict(title=MEASURES[measure])
     if measure == "stars":
         axis["range"] = [STARS[0] - 0.1, STARS[1] + 0.1]
-    fig.update_layout(yaxis=axis, xaxis=dict(title="month"))
-    return base_layout(fig, f"{MEASURES[measure].capitalize()} by month and "
-                            f"{DIMENSIONS[dimension]}", 360)
+    return house_figure(traces, f"{MEASURES[measure].capitalize()} by month and "
+                                f"{DIMENSIONS[dimension]}", 360,
+                        yaxis=axis, xaxis=dict(title="month"))
 
 
 def theme_bars(themes: pd.DataFrame) -> go.Figure:

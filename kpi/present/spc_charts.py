@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.catalog.kpis import Kpi
-from kpi.present.charts import WITHHELD_COLOUR, base_layout
+from kpi.present.charts import WITHHELD_COLOUR, house_figure
 from kpi.present.formatting import (
     NO_DATA,
     format_n,
@@ -97,19 +97,19 @@ def fitted_range(table: pd.DataFrame, margin: float = 0.08) -> list[float] | Non
 
 
 def _line(table: pd.DataFrame, column: str, name: str, colour: str, dash: str,
-          showlegend: bool = True, group: str | None = None) -> go.Scatter:
-    return go.Scatter(x=month_dates(table["month"]), y=table[column], mode="lines", name=name,
-                      line=dict(color=colour, width=1.5, dash=dash), connectgaps=True,
-                      hoverinfo="skip", showlegend=showlegend, legendgroup=group or name)
+          showlegend: bool = True, group: str | None = None) -> dict:
+    return dict(type="scatter", x=month_dates(table["month"]), y=table[column], mode="lines",
+                name=name, line=dict(color=colour, width=1.5, dash=dash), connectgaps=True,
+                hoverinfo="skip", showlegend=showlegend, legendgroup=group or name)
 
 
 def _unjudged_points(table: pd.DataFrame, rows: pd.Index, name: str, symbol: str,
-                     hover: list[str]) -> go.Scatter:
-    return go.Scatter(x=month_dates(table.loc[rows, "month"]), y=table.loc[rows, "value"],
-                      mode="markers", name=name, cliponaxis=False,
-                      marker=dict(color=VARIATION_STYLE[COMMON][0], symbol=symbol, size=10,
-                                  line=dict(width=2)),
-                      hovertext=[hover[i] for i in rows], hoverinfo="text")
+                     hover: list[str]) -> dict:
+    return dict(type="scatter", x=month_dates(table.loc[rows, "month"]),
+                y=table.loc[rows, "value"], mode="markers", name=name, cliponaxis=False,
+                marker=dict(color=VARIATION_STYLE[COMMON][0], symbol=symbol, size=10,
+                            line=dict(width=2)),
+                hovertext=[hover[i] for i in rows], hoverinfo="text")
 
 
 def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None = None,
@@ -120,39 +120,41 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
     `through` is the last day of data (named on the provisional month), `min_n` the least
     n for a verdict."""
     table = table.sort_values("month").reset_index(drop=True)
-    fig = go.Figure()
+    traces, annotations = [], []
     trial = bool(table["trial_limits"].any())
     if table["upper"].notna().any():
-        fig.add_trace(_line(table, "upper", limits_name(trial), LIMIT_COLOUR, "dash",
+        traces.append(_line(table, "upper", limits_name(trial), LIMIT_COLOUR, "dash",
                             group="limits"))
-        fig.add_trace(_line(table, "lower", f"{limits_name(trial)} (lower)", LIMIT_COLOUR,
+        traces.append(_line(table, "lower", f"{limits_name(trial)} (lower)", LIMIT_COLOUR,
                             "dash", showlegend=False, group="limits"))
     if table["centre"].notna().any():
-        fig.add_trace(_line(table, "centre", MEAN, CENTRE_COLOUR, "solid"))
+        traces.append(_line(table, "centre", MEAN, CENTRE_COLOUR, "solid"))
     target = table["target"].iloc[0] if len(table) else None
     y_range = fitted_range(table)
     if not is_missing(target) and (y_range is None or y_range[0] <= target <= y_range[1]):
-        fig.add_trace(_line(table.assign(target=float(target)), "target",
+        traces.append(_line(table.assign(target=float(target)), "target",
                             f"Target ({format_value(target, kpi.unit)})", TARGET_COLOUR,
                             "dashdot"))
     elif not is_missing(target):  # far away: a marker at the edge, so the data keep the chart
         above = target > y_range[1]
-        fig.add_annotation(xref="paper", x=1, y=y_range[1] if above else y_range[0],
-                           xanchor="right", yanchor="top" if above else "bottom",
-                           showarrow=False, font=dict(color=TARGET_COLOUR),
-                           text=f"{'▲' if above else '▼'} Target {format_value(target, kpi.unit)}"
-                                f" ({'above' if above else 'below'} the chart)")
-    fig.add_trace(go.Scatter(x=month_dates(table["month"]), y=table["value"], mode="lines",
-                             name=html_plain(kpi.label), showlegend=False, hoverinfo="skip",
-                             line=dict(color=VALUE_LINE_COLOUR, width=2)))
+        annotations.append(dict(
+            xref="paper", x=1, y=y_range[1] if above else y_range[0], xanchor="right",
+            yanchor="top" if above else "bottom", showarrow=False,
+            font=dict(color=TARGET_COLOUR),
+            text=f"{'▲' if above else '▼'} Target {format_value(target, kpi.unit)}"
+                 f" ({'above' if above else 'below'} the chart)"))
+    traces.append(dict(type="scatter", x=month_dates(table["month"]), y=table["value"],
+                       mode="lines", name=html_plain(kpi.label), showlegend=False,
+                       hoverinfo="skip", line=dict(color=VALUE_LINE_COLOUR, width=2)))
     hover = [point_hover(row, kpi, run_length, threshold, through, min_n)
              for row in table.to_dict("records")]
     for variation, (colour, symbol) in VARIATION_STYLE.items():
         points = table.index[(table["variation"] == variation) & table["value"].notna()]
         if len(points):
-            fig.add_trace(go.Scatter(
-                x=month_dates(table.loc[points, "month"]), y=table.loc[points, "value"],
-                mode="markers", name=variation_badge(variation).words, cliponaxis=False,
+            traces.append(dict(
+                type="scatter", x=month_dates(table.loc[points, "month"]),
+                y=table.loc[points, "value"], mode="markers",
+                name=variation_badge(variation).words, cliponaxis=False,
                 marker=dict(color=colour, symbol=symbol, size=10,
                             line=dict(color="white", width=1)),
                 hovertext=[hover[i] for i in points], hoverinfo="text"))
@@ -164,25 +166,25 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
             (table.index[few], too_few_name(min_n), "diamond-open"),
             (table.index[coarse], CHUNKY, "square-open")):
         if len(rows):
-            fig.add_trace(_unjudged_points(table, rows, name, symbol, hover))
+            traces.append(_unjudged_points(table, rows, name, symbol, hover))
     gaps = table.index[table["value"].isna()]
     if len(gaps):
-        fig.add_trace(go.Scatter(
-            x=month_dates(table.loc[gaps, "month"]), y=[0.03] * len(gaps), yaxis="y2",
-            mode="markers",
+        traces.append(dict(
+            type="scatter", x=month_dates(table.loc[gaps, "month"]), y=[0.03] * len(gaps),
+            yaxis="y2", mode="markers",
             marker=dict(symbol="x-thin-open", size=10, color=WITHHELD_COLOUR,
                         line=dict(width=2)),
             name="No value: " + " or ".join(dict.fromkeys(
                 gap_reason(table.loc[i], threshold) for i in gaps)),
             hovertext=[hover[i] for i in gaps], hoverinfo="text"))
     chart = table["chart"].iloc[0] if len(table) else "xmr"
-    fig.update_layout(xaxis=dict(type="date", title=None),
-                      yaxis=dict(title=unit_label(kpi.unit), range=y_range),
-                      yaxis2=dict(overlaying="y", range=[0, 1], visible=False))
-    base_layout(fig, title, height)
     note = f" · {CHUNKY.lower()}: no rules" if coarse.any() else ""
-    fig.update_layout(title=dict(subtitle=dict(
-        text=f"{chart_words(chart)} · {limits_words(trial)} from every complete month to the "
-             f"window's end{note}")),
+    return house_figure(
+        traces, title, height, annotations=annotations,
+        xaxis=dict(type="date", title=None),
+        yaxis=dict(title=unit_label(kpi.unit), range=y_range),
+        yaxis2=dict(overlaying="y", range=[0, 1], visible=False),
+        title=dict(subtitle=dict(
+            text=f"{chart_words(chart)} · {limits_words(trial)} from every complete month to "
+                 f"the window's end{note}")),
         margin=dict(t=70 if title else 40))
-    return fig
