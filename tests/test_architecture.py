@@ -62,6 +62,20 @@ def test_every_public_function_has_a_docstring():
     assert not missing, missing
 
 
+STEPWISE_FIGURE_CALLS = {"add_trace", "update_layout", "add_hline", "add_vline", "add_annotation",
+                         "add_shape"}
+
+
+def test_figures_are_built_in_one_validation():
+    """No figure grows by steps that each validate it again (docs/architecture.md): traces and
+    layout go to kpi.present.charts.house_figure at once."""
+    calls = [f"{path}:{node.lineno} {node.func.attr}" for path in sources(*PACKAGES)
+             for node in ast.walk(ast.parse((ROOT / path).read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+             and node.func.attr in STEPWISE_FIGURE_CALLS]
+    assert not calls, calls
+
+
 def test_the_trial_limits_month_count_is_written_once():
     """The words come from MIN_POINTS_FOR_FIRM_LIMITS (kpi.spc.limits), not a copy of '12'."""
     copies = [str(path) for path in sources(*PACKAGES)
