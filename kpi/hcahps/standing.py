@@ -66,7 +66,8 @@ def withhold_rows(rows: pd.DataFrame, mask) -> pd.DataFrame:
     """The rows with those of the mask marked `suppressed` and every number of theirs withheld."""
     out = rows.copy()
     out["suppressed"] = out["suppressed"].astype(bool) | pd.Series(mask, index=out.index).astype(bool)
-    out.loc[out.suppressed, _WITHHELD] = pd.NA
+    if out["suppressed"].any():  # setting no row still costs pandas a few ms of checks
+        out.loc[out.suppressed, _WITHHELD] = pd.NA
     return out
 
 
