@@ -91,12 +91,8 @@ def upright(x: float, line: dict) -> dict:
 def base_layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
     """house_layout's height, margins and title set on a figure built in steps (a figure of
     subplots); returns it."""
-    house = house_layout(title, height)
-    layout = fig.layout  # set one by one: update_layout's relayout machinery costs 10x more
-    layout.height = house["height"]
-    if title:
-        layout.title = house["title"]
-    layout.margin = house["margin"]
+    for key, value in house_layout(title, height).items():
+        fig.layout[key] = value  # one by one: update_layout's relayout machinery costs 10x more
     return fig
 
 
