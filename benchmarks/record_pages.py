@@ -26,7 +26,7 @@ def app_pages() -> list[tuple[str, str]]:
     return pages_for(LOCAL_ACCESS)
 
 
-# The control-chart functions the pages call (through ui.data) and the grouping each asks of
+# The control-chart functions the pages call (through ui.judged_tables) and the grouping each asks of
 # the engine; a recorded call replays the whole function, control charts included.
 SPC_FUNCTIONS = {"spc_details": ["month"], "spc_by_department": ["department", "month"]}
 

@@ -138,6 +138,10 @@ class Filter:
         """The same filter over another date window."""
         return replace(self, start=start, end=end)
 
+    def every_department(self) -> Filter:
+        """The same window over every department of the filter's reach."""
+        return Filter(start=self.start, end=self.end, within=self.within)
+
     def prior_period(self) -> Filter:
         """The same filter over the equally long window that ends the day before start."""
         if self.start is None or self.end is None:

@@ -6,6 +6,7 @@ import pytest
 
 from kpi.errors import UsageError
 from kpi.filters import Filter, parse_iso_date
+from kpi.reach import Reach
 
 D = date.fromisoformat
 
@@ -130,6 +131,17 @@ def test_with_window_keeps_everything_but_the_dates():
     assert moved.with_window(None, None) == Filter(departments=("ED",), sites=("north",))
     with pytest.raises(UsageError):
         flt.with_window(D("2024-06-30"), D("2024-01-01"))
+
+
+@pytest.mark.parametrize("flt", [
+    Filter(departments=("ED",), start=D("2024-02-29"), end=D("2024-03-01")),
+    Filter(service_lines=("Inpatient",), sites=("North",), within=Reach(sites={"North"})),
+    Filter(departments=("ED", "ICU"), end=D("2025-01-31"), within=Reach(departments={"ED"})),
+    Filter()])
+def test_every_department_keeps_the_window_and_reach_only(flt):
+    widest = flt.every_department()
+    assert widest == Filter(start=flt.start, end=flt.end, within=flt.within)
+    assert (widest.departments, widest.service_lines, widest.sites) == ((), (), ())
 
 
 # (start, end, prior start, prior end): the prior window has as many days and ends the day

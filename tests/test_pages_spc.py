@@ -345,22 +345,24 @@ def test_the_overviews_judgements_are_made_once_per_filter(monkeypatch):
 
 def test_a_one_department_overview_asks_the_engine_once_for_its_rows_and_once_for_its_charts(
         monkeypatch):
-    """For one department the Overview's whole-filter rows are its by-department rows and its
-    tiles' charts are its department's (tests/test_one_department.py): one engine call each,
-    besides the year earlier and the rest of the hospital (returns pooled, the rest whole)."""
+    """For one department the Overview's rows and charts are the window's over every
+    department (tests/test_one_department.py): one engine call each, shared with the rest of
+    the hospital's returns by department; and as much for the year earlier, besides the rest
+    of the hospital as a whole."""
     asked = []
     real = engine.compute
 
     def compute(con, kpi_ids, flt, group_by=(), chart=False):
-        asked.append((tuple(group_by), chart, flt.departments == ("ED",)))
+        chosen = flt.departments
+        asked.append((tuple(group_by), chart, "every" if not chosen else "ED"
+                       if chosen == ("ED",) else "the rest" if "ED" not in chosen else chosen))
         return real(con, kpi_ids, flt, group_by, chart)
 
     monkeypatch.setattr(engine, "compute", compute)
     data.clear_caches()
     open_app(params={"dept": "ED", "start": "2025-01-01", "end": "2025-03-31"})
     assert sorted(asked) == sorted([
-        ((), False, True),  # every KPI of the page, whole filter
-        ((), False, True),  # the headlines a year earlier
-        (("department", "month"), True, True),  # every chart: the department's
-        (("department",), False, False),  # the rest of the hospital: returns pooled
-        ((), False, False)])  # the rest of the hospital: the other KPIs
+        (("department",), False, "every"),  # every KPI of the page, every department
+        (("department",), False, "every"),  # the headlines a year earlier, every department
+        (("department", "month"), True, "every"),  # every chart, every department
+        ((), False, "the rest")])  # the rest of the hospital as a whole

@@ -14,7 +14,7 @@ from kpi.reach import EVERY_DEPARTMENT, Reach
 from kpi.settings import Settings
 from kpi.store.connect import open_readonly
 from tests.support.kpi_db import build_tiny_db
-from ui import data
+from ui import data, judged_tables
 from ui.settings_file import settings_key
 
 ALL_DATES = {"start": "2023-01-01", "end": "2024-12-31"}
@@ -67,7 +67,7 @@ def test_readers_and_control_charts_keep_reaches_apart(key):
         assert set(data.filter_departments(key, flt)) == expected
         backlog = data.read(key, breakdowns.open_backlog, flt)
         assert set(backlog["department_id"]) <= expected
-        charts = data.spc_by_department(key, ("visits",), flt,
+        charts = judged_tables.spc_by_department(key, ("visits",), flt,
                                         settings_key(Settings()))
         assert _departments(charts) == expected
 
@@ -83,11 +83,31 @@ def test_filters_of_one_scope_share_one_computation(key, monkeypatch):
     calls = []
     real = engine.compute
     monkeypatch.setattr(engine, "compute", lambda *args: calls.append(args) or real(*args))
-    tables = [data.compute(key, ("visits",), flt, ("department",)) for flt in SAME_SCOPE]
+    tables = [data.compute(key, ("visits",), flt, ()) for flt in SAME_SCOPE]
     assert len(calls) == 1
+    assert all(t.equals(tables[0]) for t in tables) and len(tables[0]) == 1
+    ward = data.compute(key, ("visits",), Filter(**ALL_DATES, within=WARD), ())
+    assert len(calls) == 2 and ward["value"].item() < tables[0]["value"].item()  # its own
+
+
+def test_by_department_every_filter_of_one_reach_and_window_shares_one_computation(
+        key, monkeypatch):
+    """By department, a filter reads its departments' rows of the window's table over its
+    reach (kpi.engine.window_rows): one computation per reach and window, never across
+    reaches."""
+    data.clear_caches()
+    calls = []
+    real = engine.compute
+    monkeypatch.setattr(engine, "compute", lambda *args: calls.append(args) or real(*args))
+    tables = [data.compute(key, ("visits",), flt, ("department",)) for flt in SAME_SCOPE]
+    reaches = {args[2].within for args in calls}
+    assert len(calls) == 2 and reaches == {NORTH, EVERY_DEPARTMENT}  # D1_AND_D2: NORTH's
     assert all(t.equals(tables[0]) for t in tables) and _departments(tables[0]) == {"D1", "D2"}
+    for flt in (Filter(**ALL_DATES, departments=("D3",)), Filter(**ALL_DATES)):
+        data.compute(key, ("visits",), flt, ("department",))
+    assert len(calls) == 2  # everyone's window table again
     ward = data.compute(key, ("visits",), Filter(**ALL_DATES, within=WARD), ("department",))
-    assert len(calls) == 2 and _departments(ward) == {"D1"}  # another scope: its own
+    assert len(calls) == 3 and _departments(ward) == {"D1"}  # another reach: its own
 
 
 def test_the_engine_reads_a_filter_only_through_its_scope(key):

@@ -22,7 +22,7 @@ from kpi.spc.compare import (
     rest_of_hospital,
     with_pooled,
 )
-from ui import data
+from ui import data, judged_tables
 from ui.chart_view import show_chart
 from ui.drawings import drawn
 from ui.tables import WHOLE_FILTER
@@ -71,8 +71,8 @@ def benchmark_columns(ctx, measures: dict[str, str]) -> dict[str, dict[str, str]
     benchmark cannot be read."""
     flt, _ = reference_filter(ctx)
     try:
-        rows = pd.concat([data.benchmarks(ctx.key, ctx.flt, None, True),
-                          data.benchmarks(ctx.key, flt or ctx.flt, None, False)])
+        rows = pd.concat([judged_tables.benchmarks(ctx.key, ctx.flt, None, True),
+                          judged_tables.benchmarks(ctx.key, flt or ctx.flt, None, False)])
     except PxError:
         return {}
     return percentile_columns(rows, measures)

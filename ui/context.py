@@ -11,7 +11,7 @@ from kpi.catalog.kpis import Kpi
 from kpi.filters import Filter
 from kpi.present.formatting import markdown_plain
 from kpi.settings import Settings, SettingsError, unknown_target_ids
-from ui import data
+from ui import data, judged_tables
 from ui.settings_file import settings, settings_key
 from ui.sidebar import current_filter
 from ui.widgets import stop_if_no_departments
@@ -31,15 +31,15 @@ class PageContext:
     along: tuple[str, ...] = ()
 
     def asking(self, kpi_ids) -> PageContext:
-        """This context for a page that asks these KPIs for its filter, so that with one
-        department its whole-filter and by-department rows and charts, which are the same,
-        come from one cached engine call each (ui/data; `widened`)."""
+        """This context for a page that asks these KPIs for its filter, so that its
+        by-department rows and charts (and, with one department, its whole-filter ones, which
+        are its department's) come from one cached engine call per window (ui/data; `widened`)."""
         return replace(self, along=tuple(k for k in kpi_ids if k in self.kpis))
 
-    def widened(self, kpi_ids: tuple) -> tuple:
-        """The KPIs to ask the engine for, for the page's filter: with `along` and one
-        department, all of the page's; else just these."""
-        if self.along and data.only_department(self.key, self.flt) is not None:
+    def widened(self, kpi_ids: tuple, by_department: bool = False) -> tuple:
+        """The KPIs to ask the engine for: with `along`, all of the page's for a by-department
+        table or for a filter of one department; else just these."""
+        if self.along and (by_department or data.only_department(self.key, self.flt)):
             return tuple(sorted({*kpi_ids, *self.along}))
         return kpi_ids
 
@@ -49,10 +49,14 @@ class PageContext:
 
     def compute(self, kpi_ids, group_by=(), flt: Filter | None = None):
         """The engine's rows for these KPIs (all when empty; cached), for this filter unless
-        another is given (widened for this filter, as a whole or by department)."""
+        another is given (widened: by department for any filter of the page, as a whole for
+        this one)."""
         ids, group_by = tuple(kpi_ids) or None, tuple(group_by)
-        wider = (self.widened(ids) if ids and flt is None and group_by in ((), ("department",))
-                 else ids)
+        wider = ids
+        if ids and group_by == ("department",):
+            wider = self.widened(ids, by_department=True)
+        elif ids and not group_by and flt is None:
+            wider = self.widened(ids)
         rows = data.compute(self.key, wider, flt or self.flt, group_by)
         return rows if wider == ids else _only(rows, ids)
 
@@ -68,7 +72,7 @@ class PageContext:
         """The control-chart tables of these KPIs by month, by KPI id (one cached engine call,
         widened: a page asks for the charts it shows together at once)."""
         ids = tuple(kpi_ids)
-        tables = data.spc_tables(self.key, self.widened(ids), self.flt,
+        tables = judged_tables.spc_tables(self.key, self.widened(ids), self.flt,
                                  settings_key(self.settings))
         return {kpi_id: table for kpi_id, table in tables.items() if kpi_id in ids}
 
@@ -76,8 +80,8 @@ class PageContext:
         """The control-chart tables of each department of the filter x these KPIs (cached,
         widened)."""
         ids = tuple(kpi_ids)
-        wider = self.widened(ids)
-        charts = data.spc_by_department(self.key, wider, self.flt, settings_key(self.settings))
+        wider = self.widened(ids, by_department=True)
+        charts = judged_tables.spc_by_department(self.key, wider, self.flt, settings_key(self.settings))
         return charts if wider == ids else _only(charts, ids)
 
 

@@ -21,19 +21,17 @@ from kpi.capacity import capacity_or_default
 from kpi.catalog import kpis as catalog
 from kpi.catalog.kpis import Kpi
 from kpi.engine.drivers import key_drivers as engine_key_drivers
-from kpi.engine.hcahps import benchmark_rows
 from kpi.engine.pool import bound_connection
 from kpi.engine.scope import Scope, resolve_scope
+from kpi.engine.window_rows import department_rows
 from kpi.engine.worklist import complaint_worklist
 from kpi.facts import Remembering
 from kpi.filters import Filter
 from kpi.reach import Reach
-from kpi.spc import series as spc_series
 from kpi.store.connect import db_version, open_version, resolve_db_path
 from kpi.store.derived import version as derive_version
 from kpi.store.meta import read_meta
 from ui.cache_keys import cached_data
-from ui.settings_file import SettingsKey, from_key
 
 DbKey = tuple[str, int, int]
 # [capacity] of the settings file, read once when the server starts (the caches are made then):
@@ -98,20 +96,19 @@ def scope(key: DbKey, flt: Filter, group_by: tuple[str, ...] = ()) -> Scope:
 def compute(key: DbKey, kpi_ids: tuple[str, ...] | None, flt: Filter,
             group_by: tuple[str, ...] = ()) -> pd.DataFrame:
     """The engine's KPI table for these KPIs, filter and grouping, shared by everyone whose
-    filter and reach resolve to the same Scope (cached per database version). By department
-    for a filter of one department, it is the whole filter's table with that department: the
-    same rows and withholding (kpi.engine.disclosure), one engine call fewer."""
+    filter and reach resolve to the same Scope (cached per database version). By department,
+    and as a whole for one department, it is the window's by-department table over the reach
+    with the filter's departments (kpi.engine.window_rows): one engine call per window serves
+    every department filter of it."""
     kpi_ids = tuple(sorted(kpi_ids)) if kpi_ids else kpi_ids  # the engine sorts them anyway
-    only = only_department(key, flt) if group_by == ("department",) else None
-    if only is not None:
-        return as_department(compute(key, kpi_ids, flt), only)
+    if group_by == ("department",) or (not group_by and only_department(key, flt)):
+        chosen = filter_departments(key, flt)
+        if chosen:
+            widest = flt.every_department()
+            table = _scoped_compute(key, kpi_ids, scope(key, widest, ("department",)),
+                                    ("department",), widest)
+            return department_rows(table, chosen, whole=not group_by)
     return _scoped_compute(key, kpi_ids, scope(key, flt, group_by), group_by, flt)
-
-
-def as_department(whole: pd.DataFrame, department_id: str) -> pd.DataFrame:
-    """A one-department filter's whole-filter rows as its by-department rows."""
-    return whole.assign(department_id=pd.Series([department_id] * len(whole),
-                                                index=whole.index, dtype=object))
 
 
 @cached_data(max_entries=RESULTS)
@@ -204,41 +201,6 @@ def read(key: DbKey, reader: Callable, flt: Filter):
     database version."""
     with cursor(key) as cur:
         return reader(cur, flt)
-
-
-def spc_tables(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
-               chosen: SettingsKey) -> dict[str, pd.DataFrame]:
-    """The control-chart tables of these KPIs by month for the whole filter, by KPI id (one
-    engine call). For a filter of one department they are that department's charts
-    (spc_by_department: the same rows), so a page asking both makes one call."""
-    if only_department(key, flt) is not None:
-        charts = spc_by_department(key, kpi_ids, flt, chosen)
-        return {kpi_id: rows.drop(columns="department_id").reset_index(drop=True)
-                for kpi_id, rows in charts.groupby("kpi_id", sort=False)}
-    return _spc_tables(key, kpi_ids, flt, chosen)
-
-
-@cached_data(max_entries=RESULTS)
-def _spc_tables(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
-                chosen: SettingsKey) -> dict[str, pd.DataFrame]:
-    with cursor(key) as cur:
-        return spc_series.spc_details(cur, kpi_ids, flt, from_key(chosen))
-
-
-@cached_data(max_entries=RESULTS)
-def spc_by_department(key: DbKey, kpi_ids: tuple[str, ...], flt: Filter,
-                      chosen: SettingsKey) -> pd.DataFrame:
-    """The control-chart tables of every department of the filter x these KPIs (one engine
-    call)."""
-    with cursor(key) as cur:
-        return spc_series.spc_by_department(cur, kpi_ids, flt, from_key(chosen))
-
-
-@cached_data(max_entries=RESULTS)
-def benchmarks(key: DbKey, flt: Filter, state: str | None, by_department: bool) -> pd.DataFrame:
-    """The HCAHPS benchmark rows of the filter (per department with by_department)."""
-    with cursor(key) as cur:
-        return benchmark_rows(cur, flt, state, by_department)
 
 
 def clear_caches() -> None:

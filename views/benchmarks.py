@@ -9,7 +9,7 @@ from kpi.hcahps.table import current_table
 from kpi.present import benchmark_words as words
 from kpi.present.formatting import markdown_plain
 from kpi.stats import SUPPRESSION_THRESHOLD
-from ui import data
+from ui import judged_tables
 from ui.context import page_context
 from ui.widgets import page_header
 
@@ -26,8 +26,8 @@ def main() -> None:
                + ("" if state else "; set `[benchmarks] state` in the settings file for a "
                                    "state percentile") + ".")
     try:
-        rows = data.benchmarks(ctx.key, ctx.flt, state, False)
-        by_department = data.benchmarks(ctx.key, ctx.flt, state, True)
+        rows = judged_tables.benchmarks(ctx.key, ctx.flt, state, False)
+        by_department = judged_tables.benchmarks(ctx.key, ctx.flt, state, True)
     except PxError as err:
         st.error(markdown_plain(err))
         st.stop()
