@@ -68,7 +68,7 @@ def test_readers_and_control_charts_keep_reaches_apart(key):
         backlog = data.read(key, breakdowns.open_backlog, flt)
         assert set(backlog["department_id"]) <= expected
         charts = judged_tables.spc_by_department(key, ("visits",), flt,
-                                        settings_key(Settings()))
+                                                 settings_key(Settings()))
         assert _departments(charts) == expected
 
 

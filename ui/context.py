@@ -73,7 +73,7 @@ class PageContext:
         widened: a page asks for the charts it shows together at once)."""
         ids = tuple(kpi_ids)
         tables = judged_tables.spc_tables(self.key, self.widened(ids), self.flt,
-                                 settings_key(self.settings))
+                                          settings_key(self.settings))
         return {kpi_id: table for kpi_id, table in tables.items() if kpi_id in ids}
 
     def spc_by_department(self, kpi_ids):
@@ -81,7 +81,8 @@ class PageContext:
         widened)."""
         ids = tuple(kpi_ids)
         wider = self.widened(ids, by_department=True)
-        charts = judged_tables.spc_by_department(self.key, wider, self.flt, settings_key(self.settings))
+        charts = judged_tables.spc_by_department(self.key, wider, self.flt,
+                                                 settings_key(self.settings))
         return charts if wider == ids else _only(charts, ids)
 
 

@@ -50,7 +50,8 @@ def _spc_by_department(key: data.DbKey, kpi_ids: tuple[str, ...], flt: Filter,
         return spc_series.spc_by_department(cur, kpi_ids, flt, from_key(chosen))
 
 
-def benchmarks(key: data.DbKey, flt: Filter, state: str | None, by_department: bool) -> pd.DataFrame:
+def benchmarks(key: data.DbKey, flt: Filter, state: str | None,
+               by_department: bool) -> pd.DataFrame:
     """The HCAHPS benchmark rows of the filter; per department, the window's over the reach
     with the filter's departments (kpi.engine.window_rows)."""
     if by_department:
@@ -60,6 +61,7 @@ def benchmarks(key: data.DbKey, flt: Filter, state: str | None, by_department: b
 
 
 @cached_data(max_entries=data.RESULTS)
-def _benchmarks(key: data.DbKey, flt: Filter, state: str | None, by_department: bool) -> pd.DataFrame:
+def _benchmarks(key: data.DbKey, flt: Filter, state: str | None,
+                by_department: bool) -> pd.DataFrame:
     with data.cursor(key) as cur:
         return benchmark_rows(cur, flt, state, by_department)
