@@ -101,13 +101,13 @@ def compute(key: DbKey, kpi_ids: tuple[str, ...] | None, flt: Filter,
     with the filter's departments (kpi.engine.window_rows): one engine call per window serves
     every department filter of it."""
     kpi_ids = tuple(sorted(kpi_ids)) if kpi_ids else kpi_ids  # the engine sorts them anyway
-    if group_by == ("department",) or (not group_by and only_department(key, flt)):
-        chosen = filter_departments(key, flt)
-        if chosen:
-            widest = flt.every_department()
-            table = _scoped_compute(key, kpi_ids, scope(key, widest, ("department",)),
-                                    ("department",), widest)
-            return department_rows(table, chosen, whole=not group_by)
+    by_department = group_by == ("department",)
+    chosen = filter_departments(key, flt) if by_department or not group_by else ()
+    if chosen and (by_department or len(chosen) == 1):
+        widest = flt.every_department()
+        table = _scoped_compute(key, kpi_ids, scope(key, widest, ("department",)),
+                                ("department",), widest)
+        return department_rows(table, chosen, whole=not by_department)
     return _scoped_compute(key, kpi_ids, scope(key, flt, group_by), group_by, flt)
 
 
