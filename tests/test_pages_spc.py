@@ -25,13 +25,18 @@ from kpi.settings import DEFAULT_MIN_N, Settings
 from kpi.spc.series import SPC_COLUMNS, spc_detail
 from kpi.spc.verdict import verdict_of
 from kpi.store.connect import open_readonly
-from tests.support.apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
+from tests.support.apptest_helpers import (  # noqa: F401 (a fixture)
+    fresh_caches,
+    open_app,
+    open_tab,
+    use_database,
+)
 from tests.support.demo_test_helpers import PAGES_END as END
 from ui import data
 from ui.tables import WHOLE_FILTER
 
 LAST_12 = Filter(start=date(2024, 7, 1), end=END)
-# Each trend page and the KPIs its control charts show first (tabs and columns all render):
+# Each trend page and the KPIs its control charts show (columns all render, tabs when open):
 # the satisfaction selectbox starts on its first KPI; no patient of the last 12 months has a
 # full year of follow-up, so the loyalty page draws no yearly return-visit chart (the 90-day
 # rate's months to March 2025 have their follow-up).
@@ -42,6 +47,10 @@ TREND_PAGES = {
     "views/staff.py": pages.STAFF,
     "views/waits.py": pages.WAITS,
 }
+# The trend pages whose control charts are tabs, only the open one drawn (ui.spc_view.spc_trends):
+# the tabs' key and their KPIs.
+SPC_TABS = {"views/complaints.py": ("spc_deadlines_tab", pages.COMPLAINTS_DEADLINES),
+            "views/staff.py": ("spc_staff_tab", pages.STAFF)}
 CHART_TITLES = {"recommend_top_box": "Would recommend",
                 "return_visit_rate_90d": "Return visits within 90 days"}  # else the KPI's label
 HEADLINES = list(pages.OVERVIEW_HEADLINES.values())
@@ -106,9 +115,15 @@ def test_every_trend_page_draws_control_charts_of_the_engines_series(demo_db, pa
     no_minimum.write_text("[min_n]\n" + "".join(f"{kind} = 0\n" for kind in DEFAULT_MIN_N))
     use_database(monkeypatch, demo_db, no_minimum)
     at = open_app(page)
-    charts = spc_figures(at)
     kpis = data.kpis(data.db_key())
+    key, tabbed = SPC_TABS.get(page, (None, ()))
     for kpi_id in kpi_ids:
+        if kpi_id in tabbed:
+            open_tab(at, key, markdown_plain(kpis[kpi_id].label))
+        charts = spc_figures(at)
+        assert kpi_id not in tabbed or not any(  # the other tabs' charts not drawn
+            title.startswith(kpis[other].label) for title in charts for other in tabbed
+            if other != kpi_id)
         fig = next(f for title, f in charts.items()
                    if title.startswith(CHART_TITLES.get(kpi_id, kpis[kpi_id].label)))
         expected = expected_spc(demo_db, kpi_id, settings=Settings(min_n=dict.fromkeys(

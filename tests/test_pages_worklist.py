@@ -16,7 +16,13 @@ from kpi.export import WORKLIST_COLUMNS, worklist_csv
 from kpi.filters import Filter
 from kpi.present.worklist import readable, shown_table, status_text
 from kpi.store.connect import open_readonly
-from tests.support.apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
+from tests.support.apptest_helpers import (  # noqa: F401 (a fixture)
+    fresh_caches,
+    open_app,
+    open_tab,
+    use_database,
+)
+from ui import data
 
 ED_2025 = {"dept": "ED", "start": "2025-01-01", "end": "2025-06-30"}
 FLT = Filter(departments=("ED",), start=date(2025, 1, 1), end=date(2025, 6, 30))
@@ -39,15 +45,19 @@ def engine_rows(px_db):
         con.close()
 
 
+def _worklist(params=ED_2025):
+    """The Complaints page with its Worklist tab open."""
+    return open_tab(open_app("views/complaints.py", params), "complaints_tab", "Worklist")
+
+
 def _worklist_table(at) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if "Status" in d.value.columns)
 
 
 def test_the_worklist_tab_shows_the_engines_rows_and_counts(engine_rows):
     rows, open_kpi = engine_rows
-    at = open_app("views/complaints.py", ED_2025)
-    labels = [t.label for t in at.tabs]  # the page's two tabs, the charts' own inside the first
-    assert (labels[0], labels[-1]) == ("Charts", "Worklist")
+    at = _worklist()
+    assert [t.label for t in at.tabs] == ["Charts", "Worklist"]
     shown = {m.label: m.value for m in at.metric}
     for status in ("overdue", "acknowledged late", "open", "resolved"):
         assert shown[status.capitalize()] == f"{(rows.status == status).sum():,}"
@@ -64,9 +74,23 @@ def test_the_worklist_tab_shows_the_engines_rows_and_counts(engine_rows):
     assert not at.exception
 
 
+def test_only_the_open_tab_is_computed_and_drawn(monkeypatch):
+    """The worklist is read only when its tab is open, the charts only when theirs is."""
+    read = []
+    real = data.complaint_worklist
+    monkeypatch.setattr(data, "complaint_worklist", lambda *a: read.append(1) or real(*a))
+    data.clear_caches()
+    at = open_app("views/complaints.py", ED_2025)
+    assert (read, len(at.get("plotly_chart")) > 0) == ([], True)
+    assert not any(d for d in at.dataframe if "Status" in d.value.columns)
+    open_tab(at, "complaints_tab", "Worklist")
+    assert (read, at.get("plotly_chart")) == ([1], [])
+    assert len(_worklist_table(at)) > 0
+
+
 def test_the_choices_narrow_the_rows_and_the_download(engine_rows):
     rows, _ = engine_rows
-    at = open_app("views/complaints.py", ED_2025)
+    at = _worklist()
     unresolved = ["overdue", "acknowledged late", "open"]
     severity = rows[rows.status.isin(unresolved)].severity.iloc[0]
     at.multiselect(key="worklist_status").set_value(unresolved).run()
@@ -120,7 +144,7 @@ def test_a_long_worklist_shows_its_most_overdue_rows_and_downloads_them_all(engi
                                                                            monkeypatch):
     rows, _ = engine_rows
     monkeypatch.setattr("ui.worklist_view.SHOWN_AT_MOST", 3)
-    at = open_app("views/complaints.py", ED_2025)
+    at = _worklist()
     assert list(_worklist_table(at)["Complaint"]) == list(rows.complaint_id[:3])
     assert any(c.value == f"Showing the 3 most overdue of these {len(rows):,} complaints; "
                "narrow the choice above, or download them all." for c in at.caption)

@@ -11,7 +11,7 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from kpi.access.audit import audit_path, read_audit
-from tests.support.apptest_helpers import fresh_caches, open_app, page_text  # noqa: F401
+from tests.support.apptest_helpers import fresh_caches, open_app, open_tab, page_text  # noqa: F401
 
 ACCESS = """
 [[grant]]
@@ -265,7 +265,8 @@ def test_a_lead_who_also_views_reads_the_comments_of_their_own_departments_only(
     ("mixed@hospital.example", {"dept": "CARD"}, False),  # viewed, not led: no download
 ])
 def test_the_worklist_download_follows_the_download_right(signed_in, email, params, download):
-    at = as_user({"email": email}, "views/complaints.py", params)
+    at = open_tab(as_user({"email": email}, "views/complaints.py", params), "complaints_tab",
+                  "Worklist")
     buttons = [b.proto.label for b in at.get("download_button")]
     assert any(label.startswith("Download these") for label in buttons) is download
 

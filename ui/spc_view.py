@@ -31,7 +31,7 @@ from ui.chart_view import show_chart
 from ui.drawings import drawn
 from ui.layout import phone_layout
 from ui.tables import ROW_HEIGHT, attention_cards, attention_table
-from ui.widgets import definitions, threshold
+from ui.widgets import definitions, open_tabs, threshold
 
 MAX_TABS = 4  # more KPIs than this: a selectbox instead of tabs
 
@@ -97,15 +97,18 @@ def spc_trend(ctx, kpi_id: str, key: str, label: str | None = None,
 
 def spc_trends(ctx, kpi_ids: Sequence[str], key: str,
                labels: Mapping[str, str] | None = None) -> None:
-    """Control charts of several KPIs: tabs (up to MAX_TABS), else a KPI selectbox."""
+    """Control charts of several KPIs: tabs (up to MAX_TABS; only the open one drawn),
+    else a KPI selectbox."""
     labels = {kpi_id: (labels or {}).get(kpi_id, ctx.kpis[kpi_id].label) for kpi_id in kpi_ids}
     if len(kpi_ids) == 1:
         spc_trend(ctx, kpi_ids[0], key, labels[kpi_ids[0]])
     elif len(kpi_ids) <= MAX_TABS:
         tables = ctx.spc_tables(kpi_ids)
-        for tab, kpi_id in zip(st.tabs([markdown_plain(labels[k]) for k in kpi_ids]), kpi_ids):
+        names = {markdown_plain(labels[k]): k for k in kpi_ids}
+        for name, tab in open_tabs(list(names), f"{key}_tab"):
             with tab:
-                spc_trend(ctx, kpi_id, f"{key}_{kpi_id}", labels[kpi_id], tables[kpi_id])
+                spc_trend(ctx, names[name], f"{key}_{names[name]}", labels[names[name]],
+                          tables[names[name]])
     else:
         chosen = st.selectbox("KPI by month", list(kpi_ids), format_func=labels.get,
                               key=f"{key}_kpi")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -33,6 +33,14 @@ WITHHELD_WHY = ("The value is withheld to protect anonymity: this group has few 
 def threshold(kpi: Kpi) -> int:
     """The small-cell threshold that withholds this KPI's values (the default when none)."""
     return kpi.min_n or SUPPRESSION_THRESHOLD
+
+
+def open_tabs(labels: Sequence[str], key: str) -> list[tuple[str, object]]:
+    """Tabs whose content runs only while open: the open tab's label and container, alone in
+    the list. Choosing another tab reruns the page (its numbers and drawings cached), so a
+    page never computes, draws and sends what nobody looks at."""
+    tabs = st.tabs(list(labels), key=key, on_change="rerun")
+    return [(label, tab) for label, tab in zip(labels, tabs) if tab.open]
 
 
 def page_header(title: str, ctx, intro: str | None = None) -> None:

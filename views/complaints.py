@@ -11,7 +11,7 @@ from ui.chart_view import show_chart
 from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend, spc_trends
-from ui.widgets import definitions, headline, page_header
+from ui.widgets import definitions, headline, open_tabs, page_header
 from ui.worklist_view import show_worklist
 
 KPIS = pages.COMPLAINTS
@@ -68,20 +68,24 @@ def show_backlog(ctx) -> None:
                              AGE_BANDS), "backlog")
 
 
+def show_charts(ctx) -> None:
+    """The Charts tab: volume and rate, categories, deadlines, the open backlog."""
+    show_volume(ctx)
+    show_categories(ctx)
+    show_deadlines(ctx)
+    show_backlog(ctx)
+
+
 def main() -> None:
     """The complaints page for the sidebar filter."""
     ctx = page_context().asking(KPIS)
     page_header("Complaints", ctx, "Complaints and grievances received")
     backlog = f"Open complaints (backlog on {ctx.flt.end})" if ctx.flt.end else None
     headline(ctx, KPIS, "complaint data", {"open_complaints": backlog} if backlog else None)
-    charts, worklist = st.tabs(["Charts", "Worklist"])
-    with charts:
-        show_volume(ctx)
-        show_categories(ctx)
-        show_deadlines(ctx)
-        show_backlog(ctx)
-    with worklist:
-        show_worklist(ctx)
+    tabs = {"Charts": show_charts, "Worklist": show_worklist}
+    for name, tab in open_tabs(list(tabs), "complaints_tab"):
+        with tab:
+            tabs[name](ctx)
 
 
 main()

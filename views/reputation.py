@@ -10,7 +10,7 @@ from kpi.present.review_search import matching_reviews
 from ui.chart_view import show_chart
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trends
-from ui.widgets import headline, page_header
+from ui.widgets import headline, open_tabs, page_header
 
 KPIS = pages.REPUTATION
 SHOWN_REVIEWS = 500
@@ -31,7 +31,9 @@ def show_sources_and_sites(ctx) -> None:
     if frame.empty:
         st.info("No reviews were posted in this filter.")
         return
-    for tab, dimension in zip(st.tabs(["By source", "By site"]), reputation.DIMENSIONS):
+    tabs = dict(zip(["By source", "By site"], reputation.DIMENSIONS))
+    for name, tab in open_tabs(list(tabs), "reputation_tab"):
+        dimension = tabs[name]
         with tab:
             for column, measure in zip(st.columns(2), reputation.MEASURES):
                 with column:

@@ -41,6 +41,15 @@ def open_app(page=None, params=None, prepare=None) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open the tab `label` of the tabs `key` (ui.widgets.open_tabs: only the open tab runs),
+    as a click on it does: the page runs again; fails on any exception."""
+    at.session_state[key] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def page_text(at: AppTest) -> str:
     """Everything the run drew (sidebar included) as text: labels, values, options, chart
     specifications and table cells, for a test that a word appears nowhere."""
