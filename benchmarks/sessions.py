@@ -14,11 +14,13 @@ from benchmarks.stream_client import Rerun, StreamSession
 OWN_DEPARTMENT = "own department"  # stands for the department this session's person looks at
 # The recorded sequence after the Overview opens: what a quality officer does in a morning.
 # (kind, argument): a filter change sets a sidebar widget (label, shown values), a page
-# change opens a page by its title.
+# change opens a page by its title, a tab opens a tab of the page by its label (counted with
+# the page changes: both open something new to look at).
 SEQUENCE = (
     ("filter", ("Period", ["Last 3 months"])),
     ("filter", ("Departments", [OWN_DEPARTMENT])),
     ("page", "Satisfaction"),
+    ("tab", "Key drivers"),
     ("filter", ("Period", ["All dates"])),
     ("page", "Complaints"),
     ("filter", ("Departments", [])),
@@ -26,7 +28,7 @@ SEQUENCE = (
     ("filter", ("Period", ["Last 12 months"])),
     ("page", "Overview"),
 )
-KINDS = ("open", "filter", "page")
+KINDS = ("open", "filter", "page")  # the kinds of timed steps; a tab counts as a page
 
 
 @dataclass
@@ -53,6 +55,8 @@ async def _step(session: StreamSession, kind: str, argument, number: int) -> Rer
         return await session.open()
     if kind == "page":
         return await session.go_to(argument)
+    if kind == "tab":
+        return await session.open_tab(argument)
     label, values = argument
     values = [_department(session, number) if v == OWN_DEPARTMENT else v for v in values]
     return await session.choose(label, values)
@@ -61,6 +65,8 @@ async def _step(session: StreamSession, kind: str, argument, number: int) -> Rer
 def _what(kind: str, argument) -> str:
     if kind == "filter":
         return f"{argument[0]}: {', '.join(argument[1]) or 'all'}"
+    if kind == "tab":
+        return f"tab {argument}"
     return argument or "Overview"
 
 
@@ -74,10 +80,13 @@ async def run_session(url: str, number: int, think: float, seed: int) -> list[St
             for kind, argument in (("open", None), *SEQUENCE):
                 if steps:
                     await asyncio.sleep(think * pause.uniform(0.5, 1.5))
+                if kind == "tab" and argument not in session.tabs:
+                    continue  # this page shows no such tab for this filter (no data)
                 rerun = await _step(session, kind, argument, number)
                 error = "; ".join(rerun.exceptions) or None
-                steps.append(Step(number, kind, _what(kind, argument), rerun.seconds,
-                                  rerun.received_bytes, error))
+                steps.append(Step(number, "page" if kind == "tab" else kind,
+                                  _what(kind, argument), rerun.seconds, rerun.received_bytes,
+                                  error))
                 if error:
                     return steps
     except Exception as err:  # a dropped connection or timeout counts as the step's error

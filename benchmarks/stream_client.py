@@ -44,6 +44,9 @@ class StreamSession:
         self.widgets: dict[str, str] = {}  # label -> widget id, from the last rerun
         self.options: dict[str, list[str]] = {}  # multiselect label -> its shown options
         self.pages: dict[str, str] = {}  # page title -> page script hash
+        self.tabs: dict[str, str] = {}  # the last run's tab labels -> their tabs' id (those
+        # that rerun)
+        self._tabs_id = ""  # the id of the last such tabs seen
         self.states: dict[str, WidgetState] = {}  # widget id -> the state this client set
         self.query_string = ""
         self.page_hash = ""
@@ -69,6 +72,14 @@ class StreamSession:
         self.states[state.id] = state
         return await self._rerun()
 
+    async def open_tab(self, label: str) -> Rerun:
+        """Open a tab (by its label) of tabs that run only the open one (ui.widgets.open_tabs),
+        as a click on it does."""
+        state = WidgetState(id=self.tabs[label])
+        state.string_value = label
+        self.states[state.id] = state
+        return await self._rerun()
+
     async def go_to(self, title: str) -> Rerun:
         """Switch to another page (the sidebar filter stays, as in the browser)."""
         self.page_hash = self.pages[title]
@@ -80,6 +91,7 @@ class StreamSession:
         msg.rerun_script.page_script_hash = self.page_hash
         msg.rerun_script.widget_states.widgets.extend(self.states.values())
         started = time.perf_counter()
+        self.tabs, self._tabs_id = {}, ""
         await self._ws.send(msg.SerializeToString())
         rerun = Rerun(0.0, 0, 0)
         async with asyncio.timeout(STEP_TIMEOUT):
@@ -94,11 +106,22 @@ class StreamSession:
         rerun.seconds = time.perf_counter() - started
         return rerun
 
+    def _note_tabs(self, block) -> None:
+        """Tabs that track their open tab arrive as their container (with its widget id), then
+        one block per tab: each label is noted with the last container's id."""
+        kind = block.WhichOneof("type")
+        if kind == "tab_container":
+            self._tabs_id = block.tab_container.id
+        elif kind == "tab" and self._tabs_id:
+            self.tabs[block.tab.label] = self._tabs_id
+
     def _note(self, forward: ForwardMsg, rerun: Rerun) -> bool:
         """Record what a message tells (widgets, pages, query string, exceptions); True at the
         end of the run."""
         kind = forward.WhichOneof("type")
-        if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+        if kind == "delta" and forward.delta.WhichOneof("type") == "add_block":
+            self._note_tabs(forward.delta.add_block)
+        elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
             element = forward.delta.new_element
             inner = getattr(element, element.WhichOneof("type"))
             if element.WhichOneof("type") == "exception":
@@ -118,6 +141,7 @@ class StreamSession:
         elif kind == "script_finished":
             if forward.script_finished == RERUNNING:  # the page is drawn anew: what it shows
                 rerun.texts.clear()                   # is the next run's
+                self.tabs, self._tabs_id = {}, ""
                 return False
             if forward.script_finished not in FINISHED_OK:
                 rerun.exceptions.append(f"script finished with status {forward.script_finished}")

@@ -23,7 +23,13 @@ from kpi.spc.compare import change_vs_year_earlier, min_n_by_kpi, year_earlier
 from kpi.store.connect import DatabaseReplaced, db_version, open_readonly
 from kpi.store.derived import rebuild as derive
 from kpi.store.swap import write_swap
-from tests.support.apptest_helpers import APP, fresh_caches, open_app, use_database  # noqa: F401 (a fixture)
+from tests.support.apptest_helpers import (  # noqa: F401 (a fixture)
+    APP,
+    fresh_caches,
+    open_app,
+    open_tab,
+    use_database,
+)
 from tests.support.damaged_db import KINDS, damage, damaged_inside
 from tests.support.demo_test_helpers import PAGES_END as END
 from ui import data, dropped_link, startup
@@ -230,11 +236,12 @@ def nasty_db(pages_demo, tmp_path_factory):
 def test_data_text_is_never_read_as_markdown_or_html(nasty_db, monkeypatch):
     monkeypatch.setenv("PX_DB", str(nasty_db))
     at = open_app("views/satisfaction.py", {"start": "2025-06-01", "end": "2025-06-30"})
-    withheld = [c.value for c in at.caption if c.value.startswith("Comments withheld for")]
-    assert withheld and markdown_plain(NASTY) in withheld[0] and NASTY not in withheld[0]
     figures = " ".join(json.dumps(json.loads(chart.proto.spec))
                        for chart in at.get("plotly_chart"))
     assert "&lt;b&gt;unit&lt;/b&gt;" in figures and "<b>unit</b>" not in figures
+    open_tab(at, "satisfaction_tab", "Comments")
+    withheld = [c.value for c in at.caption if c.value.startswith("Comments withheld for")]
+    assert withheld and markdown_plain(NASTY) in withheld[0] and NASTY not in withheld[0]
 
 
 def test_a_database_with_stale_derived_tables_says_how_to_refresh(pages_demo, tmp_path,

@@ -12,8 +12,9 @@ from kpi.engine.drivers import key_drivers
 from kpi.filters import Filter
 from kpi.present.drivers import FIX_FIRST, fix_first, fix_first_rows, priority_table
 from kpi.store.connect import open_readonly
-from tests.support.apptest_helpers import fresh_caches, open_app, use_database  # noqa: F401
+from tests.support.apptest_helpers import fresh_caches, open_app, open_tab, use_database  # noqa: F401
 from tests.test_signin import as_user, signed_in  # noqa: F401  (a fixture)
+from ui import data
 
 PACK = "Board pack (HTML, prints to PDF)"
 WHOLE = {"start": "2022-07-01", "end": "2025-06-30"}
@@ -25,8 +26,13 @@ def local(pages_demo, monkeypatch, tmp_path):
     return pages_demo
 
 
+def drivers_tab(params: dict):
+    """The Satisfaction page with its Key drivers tab open."""
+    return open_tab(open_app("views/satisfaction.py", params), "satisfaction_tab", "Key drivers")
+
+
 def test_the_satisfaction_page_shows_the_engines_fix_first_list(local):
-    at = open_app("views/satisfaction.py", WHOLE)
+    at = drivers_tab(WHOLE)
     assert "Key drivers: what to fix first" in [h.value for h in at.header]
     con = open_readonly(local)
     try:
@@ -41,8 +47,19 @@ def test_the_satisfaction_page_shows_the_engines_fix_first_list(local):
     assert len(matrix) == 1 and FIX_FIRST in {t["name"] for t in matrix[0]["data"]}
 
 
+def test_the_key_drivers_are_computed_only_when_their_tab_is_opened(local, monkeypatch):
+    asked = []
+    real = data.key_drivers
+    monkeypatch.setattr(data, "key_drivers", lambda *a: asked.append(a) or real(*a))
+    at = open_app("views/satisfaction.py", {"start": "2025-01-01", "end": "2025-03-31"})
+    assert asked == [] and "Key drivers: what to fix first" not in [h.value for h in at.header]
+    open_tab(at, "satisfaction_tab", "Key drivers")
+    assert len(asked) == 1 and "Key drivers: what to fix first" in [h.value for h in at.header]
+    assert "Domain scores" not in [h.value for h in at.header]
+
+
 def test_the_outcome_and_level_can_be_chosen(local):
-    at = open_app("views/satisfaction.py", WHOLE)
+    at = drivers_tab(WHOLE)
     at.radio(key="drivers_outcome").set_value("recommend").run()
     at.radio(key="drivers_level").set_value("domain").run()
     assert not at.exception
@@ -51,8 +68,7 @@ def test_the_outcome_and_level_can_be_chosen(local):
 
 
 def test_a_small_filter_withholds_the_drivers(local):
-    at = open_app("views/satisfaction.py", {"dept": "PALL", "start": "2025-06-01",
-                                            "end": "2025-06-30"})
+    at = drivers_tab({"dept": "PALL", "start": "2025-06-01", "end": "2025-06-30"})
     assert any("Key drivers are withheld: fewer than 100 respondents" in i.value for i in at.info)
 
 

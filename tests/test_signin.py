@@ -159,7 +159,8 @@ def test_the_department_leads_download_holds_their_department_only_and_is_audite
 
 
 def test_a_viewer_has_no_export_and_reads_no_comments(signed_in):
-    at = as_user({"email": "viewer@hospital.example"}, "views/satisfaction.py")
+    at = open_tab(as_user({"email": "viewer@hospital.example"}, "views/satisfaction.py"),
+                  "satisfaction_tab", "Comments")
     infos = [i.value for i in at.info]
     assert "Patient comments are not part of your access." in infos
     assert "export.py" not in offered_pages(at)
@@ -244,10 +245,20 @@ def test_a_broken_access_setup_lets_nobody_in_and_says_why(signed_in, tmp_path,
     assert not at.metric and not at.sidebar.multiselect
 
 
+def test_comments_are_read_and_audited_only_when_their_tab_is_opened(signed_in):
+    at = as_user({"email": "mixed@hospital.example"}, "views/satisfaction.py", {"dept": "MED"})
+    assert not [d for d in at.dataframe if "comment" in d.value.columns]
+    assert list(read_audit(audit_path(signed_in))["event"]) == ["sign_in"]
+    open_tab(at, "satisfaction_tab", "Comments")
+    assert [d for d in at.dataframe if "comment" in d.value.columns]
+    assert list(read_audit(audit_path(signed_in))["event"]) == ["comment_view", "sign_in"]
+
+
 @pytest.mark.parametrize("dept, shown", [("MED", True), ("CARD", False)])
 def test_a_lead_who_also_views_reads_the_comments_of_their_own_departments_only(
         signed_in, dept, shown):
-    at = as_user({"email": "mixed@hospital.example"}, "views/satisfaction.py", {"dept": dept})
+    at = open_tab(as_user({"email": "mixed@hospital.example"}, "views/satisfaction.py",
+                          {"dept": dept}), "satisfaction_tab", "Comments")
     infos = [i.value for i in at.info]
     refused = "The comments of the chosen departments are not part of your access." in infos
     assert refused is not shown

@@ -16,7 +16,7 @@ from ui.drawings import drawn
 from ui.drivers_view import key_drivers_section
 from ui.layout import phone_layout
 from ui.spc_view import definitions_and_guide, spc_trends
-from ui.widgets import headline, page_header, threshold, withheld_legend
+from ui.widgets import headline, open_tabs, page_header, threshold, withheld_legend
 
 HEADLINE = pages.SATISFACTION_HEADLINE
 
@@ -100,16 +100,22 @@ def show_comments(ctx) -> None:
                                 "comment": st.column_config.TextColumn("comment", width="large")})
 
 
+def show_scores(ctx) -> None:
+    """The Scores tab: domain scores, then how patients answered the overall rating."""
+    show_domains(ctx)
+    show_rating(ctx)
+
+
 def main() -> None:
     """The satisfaction page for the sidebar filter."""
     ctx = page_context()
     ctx = ctx.asking([*HEADLINE, *domain_ids(ctx.kpis)])
     page_header("Satisfaction", ctx, "Top-box scores of the patient survey")
     headline(ctx, HEADLINE, "patient survey answers", data_kpi="patient_satisfaction")
-    show_domains(ctx)
-    key_drivers_section(ctx)
-    show_rating(ctx)
-    show_comments(ctx)
+    tabs = {"Scores": show_scores, "Key drivers": key_drivers_section, "Comments": show_comments}
+    for name, tab in open_tabs(list(tabs), "satisfaction_tab"):
+        with tab:
+            tabs[name](ctx)
 
 
 main()
