@@ -103,6 +103,8 @@ def add_scale(table: Table, result: dict) -> None:
         if page["readers"]:
             table.add(s, f"engine breakdown reads: {name}", *_seconds(page["readers"]))
         other = theirs.get((page["scenario"], page["page"]))
+        if not page["calls"]:
+            continue  # a page that asks the engine nothing: no time to compare
         if other:
             table.add(s, f"pandas: {name}", other["kpis"]["median"],
                       f"{other['kpis']['median']:.2f} s")

@@ -75,6 +75,17 @@ def _result(scale: float, engine_seconds: float, pandas_seconds: float, pandas_s
                         "cold first load": 6.0}}
 
 
+def test_a_page_that_asks_the_engine_nothing_gets_no_speedup():
+    result = _result(25, 0.0, 0.001, 12.5, 1_500_000)
+    for side in (result["engine"], result["pandas"]):
+        side["pages"][0]["calls"] = 0
+    table = Table()
+    add_scale(table, result)
+    assert "engine: Overview, all departments (0 calls)" in table.rows
+    assert not [label for label in table.rows if label.startswith(("pandas: Overview",
+                                                                   "speedup"))]
+
+
 def test_targets_are_judged_at_scale_25_only():
     table = Table()
     add_scale(table, _result(1, 0.2, 1.0, 12.5, 300_000))
