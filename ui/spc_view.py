@@ -105,10 +105,9 @@ def spc_trends(ctx, kpi_ids: Sequence[str], key: str,
     elif len(kpi_ids) <= MAX_TABS:
         tables = ctx.spc_tables(kpi_ids)
         names = {markdown_plain(labels[k]): k for k in kpi_ids}
-        for name, tab in open_tabs(list(names), f"{key}_tab"):
+        for kpi_id, tab in open_tabs(names, f"{key}_tab"):
             with tab:
-                spc_trend(ctx, names[name], f"{key}_{names[name]}", labels[names[name]],
-                          tables[names[name]])
+                spc_trend(ctx, kpi_id, f"{key}_{kpi_id}", labels[kpi_id], tables[kpi_id])
     else:
         chosen = st.selectbox("KPI by month", list(kpi_ids), format_func=labels.get,
                               key=f"{key}_kpi")

@@ -82,10 +82,10 @@ def main() -> None:
     page_header("Complaints", ctx, "Complaints and grievances received")
     backlog = f"Open complaints (backlog on {ctx.flt.end})" if ctx.flt.end else None
     headline(ctx, KPIS, "complaint data", {"open_complaints": backlog} if backlog else None)
-    tabs = {"Charts": show_charts, "Worklist": show_worklist}
-    for name, tab in open_tabs(list(tabs), "complaints_tab"):
+    for show, tab in open_tabs({"Charts": show_charts, "Worklist": show_worklist},
+                               "complaints_tab"):
         with tab:
-            tabs[name](ctx)
+            show(ctx)
 
 
 main()

@@ -31,9 +31,8 @@ def show_sources_and_sites(ctx) -> None:
     if frame.empty:
         st.info("No reviews were posted in this filter.")
         return
-    tabs = dict(zip(["By source", "By site"], reputation.DIMENSIONS))
-    for name, tab in open_tabs(list(tabs), "reputation_tab"):
-        dimension = tabs[name]
+    for dimension, tab in open_tabs(dict(zip(["By source", "By site"], reputation.DIMENSIONS)),
+                                    "reputation_tab"):
         with tab:
             for column, measure in zip(st.columns(2), reputation.MEASURES):
                 with column:

@@ -112,10 +112,10 @@ def main() -> None:
     ctx = ctx.asking([*HEADLINE, *domain_ids(ctx.kpis)])
     page_header("Satisfaction", ctx, "Top-box scores of the patient survey")
     headline(ctx, HEADLINE, "patient survey answers", data_kpi="patient_satisfaction")
-    tabs = {"Scores": show_scores, "Key drivers": key_drivers_section, "Comments": show_comments}
-    for name, tab in open_tabs(list(tabs), "satisfaction_tab"):
+    for show, tab in open_tabs({"Scores": show_scores, "Key drivers": key_drivers_section,
+                                "Comments": show_comments}, "satisfaction_tab"):
         with tab:
-            tabs[name](ctx)
+            show(ctx)
 
 
 main()
