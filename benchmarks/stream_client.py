@@ -73,7 +73,7 @@ class StreamSession:
         return await self._rerun()
 
     async def open_tab(self, label: str) -> Rerun:
-        """Open a tab (by its label) of tabs that run only the open one (ui.widgets.open_tabs),
+        """Open a tab (by its label) of tabs that run only the open one (ui.tabs.open_tabs),
         as a click on it does."""
         state = WidgetState(id=self.tabs[label])
         state.string_value = label

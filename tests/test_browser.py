@@ -2,8 +2,9 @@
 
 Every page loads without an exception (a screenshot of each goes to pytest's tmp path, or
 to `--artifacts DIR`), the department filter and a date preset work and land in the URL, a
-shared URL reopens the same filter, the CSV download arrives, the Overview shows the
-control-chart badges and every trend page draws control charts. Needs Debian's chromium
+shared URL reopens the same filter, the open tab goes into the URL and stays open across
+pages, the CSV download arrives, the Overview shows the control-chart badges and every trend
+page draws control charts. Needs Debian's chromium
 (`apt-get install -y chromium`); marked `browser` (deselect with -m "not browser").
 """
 
@@ -163,6 +164,24 @@ def test_bad_links_show_a_warning_and_the_view_never_an_exception(server, tab, a
         assert warnings and "Showing: " in warnings[-1], (name, warnings)
     (artifacts / "bad-link-seconds.txt").write_text(
         "".join(f"{name}: {seconds:.2f} s\n" for name, seconds in timings.items()))
+
+
+def test_the_open_tab_goes_into_the_link_and_stays_open_across_pages(server, tab):
+    open_page(tab, f"{server}/complaints?dept=ED")
+    tab.get_by_role("tab", name="Worklist").click()
+    expect(tab).to_have_url(re.compile(r"[?&]complaints_tab=Worklist(&|$)"))
+    rendered(tab)
+    assert tab.get_by_role("tab", name="Worklist").get_attribute("aria-selected") == "true"
+    sidebar(tab).get_by_role("link", name="Overview").click()
+    expect(tab).not_to_have_url(re.compile("complaints_tab"))
+    rendered(tab)
+    sidebar(tab).get_by_role("link", name="Complaints").click()
+    expect(tab).to_have_url(re.compile(r"[?&]complaints_tab=Worklist(&|$)"))
+    rendered(tab)
+    assert tab.get_by_role("tab", name="Worklist").get_attribute("aria-selected") == "true"
+    open_page(tab, f"{server}/satisfaction?dept=ED&satisfaction_tab=Key+drivers")
+    assert tab.get_by_role("tab", name="Key drivers").get_attribute("aria-selected") == "true"
+    assert tab.locator("[data-testid='stException']").count() == 0
 
 
 def test_the_csv_download_arrives(server, tab):

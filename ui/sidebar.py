@@ -19,6 +19,7 @@ from ui import data, dropped_link
 from ui.enter_key import enter_applies_dates
 from ui.periods import CUSTOM, DEFAULT_PRESET, PRESETS, matching_preset, preset_window
 from ui.signin import current_access
+from ui.tabs import remember_link
 
 SEEDED = "flt_seeded"
 DEPARTMENTS = "flt_departments"
@@ -51,6 +52,7 @@ def _url_window(flt: Filter, first: date, last: date, warnings: list[str]) -> tu
 def _seed_from_url(depts: pd.DataFrame, first: date, last: date) -> None:
     """Once per session: turn the URL's filter (or the default preset) into widget state."""
     params = {key: st.query_params.get_all(key) for key in st.query_params}
+    remember_link(params)
     flt, warnings = Filter.from_query_params(params)
     known = {"departments": set(depts["department_id"]),
              "service lines": set(_options(depts, "service_line")),

@@ -31,7 +31,8 @@ from ui.chart_view import show_chart
 from ui.drawings import drawn
 from ui.layout import phone_layout
 from ui.tables import ROW_HEIGHT, attention_cards, attention_table
-from ui.widgets import definitions, open_tabs, threshold
+from ui.tabs import open_tabs
+from ui.widgets import definitions, threshold
 
 MAX_TABS = 4  # more KPIs than this: a selectbox instead of tabs
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TypeVar
+from collections.abc import Iterable
 
 import pandas as pd
 import streamlit as st
@@ -26,7 +25,6 @@ DELTA_COLOURS = {Direction.HIGHER: "normal", Direction.LOWER: "inverse", Directi
 BETTER_WORDS = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better"}
 TILES_PER_ROW = 3
 HOW_CALCULATED = "How is this calculated"
-T = TypeVar("T")
 WITHHELD_WHY = ("The value is withheld to protect anonymity: this group has few responses, or "
                 "showing it would let a small group's number be worked out by subtraction "
                 "(small-cell rule, docs/privacy.md).")
@@ -35,15 +33,6 @@ WITHHELD_WHY = ("The value is withheld to protect anonymity: this group has few 
 def threshold(kpi: Kpi) -> int:
     """The small-cell threshold that withholds this KPI's values (the default when none)."""
     return kpi.min_n or SUPPRESSION_THRESHOLD
-
-
-def open_tabs(tabs: Mapping[str, T], key: str) -> list[tuple[T, object]]:
-    """Tabs (label -> what the tab shows) whose content runs only while open: what the open
-    tab shows and its container, alone in the list. Choosing another tab reruns the page (its
-    numbers and drawings cached), so a page never computes, draws and sends what nobody looks
-    at."""
-    containers = st.tabs(list(tabs), key=key, on_change="rerun")
-    return [(shown, tab) for shown, tab in zip(tabs.values(), containers) if tab.open]
 
 
 def page_header(title: str, ctx, intro: str | None = None) -> None:

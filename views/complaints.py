@@ -11,7 +11,8 @@ from ui.chart_view import show_chart
 from ui.comparisons import department_funnel
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trend, spc_trends
-from ui.widgets import definitions, headline, open_tabs, page_header
+from ui.tabs import open_tabs
+from ui.widgets import definitions, headline, page_header
 from ui.worklist_view import show_worklist
 
 KPIS = pages.COMPLAINTS

@@ -10,7 +10,8 @@ from kpi.present.review_search import matching_reviews
 from ui.chart_view import show_chart
 from ui.context import page_context
 from ui.spc_view import definitions_and_guide, spc_trends
-from ui.widgets import headline, open_tabs, page_header
+from ui.tabs import open_tabs
+from ui.widgets import headline, page_header
 
 KPIS = pages.REPUTATION
 SHOWN_REVIEWS = 500

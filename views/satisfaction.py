@@ -16,7 +16,8 @@ from ui.drawings import drawn
 from ui.drivers_view import key_drivers_section
 from ui.layout import phone_layout
 from ui.spc_view import definitions_and_guide, spc_trends
-from ui.widgets import headline, open_tabs, page_header, threshold, withheld_legend
+from ui.tabs import open_tabs
+from ui.widgets import headline, page_header, threshold, withheld_legend
 
 HEADLINE = pages.SATISFACTION_HEADLINE
 

@@ -42,7 +42,7 @@ def open_app(page=None, params=None, prepare=None) -> AppTest:
 
 
 def open_tab(at: AppTest, key: str, label: str) -> AppTest:
-    """Open the tab `label` of the tabs `key` (ui.widgets.open_tabs: only the open tab runs),
+    """Open the tab `label` of the tabs `key` (ui.tabs.open_tabs: only the open tab runs),
     as a click on it does: the page runs again; fails on any exception."""
     at.session_state[key] = label
     at.run()
