@@ -77,13 +77,14 @@ def test_two_sessions_walk_the_sequence_on_real_servers(tmp_path, replicas):
     assert level["filter"]["n"] == 2 * filters
     assert level["server_peak_rss_mb"] > 50 and level["server_cpu_seconds"] > 0
     # session 0's department has patient surveys in the last 3 months, session 1's none: its
-    # Satisfaction page shows no tabs, so it walks the sequence without opening one
+    # Satisfaction page shows no tabs, so it walks the sequence without opening its two
     walked = {n: [s["what"] for s in level["steps_detail"] if s["session"] == n and
                   s["kind"] == "page"] for n in (0, 1)}
-    assert walked == {0: ["Satisfaction", "tab Key drivers", "Complaints", "Respect for time",
-                          "Overview"],
-                      1: ["Satisfaction", "Complaints", "Respect for time", "Overview"]}
-    assert level["steps"] == 2 * (1 + len(SEQUENCE)) - 1
+    assert walked == {0: ["Satisfaction", "tab Key drivers", "tab Comments", "Complaints",
+                          "tab Worklist", "Respect for time", "Overview"],
+                      1: ["Satisfaction", "Complaints", "tab Worklist", "Respect for time",
+                          "Overview"]}
+    assert level["steps"] == 2 * (1 + len(SEQUENCE)) - 2
 
 
 def _forward(body: str | None = None, finished=None) -> ForwardMsg:
