@@ -43,6 +43,7 @@ def main() -> None:
     sidebar.render_filters(key)
     sidebar.render_data_as_of(key)
     layout.render_layout_toggle()
+    layout.wrap_metric_text()
     page.run()
 
 

@@ -27,7 +27,7 @@ from kpi.present.spc_labels import (
     VARIATION_BADGES,
 )
 from tests.support import ROOT
-from tests.support.browser_helpers import rendered, require_chromium
+from tests.support.browser_helpers import cut_text, rendered, require_chromium
 from tests.support.contrast import low_contrast
 from tests.support.server import CHROMIUM, LAUNCH_ARGS, streamlit_server
 from ui.chart_view import SHOW_AS_TABLE
@@ -113,6 +113,20 @@ def test_every_page_loads_without_an_exception(server, tab, artifacts):
     assert not outside, f"the pages fetched from outside the machine: {outside[:5]}"
     (artifacts / "render-seconds.txt").write_text(
         "".join(f"{title}: {seconds:.2f} s\n" for title, seconds in timings.items()))
+
+
+@pytest.mark.parametrize("width, user_agent", [(1024, None), (1400, None), (390, PHONE)])
+def test_no_text_is_cut_short_on_a_laptop_or_a_phone(server, chromium, width, user_agent):
+    """A laptop with the sidebar open leaves about 700 px to a page: tile labels, changes and
+    badges wrap rather than end in an ellipsis (and on a phone)."""
+    context = chromium.new_context(viewport={"width": width, "height": 900},
+                                   **({"user_agent": user_agent} if user_agent else {}))
+    page = context.new_page()
+    for path in [*PAGES, "complaints?complaints_tab=Worklist",
+                 "satisfaction?satisfaction_tab=Key+drivers"]:
+        open_page(page, f"{server}/{path}")
+        assert cut_text(page) == [], (width, path)
+    context.close()
 
 
 def test_the_department_filter_and_a_date_preset_change_the_view(server, tab):

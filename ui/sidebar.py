@@ -147,7 +147,7 @@ def render_filters(key: data.DbKey) -> Filter:
                                      if d in choices]
     sidebar.multiselect("Departments", choices, key=DEPARTMENTS,
                         format_func=_department_label(depts),
-                        placeholder="All departments in the choice above")
+                        placeholder="All matching departments")
     sidebar.pills("Period", [*PRESETS, CUSTOM], key=PRESET, required=True,
                   on_change=_on_preset, args=(first, last))
     applied = st.session_state[APPLIED_DATES]

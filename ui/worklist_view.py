@@ -14,6 +14,7 @@ from ui.audit_trail import audited_download
 from ui.drawings import drawn
 from ui.exporting import download_allowed
 from ui.layout import phone_layout
+from ui.widgets import tile_columns
 
 SHOWN_AT_MOST = 1000  # rows drawn on the page, most overdue first (the download holds every row):
 # the whole hospital's worklist over all dates was 100 k rows, 14 MB sent to every session
@@ -26,8 +27,9 @@ ABOUT = ("One row per complaint received in the filter's window, and per complai
 
 
 def _metrics(counts: dict[str, int], day) -> None:
-    """The counts by status, and the missed deadlines the KPIs count."""
-    columns = st.columns(6)
+    """The counts by status, and the missed deadlines the KPIs count (rows of three, so that
+    no label is cut)."""
+    columns = tile_columns(6)
     for column, status in zip(columns, STATUSES):
         column.metric(status.capitalize(), f"{counts[status]:,}",
                       help=f"Status on {day} of the complaints in this list.")

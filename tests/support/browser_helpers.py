@@ -15,6 +15,14 @@ RENDERED = """() => document.querySelector(
     && document.querySelector("[data-testid='stMain'] h1") !== null"""
 
 
+# Every element drawn (not in a collapsed sidebar) that cuts its text with an ellipsis and is
+# too narrow for it: its text.
+CUT_TEXT = """() => [...document.querySelectorAll("[data-testid='stAppViewContainer'] *")]
+    .filter(e => getComputedStyle(e).textOverflow === "ellipsis" && e.clientWidth > 0
+                 && e.scrollWidth > e.clientWidth)
+    .map(e => e.textContent)"""
+
+
 def require_chromium() -> None:
     """Skip the module without Debian's chromium, saying how to install it; fail under CI."""
     if not CHROMIUM.exists():
@@ -29,3 +37,8 @@ def rendered(page) -> None:
     title is there (so a wait cannot end on the empty shell before the first run)."""
     page.wait_for_timeout(200)
     page.wait_for_function(RENDERED, timeout=60_000)
+
+
+def cut_text(page) -> list[str]:
+    """The texts the page shows cut short with an ellipsis (a label, a change, a badge)."""
+    return page.evaluate(CUT_TEXT)
