@@ -12,7 +12,7 @@ page file without this shell (no sidebar filter, no demo banner).
 import streamlit as st
 
 from kpi.access.user import Access
-from ui import audit_trail, data, layout, sidebar, signin, startup
+from ui import audit_trail, data, layout, sidebar, signin, startup, text_fit
 from ui.page_registry import pages_for
 
 APP_TITLE = "Patient experience KPIs"
@@ -43,7 +43,7 @@ def main() -> None:
     sidebar.render_filters(key)
     sidebar.render_data_as_of(key)
     layout.render_layout_toggle()
-    layout.wrap_metric_text()
+    text_fit.fit_text()
     page.run()
 
 

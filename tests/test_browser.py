@@ -115,10 +115,12 @@ def test_every_page_loads_without_an_exception(server, tab, artifacts):
         "".join(f"{title}: {seconds:.2f} s\n" for title, seconds in timings.items()))
 
 
-@pytest.mark.parametrize("width, user_agent", [(1024, None), (1400, None), (390, PHONE)])
+@pytest.mark.parametrize("width, user_agent",
+                         [(800, None), (1024, None), (1400, None), (390, PHONE)])
 def test_no_text_is_cut_short_on_a_laptop_or_a_phone(server, chromium, width, user_agent):
-    """A laptop with the sidebar open leaves about 700 px to a page: tile labels, changes and
-    badges wrap rather than end in an ellipsis (and on a phone)."""
+    """A laptop with the sidebar open leaves 500-700 px to a page: tile labels, changes,
+    badges and buttons wrap, and tile values shrink, rather than end in an ellipsis (and on a
+    phone). ui/text_fit.py"""
     context = chromium.new_context(viewport={"width": width, "height": 900},
                                    **({"user_agent": user_agent} if user_agent else {}))
     page = context.new_page()

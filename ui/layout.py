@@ -10,14 +10,6 @@ from __future__ import annotations
 import streamlit as st
 
 PHONE = "layout_phone"
-# Streamlit cuts a metric's label and change, and a badge, to one line with an ellipsis: on a
-# laptop (about 1,000 px with the sidebar open) "Complaints per 1,000 visits" and "Special
-# cause — improvement" lost their ends. They wrap instead.
-WRAPPED_METRICS = """<style>
-[data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] .stMarkdownEllipsis p,
-[data-testid="stMetricDelta"] .stMarkdownEllipsis, [data-testid="stMetricDelta"] .stMarkdownEllipsis p,
-[data-testid="stMain"] p span.stMarkdownBadge { white-space: normal; }
-</style>"""
 PHONE_HELP = ("Fewer columns, lists instead of wide tables, and heatmaps in colour only (their "
               "numbers under 'Show as table'). On by itself on a phone.")
 
@@ -32,11 +24,6 @@ def phone_layout() -> bool:
     if PHONE not in st.session_state:
         st.session_state[PHONE] = is_phone_browser(st.context.headers.get("User-Agent") or "")
     return bool(st.session_state[PHONE])
-
-
-def wrap_metric_text() -> None:
-    """Let every metric's label and change, and every badge, wrap rather than be cut."""
-    st.html(WRAPPED_METRICS)
 
 
 def render_layout_toggle() -> None:
