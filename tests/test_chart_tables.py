@@ -111,8 +111,10 @@ def test_counts_and_shares_as_the_bars_label_them():
     table = counts_table(labels, counts, "answer", shares)
     assert table.to_dict("records") == [{"Answer": "1", "Count": "3", "Share": "0.2 %"},
                                         {"Answer": "2", "Count": "1,234", "Share": "99.8 %"}]
-    bars = charts.count_bars(labels, counts, "answer", shares=shares).data[0].text
-    assert list(bars) == [f"{s} ({c})" for s, c in zip(table["Share"], table["Count"])]
+    bars = charts.count_bars(labels, counts, "answer", shares=shares).data[0]
+    assert list(bars.text) == list(table["Share"])
+    assert list(bars.hovertext) == [f"{a}: {s} ({c})" for a, s, c
+                                    in zip(table["Answer"], table["Share"], table["Count"])]
     assert list(counts_table(["x"], [5], "category").columns) == ["Category", "Count"]
 
 

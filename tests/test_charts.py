@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from kpi.present import charts
@@ -16,6 +17,7 @@ from kpi.present.formatting import (
     value_text,
 )
 from kpi.present.heatmap import heatmap
+from ui.chart_view import figure_title
 
 NAMES = {"A": "Ward A", "B": "Ward B", "C": "Clinic C"}
 
@@ -144,8 +146,32 @@ def test_scatter_plots_only_departments_with_both_values():
 def test_count_bars_label_counts_and_shares():
     fig = charts.count_bars([0, 1, 2], [1, 0, 3], "answer", shares=[25.0, 0.0, 75.0])
     assert list(fig.data[0].x) == ["0", "1", "2"]
-    assert list(fig.data[0].text) == ["25.0 % (1)", "0.0 % (0)", "75.0 % (3)"]
-    assert list(charts.count_bars(["billing"], [7], "category").data[0].text) == ["7"]
+    assert list(fig.data[0].text) == ["25.0 %", "0.0 %", "75.0 %"]  # short, to fit a bar
+    assert list(fig.data[0].hovertext) == ["0: 25.0 % (1)", "1: 0.0 % (0)", "2: 75.0 % (3)"]
+    assert fig.layout.uniformtext.minsize == charts.BAR_TEXT_MIN_PX  # smaller: left out
+    billing = charts.count_bars(["billing"], [7], "category").data[0]
+    assert (list(billing.text), list(billing.hovertext)) == (["7"], ["billing: 7"])
+
+
+LONG = ("Using any number from 0 (worst) to 10 (best), how would you rate this hospital "
+        "<b>during your stay</b>? (n = 12,345 answers)")
+
+
+@pytest.mark.parametrize("title, lines", [
+    ("Complaints by month", ["Complaints by month"]),
+    ("x" * 60, ["x" * 60]),  # one word longer than a line: left whole
+    (LONG, ["Using any number from 0 (worst) to 10 (best), how",
+            "would you rate this hospital &lt;b&gt;during your",
+            "stay&lt;/b&gt;? (n = 12,345 answers)"]),  # at most 50 characters, then escaped
+])
+def test_a_long_title_is_broken_into_lines_that_fit_a_laptop_chart(title, lines):
+    layout = charts.house_layout(title, 300)
+    assert layout["title"]["text"].split("<br>") == lines
+    more = charts.TITLE_LINE_PX * (len(lines) - 1)
+    assert (layout["margin"]["t"], layout["height"]) == (50 + more, 300 + more)
+    assert figure_title(go.Figure(layout=layout)) == title  # the chart's name, read aloud
+    # a chart that sets its own top margin (a subtitle under the title) keeps it, plus the lines
+    assert charts.house_layout(title, 300, margin=dict(t=70))["margin"]["t"] == 70 + more
 
 
 def test_stacked_bars_fill_missing_bands_with_zero_in_the_given_order():
@@ -176,14 +202,34 @@ def test_every_figure_has_the_house_layout(title, top, monkeypatch):
     assert full.get("title", {}).get("text") == ("Visits &lt;by&gt; month" if title else None)
 
 
+def test_a_figure_narrowed_for_a_phone_has_its_title_in_shorter_lines():
+    fig = charts.house_figure([], LONG, 300, title=dict(subtitle=dict(text="s " * 30)))
+    phone = charts.narrowed(fig, charts.PHONE_TITLE_CHARS)
+    title, subtitle = phone.layout.title.text.split("<br>"), phone.layout.title.subtitle.text
+    assert len(fig.layout.title.text.split("<br>")) == 3 and len(title) == 4
+    assert max(map(len, title)) <= charts.PHONE_TITLE_CHARS and " ".join(title) == \
+        " ".join(fig.layout.title.text.split("<br>"))  # the same escaped words
+    assert len(subtitle.split("<br>")) == 2 and "<br>" not in fig.layout.title.subtitle.text
+    more = charts.TITLE_LINE_PX + charts.SUBTITLE_LINE_PX  # one line more of each
+    assert (phone.layout.margin.t, phone.layout.height) == (fig.layout.margin.t + more,
+                                                            fig.layout.height + more)
+    assert fig.layout.title.text.count("<br>") == 2  # the shared figure is left as it was
+    untitled = charts.house_figure([], None, 300)
+    assert charts.narrowed(untitled, 10) is untitled
+
+
+# A house title hangs from the figure's top, so that its lines and a subtitle grow downwards.
+HUNG = {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": charts.TITLE_TOP_PX}}
+
+
 @pytest.mark.parametrize("title, more, expected", [
     (None, {}, {"height": 300, "margin": {"l": 10, "r": 10, "t": 20, "b": 10}}),
     ("A <b>", {"margin": {"r": 190}},
      {"height": 300, "margin": {"l": 10, "r": 190, "t": 50, "b": 10},
-      "title": {"text": "A &lt;b&gt;"}}),
+      "title": {"text": "A &lt;b&gt;", **HUNG}}),
     ("T", {"title": {"subtitle": {"text": "s"}}, "margin": {"t": 70}, "barmode": "stack"},
      {"height": 300, "margin": {"l": 10, "r": 10, "t": 70, "b": 10},
-      "title": {"text": "T", "subtitle": {"text": "s"}}, "barmode": "stack"}),
+      "title": {"text": "T", **HUNG, "subtitle": {"text": "s"}}, "barmode": "stack"}),
     (None, {"title": {"subtitle": {"text": "s"}}, "height": 500},
      {"height": 500, "margin": {"l": 10, "r": 10, "t": 20, "b": 10},
       "title": {"subtitle": {"text": "s"}}}),

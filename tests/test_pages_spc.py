@@ -74,8 +74,8 @@ def figures(at) -> list[dict]:
 
 
 def spc_figures(at) -> dict[str, dict]:
-    """The page's control charts by title (those with a Mean line)."""
-    return {fig["layout"]["title"]["text"]: fig for fig in figures(at)
+    """The page's control charts by title on one line (those with a Mean line)."""
+    return {fig["layout"]["title"]["text"].replace("<br>", " "): fig for fig in figures(at)
             if any(t.get("name") == "Mean" for t in fig["data"])}
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from kpi.catalog.kpis import Kpi
+from kpi.present.charts import PAIRED_TITLE_CHARS
 from kpi.present.spc_charts import VARIATION_STYLE, month_dates, spc_chart
 from kpi.present.spc_labels import (
     assurance_badge,
@@ -84,6 +85,19 @@ def test_limits_mean_and_target_are_drawn():
     assert "process limits from every complete month to the window's end" in \
         fig.layout.title.subtitle.text
     assert fig.layout.title.subtitle.text.startswith("XmR chart")
+
+
+def test_a_chart_beside_another_has_its_title_and_subtitle_in_shorter_lines():
+    alone = spc_chart(TABLE, SHARE, 6, title="Complaints per 1,000 visits by month")
+    paired = spc_chart(TABLE, SHARE, 6, title="Complaints per 1,000 visits by month",
+                       title_chars=PAIRED_TITLE_CHARS)
+    assert alone.layout.title.text == "Complaints per 1,000 visits by month"
+    assert "<br>" not in alone.layout.title.subtitle.text and alone.layout.margin.t == 70
+    assert paired.layout.title.text.split("<br>") == ["Complaints per 1,000", "visits by month"]
+    assert paired.layout.title.subtitle.text.split("<br>") == [
+        "XmR chart · process limits from every", "complete month to the window's end"]
+    assert paired.layout.margin.t == 70 + 26 + 18  # a line more of each, above the plot
+    assert paired.layout.height == alone.layout.height + 26 + 18
 
 
 def test_trial_limits_are_named_and_no_target_no_line():
@@ -185,7 +199,8 @@ def test_a_chunky_series_is_labelled_and_its_points_not_judged():
     assert len(point.x) == 5 and point.marker.symbol == "square-open"
     assert point.hovertext[0].split("<br>")[2].startswith("Too coarse to judge (chunky data): "
                                                           "fewer than 5 possible values")
-    assert fig.layout.title.subtitle.text.endswith("too coarse to judge (chunky data): no rules")
+    assert fig.layout.title.subtitle.text.replace("<br>", " ").endswith(
+        "too coarse to judge (chunky data): no rules")
     assert not any(t.name.startswith(("Special", "Common")) for t in fig.data)
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from kpi.catalog.kpis import Kpi
 from kpi.present.chart_tables import spc_months_table
+from kpi.present.charts import PAIRED_TITLE_CHARS, TITLE_CHARS
 from kpi.present.formatting import format_value, is_missing, markdown_plain
 from kpi.present.spc_charts import spc_chart
 from kpi.present.spc_labels import (
@@ -81,17 +82,19 @@ def tile_badges(ctx, kpi_id: str, table: pd.DataFrame) -> None:
 
 
 def spc_trend(ctx, kpi_id: str, key: str, label: str | None = None,
-              table: pd.DataFrame | None = None) -> None:
+              table: pd.DataFrame | None = None, paired: bool = False) -> None:
     """One KPI's control chart by month for the whole filter (its table when the page has
-    it already), its badges below."""
+    it already), its badges below; `paired` when it is drawn beside another chart (its
+    title in shorter lines)."""
     kpi = ctx.kpis[kpi_id]
     table = ctx.spc(kpi_id) if table is None else table
     run_length = ctx.settings.run_length
     options = dict(threshold=threshold(kpi), through=through(ctx, kpi),
                    min_n=ctx.settings.min_n_for(kpi.kind))
     title = f"{label or kpi.label} by month"
-    show_chart(*drawn(ctx, ("control chart", kpi_id, title), lambda: (
-        spc_chart(table, kpi, run_length, title=title, **options),
+    title_chars = PAIRED_TITLE_CHARS if paired else TITLE_CHARS
+    show_chart(*drawn(ctx, ("control chart", kpi_id, title, title_chars), lambda: (
+        spc_chart(table, kpi, run_length, title=title, title_chars=title_chars, **options),
         spc_months_table(table, kpi, run_length, **options))), key)
     signal_badges(table, kpi, run_length)
 

@@ -29,7 +29,7 @@ def show_volume(ctx) -> None:
     tables = ctx.spc_tables(VOLUME)
     for column, kpi_id in zip(st.columns(2), VOLUME):
         with column:
-            spc_trend(ctx, kpi_id, f"spc_{kpi_id}", table=tables[kpi_id])
+            spc_trend(ctx, kpi_id, f"spc_{kpi_id}", table=tables[kpi_id], paired=True)
     department_funnel(ctx, "complaints_per_1000_visits", "funnel_complaint_rate")
 
 

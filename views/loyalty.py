@@ -32,16 +32,14 @@ def show_kpi(ctx, kpi_id: str) -> None:
     st.header(markdown_plain(label))
     definitions_and_guide(ctx, [kpi], "Definition")
     by_dept = ctx.compute([kpi_id], ["department"])
-    left, right = st.columns(2)
-    with left:
-        department_chart(by_dept, kpi, ctx.names, f"{label} by department")
-    with right:
-        spc_trend(ctx, kpi_id, f"spc_{kpi_id}", label)
+    department_chart(by_dept, kpi, ctx.names, f"{label} by department")
+    spc_trend(ctx, kpi_id, f"spc_{kpi_id}", label)
     department_funnel(ctx, kpi_id, f"funnel_{kpi_id}")
 
 
 def department_chart(by_dept, kpi, names, title: str) -> None:
-    """One KPI by department: dots with 95 % intervals, and the same rows as a table."""
+    """One KPI by department: dots with 95 % intervals, and the same rows as a table (the
+    whole width: beside another chart a laptop cut the department names)."""
     limit = threshold(kpi)
     show_chart(charts.department_chart(by_dept, names, title=title, threshold=limit),
                rows_table(by_dept, names, limit), f"departments_{kpi.id}")
@@ -70,11 +68,8 @@ def show_return_visits(ctx, kpi_id: str) -> None:
     row = cohort.compute([kpi_id]).set_index("kpi_id").loc[kpi_id]
     kpi_tile(kpi, row, label=f"Return visits: {cohort_words(*window, kpi.days)}")
     by_dept = cohort.compute([kpi_id], ["department"])
-    left, right = st.columns(2)
-    with left:
-        department_chart(by_dept, kpi, ctx.names, f"{LABELS[kpi_id]} by department (cohort)")
-    with right:
-        spc_trend(ctx, kpi_id, f"spc_{kpi_id}", LABELS[kpi_id])
+    department_chart(by_dept, kpi, ctx.names, f"{LABELS[kpi_id]} by department (cohort)")
+    spc_trend(ctx, kpi_id, f"spc_{kpi_id}", LABELS[kpi_id])
     department_funnel(cohort, kpi_id, f"funnel_{kpi_id}")
 
 

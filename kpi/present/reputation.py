@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.catalog.reviews import NEGATIVE_STARS, STARS
-from kpi.present.charts import count_bars, house_figure
+from kpi.present.charts import PAIRED_TITLE_CHARS, count_bars, house_figure
 from kpi.present.formatting import html_plain
 
 MEASURES = {"reviews": "reviews", "stars": "mean stars"}
@@ -18,7 +18,8 @@ NOT_REPLIED = "not replied"
 
 def monthly_lines(frame: pd.DataFrame, dimension: str, measure: str) -> go.Figure:
     """One line per source or site (`dimension`) of a reviews_by_month reader's `measure`
-    (reviews, or mean stars on a 1-5 axis) by month."""
+    (reviews, or mean stars on a 1-5 axis) by month; drawn in pairs (its title in their
+    shorter lines)."""
     rows = frame[frame["dimension"] == dimension]
     traces = []
     for group, lines in rows.groupby("group", sort=True):
@@ -32,7 +33,7 @@ def monthly_lines(frame: pd.DataFrame, dimension: str, measure: str) -> go.Figur
     if measure == "stars":
         axis["range"] = [STARS[0] - 0.1, STARS[1] + 0.1]
     return house_figure(traces, f"{MEASURES[measure].capitalize()} by month and "
-                                f"{DIMENSIONS[dimension]}", 360,
+                                f"{DIMENSIONS[dimension]}", 360, PAIRED_TITLE_CHARS,
                         yaxis=axis, xaxis=dict(title="month"))
 
 

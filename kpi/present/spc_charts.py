@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.catalog.kpis import Kpi
-from kpi.present.charts import WITHHELD_COLOUR, house_figure
+from kpi.present.charts import TITLE_CHARS, WITHHELD_COLOUR, house_figure
 from kpi.present.formatting import (
     NO_DATA,
     format_n,
@@ -114,11 +114,12 @@ def _unjudged_points(table: pd.DataFrame, rows: pd.Index, name: str, symbol: str
 
 def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None = None,
               threshold: int = SUPPRESSION_THRESHOLD, height: int = 420,
-              through: date | None = None, min_n: int = 0) -> go.Figure:
+              through: date | None = None, min_n: int = 0,
+              title_chars: int = TITLE_CHARS) -> go.Figure:
     """The control chart of an spc_detail table (month, value, n, centre, lower, upper, rule,
     variation, target, trial_limits, chart, provisional, suppressed, too_few) for `kpi`;
     `through` is the last day of data (named on the provisional month), `min_n` the least
-    n for a verdict."""
+    n for a verdict; the title in lines of `title_chars` (PAIRED_TITLE_CHARS side by side)."""
     table = table.sort_values("month").reset_index(drop=True)
     traces, annotations = [], []
     trial = bool(table["trial_limits"].any())
@@ -180,7 +181,7 @@ def spc_chart(table: pd.DataFrame, kpi: Kpi, run_length: int, title: str | None 
     chart = table["chart"].iloc[0] if len(table) else "xmr"
     note = f" · {CHUNKY.lower()}: no rules" if coarse.any() else ""
     return house_figure(
-        traces, title, height, annotations=annotations,
+        traces, title, height, title_chars, annotations=annotations,
         xaxis=dict(type="date", title=None),
         yaxis=dict(title=unit_label(kpi.unit), range=y_range),
         yaxis2=dict(overlaying="y", range=[0, 1], visible=False),

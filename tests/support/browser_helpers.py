@@ -39,6 +39,18 @@ def rendered(page) -> None:
     page.wait_for_function(RENDERED, timeout=60_000)
 
 
+# Every chart title or subtitle that runs past its chart's right edge (plotly cuts it there).
+CUT_CHART_TITLES = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
+    .flatMap(chart => {
+        const svg = chart.querySelector("svg.main-svg");
+        if (!svg) return [];
+        const right = svg.getBoundingClientRect().right;
+        return [...chart.querySelectorAll("text.gtitle, text.gtitle-subtitle")]
+            .filter(t => t.getBoundingClientRect().right > right + 1).map(t => t.textContent);
+    })"""
+
+
 def cut_text(page) -> list[str]:
-    """The texts the page shows cut short with an ellipsis (a label, a change, a badge)."""
-    return page.evaluate(CUT_TEXT)
+    """The texts the page shows cut short: with an ellipsis (a label, a change, a badge), or
+    a chart's title running past the chart."""
+    return page.evaluate(CUT_TEXT) + page.evaluate(CUT_CHART_TITLES)
