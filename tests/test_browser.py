@@ -120,7 +120,7 @@ def test_every_page_loads_without_an_exception(server, tab, artifacts):
 def test_no_text_is_cut_short_on_a_laptop_or_a_phone(server, chromium, width, user_agent):
     """A laptop with the sidebar open leaves 500-700 px to a page: tile labels, changes,
     badges and buttons wrap, and tile values shrink, rather than end in an ellipsis (and on a
-    phone; ui/text_fit.py); chart titles are broken into lines that fit (kpi.present.charts)."""
+    phone; ui/text_fit.py); chart titles are broken into lines that fit (kpi.present.chart_titles)."""
     context = chromium.new_context(viewport={"width": width, "height": 900},
                                    **({"user_agent": user_agent} if user_agent else {}))
     page = context.new_page()

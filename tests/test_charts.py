@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from kpi.present import charts
+from kpi.present import chart_titles, charts
 from kpi.present.formatting import (
     detail_text,
     format_interval,
@@ -167,7 +167,7 @@ LONG = ("Using any number from 0 (worst) to 10 (best), how would you rate this h
 def test_a_long_title_is_broken_into_lines_that_fit_a_laptop_chart(title, lines):
     layout = charts.house_layout(title, 300)
     assert layout["title"]["text"].split("<br>") == lines
-    more = charts.TITLE_LINE_PX * (len(lines) - 1)
+    more = chart_titles.TITLE_LINE_PX * (len(lines) - 1)
     assert (layout["margin"]["t"], layout["height"]) == (50 + more, 300 + more)
     assert figure_title(go.Figure(layout=layout)) == title  # the chart's name, read aloud
     # a chart that sets its own top margin (a subtitle under the title) keeps it, plus the lines
@@ -204,22 +204,22 @@ def test_every_figure_has_the_house_layout(title, top, monkeypatch):
 
 def test_a_figure_narrowed_for_a_phone_has_its_title_in_shorter_lines():
     fig = charts.house_figure([], LONG, 300, title=dict(subtitle=dict(text="s " * 30)))
-    phone = charts.narrowed(fig, charts.PHONE_TITLE_CHARS)
+    phone = chart_titles.with_title_lines(fig, chart_titles.PHONE_TITLE_CHARS)
     title, subtitle = phone.layout.title.text.split("<br>"), phone.layout.title.subtitle.text
     assert len(fig.layout.title.text.split("<br>")) == 3 and len(title) == 4
-    assert max(map(len, title)) <= charts.PHONE_TITLE_CHARS and " ".join(title) == \
+    assert max(map(len, title)) <= chart_titles.PHONE_TITLE_CHARS and " ".join(title) == \
         " ".join(fig.layout.title.text.split("<br>"))  # the same escaped words
     assert len(subtitle.split("<br>")) == 2 and "<br>" not in fig.layout.title.subtitle.text
-    more = charts.TITLE_LINE_PX + charts.SUBTITLE_LINE_PX  # one line more of each
+    more = chart_titles.TITLE_LINE_PX + chart_titles.SUBTITLE_LINE_PX  # one line more of each
     assert (phone.layout.margin.t, phone.layout.height) == (fig.layout.margin.t + more,
                                                             fig.layout.height + more)
     assert fig.layout.title.text.count("<br>") == 2  # the shared figure is left as it was
     untitled = charts.house_figure([], None, 300)
-    assert charts.narrowed(untitled, 10) is untitled
+    assert chart_titles.with_title_lines(untitled, 10) is untitled
 
 
 # A house title hangs from the figure's top, so that its lines and a subtitle grow downwards.
-HUNG = {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": charts.TITLE_TOP_PX}}
+HUNG = {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": chart_titles.TITLE_TOP_PX}}
 
 
 @pytest.mark.parametrize("title, more, expected", [

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from kpi.catalog.kpis import Kpi
-from kpi.present.charts import PAIRED_TITLE_CHARS
+from kpi.present.chart_titles import PAIRED_TITLE_CHARS
 from kpi.present.spc_charts import VARIATION_STYLE, month_dates, spc_chart
 from kpi.present.spc_labels import (
     assurance_badge,

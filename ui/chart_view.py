@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi.present.charts import PHONE_TITLE_CHARS, narrowed
+from kpi.present.chart_titles import PHONE_TITLE_CHARS, with_title_lines
 from kpi.present.formatting import markdown_plain
 from ui.layout import phone_layout
 
@@ -33,7 +33,7 @@ def show_chart(fig: go.Figure, table: pd.DataFrame, key: str, alt: str | None = 
     if not name.strip():
         raise ValueError(f"chart {key!r} has no title: give the figure one, or alt=")
     if phone_layout():
-        fig = narrowed(fig, PHONE_TITLE_CHARS)
+        fig = with_title_lines(fig, PHONE_TITLE_CHARS)
     st.plotly_chart(fig, key=key, theme=None, alt=name)
     if st.toggle(SHOW_AS_TABLE, key=f"{key}_table", help=f"The numbers of '{markdown_plain(name)}' as a table"):
         st.dataframe(table, hide_index=True)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kpi.catalog.kpis import Kpi
 from kpi.present.chart_tables import spc_months_table
-from kpi.present.charts import PAIRED_TITLE_CHARS, TITLE_CHARS
+from kpi.present.chart_titles import PAIRED_TITLE_CHARS, TITLE_CHARS
 from kpi.present.formatting import format_value, is_missing, markdown_plain
 from kpi.present.spc_charts import spc_chart
 from kpi.present.spc_labels import (

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from kpi.present.chart_titles import TITLE_CHARS, titled
 from kpi.present.formatting import (
     detail_text,
     format_n,
@@ -34,18 +34,6 @@ HOUSE_TEMPLATE = "px_house"
 SEQUENTIAL = "Cividis"
 # Oldest open complaints in the warmest colour.
 AGE_COLOURS = ("#56B4E9", "#0072B2", "#E69F00", "#D55E00")
-# Plotly never wraps a title: one longer than a chart is cut at its edge. A line of the
-# house's title font holds about 50 characters in 440 px (a chart at 800 px, the sidebar
-# open), 24 in a chart of a pair side by side; a subtitle's smaller font 1.6 times as many.
-# Each more line takes TITLE_LINE_PX (SUBTITLE_LINE_PX) from above the plot, added to the
-# figure.
-TITLE_CHARS = 50
-PAIRED_TITLE_CHARS = 24
-PHONE_TITLE_CHARS = 36  # a phone's chart, about 350 px
-SUBTITLE_SCALE = 1.6
-TITLE_LINE_PX = 26
-TITLE_TOP_PX = 14  # the title's first line hangs from the figure's top, this far below
-SUBTITLE_LINE_PX = 18
 # Bar labels smaller than this are left out (plotly shrinks a label to its bar's width): the
 # hover and "Show as table" hold every number.
 BAR_TEXT_MIN_PX = 9
@@ -63,55 +51,14 @@ pio.templates[HOUSE_TEMPLATE] = _house_template()
 pio.templates.default = HOUSE_TEMPLATE
 
 
-def title_lines(text: str, chars: int) -> list[str]:
-    """A title's words in lines of at most `chars` characters (a longer word alone)."""
-    return textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False) or [text]
-
-
 def house_layout(title: str | None, height: int, /, title_chars: int = TITLE_CHARS,
                  **more) -> dict:
     """The house layout (white, Okabe-Ito colours, legend below: the default template,
-    HOUSE_TEMPLATE) with its height, margins and the title escaped in lines of `title_chars`,
-    and `more` layout merged in (a nested dict such as margin or title adds to the house's, a
-    value replaces it); a subtitle in `more` is broken into lines too."""
-    lines = title_lines(title, title_chars) if title else []
+    HOUSE_TEMPLATE) with its height, margins and the title escaped in lines of `title_chars`
+    (kpi.present.chart_titles), and `more` layout merged in (a nested dict such as margin or
+    title adds to the house's, a value replaces it)."""
     layout = {"height": height, "margin": dict(l=10, r=10, t=50 if title else 20, b=10)}
-    if title:
-        layout["title"] = dict(text="<br>".join(html_plain(line) for line in lines),
-                               yref="container", y=1, yanchor="top", pad=dict(t=TITLE_TOP_PX))
-    merged = _merged(layout, more)
-    subtitle = merged.get("title", {}).get("subtitle", {}).get("text")
-    sublines = title_lines(subtitle, round(title_chars * SUBTITLE_SCALE)) if subtitle else []
-    if sublines:
-        merged["title"]["subtitle"] = {**merged["title"]["subtitle"],
-                                       "text": "<br>".join(html_plain(s) for s in sublines)}
-    more_px = (TITLE_LINE_PX * max(len(lines) - 1, 0)
-               + SUBTITLE_LINE_PX * max(len(sublines) - 1, 0))
-    if more_px:
-        merged["margin"] = {**merged["margin"], "t": merged["margin"]["t"] + more_px}
-        merged["height"] += more_px
-    return merged
-
-
-def narrowed(fig: go.Figure, title_chars: int) -> go.Figure:
-    """A copy of a house figure with its title and subtitle in lines of `title_chars` (a
-    narrower chart: a phone's), the room above the plot grown or shrunk to match."""
-    title = fig.layout.title
-    if not (title.text or title.subtitle.text):
-        return fig
-    copy = go.Figure(fig)
-    more_px = 0
-    for part, chars, line_px in ((copy.layout.title, title_chars, TITLE_LINE_PX),
-                                 (copy.layout.title.subtitle,
-                                  round(title_chars * SUBTITLE_SCALE), SUBTITLE_LINE_PX)):
-        if part.text:
-            old = part.text.split("<br>")
-            new = title_lines(" ".join(old), chars)
-            part.text = "<br>".join(new)
-            more_px += line_px * (len(new) - len(old))
-    copy.layout.margin.t += more_px
-    copy.layout.height += more_px
-    return copy
+    return titled(_merged(layout, more), title, title_chars)
 
 
 def _merged(base: dict, more: dict) -> dict:

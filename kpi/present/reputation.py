@@ -7,7 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.catalog.reviews import NEGATIVE_STARS, STARS
-from kpi.present.charts import PAIRED_TITLE_CHARS, count_bars, house_figure
+from kpi.present.chart_titles import PAIRED_TITLE_CHARS
+from kpi.present.charts import count_bars, house_figure
 from kpi.present.formatting import html_plain
 
 MEASURES = {"reviews": "reviews", "stars": "mean stars"}

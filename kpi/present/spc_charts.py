@@ -10,7 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.catalog.kpis import Kpi
-from kpi.present.charts import TITLE_CHARS, WITHHELD_COLOUR, house_figure
+from kpi.present.chart_titles import TITLE_CHARS
+from kpi.present.charts import WITHHELD_COLOUR, house_figure
 from kpi.present.formatting import (
     NO_DATA,
     format_n,
