@@ -98,6 +98,10 @@ def test_a_chart_beside_another_has_its_title_and_subtitle_in_shorter_lines():
         "XmR chart · process limits from every", "complete month to the window's end"]
     assert paired.layout.margin.t == 70 + 26 + 18  # a line more of each, above the plot
     assert paired.layout.height == alone.layout.height + 26 + 18
+    # its neighbour's title fits one line, but keeps the same room: the plots start level
+    short = spc_chart(TABLE, SHARE, 6, title="Complaints by month",
+                      title_chars=PAIRED_TITLE_CHARS)
+    assert "<br>" not in short.layout.title.text and short.layout.margin.t == paired.layout.margin.t
 
 
 def test_trial_limits_are_named_and_no_target_no_line():

@@ -22,6 +22,9 @@ SUBTITLE_SCALE = 1.6
 TITLE_LINE_PX = 26
 SUBTITLE_LINE_PX = 18
 TITLE_TOP_PX = 14  # the title's first line hangs from the figure's top, this far below
+# A chart of a pair keeps room for two lines of title and of subtitle, so that the plots of a
+# pair start level whether or not its neighbour's title wraps.
+PAIRED_ROOM_LINES = 2
 HUNG = dict(yref="container", y=1, yanchor="top", pad=dict(t=TITLE_TOP_PX))
 
 
@@ -50,8 +53,15 @@ def titled(layout: dict, title: str | None, title_chars: int) -> dict:
     if sublines:
         layout["title"] = {**layout["title"], "subtitle": {
             **layout["title"]["subtitle"], "text": "<br>".join(html_plain(s) for s in sublines)}}
-    return _grown(layout, TITLE_LINE_PX * max(len(lines) - 1, 0)
-                  + SUBTITLE_LINE_PX * max(len(sublines) - 1, 0))
+    room = PAIRED_ROOM_LINES if title_chars == PAIRED_TITLE_CHARS else 1
+    return _grown(layout, TITLE_LINE_PX * _lines_beyond_one(len(lines), room)
+                  + SUBTITLE_LINE_PX * _lines_beyond_one(len(sublines), room))
+
+
+def _lines_beyond_one(lines: int, room: int) -> int:
+    """The lines more than one that a title of `lines` takes, kept room for `room` (none for
+    no title)."""
+    return max(lines, room) - 1 if lines else 0
 
 
 def with_title_lines(fig: go.Figure, title_chars: int) -> go.Figure:
