@@ -70,7 +70,9 @@ def with_title_lines(fig: go.Figure, title_chars: int) -> go.Figure:
     title = fig.layout.title
     if not (title.text or title.subtitle.text):
         return fig
-    copy = go.Figure(fig)
+    # The figure was validated when built: its copy is not validated again (go.Figure(fig)
+    # took 11 ms of GIL-held Python a chart, at every run of a phone session; this 3 ms).
+    copy = go.Figure(fig.to_dict(), _validate=False)
     more_px = 0
     for part, chars, line_px in ((copy.layout.title, title_chars, TITLE_LINE_PX),
                                  (copy.layout.title.subtitle,
