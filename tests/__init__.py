@@ -1,1 +1,1 @@
-"""The test suite: `python -m pytest -q` from the project root (see pyproject.toml)."""
+"""The test suite: `python -m pytest -q -n 2 --dist loadfile` from the project root (README)."""
